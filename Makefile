@@ -1,0 +1,34 @@
+# The README's two commands live here: `make run` and `make test`. Both install what is
+# missing (packaging/install-deps.sh), configure with CMake and build.
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps test-deps build run test test-release test-asan test-client bench clean
+
+all: build
+
+deps:
+	@packaging/install-deps.sh
+
+test-deps:
+	@packaging/install-deps.sh --test
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+# Builds and serves the embedded default database (./data/interviewbase.db, 127.0.0.1:54321).
+run: build
+	./$(BUILD)/interviewbase serve
+
+# Every test: unit + e2e (release), the same under ASan/UBSan, then the supabase-js suite.
+test: test-deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DIB_SANITIZE=ON >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@tests/run_all.sh $(BUILD) $(ASAN_BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,141 @@
+#include "server/config.h"
+
+#include <charconv>
+#include <map>
+#include <vector>
+
+namespace ib {
+namespace {
+
+constexpr size_t kMinSecretLength = 32;
+
+int64_t ParseInteger(const std::string& flag, const std::string& value, int64_t min, int64_t max) {
+  int64_t out = 0;
+  auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), out);
+  if (ec != std::errc() || ptr != value.data() + value.size() || out < min || out > max) {
+    throw ConfigError("invalid value for --" + flag + ": '" + value + "' (expected an integer from " +
+                      std::to_string(min) + " to " + std::to_string(max) + ")");
+  }
+  return out;
+}
+
+bool ParseBool(const std::string& flag, const std::string& value) {
+  if (value == "1" || value == "true" || value == "yes" || value == "on") return true;
+  if (value == "0" || value == "false" || value == "no" || value == "off") return false;
+  throw ConfigError("invalid value for --" + flag + ": '" + value + "' (expected true or false)");
+}
+
+// Each setting once: its flag name (also IB_<NAME> upper-cased with '_') and how to apply it.
+struct Setting {
+  const char* name;
+  std::function<void(Config&, const std::string&)> apply;
+};
+
+const std::vector<Setting>& Settings() {
+  static const std::vector<Setting> kSettings = {
+      {"db", [](Config& c, const std::string& v) { c.db_path = v; }},
+      {"host", [](Config& c, const std::string& v) { c.host = v; }},
+      {"port", [](Config& c, const std::string& v) {
+         c.port = static_cast<int>(ParseInteger("port", v, 0, 65535));
+       }},
+      {"jwt-secret", [](Config& c, const std::string& v) {
+         if (v.size() < kMinSecretLength) {
+           throw ConfigError("--jwt-secret must be at least 32 characters long");
+         }
+         c.jwt_secret = v;
+       }},
+      {"jwt-expiry", [](Config& c, const std::string& v) {
+         c.jwt_expiry = ParseInteger("jwt-expiry", v, 1, 10LL * 365 * 24 * 3600);
+       }},
+      {"max-rows", [](Config& c, const std::string& v) {
+         c.max_rows = ParseInteger("max-rows", v, 0, 1LL << 40);
+       }},
+      {"threads", [](Config& c, const std::string& v) {
+         c.threads = static_cast<int>(ParseInteger("threads", v, 0, 1024));
+       }},
+      {"log-requests", [](Config& c, const std::string& v) {
+         c.log_requests = ParseBool("log-requests", v);
+       }},
+  };
+  return kSettings;
+}
+
+const Setting* FindSetting(const std::string& name) {
+  for (const auto& s : Settings()) {
+    if (name == s.name) return &s;
+  }
+  return nullptr;
+}
+
+std::string EnvName(const std::string& flag) {
+  std::string out = "IB_";
+  for (char c : flag) out += c == '-' ? '_' : static_cast<char>(std::toupper(c));
+  return out;
+}
+
+}  // namespace
+
+std::string Usage() {
+  return "usage: interviewbase [serve] [flags]\n"
+         "       interviewbase --help | --version\n"
+         "\n"
+         "Serves the interview platform's Supabase-compatible API (/rest/v1, /auth/v1,\n"
+         "/storage/v1) from one SQLite database file.\n"
+         "\n"
+         "flags (each also settable as the environment variable IB_<NAME>):\n"
+         "  --db PATH            database file, created if absent; :memory: for a throwaway one\n"
+         "                       (default ./data/interviewbase.db)\n"
+         "  --host HOST          address to listen on (default 127.0.0.1)\n"
+         "  --port N             port to listen on, 0 = any free port (default 54321)\n"
+         "  --jwt-secret S       HS256 secret, at least 32 characters; without it a secret is\n"
+         "                       generated once and kept in the database\n"
+         "  --jwt-expiry SECS    access-token lifetime (default 3600)\n"
+         "  --max-rows N         most rows one read returns, 0 = unlimited (default 1000)\n"
+         "  --threads N          HTTP worker threads, 0 = automatic (default 0)\n"
+         "  --log-requests BOOL  one log line per request on standard error (default true)\n";
+}
+
+Invocation ParseInvocation(int argc, const char* const* argv, const EnvLookup& env) {
+  Invocation inv;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  size_t i = 0;
+  if (i < args.size() && args[i] == "serve") ++i;
+  // Environment first, so flags override it.
+  for (const auto& s : Settings()) {
+    if (const char* v = env ? env(EnvName(s.name).c_str()) : nullptr) {
+      try {
+        s.apply(inv.config, v);
+      } catch (const ConfigError& e) {
+        throw ConfigError(std::string(e.what()) + " (from " + EnvName(s.name) + ")");
+      }
+    }
+  }
+  for (; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      inv.command = Command::kHelp;
+      return inv;
+    }
+    if (arg == "--version" || arg == "-V") {
+      inv.command = Command::kVersion;
+      return inv;
+    }
+    if (arg.rfind("--", 0) != 0) throw ConfigError("unexpected argument '" + arg + "'");
+    std::string name = arg.substr(2);
+    std::string value;
+    auto eq = name.find('=');
+    if (eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    } else {
+      if (i + 1 >= args.size()) throw ConfigError("flag --" + name + " needs a value");
+      value = args[++i];
+    }
+    const Setting* setting = FindSetting(name);
+    if (!setting) throw ConfigError("unknown flag --" + name);
+    setting->apply(inv.config, value);
+  }
+  return inv;
+}
+
+}  // namespace ib

@@ -1,0 +1,46 @@
+// Config: everything `interviewbase serve` can be told, from flags (--name value or
+// --name=value) and IB_<NAME> environment variables (flags win). Parsing is pure: the
+// environment comes in as a lookup function. A bad value throws ConfigError (exit code 2).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace ib {
+
+struct Config {
+  std::string db_path = "./data/interviewbase.db";
+  std::string host = "127.0.0.1";
+  int port = 54321;                       // 0 = any free port
+  std::optional<std::string> jwt_secret;  // unset: generated once, stored in the database
+  int64_t jwt_expiry = 3600;              // access-token lifetime, seconds
+  int64_t max_rows = 1000;                // PostgREST db-max-rows; 0 = unlimited
+  int threads = 0;                        // HTTP worker threads; 0 = automatic
+  bool log_requests = true;               // one line per request on standard error
+};
+
+enum class Command { kServe, kHelp, kVersion };
+
+struct Invocation {
+  Command command = Command::kServe;
+  Config config;
+};
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+using EnvLookup = std::function<const char*(const char*)>;
+
+// argv[0] is the program name. `interviewbase`, `interviewbase serve [flags]`,
+// `interviewbase --help`, `interviewbase --version`.
+Invocation ParseInvocation(int argc, const char* const* argv, const EnvLookup& env);
+
+// The usage text printed by --help.
+std::string Usage();
+
+}  // namespace ib

@@ -1,0 +1,160 @@
+#include "server/http/handler.h"
+
+#include <cstdio>
+#include <iostream>
+
+#include "storage/json_text.h"
+
+namespace ib::http {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string StorageErrorName(const storage::Error& e) {
+  // Storage's `error` field is a short phrase per code (wire-protocol §4.8).
+  if (e.code() == "NoSuchKey") return "not_found";
+  if (e.code() == "NoSuchBucket") return "Bucket not found";
+  if (e.code() == "BucketAlreadyExists" || e.code() == "KeyAlreadyExists") return "Duplicate";
+  if (e.code() == "AccessDenied") return "Unauthorized";
+  if (e.code() == "EntityTooLarge") return "Payload too large";
+  if (e.code() == "InvalidMimeType") return "invalid_mime_type";
+  return e.code();
+}
+
+void LogLine(const httplib::Request& req, const httplib::Response& res, const RequestContext& ctx) {
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::steady_clock::now() - ctx.start)
+                    .count();
+  char line[512];
+  int n = std::snprintf(line, sizeof line, "%s %.200s %d %s %lldus\n", req.method.c_str(),
+                        req.path.c_str(), res.status, ctx.principal.c_str(),
+                        static_cast<long long>(micros));
+  if (n > 0) std::fwrite(line, 1, static_cast<size_t>(std::min<int>(n, sizeof line - 1)), stderr);
+}
+
+}  // namespace
+
+std::string PercentDecode(std::string_view text, bool plus_as_space) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '%' && i + 2 < text.size()) {
+      int hi = HexValue(text[i + 1]);
+      int lo = HexValue(text[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out += static_cast<char>(hi * 16 + lo);
+        i += 2;
+        continue;
+      }
+    }
+    out += (plus_as_space && c == '+') ? ' ' : c;
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> QueryPairs(const httplib::Request& req) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::string_view target = req.target;
+  auto q = target.find('?');
+  if (q == std::string_view::npos) return out;
+  std::string_view query = target.substr(q + 1);
+  auto hash = query.find('#');
+  if (hash != std::string_view::npos) query = query.substr(0, hash);
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    if (!pair.empty()) {
+      // Split on the first '=' only: the value may contain more (eq.a=b).
+      auto eq = pair.find('=');
+      std::string_view key = pair.substr(0, eq);
+      std::string_view value = eq == std::string_view::npos ? "" : pair.substr(eq + 1);
+      out.emplace_back(PercentDecode(key, true), PercentDecode(value, true));
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return out;
+}
+
+std::optional<std::string> Header(const httplib::Request& req, const char* name) {
+  if (!req.has_header(name)) return std::nullopt;
+  return req.get_header_value(name);
+}
+
+void RenderError(Service service, const storage::Error& e, httplib::Response& res) {
+  std::string body;
+  switch (service) {
+    case Service::kRest:
+    case Service::kPlain:
+      body = e.ToJson();
+      res.status = e.status();
+      if (e.status() == 401) {
+        std::string desc = e.message();
+        res.set_header("WWW-Authenticate",
+                       e.code() == "42501"
+                           ? std::string("Bearer")
+                           : "Bearer error=\"invalid_token\", error_description=\"" + desc + "\"");
+      }
+      break;
+    case Service::kAuth:
+      body = "{\"code\":";
+      storage::AppendJsonString(body, e.code());
+      body += ",\"error_code\":";
+      storage::AppendJsonString(body, e.code());
+      body += ",\"msg\":";
+      storage::AppendJsonString(body, e.message());
+      body += ",\"message\":";
+      storage::AppendJsonString(body, e.message());
+      if (e.details()) {
+        body += ",\"weak_password\":" + *e.details();  // raw JSON carried in details
+      }
+      body += "}";
+      res.status = e.status();
+      res.set_header("X-Supabase-Api-Version", "2024-01-01");
+      res.set_header("x-sb-error-code", e.code());
+      break;
+    case Service::kStorage: {
+      // Storage answers most failures with HTTP 400 and the logical status in the body.
+      body = "{\"statusCode\":";
+      storage::AppendJsonString(body, std::to_string(e.status()));
+      body += ",\"code\":";
+      storage::AppendJsonString(body, e.code());
+      body += ",\"error\":";
+      storage::AppendJsonString(body, StorageErrorName(e));
+      body += ",\"message\":";
+      storage::AppendJsonString(body, e.message());
+      body += "}";
+      res.status = e.status() >= 500 ? e.status() : 400;
+      break;
+    }
+  }
+  res.set_content(body, "application/json; charset=utf-8");
+}
+
+httplib::Server::Handler Wrap(Service service, Handler handler, bool log_requests) {
+  return [service, handler = std::move(handler), log_requests](const httplib::Request& req,
+                                                               httplib::Response& res) {
+    RequestContext ctx;
+    try {
+      handler(req, res, ctx);
+    } catch (const storage::Error& e) {
+      if (e.status() >= 500) std::cerr << "error: " << e.message() << std::endl;
+      RenderError(service, e.status() >= 500 && e.code() == "XX000"
+                               ? storage::Error(500, "XX000", "internal server error")
+                               : e,
+                  res);
+    } catch (const std::exception& e) {
+      std::cerr << "unexpected error: " << e.what() << std::endl;
+      RenderError(service, storage::Error(500, "XX000", "internal server error"), res);
+    }
+    if (log_requests) LogLine(req, res, ctx);
+  };
+}
+
+}  // namespace ib::http

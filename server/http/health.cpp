@@ -1,0 +1,23 @@
+#include "server/http/health.h"
+
+#include "server/http/handler.h"
+#include "storage/executor.h"
+
+namespace ib::http {
+
+void RegisterHealthRoute(httplib::Server& server, const ServerContext& ctx) {
+  server.Get("/health", Wrap(Service::kPlain,
+                             [&ctx](const httplib::Request&, httplib::Response& res,
+                                    RequestContext&) {
+                               // Touch the database so a broken file shows as unhealthy.
+                               storage::Db::ReadLease lease(ctx.db);
+                               storage::Executor(lease.conn()).Scalar({"SELECT 1", {}, ""});
+                               res.set_content("{\"status\":\"ok\",\"schema_version\":" +
+                                                   std::to_string(ctx.schema_version) +
+                                                   ",\"version\":\"" IB_VERSION "\"}",
+                                               "application/json; charset=utf-8");
+                             },
+                             ctx.config.log_requests));
+}
+
+}  // namespace ib::http

@@ -1,0 +1,25 @@
+// ServerContext: what every route group needs from the App (database, catalog, secret,
+// configuration), passed by reference to each Register*Routes(). Immutable while serving.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "server/config.h"
+#include "storage/catalog.h"
+#include "storage/db.h"
+
+namespace ib::http {
+
+struct ServerContext {
+  storage::Db& db;
+  std::shared_ptr<const storage::Catalog> catalog;
+  std::string secret;
+  Config config;
+  int schema_version = 0;
+};
+
+// Current unix time in seconds (the only clock the request path reads).
+int64_t NowSeconds();
+
+}  // namespace ib::http

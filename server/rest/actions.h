@@ -1,0 +1,44 @@
+// The per-verb stages of the REST engine (internal to server/rest). Each action plans,
+// builds SQL, runs it in one transaction and renders; it answers or throws storage::Error.
+#pragma once
+
+#include "server/rest/api_request.h"
+#include "server/rest/planner.h"
+#include "server/rest/preferences.h"
+#include "server/rest/rest_request.h"
+#include "storage/db.h"
+#include "storage/guards/policy.h"
+
+namespace ib::rest {
+
+struct ActionInput {
+  const RestRequest& request;
+  const ApiRequest& api;
+  const Preferences& prefs;
+  MediaType media;
+  const storage::Table& table;
+  const PlanContext& plan;
+  storage::Db& db;
+};
+
+RestResponse RunRead(const ActionInput& in);    // GET / HEAD
+RestResponse RunInsert(const ActionInput& in);  // POST (insert and upsert)
+RestResponse RunUpdate(const ActionInput& in);  // PATCH
+RestResponse RunDelete(const ActionInput& in);  // DELETE
+
+// Shared by the actions: rows of `plan` rendered per the media type. Returns the number of
+// rows rendered; `body` gets an array, an object (single), or CSV.
+int64_t RenderRows(storage::Connection& conn, const ReadPlan& plan, MediaType media,
+                   std::string& body);
+
+// 406 PGRST116 unless exactly one row was produced under Accept: vnd.pgrst.object+json.
+void RequireSingle(MediaType media, int64_t rows);
+
+std::string_view ContentTypeFor(MediaType media);
+
+// The rows a PATCH or DELETE targets (update_action.cpp): filters + the command's guard,
+// with order and limit, as SQLite rowids.
+std::vector<int64_t> TargetRowids(storage::Connection& conn, const ActionInput& in,
+                                  storage::guards::Command command);
+
+}  // namespace ib::rest

@@ -1,0 +1,49 @@
+// DELETE on a table: remove every row the filters and the delete guard select. The
+// representation is read before the rows go, so it can still embed related rows.
+#include "server/rest/actions.h"
+#include "server/rest/renderer.h"
+#include "server/rest/write_support.h"
+#include "storage/error.h"
+#include "storage/executor.h"
+#include "storage/guards/guards.h"
+#include "storage/transaction.h"
+
+namespace ib::rest {
+
+using storage::Error;
+using Command = storage::guards::Command;
+
+RestResponse RunDelete(const ActionInput& in) {
+  storage::Db::WriteLease lease(in.db);
+  storage::Transaction tx(lease.conn(), storage::Transaction::Mode::kWrite);
+  std::vector<int64_t> rowids = TargetRowids(lease.conn(), in, Command::kDelete);
+
+  RestResponse out;
+  const int64_t n = static_cast<int64_t>(rowids.size());
+  if (in.prefs.return_pref == ReturnPreference::kRepresentation) {
+    auto plan = PlanSelectOnly(in.api, in.plan, in.table);
+    plan->rowids = rowids;
+    RenderRows(lease.conn(), *plan, in.media, out.body);
+    out.content_type = std::string(ContentTypeFor(in.media));
+  } else {
+    out.status = 204;
+    out.content_type.clear();
+  }
+  RequireSingle(in.media, n);
+  if (in.prefs.max_affected && in.prefs.handling_strict && n > *in.prefs.max_affected) {
+    throw Error(400, "PGRST124", "Query result exceeds max-affected preference constraint",
+                "The query affects " + std::to_string(n) + " rows");
+  }
+  if (!rowids.empty()) {
+    storage::SqlQuery q{"DELETE FROM " + in.table.ident.sql() +
+                            " WHERE rowid IN (SELECT value FROM json_each(?))",
+                        {RowidsJson(rowids)}, in.table.name};
+    storage::Executor(lease.conn()).Run(q);
+  }
+  tx.Commit();
+  bool counted = in.prefs.count != CountPreference::kNone;
+  out.headers.emplace_back("Content-Range", counted ? "*/" + std::to_string(n) : "*/*");
+  return out;
+}
+
+}  // namespace ib::rest

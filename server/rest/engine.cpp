@@ -1,0 +1,76 @@
+#include "server/rest/engine.h"
+
+#include "server/rest/actions.h"
+#include "server/rest/query_params.h"
+#include "storage/error.h"
+
+namespace ib::rest {
+
+using storage::Error;
+
+RestEngine::RestEngine(storage::Db& db, std::shared_ptr<const storage::Catalog> catalog,
+                       EngineOptions options)
+    : db_(db), catalog_(std::move(catalog)), options_(options) {}
+
+RestResponse RestEngine::Handle(const RestRequest& request, const storage::Principal& who) {
+  // Only the public schema is exposed (PostgREST db-schemas = public).
+  if (request.profile && !request.profile->empty() && *request.profile != "public") {
+    throw Error::InvalidSchema(*request.profile);
+  }
+  if (request.rpc) {
+    throw Error::UnknownFunction("public." + request.resource, std::nullopt);
+  }
+  return HandleTable(request, who);
+}
+
+namespace {
+
+// `Range: 0-9` (older clients) stands for offset/limit when the query string sets none.
+void ApplyRangeHeader(const RestRequest& request, ApiRequest& api) {
+  if (!request.range) return;
+  auto range = ParseRangeHeader(*request.range);
+  if (!range) return;
+  if (!api.offset.count({})) api.offset[{}] = range->offset;
+  if (range->limit && !api.limit.count({})) api.limit[{}] = *range->limit;
+}
+
+void RefuseStrictPreferences(const Preferences& prefs) {
+  if (prefs.handling_strict && !prefs.invalid.empty()) {
+    throw Error(400, "PGRST122", "Invalid preferences given with handling=strict",
+                "Invalid preferences: " + prefs.invalid.front());
+  }
+}
+
+}  // namespace
+
+RestResponse RestEngine::HandleTable(const RestRequest& request, const storage::Principal& who) {
+  const storage::Table& table = ResolveTable(*catalog_, request.resource);
+  ApiRequest api = ParseQueryParams(request.params);
+  ApplyRangeHeader(request, api);
+  Preferences prefs = ParsePrefer(request.prefer);
+  RefuseStrictPreferences(prefs);
+  MediaType media = ParseAccept(request.accept);
+  PlanContext plan{*catalog_, who, options_.max_rows};
+  ActionInput in{request, api, prefs, media, table, plan, db_};
+
+  RestResponse out;
+  if (request.method == "GET" || request.method == "HEAD") {
+    out = RunRead(in);
+  } else if (request.method == "POST") {
+    out = RunInsert(in);
+  } else if (request.method == "PATCH") {
+    out = RunUpdate(in);
+  } else if (request.method == "DELETE") {
+    out = RunDelete(in);
+  } else {
+    throw Error(405, "PGRST117", "Unsupported HTTP method: " + request.method);
+  }
+  if (!prefs.applied.empty()) {
+    std::string applied;
+    for (const auto& token : prefs.applied) applied += (applied.empty() ? "" : ", ") + token;
+    out.headers.emplace_back("Preference-Applied", applied);
+  }
+  return out;
+}
+
+}  // namespace ib::rest

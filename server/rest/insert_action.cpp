@@ -1,0 +1,208 @@
+// POST on a table: insert one or many rows, or upsert them (Prefer: resolution=...), all in
+// one transaction. Each row is checked against the insert guard (or, for rows that take the
+// update path of an upsert, the update guard); one failing row refuses the whole request.
+#include "server/rest/actions.h"
+#include "server/rest/renderer.h"
+#include "server/rest/write_support.h"
+#include "storage/error.h"
+#include "storage/executor.h"
+#include "storage/guards/guards.h"
+#include "storage/transaction.h"
+#include "storage/values.h"
+
+namespace ib::rest {
+
+using storage::Error;
+using storage::SqlValue;
+using Command = storage::guards::Command;
+
+namespace {
+
+struct RowValues {
+  std::vector<const storage::Column*> columns;
+  std::vector<SqlValue> values;
+  const SqlValue* Find(const storage::Column* c) const {
+    for (size_t i = 0; i < columns.size(); ++i) {
+      if (columns[i] == c) return &values[i];
+    }
+    return nullptr;
+  }
+};
+
+RowValues ConvertRow(const nlohmann::json& obj, const std::vector<const storage::Column*>& columns,
+                     bool missing_default) {
+  RowValues row;
+  for (const auto* c : columns) {
+    auto it = obj.find(c->name);
+    if (it == obj.end()) {
+      if (missing_default) continue;  // the column default applies
+      row.columns.push_back(c);
+      row.values.emplace_back();  // a listed key missing from this row is NULL
+      continue;
+    }
+    row.columns.push_back(c);
+    row.values.push_back(storage::FromJson(c->type, *it));
+  }
+  return row;
+}
+
+int64_t InsertRow(storage::Executor& ex, const storage::Table& table, const RowValues& row) {
+  storage::SqlQuery q;
+  q.table = table.name;
+  q.text = "INSERT INTO " + table.ident.sql();
+  if (row.columns.empty()) {
+    q.text += " DEFAULT VALUES";
+  } else {
+    std::string names, marks;
+    for (size_t i = 0; i < row.columns.size(); ++i) {
+      if (i) {
+        names += ", ";
+        marks += ", ";
+      }
+      names += row.columns[i]->ident.sql();
+      marks += "?";
+    }
+    q.text += " (" + names + ") VALUES (" + marks + ")";
+    q.params = row.values;
+  }
+  q.text += " RETURNING rowid";
+  int64_t rowid = 0;
+  ex.Run(q, [&](const storage::Row& r) { rowid = r.Int(0); });
+  return rowid;
+}
+
+void UpdateRow(storage::Executor& ex, const storage::Table& table, const RowValues& row,
+               int64_t rowid) {
+  if (row.columns.empty()) return;
+  storage::SqlQuery q;
+  q.table = table.name;
+  q.text = "UPDATE " + table.ident.sql() + " SET ";
+  for (size_t i = 0; i < row.columns.size(); ++i) {
+    if (i) q.text += ", ";
+    q.text += row.columns[i]->ident.sql() + " = ?";
+  }
+  q.text += " WHERE rowid = ?";
+  q.params = row.values;
+  q.params.emplace_back(rowid);
+  ex.Run(q);
+}
+
+// The conflict target: on_conflict= columns, else the primary key; must be a unique key.
+std::vector<const storage::Column*> ConflictTarget(const storage::Table& table,
+                                                   const ApiRequest& api) {
+  std::vector<std::string> names = api.on_conflict ? *api.on_conflict : table.primary_key;
+  std::vector<const storage::Column*> out;
+  for (const auto& n : names) {
+    const storage::Column* c = table.FindColumn(n);
+    if (!c) throw Error::UnknownColumn(table.name, n);
+    out.push_back(c);
+  }
+  if (out.empty() || !table.IsUniqueKey(names)) {
+    throw Error(400, "42P10",
+                "there is no unique or exclusion constraint matching the ON CONFLICT "
+                "specification");
+  }
+  return out;
+}
+
+// The existing row the upsert row collides with on the target, if any.
+std::optional<int64_t> FindConflict(storage::Executor& ex, const storage::Table& table,
+                                    const std::vector<const storage::Column*>& target,
+                                    const RowValues& row) {
+  storage::SqlQuery q;
+  q.text = "SELECT rowid FROM " + table.ident.sql() + " WHERE ";
+  for (size_t i = 0; i < target.size(); ++i) {
+    const SqlValue* v = row.Find(target[i]);
+    if (!v || std::holds_alternative<std::monostate>(*v)) return std::nullopt;
+    if (i) q.text += " AND ";
+    q.text += target[i]->ident.sql() + " = ?";
+    q.params.push_back(*v);
+  }
+  std::optional<int64_t> found;
+  ex.Run(q, [&](const storage::Row& r) { found = r.Int(0); });
+  return found;
+}
+
+bool VisibleForUpdate(storage::Executor& ex, const storage::Table& table,
+                      const storage::Principal& who, int64_t rowid) {
+  if (who.is_service()) return true;
+  auto guard = storage::guards::Using(table.name, Command::kUpdate, who, "t0");
+  storage::SqlQuery q{"SELECT count(*) FROM " + table.ident.sql() + " AS t0 WHERE t0.rowid = ? AND " +
+                          guard.sql, {SqlValue{rowid}}, table.name};
+  for (auto& p : guard.params) q.params.push_back(std::move(p));
+  auto n = ex.Scalar(q);
+  return n && std::get<int64_t>(*n) > 0;
+}
+
+std::vector<const nlohmann::json*> BodyRows(const nlohmann::json& body) {
+  std::vector<const nlohmann::json*> rows;
+  if (body.is_object()) {
+    rows.push_back(&body);
+  } else if (body.is_array()) {
+    for (const auto& item : body) {
+      if (!item.is_object()) throw Error::InvalidBody("All object keys must match");
+      rows.push_back(&item);
+    }
+  } else {
+    throw Error::InvalidBody("Empty or invalid json");
+  }
+  return rows;
+}
+
+}  // namespace
+
+RestResponse RunInsert(const ActionInput& in) {
+  nlohmann::json body = ParseJsonBody(in.request.body);
+  auto rows = BodyRows(body);
+  auto columns = ResolveWriteColumns(in.table, rows, in.api.columns);
+  const auto& who = in.plan.who;
+  RefuseProtectedColumns(in.table, columns, who);
+  const bool upsert = in.prefs.resolution != Resolution::kNone;
+  std::vector<const storage::Column*> target;
+  if (upsert) target = ConflictTarget(in.table, in.api);
+  const bool missing_default = in.prefs.missing_default || !in.api.columns;
+
+  storage::Db::WriteLease lease(in.db);
+  storage::Transaction tx(lease.conn(), storage::Transaction::Mode::kWrite);
+  storage::Executor ex(lease.conn());
+  std::vector<int64_t> written, inserted, updated;
+  for (const auto* obj : rows) {
+    RowValues row = ConvertRow(*obj, columns, missing_default);
+    std::optional<int64_t> existing;
+    if (upsert) existing = FindConflict(ex, in.table, target, row);
+    if (existing) {
+      if (in.prefs.resolution == Resolution::kIgnoreDuplicates) continue;
+      // Postgres refuses INSERT ... ON CONFLICT DO UPDATE on a row the update policy hides.
+      if (!VisibleForUpdate(ex, in.table, who, *existing)) throw RlsViolation(in.table, who);
+      UpdateRow(ex, in.table, row, *existing);
+      updated.push_back(*existing);
+      written.push_back(*existing);
+      continue;
+    }
+    int64_t rowid = InsertRow(ex, in.table, row);
+    inserted.push_back(rowid);
+    written.push_back(rowid);
+  }
+  CheckWrittenRows(lease.conn(), in.table, Command::kInsert, who, inserted);
+  CheckWrittenRows(lease.conn(), in.table, Command::kUpdate, who, updated);
+
+  RestResponse out;
+  out.status = (upsert && inserted.empty() && !updated.empty()) ? 200 : 201;
+  int64_t count = static_cast<int64_t>(written.size());
+  if (in.prefs.return_pref == ReturnPreference::kRepresentation) {
+    auto plan = PlanSelectOnly(in.api, in.plan, in.table);
+    plan->rowids = written;
+    count = RenderRows(lease.conn(), *plan, in.media, out.body);
+    RequireSingle(in.media, count);
+    out.content_type = std::string(ContentTypeFor(in.media));
+  } else {
+    out.content_type.clear();
+  }
+  tx.Commit();
+  bool counted = in.prefs.count != CountPreference::kNone;
+  out.headers.emplace_back("Content-Range",
+                           counted ? "*/" + std::to_string(written.size()) : "*/*");
+  return out;
+}
+
+}  // namespace ib::rest

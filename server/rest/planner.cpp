@@ -1,0 +1,171 @@
+#include "server/rest/planner.h"
+
+#include "storage/error.h"
+#include "storage/guards/guards.h"
+
+namespace ib::rest {
+
+using storage::Error;
+
+const storage::Table& ResolveTable(const storage::Catalog& catalog, std::string_view name) {
+  const storage::Table* table = catalog.FindExposedTable(name);
+  if (!table) throw Error::UnknownTable(name);
+  return *table;
+}
+
+namespace detail {
+
+ColumnPath ResolveField(const storage::Table& table, const Field& field) {
+  const storage::Column* column = table.FindColumn(field.name);
+  if (!column) throw Error::UnknownColumn(table.name, field.name);
+  return ColumnPath{column, field.path};
+}
+
+namespace {
+
+// The output key of a column item: alias, else the last named JSON key, else the column
+// (PostgREST: `data->items->0` is keyed `data`... unless a key precedes the index).
+std::string OutputKey(const SelectItem& item) {
+  if (!item.alias.empty()) return item.alias;
+  for (auto it = item.field.path.rbegin(); it != item.field.path.rend(); ++it) {
+    if (!it->is_index) return it->key;
+  }
+  return item.field.name;
+}
+
+void AddStar(ReadPlan& node) {
+  for (const auto& column : node.table->columns) {
+    node.output_order.push_back(node.fields.size());
+    node.fields.push_back(OutputField{column.name, ColumnPath{&column, {}}, false});
+  }
+}
+
+}  // namespace
+
+void ExpandSelect(const std::vector<SelectItem>& items, const PlanContext& ctx, ReadPlan& node,
+                  AliasCounter& aliases) {
+  if (items.empty()) {
+    AddStar(node);
+    return;
+  }
+  // Embeds are numbered after all fields in output_order; remember them to fix up at the end.
+  std::vector<std::pair<size_t, size_t>> embed_slots;  // (position in output_order, embed index)
+  for (const auto& item : items) {
+    switch (item.kind) {
+      case SelectItem::Kind::kStar:
+        AddStar(node);
+        break;
+      case SelectItem::Kind::kColumn: {
+        OutputField field{OutputKey(item), ResolveField(*node.table, item.field), false};
+        if (!item.cast.empty()) {
+          if (item.cast != "text") {
+            throw Error::ParseFailure("cast to " + item.cast + " is not supported",
+                                      "only ::text casts are available");
+          }
+          field.cast_to_text = true;
+        }
+        node.output_order.push_back(node.fields.size());
+        node.fields.push_back(std::move(field));
+        break;
+      }
+      case SelectItem::Kind::kEmbed: {
+        auto child = std::make_unique<ReadPlan>();
+        child->alias = aliases.Next();
+        ResolveEmbed(item, ctx, node, *child);
+        ExpandSelect(item.children, ctx, *child, aliases);
+        embed_slots.emplace_back(node.output_order.size(), node.embeds.size());
+        node.output_order.push_back(0);  // fixed below
+        node.embeds.push_back(std::move(child));
+        break;
+      }
+    }
+  }
+  for (auto [slot, embed] : embed_slots) node.output_order[slot] = node.fields.size() + embed;
+}
+
+ReadPlan& FindNode(ReadPlan& root, const EmbedPath& path) {
+  ReadPlan* node = &root;
+  for (const auto& name : path) {
+    ReadPlan* next = nullptr;
+    for (auto& embed : node->embeds) {
+      if (embed->key == name) {
+        next = embed.get();
+        break;
+      }
+    }
+    if (!next) {
+      throw Error(400, "PGRST108",
+                  "'" + name + "' is not an embedded resource in this request", std::nullopt,
+                  std::string("Verify that '") + name + "' is included in the 'select' query parameter.");
+    }
+    node = next;
+  }
+  return *node;
+}
+
+void AttachGuards(ReadPlan& node, const PlanContext& ctx) {
+  auto guard = storage::guards::Using(node.table->name, storage::guards::Command::kSelect,
+                                      ctx.who, node.alias);
+  node.guard = GuardSql{std::move(guard.sql), std::move(guard.params)};
+  for (auto& embed : node.embeds) AttachGuards(*embed, ctx);
+}
+
+}  // namespace detail
+
+namespace {
+
+void ApplyPaging(const ApiRequest& request, const PlanContext& ctx, ReadPlan& root) {
+  for (const auto& [path, terms] : request.order) detail::AddOrder(terms, detail::FindNode(root, path));
+  for (const auto& [path, limit] : request.limit) detail::FindNode(root, path).limit = limit;
+  for (const auto& [path, offset] : request.offset) detail::FindNode(root, path).offset = offset;
+  if (ctx.max_rows > 0 && (!root.limit || *root.limit > ctx.max_rows)) root.limit = ctx.max_rows;
+}
+
+void ApplyFilters(const ApiRequest& request, const PlanContext& ctx, ReadPlan& root) {
+  for (const auto& [path, filter] : request.filters) {
+    ReadPlan& node = detail::FindNode(root, path);
+    // `embed=is.null` / `embed=not.is.null` on a parent: (anti-)join on the embed.
+    bool is_embed_name = filter.field.path.empty() && !node.table->FindColumn(filter.field.name);
+    if (is_embed_name && filter.operation.op == FilterOp::kIs &&
+        (filter.operation.value == "null" || filter.operation.value == "NULL")) {
+      for (size_t i = 0; i < node.embeds.size(); ++i) {
+        if (node.embeds[i]->key != filter.field.name) continue;
+        node.where.children.emplace_back(EmbedExists{i, filter.operation.negated});
+        is_embed_name = false;
+        break;
+      }
+      if (!is_embed_name) continue;
+    }
+    node.where.children.emplace_back(detail::PlanPredicate(*node.table, filter));
+  }
+  for (const auto& [path, tree] : request.logic) {
+    detail::AddLogicTree(tree, ctx, detail::FindNode(root, path));
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<ReadPlan> PlanSelectOnly(const ApiRequest& request, const PlanContext& ctx,
+                                         const storage::Table& table) {
+  auto root = std::make_unique<ReadPlan>();
+  root->table = &table;
+  detail::AliasCounter aliases;
+  root->alias = aliases.Next();
+  detail::ExpandSelect(request.select, ctx, *root, aliases);
+  detail::AttachGuards(*root, ctx);
+  return root;
+}
+
+std::unique_ptr<ReadPlan> PlanRead(const ApiRequest& request, const PlanContext& ctx,
+                                   const storage::Table& table) {
+  auto root = PlanSelectOnly(request, ctx, table);
+  ApplyFilters(request, ctx, *root);
+  ApplyPaging(request, ctx, *root);
+  return root;
+}
+
+void PlanConditions(const ApiRequest& request, const PlanContext& ctx, ReadPlan& node) {
+  ApplyFilters(request, ctx, node);
+}
+
+}  // namespace ib::rest

@@ -1,0 +1,164 @@
+// Planner pass: filters, logic trees and order terms -> typed Conditions and OrderPlans.
+// Operands become SqlValues through the value codec here, so a bad value is refused with its
+// Postgres SQLSTATE (22P02, 22007, ...) before any SQL exists.
+#include <algorithm>
+#include <cctype>
+
+#include "server/rest/planner.h"
+#include "storage/error.h"
+#include "storage/values.h"
+
+namespace ib::rest::detail {
+
+using storage::ColumnType;
+using storage::Error;
+using storage::SqlValue;
+using storage::ValueKind;
+
+namespace {
+
+Error NotImplemented(FilterOp op) {
+  return Error(400, "PGRST127", "Feature not implemented",
+               std::string("operator '") + FilterOpName(op) + "' is not available");
+}
+
+// PostgREST lets `*` stand for `%` in like patterns, since `%` is awkward in URLs.
+std::string LikePattern(std::string_view value) {
+  std::string out(value);
+  std::replace(out.begin(), out.end(), '*', '%');
+  return out;
+}
+
+// The type an operand is converted to: the column's, or text/json for a JSON path.
+ColumnType OperandType(const ColumnPath& target) {
+  if (target.path.empty()) return target.column->type;
+  ColumnType t;
+  t.kind = target.as_text() ? ValueKind::kText : ValueKind::kJsonb;
+  t.declared = target.as_text() ? "text" : "jsonb";
+  return t;
+}
+
+bool IsContainerKind(ValueKind kind) {
+  return kind == ValueKind::kJsonb || kind == ValueKind::kTextArray;
+}
+
+}  // namespace
+
+Predicate PlanPredicate(const storage::Table& table, const Filter& filter) {
+  const Operation& op = filter.operation;
+  Predicate p;
+  p.target = ResolveField(table, filter.field);
+  p.op = op.op;
+  p.negated = op.negated;
+  ColumnType type = OperandType(p.target);
+  switch (op.op) {
+    case FilterOp::kEq: case FilterOp::kNeq: case FilterOp::kGt: case FilterOp::kGte:
+    case FilterOp::kLt: case FilterOp::kLte: case FilterOp::kIsDistinct:
+      p.values.push_back(storage::FromText(type, op.value));
+      break;
+    case FilterOp::kLike: case FilterOp::kIlike:
+      p.values.emplace_back(LikePattern(op.value));
+      break;
+    case FilterOp::kLikeAll: case FilterOp::kLikeAny:
+    case FilterOp::kIlikeAll: case FilterOp::kIlikeAny:
+      for (const auto& item : op.items) p.values.emplace_back(LikePattern(item));
+      break;
+    case FilterOp::kMatch: case FilterOp::kImatch:
+      p.values.emplace_back(op.value);
+      break;
+    case FilterOp::kIs: {
+      std::string v = op.value;
+      std::transform(v.begin(), v.end(), v.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      p.is_value = v == "not_null" ? "not_null" : v;
+      break;
+    }
+    case FilterOp::kIn:
+      for (const auto& item : op.items) p.values.push_back(storage::FromText(type, item));
+      break;
+    case FilterOp::kCs: case FilterOp::kCd: case FilterOp::kOv:
+      if (!IsContainerKind(type.kind)) throw NotImplemented(op.op);
+      p.values.push_back(storage::FromText(type, op.value));
+      break;
+    default:
+      throw NotImplemented(op.op);
+  }
+  return p;
+}
+
+namespace {
+
+constexpr int kMaxLogicDepth = 64;
+
+void ConvertTree(const LogicTree& tree, const PlanContext& ctx, ReadPlan& node, Condition& out,
+                 int depth) {
+  if (depth > kMaxLogicDepth) {
+    throw Error::ParseFailure("logic tree nested too deeply", "at most 64 levels are allowed");
+  }
+  out.is_and = tree.is_and;
+  out.negated = tree.negated;
+  for (const auto& child : tree.children) {
+    if (const auto* filter = std::get_if<Filter>(&child)) {
+      // `embed.is.null` inside a tree tests the embed's existence (PostgREST allows it in or).
+      bool embed_test = filter->field.path.empty() && filter->operation.op == FilterOp::kIs &&
+                        !node.table->FindColumn(filter->field.name);
+      if (embed_test) {
+        for (size_t i = 0; i < node.embeds.size(); ++i) {
+          if (node.embeds[i]->key == filter->field.name) {
+            out.children.emplace_back(EmbedExists{i, filter->operation.negated});
+            embed_test = false;
+            break;
+          }
+        }
+        if (!embed_test) continue;
+      }
+      out.children.emplace_back(PlanPredicate(*node.table, *filter));
+    } else {
+      auto sub = std::make_unique<Condition>();
+      ConvertTree(*std::get<std::unique_ptr<LogicTree>>(child), ctx, node, *sub, depth + 1);
+      out.children.emplace_back(std::move(sub));
+    }
+  }
+}
+
+}  // namespace
+
+void AddLogicTree(const LogicTree& tree, const PlanContext& ctx, ReadPlan& node) {
+  auto cond = std::make_unique<Condition>();
+  ConvertTree(tree, ctx, node, *cond, 0);
+  node.where.children.emplace_back(std::move(cond));
+}
+
+void AddOrder(const std::vector<OrderTerm>& terms, ReadPlan& node) {
+  for (const auto& term : terms) {
+    OrderPlan plan;
+    if (term.relation.empty()) {
+      plan.target = ResolveField(*node.table, term.field);
+    } else {
+      const ReadPlan* embed = nullptr;
+      for (size_t i = 0; i < node.embeds.size(); ++i) {
+        if (node.embeds[i]->key == term.relation) {
+          embed = node.embeds[i].get();
+          plan.to_one_embed = i;
+        }
+      }
+      if (!embed) {
+        throw Error(400, "PGRST108",
+                    "'" + term.relation + "' is not an embedded resource in this request");
+      }
+      if (!embed->join.to_one) {
+        throw Error(400, "PGRST118",
+                    "A related order on '" + term.relation +
+                        "' is not possible", std::string("'") + term.relation +
+                        "' is not a to-one relationship");
+      }
+      plan.target = ResolveField(*embed->table, term.field);
+    }
+    plan.descending = term.descending;
+    // Postgres defaults: ASC puts nulls last, DESC puts them first (SQLite does the opposite).
+    plan.nulls_first = term.nulls_first.value_or(term.descending);
+    node.order.push_back(std::move(plan));
+  }
+}
+
+}  // namespace ib::rest::detail

@@ -1,0 +1,76 @@
+// GET / HEAD on a table: one SELECT (plus a count(*) in the same snapshot when asked for).
+#include <optional>
+
+#include "server/rest/actions.h"
+#include "server/rest/renderer.h"
+#include "server/rest/sql_builder.h"
+#include "storage/error.h"
+#include "storage/executor.h"
+#include "storage/transaction.h"
+
+namespace ib::rest {
+
+using storage::Error;
+
+std::string_view ContentTypeFor(MediaType media) {
+  switch (media) {
+    case MediaType::kSingleObject: return "application/vnd.pgrst.object+json; charset=utf-8";
+    case MediaType::kCsv: return "text/csv; charset=utf-8";
+    default: return "application/json; charset=utf-8";
+  }
+}
+
+void RequireSingle(MediaType media, int64_t rows) {
+  if (media == MediaType::kSingleObject && rows != 1) throw Error::SingularityViolation(rows);
+}
+
+int64_t RenderRows(storage::Connection& conn, const ReadPlan& plan, MediaType media,
+                   std::string& body) {
+  ReadQuery query = BuildRead(plan);
+  storage::Executor ex(conn);
+  int64_t rows = 0;
+  if (media == MediaType::kCsv) {
+    AppendCsvHeader(body, query.columns);
+    ex.Run(query.sql, [&](const storage::Row& row) {
+      AppendCsvRow(body, row, query.columns);
+      ++rows;
+    });
+    return rows;
+  }
+  const bool single = media == MediaType::kSingleObject;
+  if (!single) body += '[';
+  ex.Run(query.sql, [&](const storage::Row& row) {
+    if (rows++ > 0) body += ',';
+    AppendRowObject(body, row, query.columns);
+  });
+  if (!single) body += ']';
+  return rows;
+}
+
+RestResponse RunRead(const ActionInput& in) {
+  auto plan = PlanRead(in.api, in.plan, in.table);
+  const bool counted = in.prefs.count != CountPreference::kNone;
+  RestResponse out;
+  out.content_type = std::string(ContentTypeFor(in.media));
+
+  storage::Db::ReadLease lease(in.db);
+  std::optional<storage::Transaction> snapshot;
+  if (counted) snapshot.emplace(lease.conn(), storage::Transaction::Mode::kRead);
+  std::optional<int64_t> total;
+  if (counted) {
+    auto count = storage::Executor(lease.conn()).Scalar(BuildCount(*plan));
+    total = count ? std::get<int64_t>(*count) : 0;
+    if (plan->offset > 0 && plan->offset > *total) {
+      throw Error::RangeNotSatisfiable(plan->offset, *total);
+    }
+  }
+  int64_t rows = RenderRows(lease.conn(), *plan, in.media, out.body);
+  if (snapshot) snapshot->Commit();
+
+  RequireSingle(in.media, rows);
+  out.headers.emplace_back("Content-Range", ContentRange(plan->offset, rows, total));
+  if (total && rows < *total && in.media != MediaType::kSingleObject) out.status = 206;
+  return out;
+}
+
+}  // namespace ib::rest

@@ -1,0 +1,112 @@
+#include "server/rest/renderer.h"
+
+#include "storage/json_text.h"
+#include "storage/values.h"
+
+namespace ib::rest {
+
+using storage::SqlValueView;
+
+namespace {
+
+void AppendValue(std::string& out, const SqlValueView& v, const RenderColumn& col) {
+  switch (col.kind) {
+    case RenderColumn::Kind::kValue:
+      storage::AppendJson(out, *col.type, v);
+      return;
+    case RenderColumn::Kind::kRawJson:
+      // Embeds and `->` paths arrive as JSON text built by SQLite; a scalar JSON number may
+      // come back as an INTEGER/REAL value.
+      if (v.is_null()) {
+        out += "null";
+      } else if (v.type == SqlValueView::Type::kInteger) {
+        storage::AppendInt(out, v.integer);
+      } else if (v.type == SqlValueView::Type::kReal) {
+        storage::AppendDecimal(out, v.real, -1);
+      } else {
+        out.append(v.text);
+      }
+      return;
+    case RenderColumn::Kind::kText:
+      if (v.is_null()) {
+        out += "null";
+      } else if (v.type == SqlValueView::Type::kInteger) {
+        out += '"';
+        storage::AppendInt(out, v.integer);
+        out += '"';
+      } else if (v.type == SqlValueView::Type::kReal) {
+        out += '"';
+        storage::AppendDecimal(out, v.real, -1);
+        out += '"';
+      } else {
+        storage::AppendJsonString(out, v.text);
+      }
+      return;
+  }
+}
+
+void AppendCsvCell(std::string& out, const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) {
+    out += text;
+    return;
+  }
+  out += '"';
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+}  // namespace
+
+void AppendRowObject(std::string& out, const storage::Row& row,
+                     const std::vector<RenderColumn>& columns) {
+  out += '{';
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (i) out += ',';
+    storage::AppendJsonString(out, columns[i].key);
+    out += ':';
+    AppendValue(out, row[static_cast<int>(i)], columns[i]);
+  }
+  out += '}';
+}
+
+void AppendCsvHeader(std::string& out, const std::vector<RenderColumn>& columns) {
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (i) out += ',';
+    AppendCsvCell(out, columns[i].key);
+  }
+  out += '\n';
+}
+
+void AppendCsvRow(std::string& out, const storage::Row& row,
+                  const std::vector<RenderColumn>& columns) {
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (i) out += ',';
+    auto v = row[static_cast<int>(i)];
+    if (v.is_null()) continue;  // NULL is an empty cell
+    if (columns[i].kind == RenderColumn::Kind::kValue) {
+      AppendCsvCell(out, storage::ToText(*columns[i].type, v));
+    } else if (v.type == SqlValueView::Type::kInteger) {
+      AppendCsvCell(out, std::to_string(v.integer));
+    } else {
+      AppendCsvCell(out, std::string(v.text));
+    }
+  }
+  out += '\n';
+}
+
+std::string ContentRange(int64_t offset, int64_t rows, std::optional<int64_t> total) {
+  std::string out;
+  if (rows <= 0) {
+    out = "*";
+  } else {
+    out = std::to_string(offset) + "-" + std::to_string(offset + rows - 1);
+  }
+  out += "/";
+  out += total ? std::to_string(*total) : "*";
+  return out;
+}
+
+}  // namespace ib::rest

@@ -1,0 +1,29 @@
+// The renderer: result rows -> response body text, written directly (no JSON DOM per row),
+// plus the Content-Range header value. Values are rendered by storage/values from each
+// column's declared type, so numbers stay numbers and jsonb stays nested.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server/rest/sql_builder.h"
+#include "storage/executor.h"
+
+namespace ib::rest {
+
+// Appends one row as a JSON object {"key": value, ...}.
+void AppendRowObject(std::string& out, const storage::Row& row,
+                     const std::vector<RenderColumn>& columns);
+
+// CSV (RFC 4180): the header line, and one line per row.
+void AppendCsvHeader(std::string& out, const std::vector<RenderColumn>& columns);
+void AppendCsvRow(std::string& out, const storage::Row& row,
+                  const std::vector<RenderColumn>& columns);
+
+// PostgREST's Content-Range: "first-last/total", "*/total" for an empty page, total "*" when
+// no count was asked for.
+std::string ContentRange(int64_t offset, int64_t rows, std::optional<int64_t> total);
+
+}  // namespace ib::rest

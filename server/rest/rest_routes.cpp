@@ -1,0 +1,74 @@
+#include "server/rest/rest_routes.h"
+
+#include "server/auth/authenticate.h"
+#include "server/http/handler.h"
+
+namespace ib::rest {
+namespace {
+
+RestRequest ToRestRequest(const httplib::Request& req, bool rpc) {
+  RestRequest r;
+  r.method = req.method;
+  r.rpc = rpc;
+  // httplib has percent-decoded the path already; matches[1] is the resource segment.
+  r.resource = req.matches.size() > 1 ? std::string(req.matches[1]) : std::string();
+  r.params = http::QueryPairs(req);
+  r.accept = req.get_header_value("Accept");
+  auto prefer_count = req.get_header_value_count("Prefer");
+  for (size_t i = 0; i < prefer_count; ++i) r.prefer.push_back(req.get_header_value("Prefer", i));
+  r.range = http::Header(req, "Range");
+  bool read = req.method == "GET" || req.method == "HEAD";
+  r.profile = http::Header(req, read ? "Accept-Profile" : "Content-Profile");
+  r.body = req.body;
+  return r;
+}
+
+void Send(const RestResponse& out, httplib::Response& res) {
+  res.status = out.status;
+  for (const auto& [name, value] : out.headers) res.set_header(name, value);
+  if (!out.content_type.empty()) {
+    res.set_content(out.body, out.content_type.c_str());
+  } else {
+    res.body.clear();
+  }
+}
+
+http::Handler MakeHandler(RestEngine& engine, const http::ServerContext& ctx, bool rpc) {
+  return [&engine, &ctx, rpc](const httplib::Request& req, httplib::Response& res,
+                              http::RequestContext& rc) {
+    storage::Principal who = auth::AuthenticateRest(
+        http::Header(req, "Authorization"), http::Header(req, "apikey"), ctx.secret,
+        http::NowSeconds());
+    rc.principal = storage::RoleName(who.role);
+    Send(engine.Handle(ToRestRequest(req, rpc), who), res);
+  };
+}
+
+}  // namespace
+
+void RegisterRestRoutes(httplib::Server& server, RestEngine& engine,
+                        const http::ServerContext& ctx) {
+  const bool log = ctx.config.log_requests;
+  auto table = http::Wrap(http::Service::kRest, MakeHandler(engine, ctx, false), log);
+  auto rpc = http::Wrap(http::Service::kRest, MakeHandler(engine, ctx, true), log);
+  const char* kRpc = R"(/rest/v1/rpc/([^/]+))";
+  const char* kTable = R"(/rest/v1/([^/]+))";
+  server.Get(kRpc, rpc);
+  server.Post(kRpc, rpc);
+  auto wrong_verb = http::Wrap(
+      http::Service::kRest,
+      [](const httplib::Request& req, httplib::Response&, http::RequestContext&) {
+        throw storage::Error::MethodNotAllowedOnRpc(req.method);
+      },
+      log);
+  server.Put(kRpc, wrong_verb);
+  server.Patch(kRpc, wrong_verb);
+  server.Delete(kRpc, wrong_verb);
+  server.Get(kTable, table);
+  server.Post(kTable, table);
+  server.Patch(kTable, table);
+  server.Delete(kTable, table);
+  server.Put(kTable, table);
+}
+
+}  // namespace ib::rest

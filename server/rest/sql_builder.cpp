@@ -1,0 +1,467 @@
+#include "server/rest/sql_builder.h"
+
+#include "storage/error.h"
+#include "storage/json_text.h"
+
+namespace ib::rest {
+
+using storage::SqlValue;
+using storage::ValueKind;
+
+namespace {
+
+// Accumulates SQL text and its parameters; `?` placeholders are numbered by position.
+class SqlWriter {
+ public:
+  SqlWriter& operator<<(std::string_view text) {
+    sql_.append(text);
+    return *this;
+  }
+  SqlWriter& Param(SqlValue value) {
+    sql_ += '?';
+    params_.push_back(std::move(value));
+    return *this;
+  }
+  void AppendGuard(const GuardSql& guard) {
+    sql_ += guard.sql;
+    for (const auto& p : guard.params) params_.push_back(p);
+  }
+  storage::SqlQuery Take(std::string table = "") {
+    return storage::SqlQuery{std::move(sql_), std::move(params_), std::move(table)};
+  }
+
+ private:
+  std::string sql_;
+  std::vector<SqlValue> params_;
+};
+
+// `$."a"[0]."b"` for SQLite's -> / ->> operators; keys are quoted, never spliced into SQL
+// (the path itself travels as a bound parameter).
+std::string JsonPathText(const std::vector<JsonPathStep>& path) {
+  std::string out = "$";
+  for (const auto& step : path) {
+    if (step.is_index) {
+      out += "[" + step.key + "]";
+    } else {
+      if (step.key.find('"') != std::string::npos) {
+        throw storage::Error::ParseFailure("failed to parse json path",
+                                           "keys with '\"' are not supported");
+      }
+      out += ".\"" + step.key + "\"";
+    }
+  }
+  return out;
+}
+
+void WriteColumn(SqlWriter& w, const std::string& alias, const ColumnPath& target) {
+  w << alias << "." << target.column->ident.sql();
+  if (target.path.empty()) return;
+  w << (target.as_text() ? " ->> " : " -> ");
+  w.Param(JsonPathText(target.path));
+}
+
+// An expression producing the JSON form of a column inside json_object(): the SQL twin of
+// storage::AppendJson for embedded rows.
+void WriteJsonValue(SqlWriter& w, const std::string& alias, const OutputField& field) {
+  const auto& target = field.source;
+  if (!target.path.empty()) {
+    if (target.as_text() || field.cast_to_text) {
+      WriteColumn(w, alias, target);
+    } else {
+      w << "json(";
+      WriteColumn(w, alias, target);
+      w << ")";
+    }
+    return;
+  }
+  std::string col = alias + "." + target.column->ident.sql();
+  const auto& type = target.column->type;
+  if (field.cast_to_text) {
+    w << "CAST(" << col << " AS TEXT)";
+    return;
+  }
+  switch (type.kind) {
+    case ValueKind::kBool:
+      w << "CASE WHEN " << col << " IS NULL THEN NULL WHEN " << col
+        << " THEN json('true') ELSE json('false') END";
+      break;
+    case ValueKind::kJsonb:
+    case ValueKind::kTextArray:
+      w << "json(" << col << ")";
+      break;
+    case ValueKind::kDecimal:
+      if (type.scale >= 0) {
+        w << "CASE WHEN " << col << " IS NULL THEN NULL ELSE json(printf('%." +
+                 std::to_string(type.scale) + "f', " + col + ")) END";
+      } else {
+        w << col;
+      }
+      break;
+    case ValueKind::kBytea:
+      w << "CASE WHEN " << col << " IS NULL THEN NULL ELSE '\\x' || lower(hex(" << col
+        << ")) END";
+      break;
+    default:
+      w << col;
+  }
+}
+
+void WriteWhere(SqlWriter& w, const ReadPlan& node, const std::string* parent_alias);
+void WriteJsonObject(SqlWriter& w, const ReadPlan& node);
+
+void WriteJoin(SqlWriter& w, const ReadPlan& child, const std::string& parent_alias) {
+  for (size_t i = 0; i < child.join.child_columns.size(); ++i) {
+    if (i) w << " AND ";
+    w << child.alias << "." << child.join.child_columns[i]->ident.sql() << " = " << parent_alias
+      << "." << child.join.parent_columns[i]->ident.sql();
+  }
+}
+
+void WriteOrderAndPaging(SqlWriter& w, const ReadPlan& node);
+
+// (SELECT json ... FROM child WHERE join AND guard AND filters ...): one embed's JSON value.
+void WriteEmbedSubquery(SqlWriter& w, const ReadPlan& child, const std::string& parent_alias) {
+  if (child.join.to_one) {
+    w << "(SELECT ";
+    WriteJsonObject(w, child);
+    w << " FROM " << child.table->ident.sql() << " AS " << child.alias;
+    WriteWhere(w, child, &parent_alias);
+    w << " LIMIT 1)";
+    return;
+  }
+  w << "(SELECT json_group_array(json(j)) FROM (SELECT ";
+  WriteJsonObject(w, child);
+  w << " AS j FROM " << child.table->ident.sql() << " AS " << child.alias;
+  WriteWhere(w, child, &parent_alias);
+  WriteOrderAndPaging(w, child);
+  w << "))";
+}
+
+// A spread embed's single column, as a scalar subquery of the to-one row.
+void WriteSpreadField(SqlWriter& w, const ReadPlan& child, const OutputField& field,
+                      const std::string& parent_alias, bool as_json) {
+  w << "(SELECT ";
+  if (as_json) {
+    WriteJsonValue(w, child.alias, field);
+  } else {
+    WriteColumn(w, child.alias, field.source);
+  }
+  w << " FROM " << child.table->ident.sql() << " AS " << child.alias;
+  WriteWhere(w, child, &parent_alias);
+  w << " LIMIT 1)";
+}
+
+void WriteJsonObject(SqlWriter& w, const ReadPlan& node) {
+  w << "json_object(";
+  bool first = true;
+  for (size_t slot : node.output_order) {
+    auto comma = [&] {
+      if (!first) w << ", ";
+      first = false;
+    };
+    if (slot < node.fields.size()) {
+      comma();
+      w.Param(node.fields[slot].key) << ", ";
+      WriteJsonValue(w, node.alias, node.fields[slot]);
+      continue;
+    }
+    const ReadPlan& embed = *node.embeds[slot - node.fields.size()];
+    if (embed.spread) {
+      for (const auto& field : embed.fields) {
+        comma();
+        w.Param(field.key) << ", ";
+        WriteSpreadField(w, embed, field, node.alias, true);
+      }
+      continue;
+    }
+    comma();
+    w.Param(embed.key) << ", ";
+    WriteEmbedSubquery(w, embed, node.alias);
+  }
+  w << ")";
+}
+
+const char* ComparisonSql(FilterOp op) {
+  switch (op) {
+    case FilterOp::kEq: return " = ";
+    case FilterOp::kNeq: return " <> ";
+    case FilterOp::kGt: return " > ";
+    case FilterOp::kGte: return " >= ";
+    case FilterOp::kLt: return " < ";
+    case FilterOp::kLte: return " <= ";
+    case FilterOp::kIsDistinct: return " IS NOT ";
+    default: return nullptr;
+  }
+}
+
+std::string JsonArrayOf(const std::vector<SqlValue>& values) {
+  std::string out = "[";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ',';
+    const auto& v = values[i];
+    if (std::holds_alternative<int64_t>(v)) {
+      storage::AppendInt(out, std::get<int64_t>(v));
+    } else if (std::holds_alternative<double>(v)) {
+      storage::AppendDecimal(out, std::get<double>(v), -1);
+    } else if (std::holds_alternative<std::string>(v)) {
+      storage::AppendJsonString(out, std::get<std::string>(v));
+    } else {
+      out += "null";
+    }
+  }
+  return out + "]";
+}
+
+void WritePatternList(SqlWriter& w, const std::string& alias, const Predicate& p) {
+  bool all = p.op == FilterOp::kLikeAll || p.op == FilterOp::kIlikeAll;
+  bool insensitive = p.op == FilterOp::kIlikeAll || p.op == FilterOp::kIlikeAny;
+  if (p.values.empty()) {
+    w << (all ? "1" : "0");
+    return;
+  }
+  w << "(";
+  for (size_t i = 0; i < p.values.size(); ++i) {
+    if (i) w << (all ? " AND " : " OR ");
+    if (insensitive) w << "lower(";
+    WriteColumn(w, alias, p.target);
+    w << (insensitive ? ") LIKE lower(" : " LIKE ");
+    w.Param(p.values[i]);
+    w << (insensitive ? ")" : "") << " ESCAPE '\\'";
+  }
+  w << ")";
+}
+
+void WritePredicate(SqlWriter& w, const std::string& alias, const Predicate& p) {
+  if (p.negated) w << "NOT ";
+  w << "(";
+  if (const char* cmp = ComparisonSql(p.op)) {
+    WriteColumn(w, alias, p.target);
+    w << cmp;
+    w.Param(p.values[0]);
+  } else {
+    switch (p.op) {
+      case FilterOp::kLike:
+        WriteColumn(w, alias, p.target);
+        w << " LIKE ";
+        w.Param(p.values[0]) << " ESCAPE '\\'";
+        break;
+      case FilterOp::kIlike:
+        w << "lower(";
+        WriteColumn(w, alias, p.target);
+        w << ") LIKE lower(";
+        w.Param(p.values[0]) << ") ESCAPE '\\'";
+        break;
+      case FilterOp::kLikeAll: case FilterOp::kLikeAny:
+      case FilterOp::kIlikeAll: case FilterOp::kIlikeAny:
+        WritePatternList(w, alias, p);
+        break;
+      case FilterOp::kMatch: case FilterOp::kImatch:
+        w << (p.op == FilterOp::kMatch ? "ib_regexp(" : "ib_iregexp(");
+        w.Param(p.values[0]) << ", ";
+        WriteColumn(w, alias, p.target);
+        w << ")";
+        break;
+      case FilterOp::kIs:
+        WriteColumn(w, alias, p.target);
+        if (p.is_value == "null" || p.is_value == "unknown") w << " IS NULL";
+        else if (p.is_value == "not_null") w << " IS NOT NULL";
+        else if (p.is_value == "true") w << " IS TRUE";
+        else w << " IS FALSE";
+        break;
+      case FilterOp::kIn:
+        if (p.values.empty()) {
+          w << "0";  // in.() matches nothing, as in PostgREST
+          break;
+        }
+        WriteColumn(w, alias, p.target);
+        w << " IN (SELECT value FROM json_each(";
+        w.Param(JsonArrayOf(p.values)) << "))";
+        break;
+      case FilterOp::kCs:
+        w << "ib_jsonb_contains(";
+        WriteColumn(w, alias, p.target);
+        w << ", ";
+        w.Param(p.values[0]) << ")";
+        break;
+      case FilterOp::kCd:
+        w << "ib_jsonb_contains(";
+        w.Param(p.values[0]) << ", ";
+        WriteColumn(w, alias, p.target);
+        w << ")";
+        break;
+      case FilterOp::kOv:
+        w << "ib_jsonb_overlaps(";
+        WriteColumn(w, alias, p.target);
+        w << ", ";
+        w.Param(p.values[0]) << ")";
+        break;
+      default:
+        throw storage::Error::Internal("unplanned filter operator");
+    }
+  }
+  w << ")";
+}
+
+void WriteExists(SqlWriter& w, const ReadPlan& child, const std::string& parent_alias,
+                 bool exists) {
+  w << (exists ? "EXISTS (SELECT 1 FROM " : "NOT EXISTS (SELECT 1 FROM ")
+    << child.table->ident.sql() << " AS " << child.alias;
+  WriteWhere(w, child, &parent_alias);
+  w << ")";
+}
+
+void WriteCondition(SqlWriter& w, const ReadPlan& node, const Condition& cond) {
+  if (cond.negated) w << "NOT ";
+  w << "(";
+  if (cond.children.empty()) w << (cond.is_and ? "1" : "0");
+  bool first = true;
+  for (const auto& child : cond.children) {
+    if (!first) w << (cond.is_and ? " AND " : " OR ");
+    first = false;
+    if (const auto* p = std::get_if<Predicate>(&child)) {
+      WritePredicate(w, node.alias, *p);
+    } else if (const auto* e = std::get_if<EmbedExists>(&child)) {
+      // `embed=is.null` -> no rows (exists=false); `not.is.null` -> rows exist.
+      WriteExists(w, *node.embeds[e->embed_index], node.alias, e->exists);
+    } else {
+      WriteCondition(w, node, *std::get<std::unique_ptr<Condition>>(child));
+    }
+  }
+  w << ")";
+}
+
+// WHERE <join to parent> AND <guard> AND <filters> AND <inner embeds exist>.
+void WriteWhere(SqlWriter& w, const ReadPlan& node, const std::string* parent_alias) {
+  bool any = false;
+  auto and_ = [&] {
+    w << (any ? " AND " : " WHERE ");
+    any = true;
+  };
+  if (parent_alias) {
+    and_();
+    WriteJoin(w, node, *parent_alias);
+  }
+  if (!node.guard.sql.empty()) {
+    and_();
+    w.AppendGuard(node.guard);
+  }
+  if (!node.where.empty()) {
+    and_();
+    WriteCondition(w, node, node.where);
+  }
+  for (const auto& embed : node.embeds) {
+    if (!embed->join.inner) continue;
+    and_();
+    WriteExists(w, *embed, node.alias, true);
+  }
+}
+
+void WriteOrderAndPaging(SqlWriter& w, const ReadPlan& node) {
+  if (!node.order.empty()) {
+    w << " ORDER BY ";
+    for (size_t i = 0; i < node.order.size(); ++i) {
+      const auto& o = node.order[i];
+      if (i) w << ", ";
+      if (o.to_one_embed) {
+        const ReadPlan& embed = *node.embeds[*o.to_one_embed];
+        w << "(SELECT ";
+        WriteColumn(w, embed.alias, o.target);
+        w << " FROM " << embed.table->ident.sql() << " AS " << embed.alias;
+        WriteWhere(w, embed, &node.alias);
+        w << " LIMIT 1)";
+      } else {
+        WriteColumn(w, node.alias, o.target);
+      }
+      w << (o.descending ? " DESC" : " ASC") << (o.nulls_first ? " NULLS FIRST" : " NULLS LAST");
+    }
+  }
+  if (node.limit || node.offset > 0) {
+    w << " LIMIT ";
+    w.Param(node.limit ? *node.limit : int64_t{-1});
+    if (node.offset > 0) {
+      w << " OFFSET ";
+      w.Param(node.offset);
+    }
+  }
+}
+
+void WriteFrom(SqlWriter& w, const ReadPlan& plan) {
+  if (plan.rowids) {
+    // Representation of written rows: exactly these rows, in the order they were written.
+    std::vector<SqlValue> ids(plan.rowids->begin(), plan.rowids->end());
+    w << " FROM json_each(";
+    w.Param(JsonArrayOf(ids));
+    w << ") AS written JOIN " << plan.table->ident.sql() << " AS " << plan.alias << " ON "
+      << plan.alias << ".rowid = written.value";
+  } else {
+    w << " FROM " << plan.table->ident.sql() << " AS " << plan.alias;
+  }
+}
+
+}  // namespace
+
+ReadQuery BuildRead(const ReadPlan& plan) {
+  SqlWriter w;
+  ReadQuery out;
+  w << "SELECT ";
+  bool first = true;
+  auto comma = [&] {
+    if (!first) w << ", ";
+    first = false;
+  };
+  for (size_t slot : plan.output_order) {
+    if (slot < plan.fields.size()) {
+      const auto& field = plan.fields[slot];
+      comma();
+      WriteColumn(w, plan.alias, field.source);
+      RenderColumn rc{RenderColumn::Kind::kValue, field.key, &field.source.column->type};
+      if (!field.source.path.empty()) {
+        rc.kind = field.source.as_text() ? RenderColumn::Kind::kText : RenderColumn::Kind::kRawJson;
+      } else if (field.cast_to_text) {
+        rc.kind = RenderColumn::Kind::kText;
+      }
+      out.columns.push_back(rc);
+      continue;
+    }
+    const ReadPlan& embed = *plan.embeds[slot - plan.fields.size()];
+    if (embed.spread) {
+      for (const auto& field : embed.fields) {
+        comma();
+        WriteSpreadField(w, embed, field, plan.alias, false);
+        out.columns.push_back({RenderColumn::Kind::kValue, field.key, &field.source.column->type});
+      }
+      continue;
+    }
+    comma();
+    WriteEmbedSubquery(w, embed, plan.alias);
+    out.columns.push_back({RenderColumn::Kind::kRawJson, embed.key, nullptr});
+  }
+  if (first) w << "NULL";  // select= with nothing selectable still yields rows
+  WriteFrom(w, plan);
+  WriteWhere(w, plan, nullptr);
+  if (plan.rowids && plan.order.empty()) {
+    w << " ORDER BY written.key";
+  }
+  WriteOrderAndPaging(w, plan);
+  out.sql = w.Take();
+  return out;
+}
+
+storage::SqlQuery BuildCount(const ReadPlan& plan) {
+  SqlWriter w;
+  w << "SELECT count(*)";
+  WriteFrom(w, plan);
+  WriteWhere(w, plan, nullptr);
+  return w.Take();
+}
+
+storage::SqlQuery BuildTargetRowids(const ReadPlan& plan) {
+  SqlWriter w;
+  w << "SELECT " << plan.alias << ".rowid";
+  WriteFrom(w, plan);
+  WriteWhere(w, plan, nullptr);
+  WriteOrderAndPaging(w, plan);
+  return w.Take(plan.table->name);
+}
+
+}  // namespace ib::rest

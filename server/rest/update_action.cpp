@@ -1,0 +1,91 @@
+// PATCH on a table: set the body's columns on every row the filters and the update guard
+// select (optionally ordered and limited), then check the guard on the new rows.
+#include "server/rest/actions.h"
+#include "server/rest/renderer.h"
+#include "server/rest/sql_builder.h"
+#include "server/rest/write_support.h"
+#include "storage/error.h"
+#include "storage/executor.h"
+#include "storage/guards/guards.h"
+#include "storage/transaction.h"
+#include "storage/values.h"
+
+namespace ib::rest {
+
+using storage::Error;
+using storage::SqlValue;
+using Command = storage::guards::Command;
+
+std::vector<int64_t> TargetRowids(storage::Connection& conn, const ActionInput& in,
+                                  Command command) {
+  ReadPlan plan;
+  plan.table = &in.table;
+  plan.alias = "t0";
+  PlanConditions(in.api, in.plan, plan);
+  for (const auto& [path, terms] : in.api.order) {
+    if (path.empty()) detail::AddOrder(terms, plan);
+  }
+  if (auto it = in.api.limit.find({}); it != in.api.limit.end()) plan.limit = it->second;
+  if (auto it = in.api.offset.find({}); it != in.api.offset.end()) plan.offset = it->second;
+  auto guard = storage::guards::Using(in.table.name, command, in.plan.who, plan.alias);
+  plan.guard = GuardSql{std::move(guard.sql), std::move(guard.params)};
+  std::vector<int64_t> rowids;
+  storage::Executor(conn).Run(BuildTargetRowids(plan),
+                              [&](const storage::Row& r) { rowids.push_back(r.Int(0)); });
+  return rowids;
+}
+
+RestResponse RunUpdate(const ActionInput& in) {
+  nlohmann::json body = ParseJsonBody(in.request.body);
+  if (!body.is_object()) throw Error::InvalidBody("Empty or invalid json");
+  auto columns = ResolveWriteColumns(in.table, {&body}, std::nullopt);
+  const auto& who = in.plan.who;
+  RefuseProtectedColumns(in.table, columns, who);
+  std::vector<SqlValue> values;
+  for (const auto* c : columns) values.push_back(storage::FromJson(c->type, body[c->name]));
+
+  storage::Db::WriteLease lease(in.db);
+  storage::Transaction tx(lease.conn(), storage::Transaction::Mode::kWrite);
+  storage::Executor ex(lease.conn());
+  std::vector<int64_t> rowids = TargetRowids(lease.conn(), in, Command::kUpdate);
+  if (!columns.empty()) {
+    storage::SqlQuery q;
+    q.table = in.table.name;
+    q.text = "UPDATE " + in.table.ident.sql() + " SET ";
+    for (size_t i = 0; i < columns.size(); ++i) {
+      if (i) q.text += ", ";
+      q.text += columns[i]->ident.sql() + " = ?";
+    }
+    q.text += " WHERE rowid = ?";
+    for (int64_t rowid : rowids) {
+      q.params = values;
+      q.params.emplace_back(rowid);
+      ex.Run(q);
+    }
+  }
+  CheckWrittenRows(lease.conn(), in.table, Command::kUpdate, who, rowids);
+
+  RestResponse out;
+  const int64_t n = static_cast<int64_t>(rowids.size());
+  if (in.prefs.return_pref == ReturnPreference::kRepresentation) {
+    auto plan = PlanSelectOnly(in.api, in.plan, in.table);
+    plan->rowids = rowids;
+    RenderRows(lease.conn(), *plan, in.media, out.body);
+    out.content_type = std::string(ContentTypeFor(in.media));
+  } else {
+    out.status = 204;
+    out.content_type.clear();
+  }
+  RequireSingle(in.media, n);
+  if (in.prefs.max_affected && in.prefs.handling_strict && n > *in.prefs.max_affected) {
+    throw Error(400, "PGRST124", "Query result exceeds max-affected preference constraint",
+                "The query affects " + std::to_string(n) + " rows");
+  }
+  tx.Commit();
+  bool counted = in.prefs.count != CountPreference::kNone;
+  out.headers.emplace_back("Content-Range",
+                           ContentRange(0, n, counted ? std::optional<int64_t>(n) : std::nullopt));
+  return out;
+}
+
+}  // namespace ib::rest

@@ -1,0 +1,47 @@
+// Pieces shared by the write actions (insert, update, delete): body parsing, column
+// resolution against the catalog, protected-column refusal and the guard's WITH CHECK on
+// written rows. Internal to server/rest.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/catalog.h"
+#include "storage/error.h"
+#include "storage/db.h"
+#include "storage/guards/policy.h"
+#include "storage/principal.h"
+
+namespace ib::rest {
+
+// The request body as JSON; 400 PGRST102 "Empty or invalid json" when it is not.
+nlohmann::json ParseJsonBody(const std::string& body);
+
+// The columns a write names: `columns=` when given (unknown -> PGRST204), else the keys of
+// the (first) object; every object of an array must then have the same keys (PGRST102).
+// Unknown body keys are refused with PGRST204 unless `columns=` filtered them out.
+std::vector<const storage::Column*> ResolveWriteColumns(
+    const storage::Table& table, const std::vector<const nlohmann::json*>& rows,
+    const std::optional<std::vector<std::string>>& columns_param);
+
+// 42501 (401 anon / 403 otherwise) when `who` writes a protected column of `table`.
+void RefuseProtectedColumns(const storage::Table& table,
+                            const std::vector<const storage::Column*>& columns,
+                            const storage::Principal& who);
+
+// The guard's WITH CHECK for rows just written: 42501 "new row violates row-level security
+// policy for table" unless every row passes. Runs on the write transaction's connection.
+void CheckWrittenRows(storage::Connection& conn, const storage::Table& table,
+                      storage::guards::Command command, const storage::Principal& who,
+                      const std::vector<int64_t>& rowids);
+
+// A JSON array of rowids, bound as one parameter and read back with json_each(?).
+std::string RowidsJson(const std::vector<int64_t>& rowids);
+
+storage::Error RlsViolation(const storage::Table& table, const storage::Principal& who);
+
+}  // namespace ib::rest

@@ -1,0 +1,90 @@
+#include "storage/db.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <filesystem>
+#include <unordered_map>
+
+#include "storage/error.h"
+#include "storage/statement_cache.h"
+
+namespace ib::storage {
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+
+std::atomic<unsigned> next_db_id{1};
+
+void Configure(SQLite::Database& db, bool in_memory) {
+  if (!in_memory) db.exec("PRAGMA journal_mode=WAL");
+  db.exec("PRAGMA synchronous=NORMAL");
+  db.exec("PRAGMA foreign_keys=ON");
+  db.exec("PRAGMA temp_store=MEMORY");
+  // PostgREST like is case-sensitive (ilike is the insensitive one); SQLite defaults otherwise.
+  db.exec("PRAGMA case_sensitive_like=ON");
+  db.exec("PRAGMA cache_size=-16000");
+  db.setBusyTimeout(kBusyTimeoutMs);
+}
+
+}  // namespace
+
+Connection::Connection(const std::string& uri)
+    : db_(std::make_unique<SQLite::Database>(
+          uri, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_URI |
+                   SQLITE_OPEN_NOMUTEX)),
+      statements_(std::make_unique<StatementCache>(db_->getHandle())) {
+  Configure(*db_, uri.find("mode=memory") != std::string::npos);
+  RegisterSqlFunctions(db_->getHandle());
+}
+
+Connection::~Connection() {
+  statements_.reset();  // finalize statements before the connection closes
+}
+
+sqlite3* Connection::handle() { return db_->getHandle(); }
+
+Db::Db(const std::string& path) : id_(next_db_id++) {
+  if (path == ":memory:") {
+    in_memory_ = true;
+    uri_ = "file:ib_memory_" + std::to_string(id_) + "?mode=memory";
+  } else {
+    std::filesystem::path p(path);
+    if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
+    uri_ = path;
+  }
+  try {
+    writer_ = std::make_unique<Connection>(uri_);
+  } catch (const SQLite::Exception& e) {
+    throw Error::Internal("cannot open database " + path + ": " + e.what());
+  }
+}
+
+Db::~Db() = default;
+
+Db::ReadLease::ReadLease(Db& db) {
+  if (db.in_memory_) {
+    lock_ = std::unique_lock<std::mutex>(db.write_mutex_);
+    conn_ = db.writer_.get();
+  } else {
+    conn_ = &db.ThreadReader();
+  }
+}
+
+Connection& Db::ThreadReader() {
+  // Keyed by Db id so a thread that outlives one Db (tests) never reuses a stale pointer.
+  thread_local std::unordered_map<unsigned, Connection*> readers;
+  auto it = readers.find(id_);
+  if (it != readers.end()) return *it->second;
+  auto conn = std::make_unique<Connection>(uri_);
+  Connection* raw = conn.get();
+  {
+    std::lock_guard<std::mutex> lock(readers_mutex_);
+    readers_.push_back(std::move(conn));
+  }
+  readers.emplace(id_, raw);
+  return *raw;
+}
+
+}  // namespace ib::storage

@@ -1,0 +1,198 @@
+#include "storage/executor.h"
+
+#include <sqlite3.h>
+
+#include <iostream>
+#include <SQLiteCpp/Exception.h>
+
+#include "storage/db.h"
+#include "storage/error.h"
+#include "storage/statement_cache.h"
+
+namespace ib::storage {
+namespace {
+
+void Bind(sqlite3_stmt* stmt, int index, const SqlValue& value) {
+  struct Binder {
+    sqlite3_stmt* s;
+    int i;
+    int operator()(std::monostate) const { return sqlite3_bind_null(s, i); }
+    int operator()(int64_t v) const { return sqlite3_bind_int64(s, i, v); }
+    int operator()(double v) const { return sqlite3_bind_double(s, i, v); }
+    // SQLITE_STATIC: the query outlives the statement's use of the bound text.
+    int operator()(const std::string& v) const {
+      return sqlite3_bind_text64(s, i, v.data(), v.size(), SQLITE_STATIC, SQLITE_UTF8);
+    }
+    int operator()(const Blob& v) const {
+      return sqlite3_bind_blob64(s, i, v.bytes.data(), v.bytes.size(), SQLITE_STATIC);
+    }
+  };
+  std::visit(Binder{stmt, index}, value);
+}
+
+// "UNIQUE constraint failed: t.a, t.b" -> ("t", "a, b").
+std::pair<std::string, std::string> SplitConstraintTarget(std::string_view message) {
+  auto colon = message.find(": ");
+  if (colon == std::string_view::npos) return {"", ""};
+  std::string_view rest = message.substr(colon + 2);
+  std::string table;
+  std::string columns;
+  while (!rest.empty()) {
+    auto comma = rest.find(", ");
+    std::string_view item = rest.substr(0, comma);
+    auto dot = item.find('.');
+    if (dot != std::string_view::npos) {
+      table = std::string(item.substr(0, dot));
+      if (!columns.empty()) columns += ", ";
+      columns += std::string(item.substr(dot + 1));
+    }
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 2);
+  }
+  return {table, columns};
+}
+
+std::string ConstraintName(const std::string& table, const std::string& columns,
+                           const char* suffix) {
+  std::string name = table;
+  for (char c : columns) name += (c == ',' ? '_' : c);
+  std::string cleaned;
+  for (char c : name) if (c != ' ') cleaned += c;
+  return cleaned + suffix;
+}
+
+}  // namespace
+
+void ThrowSqliteError(int extended_code, std::string_view message, std::string_view table) {
+  switch (extended_code) {
+    case SQLITE_CONSTRAINT_PRIMARYKEY: {
+      auto [failed_table, columns] = SplitConstraintTarget(message);
+      throw Error::UniqueViolation(
+          "duplicate key value violates unique constraint \"" + failed_table + "_pkey\"",
+          "Key (" + columns + ") already exists.");
+    }
+    case SQLITE_CONSTRAINT_UNIQUE: {
+      auto [failed_table, columns] = SplitConstraintTarget(message);
+      throw Error::UniqueViolation("duplicate key value violates unique constraint \"" +
+                                       ConstraintName(failed_table, columns, "_key") + "\"",
+                                   "Key (" + columns + ") already exists.");
+    }
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      // SQLite does not say which key failed; Postgres' details would name it.
+      throw Error::ForeignKeyViolation(
+          "insert or update on table \"" + std::string(table) +
+              "\" violates foreign key constraint",
+          std::nullopt);
+    case SQLITE_CONSTRAINT_NOTNULL: {
+      auto [failed_table, column] = SplitConstraintTarget(message);
+      throw Error::NotNullViolation(failed_table, column);
+    }
+    case SQLITE_CONSTRAINT_CHECK: {
+      // "CHECK constraint failed: <name>": our schema names every CHECK the Postgres way.
+      auto colon = message.find(": ");
+      std::string name(colon == std::string_view::npos ? "" : message.substr(colon + 2));
+      throw Error::CheckViolation(table, name);
+    }
+    default:
+      std::cerr << "sqlite error " << extended_code << ": " << message << std::endl;
+      throw Error::Internal("internal database error");
+  }
+}
+
+int Row::size() const { return sqlite3_column_count(stmt_); }
+
+SqlValueView Row::operator[](int i) const {
+  SqlValueView v;
+  switch (sqlite3_column_type(stmt_, i)) {
+    case SQLITE_INTEGER:
+      v.type = SqlValueView::Type::kInteger;
+      v.integer = sqlite3_column_int64(stmt_, i);
+      break;
+    case SQLITE_FLOAT:
+      v.type = SqlValueView::Type::kReal;
+      v.real = sqlite3_column_double(stmt_, i);
+      break;
+    case SQLITE_TEXT: {
+      v.type = SqlValueView::Type::kText;
+      auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
+      v.text = std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, i)));
+      break;
+    }
+    case SQLITE_BLOB: {
+      v.type = SqlValueView::Type::kBlob;
+      auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, i));
+      v.text = std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, i)));
+      break;
+    }
+    default:
+      break;
+  }
+  return v;
+}
+
+std::string_view Row::name(int i) const { return sqlite3_column_name(stmt_, i); }
+
+std::optional<std::string> Row::OptText(int i) const {
+  auto v = (*this)[i];
+  if (v.is_null()) return std::nullopt;
+  if (v.type == SqlValueView::Type::kInteger) return std::to_string(v.integer);
+  return std::string(v.text);
+}
+
+int64_t Executor::Run(const SqlQuery& query, const RowCallback& on_row) {
+  sqlite3_stmt* stmt = nullptr;
+  try {
+    stmt = conn_.statements().Get(query.text);
+  } catch (const SQLite::Exception& e) {
+    std::cerr << "sqlite prepare failed: " << e.what() << " in: " << query.text << std::endl;
+    throw Error::Internal("internal database error");
+  }
+  for (size_t i = 0; i < query.params.size(); ++i) {
+    Bind(stmt, static_cast<int>(i + 1), query.params[i]);
+  }
+  int64_t rows = 0;
+  Row row(stmt);
+  for (;;) {
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+      ++rows;
+      if (on_row) on_row(row);
+      continue;
+    }
+    if (rc == SQLITE_DONE) break;
+    int extended = sqlite3_extended_errcode(conn_.handle());
+    std::string message = sqlite3_errmsg(conn_.handle());
+    sqlite3_reset(stmt);
+    ThrowSqliteError(extended, message, query.table);
+  }
+  sqlite3_reset(stmt);
+  return sqlite3_stmt_readonly(stmt) ? rows : sqlite3_changes64(conn_.handle());
+}
+
+std::optional<SqlValue> Executor::Scalar(const SqlQuery& query) {
+  std::optional<SqlValue> result;
+  Run(query, [&](const Row& row) {
+    if (result) return;
+    auto v = row[0];
+    switch (v.type) {
+      case SqlValueView::Type::kNull: result = SqlValue{}; break;
+      case SqlValueView::Type::kInteger: result = SqlValue{v.integer}; break;
+      case SqlValueView::Type::kReal: result = SqlValue{v.real}; break;
+      case SqlValueView::Type::kText: result = SqlValue{std::string(v.text)}; break;
+      case SqlValueView::Type::kBlob: result = SqlValue{Blob{std::string(v.text)}}; break;
+    }
+  });
+  return result;
+}
+
+void Executor::Exec(const char* sql) {
+  char* err = nullptr;
+  int rc = sqlite3_exec(conn_.handle(), sql, nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string message = err ? err : "";
+    sqlite3_free(err);
+    ThrowSqliteError(sqlite3_extended_errcode(conn_.handle()), message, "");
+  }
+}
+
+}  // namespace ib::storage

@@ -1,0 +1,82 @@
+#include "storage/guards/guards.h"
+
+#include <algorithm>
+
+namespace ib::storage::guards {
+namespace {
+
+unsigned MaskOf(Role role) {
+  return role == Role::kAnon ? kAnonRole : kAuthenticatedRole;
+}
+
+// Expands `$t` to the alias and each `:uid` to a bound parameter.
+void AppendExpanded(GuardPredicate& out, std::string_view tmpl, std::string_view alias,
+                    const Principal& who) {
+  out.sql += '(';
+  size_t i = 0;
+  while (i < tmpl.size()) {
+    if (tmpl.compare(i, 2, "$t") == 0) {
+      out.sql.append(alias);
+      i += 2;
+    } else if (tmpl.compare(i, 4, ":uid") == 0) {
+      out.sql += '?';
+      // auth.uid() is NULL without a user; NULL never equals anything, as in Postgres.
+      out.params.push_back(who.user_id.empty() ? SqlValue{} : SqlValue{who.user_id});
+      i += 4;
+    } else {
+      out.sql += tmpl[i++];
+    }
+  }
+  out.sql += ')';
+}
+
+GuardPredicate Build(std::string_view table, Command command, const Principal& who,
+                     std::string_view alias, bool check) {
+  GuardPredicate out;
+  if (who.is_service()) return out;  // service_role bypasses every guard, as in Supabase.
+  bool any = false;
+  for (const Policy& p : AllPolicies()) {
+    if (p.table != table || p.command != command || !(p.roles & MaskOf(who.role))) continue;
+    std::string_view tmpl = check ? p.check_sql : p.using_sql;
+    if (tmpl.empty()) continue;
+    out.sql += any ? " OR " : "(";
+    AppendExpanded(out, tmpl, alias, who);
+    any = true;
+  }
+  if (!any) {
+    out.sql = "(0)";  // default deny
+    out.params.clear();
+  } else {
+    out.sql += ')';
+  }
+  return out;
+}
+
+}  // namespace
+
+GuardPredicate Using(std::string_view table, Command command, const Principal& who,
+                     std::string_view alias) {
+  return Build(table, command, who, alias, false);
+}
+
+GuardPredicate Check(std::string_view table, Command command, const Principal& who,
+                     std::string_view alias) {
+  return Build(table, command, who, alias, true);
+}
+
+std::optional<std::string> ProtectedColumnWritten(std::string_view table,
+                                                  const std::vector<std::string>& written,
+                                                  const Principal& who) {
+  if (who.is_service()) return std::nullopt;
+  for (const auto& entry : AllProtectedColumns()) {
+    if (entry.table != table) continue;
+    for (const auto& col : written) {
+      if (std::find(entry.columns.begin(), entry.columns.end(), col) != entry.columns.end()) {
+        return col;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace ib::storage::guards

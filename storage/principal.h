@@ -1,0 +1,31 @@
+// Principal: who is asking, as guards, hooks and RPCs see it. Built by server/auth from the
+// verified JWT; `service_role` bypasses every guard, as in Supabase.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace ib::storage {
+
+enum class Role { kAnon, kAuthenticated, kServiceRole };
+
+struct Principal {
+  Role role = Role::kAnon;
+  std::string user_id;    // the token's `sub` ("" for anon and most service keys)
+  nlohmann::json claims;  // the verified claims (an object; empty for anon without a token)
+
+  bool is_service() const { return role == Role::kServiceRole; }
+  bool is_anon() const { return role == Role::kAnon; }
+};
+
+inline const char* RoleName(Role role) {
+  switch (role) {
+    case Role::kAnon: return "anon";
+    case Role::kAuthenticated: return "authenticated";
+    case Role::kServiceRole: return "service_role";
+  }
+  return "anon";
+}
+
+}  // namespace ib::storage

@@ -1,0 +1,148 @@
+// SQLite functions standing in for the Postgres ones the schema's defaults call.
+#include <sqlite3.h>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <optional>
+#include <regex>
+#include <string>
+
+#include "storage/db.h"
+#include "storage/values.h"
+
+namespace ib::storage {
+namespace {
+
+// gen_random_uuid(): a random (version 4, variant 1) UUID in lowercase text, as Postgres'.
+void GenRandomUuid(sqlite3_context* ctx, int, sqlite3_value**) {
+  unsigned char b[16];
+  sqlite3_randomness(sizeof b, b);
+  b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);
+  b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
+  static constexpr char kHex[] = "0123456789abcdef";
+  char out[36];
+  int pos = 0;
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out[pos++] = '-';
+    out[pos++] = kHex[b[i] >> 4];
+    out[pos++] = kHex[b[i] & 0xF];
+  }
+  sqlite3_result_text(ctx, out, 36, SQLITE_TRANSIENT);
+}
+
+// now(): the current time as canonical timestamptz text.
+void Now(sqlite3_context* ctx, int, sqlite3_value**) {
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  std::string text = FormatTimestamptz(micros);
+  sqlite3_result_text(ctx, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+
+// Postgres jsonb containment (@>): objects contain objects key by key, arrays contain arrays
+// when every element of the right is contained in some element of the left, scalars equal.
+bool JsonContains(const nlohmann::json& a, const nlohmann::json& b) {
+  if (a.is_object() && b.is_object()) {
+    for (const auto& [key, value] : b.items()) {
+      auto it = a.find(key);
+      if (it == a.end() || !JsonContains(*it, value)) return false;
+    }
+    return true;
+  }
+  if (a.is_array() && b.is_array()) {
+    for (const auto& needle : b) {
+      bool found = false;
+      for (const auto& hay : a) {
+        if (JsonContains(hay, needle)) {
+          found = true;
+          break;
+        }
+      }
+      if (!found) return false;
+    }
+    return true;
+  }
+  if (a.is_array() && !b.is_object() && !b.is_array()) {
+    // A top-level array contains a bare scalar that is one of its elements (Postgres rule).
+    for (const auto& hay : a) {
+      if (hay == b) return true;
+    }
+    return false;
+  }
+  return a == b;
+}
+
+std::optional<nlohmann::json> JsonArg(sqlite3_value* v) {
+  if (sqlite3_value_type(v) == SQLITE_NULL) return std::nullopt;
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(v));
+  auto parsed = nlohmann::json::parse(text ? text : "", nullptr, false);
+  if (parsed.is_discarded()) return std::nullopt;
+  return parsed;
+}
+
+// ib_jsonb_contains(a, b): a @> b; NULL when either side is NULL.
+void JsonbContains(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  auto a = JsonArg(argv[0]);
+  auto b = JsonArg(argv[1]);
+  if (!a || !b) return sqlite3_result_null(ctx);
+  sqlite3_result_int(ctx, JsonContains(*a, *b) ? 1 : 0);
+}
+
+// ib_jsonb_overlaps(a, b): the arrays share an element (Postgres && on arrays).
+void JsonbOverlaps(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  auto a = JsonArg(argv[0]);
+  auto b = JsonArg(argv[1]);
+  if (!a || !b) return sqlite3_result_null(ctx);
+  if (!a->is_array() || !b->is_array()) return sqlite3_result_int(ctx, 0);
+  for (const auto& x : *a) {
+    for (const auto& y : *b) {
+      if (x == y) return sqlite3_result_int(ctx, 1);
+    }
+  }
+  sqlite3_result_int(ctx, 0);
+}
+
+// ib_regexp(pattern, text) / ib_iregexp: PostgREST's match/imatch (Postgres ~ and ~*),
+// with ECMAScript syntax, which agrees with POSIX EREs on the common subset. Subjects and
+// patterns are capped so a hostile pattern cannot run away with a worker.
+constexpr size_t kMaxRegexInput = 4096;
+void Regexp(sqlite3_context* ctx, sqlite3_value** argv, bool icase) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
+    return sqlite3_result_null(ctx);
+  }
+  std::string pattern(reinterpret_cast<const char*>(sqlite3_value_text(argv[0])));
+  std::string text(reinterpret_cast<const char*>(sqlite3_value_text(argv[1])));
+  if (pattern.size() > kMaxRegexInput || text.size() > kMaxRegexInput) {
+    return sqlite3_result_error(ctx, "regular expression input too long", -1);
+  }
+  try {
+    auto flags = std::regex::ECMAScript | (icase ? std::regex::icase : std::regex::ECMAScript);
+    sqlite3_result_int(ctx, std::regex_search(text, std::regex(pattern, flags)) ? 1 : 0);
+  } catch (const std::regex_error&) {
+    sqlite3_result_error(ctx, "invalid regular expression", -1);
+  }
+}
+void RegexpCase(sqlite3_context* ctx, int, sqlite3_value** argv) { Regexp(ctx, argv, false); }
+void RegexpNoCase(sqlite3_context* ctx, int, sqlite3_value** argv) { Regexp(ctx, argv, true); }
+
+}  // namespace
+
+void RegisterSqlFunctions(sqlite3* handle) {
+  // INNOCUOUS: safe to run from schema defaults even with trusted_schema off.
+  sqlite3_create_function_v2(handle, "gen_random_uuid", 0, SQLITE_UTF8 | SQLITE_INNOCUOUS,
+                             nullptr, GenRandomUuid, nullptr, nullptr, nullptr);
+  sqlite3_create_function_v2(handle, "now", 0, SQLITE_UTF8 | SQLITE_INNOCUOUS, nullptr, Now,
+                             nullptr, nullptr, nullptr);
+  const int pure = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+  sqlite3_create_function_v2(handle, "ib_jsonb_contains", 2, pure, nullptr, JsonbContains,
+                             nullptr, nullptr, nullptr);
+  sqlite3_create_function_v2(handle, "ib_jsonb_overlaps", 2, pure, nullptr, JsonbOverlaps,
+                             nullptr, nullptr, nullptr);
+  sqlite3_create_function_v2(handle, "ib_regexp", 2, pure, nullptr, RegexpCase, nullptr,
+                             nullptr, nullptr);
+  sqlite3_create_function_v2(handle, "ib_iregexp", 2, pure, nullptr, RegexpNoCase, nullptr,
+                             nullptr, nullptr);
+}
+
+}  // namespace ib::storage
