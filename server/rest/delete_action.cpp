@@ -6,6 +6,7 @@
 #include "storage/error.h"
 #include "storage/executor.h"
 #include "storage/guards/guards.h"
+#include "storage/row_writer.h"
 #include "storage/transaction.h"
 
 namespace ib::rest {
@@ -34,12 +35,8 @@ RestResponse RunDelete(const ActionInput& in) {
     throw Error(400, "PGRST124", "Query result exceeds max-affected preference constraint",
                 "The query affects " + std::to_string(n) + " rows");
   }
-  if (!rowids.empty()) {
-    storage::SqlQuery q{"DELETE FROM " + in.table.ident.sql() +
-                            " WHERE rowid IN (SELECT value FROM json_each(?))",
-                        {RowidsJson(rowids)}, in.table.name};
-    storage::Executor(lease.conn()).Run(q);
-  }
+  storage::RowWriter writer(lease.conn(), in.plan.catalog, in.plan.who, in.plan.now_micros);
+  for (int64_t rowid : rowids) writer.Delete(in.table.name, rowid);
   tx.Commit();
   bool counted = in.prefs.count != CountPreference::kNone;
   out.headers.emplace_back("Content-Range", counted ? "*/" + std::to_string(n) : "*/*");

@@ -1,5 +1,7 @@
 #include "server/rest/engine.h"
 
+#include <chrono>
+
 #include "server/rest/actions.h"
 #include "server/rest/query_params.h"
 #include "storage/error.h"
@@ -50,7 +52,10 @@ RestResponse RestEngine::HandleTable(const RestRequest& request, const storage::
   Preferences prefs = ParsePrefer(request.prefer);
   RefuseStrictPreferences(prefs);
   MediaType media = ParseAccept(request.accept);
-  PlanContext plan{*catalog_, who, options_.max_rows};
+  auto now = std::chrono::duration_cast<std::chrono::microseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+  PlanContext plan{*catalog_, who, options_.max_rows, now};
   ActionInput in{request, api, prefs, media, table, plan, db_};
 
   RestResponse out;

@@ -7,6 +7,7 @@
 #include "storage/error.h"
 #include "storage/executor.h"
 #include "storage/guards/guards.h"
+#include "storage/row_writer.h"
 #include "storage/transaction.h"
 #include "storage/values.h"
 
@@ -46,45 +47,10 @@ RowValues ConvertRow(const nlohmann::json& obj, const std::vector<const storage:
   return row;
 }
 
-int64_t InsertRow(storage::Executor& ex, const storage::Table& table, const RowValues& row) {
-  storage::SqlQuery q;
-  q.table = table.name;
-  q.text = "INSERT INTO " + table.ident.sql();
-  if (row.columns.empty()) {
-    q.text += " DEFAULT VALUES";
-  } else {
-    std::string names, marks;
-    for (size_t i = 0; i < row.columns.size(); ++i) {
-      if (i) {
-        names += ", ";
-        marks += ", ";
-      }
-      names += row.columns[i]->ident.sql();
-      marks += "?";
-    }
-    q.text += " (" + names + ") VALUES (" + marks + ")";
-    q.params = row.values;
-  }
-  q.text += " RETURNING rowid";
-  int64_t rowid = 0;
-  ex.Run(q, [&](const storage::Row& r) { rowid = r.Int(0); });
-  return rowid;
-}
-
-void UpdateRow(storage::Executor& ex, const storage::Table& table, const RowValues& row,
-               int64_t rowid) {
-  if (row.columns.empty()) return;
-  storage::SqlQuery q;
-  q.table = table.name;
-  q.text = "UPDATE " + table.ident.sql() + " SET ";
-  for (size_t i = 0; i < row.columns.size(); ++i) {
-    if (i) q.text += ", ";
-    q.text += row.columns[i]->ident.sql() + " = ?";
-  }
-  q.text += " WHERE rowid = ?";
-  q.params = row.values;
-  q.params.emplace_back(rowid);
-  ex.Run(q);
+storage::hooks::RowData ToRowData(const RowValues& row) {
+  storage::hooks::RowData data;
+  for (size_t i = 0; i < row.columns.size(); ++i) data[row.columns[i]->name] = row.values[i];
+  return data;
 }
 
 // The conflict target: on_conflict= columns, else the primary key; must be a unique key.
@@ -165,6 +131,7 @@ RestResponse RunInsert(const ActionInput& in) {
   storage::Db::WriteLease lease(in.db);
   storage::Transaction tx(lease.conn(), storage::Transaction::Mode::kWrite);
   storage::Executor ex(lease.conn());
+  storage::RowWriter writer(lease.conn(), in.plan.catalog, who, in.plan.now_micros);
   std::vector<int64_t> written, inserted, updated;
   for (const auto* obj : rows) {
     RowValues row = ConvertRow(*obj, columns, missing_default);
@@ -174,12 +141,12 @@ RestResponse RunInsert(const ActionInput& in) {
       if (in.prefs.resolution == Resolution::kIgnoreDuplicates) continue;
       // Postgres refuses INSERT ... ON CONFLICT DO UPDATE on a row the update policy hides.
       if (!VisibleForUpdate(ex, in.table, who, *existing)) throw RlsViolation(in.table, who);
-      UpdateRow(ex, in.table, row, *existing);
+      writer.Update(in.table.name, *existing, ToRowData(row));
       updated.push_back(*existing);
       written.push_back(*existing);
       continue;
     }
-    int64_t rowid = InsertRow(ex, in.table, row);
+    int64_t rowid = writer.Insert(in.table.name, ToRowData(row));
     inserted.push_back(rowid);
     written.push_back(rowid);
   }

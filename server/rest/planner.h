@@ -18,7 +18,8 @@ namespace ib::rest {
 struct PlanContext {
   const storage::Catalog& catalog;
   const storage::Principal& who;
-  int64_t max_rows = 0;  // 0 = no cap
+  int64_t max_rows = 0;    // 0 = no cap
+  int64_t now_micros = 0;  // the request's clock (hooks stamp rows with it)
 };
 
 // The exposed table named in the path, or 404 PGRST205.

@@ -7,6 +7,7 @@
 #include "storage/error.h"
 #include "storage/executor.h"
 #include "storage/guards/guards.h"
+#include "storage/row_writer.h"
 #include "storage/transaction.h"
 #include "storage/values.h"
 
@@ -41,27 +42,15 @@ RestResponse RunUpdate(const ActionInput& in) {
   auto columns = ResolveWriteColumns(in.table, {&body}, std::nullopt);
   const auto& who = in.plan.who;
   RefuseProtectedColumns(in.table, columns, who);
-  std::vector<SqlValue> values;
-  for (const auto* c : columns) values.push_back(storage::FromJson(c->type, body[c->name]));
+  storage::hooks::RowData changes;
+  for (const auto* c : columns) changes[c->name] = storage::FromJson(c->type, body[c->name]);
 
   storage::Db::WriteLease lease(in.db);
   storage::Transaction tx(lease.conn(), storage::Transaction::Mode::kWrite);
-  storage::Executor ex(lease.conn());
   std::vector<int64_t> rowids = TargetRowids(lease.conn(), in, Command::kUpdate);
-  if (!columns.empty()) {
-    storage::SqlQuery q;
-    q.table = in.table.name;
-    q.text = "UPDATE " + in.table.ident.sql() + " SET ";
-    for (size_t i = 0; i < columns.size(); ++i) {
-      if (i) q.text += ", ";
-      q.text += columns[i]->ident.sql() + " = ?";
-    }
-    q.text += " WHERE rowid = ?";
-    for (int64_t rowid : rowids) {
-      q.params = values;
-      q.params.emplace_back(rowid);
-      ex.Run(q);
-    }
+  if (!changes.empty()) {
+    storage::RowWriter writer(lease.conn(), in.plan.catalog, who, in.plan.now_micros);
+    for (int64_t rowid : rowids) writer.Update(in.table.name, rowid, changes);
   }
   CheckWrittenRows(lease.conn(), in.table, Command::kUpdate, who, rowids);
 

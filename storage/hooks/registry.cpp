@@ -1,0 +1,49 @@
+// Every former trigger of the schema as one row: table event -> function. Read top to bottom,
+// this is the whole list of what else happens when a row is written (domain.md §3).
+#include "storage/hooks/hook.h"
+#include "storage/hooks/hook_functions.h"
+
+namespace ib::storage::hooks {
+
+const std::vector<Hook>& AllHooks() {
+  using O = Op;
+  using T = Timing;
+  static const std::vector<Hook> kHooks = {
+      // 1. updated_at on every update of these tables, whatever the client sent.
+      {"update_profiles_updated_at", "profiles", O::kUpdate, T::kBefore, SetUpdatedAt},
+      {"update_interview_sessions_updated_at", "interview_sessions", O::kUpdate, T::kBefore, SetUpdatedAt},
+      {"update_interview_feedback_updated_at", "interview_feedback", O::kUpdate, T::kBefore, SetUpdatedAt},
+      {"update_user_progress_updated_at", "user_progress", O::kUpdate, T::kBefore, SetUpdatedAt},
+      {"update_streaks_updated_at", "streaks", O::kUpdate, T::kBefore, SetUpdatedAt},
+  };
+  return kHooks;
+}
+
+void Fire(HookContext& ctx, Op op, Timing timing, HookRow& row) {
+  for (const Hook& hook : AllHooks()) {
+    if (hook.op == op && hook.timing == timing && hook.table == row.table) hook.fn(ctx, row);
+  }
+}
+
+std::string TextOf(const RowData& row, std::string_view column) {
+  auto it = row.find(column);
+  if (it == row.end()) return "";
+  if (const auto* s = std::get_if<std::string>(&it->second)) return *s;
+  if (const auto* i = std::get_if<int64_t>(&it->second)) return std::to_string(*i);
+  return "";
+}
+
+int64_t IntOf(const RowData& row, std::string_view column) {
+  auto it = row.find(column);
+  if (it == row.end()) return 0;
+  if (const auto* i = std::get_if<int64_t>(&it->second)) return *i;
+  if (const auto* d = std::get_if<double>(&it->second)) return static_cast<int64_t>(*d);
+  return 0;
+}
+
+bool IsNull(const RowData& row, std::string_view column) {
+  auto it = row.find(column);
+  return it == row.end() || std::holds_alternative<std::monostate>(it->second);
+}
+
+}  // namespace ib::storage::hooks

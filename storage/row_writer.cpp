@@ -1,0 +1,152 @@
+#include "storage/row_writer.h"
+
+#include "storage/catalog.h"
+#include "storage/error.h"
+#include "storage/executor.h"
+
+namespace ib::storage {
+namespace {
+
+constexpr int kMaxHookDepth = 8;
+
+// Keeps the nesting depth honest even when a hook throws.
+class DepthGuard {
+ public:
+  explicit DepthGuard(int& depth) : depth_(depth) {
+    if (++depth_ > kMaxHookDepth) {
+      --depth_;
+      throw Error::Internal("hooks nested too deeply");
+    }
+  }
+  ~DepthGuard() { --depth_; }
+  DepthGuard(const DepthGuard&) = delete;
+  DepthGuard& operator=(const DepthGuard&) = delete;
+
+ private:
+  int& depth_;
+};
+
+SqlValue ToValue(const SqlValueView& v) {
+  switch (v.type) {
+    case SqlValueView::Type::kInteger: return v.integer;
+    case SqlValueView::Type::kReal: return v.real;
+    case SqlValueView::Type::kText: return std::string(v.text);
+    case SqlValueView::Type::kBlob: return Blob{std::string(v.text)};
+    default: return std::monostate{};
+  }
+}
+
+}  // namespace
+
+RowWriter::RowWriter(Connection& conn, const Catalog& catalog, const Principal& who,
+                     int64_t now_micros)
+    : conn_(conn), catalog_(catalog), who_(who), now_micros_(now_micros) {}
+
+const Table& RowWriter::TableNamed(std::string_view table) const {
+  const Table* t = catalog_.FindTable(table);
+  if (!t) throw Error::Internal("unknown table " + std::string(table));
+  return *t;
+}
+
+int64_t RowWriter::Insert(std::string_view table_name, hooks::RowData values) {
+  DepthGuard depth(depth_);
+  const Table& table = TableNamed(table_name);
+  hooks::HookContext ctx{*this, who_, now_micros_};
+  hooks::HookRow row{table.name, 0, {}, std::move(values)};
+  hooks::Fire(ctx, hooks::Op::kInsert, hooks::Timing::kBefore, row);
+
+  SqlQuery q;
+  q.table = table.name;
+  q.text = "INSERT INTO " + table.ident.sql();
+  std::string names, marks;
+  for (auto& [name, value] : row.row) {
+    const Column* c = table.FindColumn(name);
+    if (!c) throw Error::UnknownBodyColumn(table.name, name);
+    if (!names.empty()) {
+      names += ", ";
+      marks += ", ";
+    }
+    names += c->ident.sql();
+    marks += "?";
+    q.params.push_back(value);
+  }
+  q.text += names.empty() ? " DEFAULT VALUES" : " (" + names + ") VALUES (" + marks + ")";
+  q.text += " RETURNING rowid";
+  Executor(conn_).Run(q, [&](const Row& r) { row.rowid = r.Int(0); });
+
+  if (auto stored = Read(table.name, row.rowid)) row.row = std::move(*stored);
+  hooks::Fire(ctx, hooks::Op::kInsert, hooks::Timing::kAfter, row);
+  return row.rowid;
+}
+
+void RowWriter::Update(std::string_view table_name, int64_t rowid, hooks::RowData changes) {
+  DepthGuard depth(depth_);
+  const Table& table = TableNamed(table_name);
+  auto old_row = Read(table.name, rowid);
+  if (!old_row) return;
+  hooks::HookContext ctx{*this, who_, now_micros_};
+  hooks::HookRow row{table.name, rowid, std::move(*old_row), std::move(changes)};
+  hooks::Fire(ctx, hooks::Op::kUpdate, hooks::Timing::kBefore, row);
+
+  if (!row.row.empty()) {
+    SqlQuery q;
+    q.table = table.name;
+    q.text = "UPDATE " + table.ident.sql() + " SET ";
+    bool first = true;
+    for (auto& [name, value] : row.row) {
+      const Column* c = table.FindColumn(name);
+      if (!c) throw Error::UnknownBodyColumn(table.name, name);
+      if (!first) q.text += ", ";
+      first = false;
+      q.text += c->ident.sql() + " = ?";
+      q.params.push_back(value);
+    }
+    q.text += " WHERE rowid = ?";
+    q.params.emplace_back(rowid);
+    Executor(conn_).Run(q);
+  }
+  if (auto stored = Read(table.name, rowid)) row.row = std::move(*stored);
+  hooks::Fire(ctx, hooks::Op::kUpdate, hooks::Timing::kAfter, row);
+}
+
+void RowWriter::Delete(std::string_view table_name, int64_t rowid) {
+  DepthGuard depth(depth_);
+  const Table& table = TableNamed(table_name);
+  auto old_row = Read(table.name, rowid);
+  if (!old_row) return;
+  hooks::HookContext ctx{*this, who_, now_micros_};
+  hooks::HookRow row{table.name, rowid, std::move(*old_row), {}};
+  hooks::Fire(ctx, hooks::Op::kDelete, hooks::Timing::kBefore, row);
+  Executor(conn_).Run({"DELETE FROM " + table.ident.sql() + " WHERE rowid = ?", {rowid},
+                       table.name});
+  hooks::Fire(ctx, hooks::Op::kDelete, hooks::Timing::kAfter, row);
+}
+
+std::optional<hooks::RowData> RowWriter::Read(std::string_view table_name, int64_t rowid) {
+  const Table& table = TableNamed(table_name);
+  std::optional<hooks::RowData> out;
+  Executor(conn_).Run({"SELECT * FROM " + table.ident.sql() + " WHERE rowid = ?", {rowid}, ""},
+                      [&](const Row& r) {
+                        hooks::RowData data;
+                        for (int i = 0; i < r.size(); ++i) {
+                          data.emplace(std::string(r.name(i)), ToValue(r[i]));
+                        }
+                        out = std::move(data);
+                      });
+  return out;
+}
+
+std::optional<int64_t> RowWriter::FindRowid(std::string_view table_name, std::string_view column,
+                                            const SqlValue& value) {
+  const Table& table = TableNamed(table_name);
+  const Column* c = table.FindColumn(column);
+  if (!c) throw Error::Internal("unknown column " + std::string(column));
+  std::optional<int64_t> out;
+  Executor(conn_).Run({"SELECT rowid FROM " + table.ident.sql() + " WHERE " + c->ident.sql() +
+                           " = ? LIMIT 1",
+                       {value}, ""},
+                      [&](const Row& r) { out = r.Int(0); });
+  return out;
+}
+
+}  // namespace ib::storage

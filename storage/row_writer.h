@@ -1,0 +1,50 @@
+// RowWriter: every write of a row in one place, so hooks fire whichever path writes (REST
+// insert/update/upsert/delete, bulk writes, the admin API, other hooks). Values are bound,
+// columns come from the catalog. Lives for one transaction on its connection; not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "storage/hooks/hook.h"
+
+namespace ib::storage {
+
+class Connection;
+class Catalog;
+struct Table;
+
+class RowWriter {
+ public:
+  RowWriter(Connection& conn, const Catalog& catalog, const Principal& who, int64_t now_micros);
+
+  // Inserts `values` (absent columns take their defaults); returns the new rowid.
+  int64_t Insert(std::string_view table, hooks::RowData values);
+  // Sets `changes` on the row; BEFORE hooks may add changes (updated_at).
+  void Update(std::string_view table, int64_t rowid, hooks::RowData changes);
+  // Deletes the row (SQLite's ON DELETE CASCADE removes children).
+  void Delete(std::string_view table, int64_t rowid);
+
+  // The stored row, every column; nullopt if absent.
+  std::optional<hooks::RowData> Read(std::string_view table, int64_t rowid);
+  // rowid of the row whose `column` equals `value`, if any.
+  std::optional<int64_t> FindRowid(std::string_view table, std::string_view column,
+                                   const SqlValue& value);
+
+  Connection& conn() { return conn_; }
+  const Catalog& catalog() const { return catalog_; }
+  int64_t now_micros() const { return now_micros_; }
+  const Principal& who() const { return who_; }
+
+ private:
+  const Table& TableNamed(std::string_view table) const;
+
+  Connection& conn_;
+  const Catalog& catalog_;
+  const Principal& who_;
+  int64_t now_micros_;
+  int depth_ = 0;  // hook nesting, bounded so a hook cycle fails instead of recursing forever
+};
+
+}  // namespace ib::storage

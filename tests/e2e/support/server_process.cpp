@@ -1,0 +1,152 @@
+#include "tests/e2e/support/server_process.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <stdexcept>
+#include <thread>
+
+#include "server/auth/jwt.h"
+
+namespace ib::e2e {
+
+nlohmann::json Reply::json() const { return nlohmann::json::parse(body); }
+
+std::string Reply::header(const std::string& name) const {
+  auto it = headers.find(name);
+  return it == headers.end() ? "" : it->second;
+}
+
+ServerProcess::ServerProcess(std::vector<std::string> args, std::string db_path) {
+  char tmpl[] = "/tmp/ib-e2e-XXXXXX";
+  if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
+  dir_ = tmpl;
+  db_path_ = db_path.empty() ? dir_ + "/test.db" : db_path;
+
+  std::vector<std::string> argv = {IB_BINARY, "serve", "--db", db_path_, "--port", "0",
+                                   "--jwt-secret", kTestSecret, "--log-requests", "false"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  int out_pipe[2];
+  if (pipe(out_pipe) != 0) throw std::runtime_error("pipe failed");
+  pid_ = fork();
+  if (pid_ == 0) {
+    dup2(out_pipe[1], 1);
+    close(out_pipe[0]);
+    close(out_pipe[1]);
+    std::string log = dir_ + "/server.log";
+    FILE* err = std::fopen(log.c_str(), "w");
+    if (err) dup2(fileno(err), 2);
+    std::vector<char*> raw;
+    for (auto& a : argv) raw.push_back(a.data());
+    raw.push_back(nullptr);
+    execv(raw[0], raw.data());
+    _exit(127);
+  }
+  close(out_pipe[1]);
+  // Read stdout until the keys have been printed (they follow the listening line).
+  FILE* out = fdopen(out_pipe[0], "r");
+  char line[4096];
+  while (std::fgets(line, sizeof line, out)) {
+    std::string s(line);
+    stdout_ += s;
+    if (s.rfind("listening on http://", 0) == 0) {
+      port_ = std::stoi(s.substr(s.rfind(':') + 1));
+    } else if (s.rfind("anon key: ", 0) == 0) {
+      anon_key_ = s.substr(10, s.size() - 11);
+    } else if (s.rfind("service_role key: ", 0) == 0) {
+      service_key_ = s.substr(18, s.size() - 19);
+      break;
+    }
+  }
+  // Keep draining stdout in the background so the server never blocks on a full pipe.
+  std::thread([out] {
+    char buf[4096];
+    while (std::fgets(buf, sizeof buf, out)) {
+    }
+    std::fclose(out);
+  }).detach();
+  if (port_ == 0) {
+    Stop(9);
+    throw std::runtime_error("server did not start: " + stdout_);
+  }
+}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0) Stop(15);
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
+
+int ServerProcess::Stop(int sig) {
+  if (pid_ <= 0) return 0;
+  kill(pid_, sig);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  return -WTERMSIG(status);
+}
+
+std::string ServerProcess::Token(const std::string& role, const std::string& sub,
+                                 long long expires_in, const nlohmann::json& extra) {
+  long long now = std::chrono::duration_cast<std::chrono::seconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  nlohmann::json claims = extra;
+  claims["role"] = role;
+  claims["iat"] = now;
+  claims["exp"] = now + expires_in;
+  if (!sub.empty()) claims["sub"] = sub;
+  return auth::SignHs256(claims, kTestSecret);
+}
+
+Reply ServerProcess::Send(const std::string& method, const std::string& path,
+                          const std::string& bearer, const std::string& body,
+                          httplib::Headers headers) const {
+  httplib::Client cli("127.0.0.1", port_);
+  cli.set_read_timeout(30, 0);
+  if (!bearer.empty()) {
+    if (!headers.count("apikey")) headers.emplace("apikey", anon_key_);
+    headers.emplace("Authorization", "Bearer " + bearer);
+  }
+  std::string type = "application/json";
+  if (auto it = headers.find("Content-Type"); it != headers.end()) {
+    type = it->second;
+    headers.erase(it);
+  }
+  httplib::Result res;
+  if (method == "GET") res = cli.Get(path, headers);
+  else if (method == "HEAD") res = cli.Head(path, headers);
+  else if (method == "POST") res = cli.Post(path, headers, body, type);
+  else if (method == "PATCH") res = cli.Patch(path, headers, body, type);
+  else if (method == "PUT") res = cli.Put(path, headers, body, type);
+  else if (method == "DELETE") res = cli.Delete(path, headers, body, type);
+  else if (method == "OPTIONS") res = cli.Options(path, headers);
+  else throw std::runtime_error("unknown method " + method);
+  if (!res) throw std::runtime_error("request failed: " + httplib::to_string(res.error()));
+  return Reply{res->status, res->body, res->headers};
+}
+
+std::string Encode(const std::string& value) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : value) {
+    if (std::isalnum(c) || c == '*' || c == '-' || c == '.' || c == '_') {
+      out += static_cast<char>(c);
+    } else if (c == ' ') {
+      out += '+';
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace ib::e2e

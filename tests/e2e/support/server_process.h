@@ -1,0 +1,67 @@
+// ServerProcess: starts the real interviewbase binary on a throwaway database (a temp dir,
+// --port 0), reads its `listening on` line and keys, and stops it (SIGTERM) on destruction.
+// Also small HTTP helpers so scenarios read as method, path, headers, body -> status, body.
+#pragma once
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ib::e2e {
+
+// A fixed secret so tests can mint their own tokens (like any client holding the secret).
+inline constexpr const char* kTestSecret = "e2e-test-secret-0123456789abcdef0123456789";
+
+struct Reply {
+  int status = 0;
+  std::string body;
+  httplib::Headers headers;
+  nlohmann::json json() const;  // parsed body (throws if not JSON)
+  std::string header(const std::string& name) const;
+};
+
+class ServerProcess {
+ public:
+  // Starts the server. `args` are extra flags; `db_path` "" = a fresh temp database.
+  explicit ServerProcess(std::vector<std::string> args = {}, std::string db_path = "");
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  // Sends `sig` and waits for exit; returns the exit status (or -signal).
+  int Stop(int sig = 15);
+  bool running() const { return pid_ > 0; }
+
+  int port() const { return port_; }
+  const std::string& db_path() const { return db_path_; }
+  const std::string& dir() const { return dir_; }
+  const std::string& anon_key() const { return anon_key_; }
+  const std::string& service_key() const { return service_key_; }
+  const std::string& stdout_text() const { return stdout_; }
+
+  // A token for `role` (and `sub` for authenticated users) signed with kTestSecret.
+  static std::string Token(const std::string& role, const std::string& sub = "",
+                           long long expires_in = 3600,
+                           const nlohmann::json& extra = nlohmann::json::object());
+
+  // One request with apikey = `key` and Authorization: Bearer `bearer` (empty = omitted).
+  Reply Send(const std::string& method, const std::string& path, const std::string& bearer,
+             const std::string& body = "", httplib::Headers headers = {}) const;
+
+ private:
+  std::string dir_;
+  std::string db_path_;
+  int pid_ = -1;
+  int port_ = 0;
+  std::string anon_key_;
+  std::string service_key_;
+  std::string stdout_;
+};
+
+// Percent-encodes a query value the way supabase-js does (form encoding).
+std::string Encode(const std::string& value);
+
+}  // namespace ib::e2e
