@@ -20,6 +20,7 @@
 #include "storage/error.h"
 #include "storage/executor.h"
 #include "storage/migrator.h"
+#include "storage/rpc/rpc.h"
 
 namespace ib {
 namespace {
@@ -33,6 +34,18 @@ std::string MintKey(const std::string& role, const std::string& secret) {
   nlohmann::json claims = {
       {"iss", "supabase"}, {"role", role}, {"iat", kKeyIssuedAt}, {"exp", kKeyExpiresAt}};
   return auth::SignHs256(claims, secret);
+}
+
+// Set-returning RPCs expose their rows as virtual tables in the catalog.
+std::vector<storage::VirtualTableSpec> FunctionResultShapes() {
+  std::vector<storage::VirtualTableSpec> out;
+  for (const auto& fn : storage::rpc::AllFunctions()) {
+    if (fn.returns != storage::rpc::Returns::kSetOf) continue;
+    storage::VirtualTableSpec spec{fn.name, {}};
+    for (const auto& col : fn.columns) spec.columns.emplace_back(col.name, col.declared_type);
+    out.push_back(std::move(spec));
+  }
+  return out;
 }
 
 int WorkerThreads(const Config& config) {
@@ -76,7 +89,7 @@ int App::Start() {
   {
     storage::Db::WriteLease lease(*db_);
     schema_version_ = storage::Migrate(lease.conn().db(), storage::EmbeddedMigrations());
-    catalog_ = storage::Catalog::Load(lease.conn());
+    catalog_ = storage::Catalog::Load(lease.conn(), FunctionResultShapes());
   }
   LoadSecret();
   anon_key_ = MintKey("anon", secret_);

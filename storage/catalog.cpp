@@ -54,7 +54,8 @@ bool Table::IsUniqueKey(const std::vector<std::string>& cols) const {
   return false;
 }
 
-std::shared_ptr<const Catalog> Catalog::Load(Connection& conn) {
+std::shared_ptr<const Catalog> Catalog::Load(Connection& conn,
+                                             const std::vector<VirtualTableSpec>& functions) {
   auto catalog = std::make_shared<Catalog>();
   Executor ex(conn);
   for (const auto& name : ReadTableNames(ex)) {
@@ -118,7 +119,22 @@ std::shared_ptr<const Catalog> Catalog::Load(Connection& conn) {
       }
     }
   }
+  for (const auto& spec : functions) {
+    auto table = std::unique_ptr<Table>(new Table{spec.name, Ident(spec.name), false, {}, {}, {}, {}});
+    int position = 0;
+    for (const auto& [name, type] : spec.columns) {
+      table->columns.push_back(Column{name, Ident(name), ParseDeclaredType(type), false, false,
+                                      std::nullopt, position++});
+    }
+    catalog->function_results_by_name_.emplace(spec.name, table.get());
+    catalog->function_results_.push_back(std::move(table));
+  }
   return catalog;
+}
+
+const Table* Catalog::FindFunctionResult(std::string_view name) const {
+  auto it = function_results_by_name_.find(name);
+  return it == function_results_by_name_.end() ? nullptr : it->second;
 }
 
 const Table* Catalog::FindTable(std::string_view name) const {

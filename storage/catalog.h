@@ -63,10 +63,21 @@ struct Table {
   bool IsUniqueKey(const std::vector<std::string>& columns) const;
 };
 
+// The row shape of a set-returning function, registered as a virtual table so the REST
+// planner can resolve select=, filters and order on its results like on a table's.
+struct VirtualTableSpec {
+  std::string name;
+  std::vector<std::pair<std::string, std::string>> columns;  // name, declared type
+};
+
 class Catalog {
  public:
-  // Reads the schema through `conn`. Throws Error on failure.
-  static std::shared_ptr<const Catalog> Load(Connection& conn);
+  // Reads the schema through `conn` and adds the function result shapes. Throws Error.
+  static std::shared_ptr<const Catalog> Load(Connection& conn,
+                                             const std::vector<VirtualTableSpec>& functions = {});
+
+  // The result shape of a set-returning function, or nullptr.
+  const Table* FindFunctionResult(std::string_view name) const;
 
   const Table* FindTable(std::string_view name) const;         // any table
   const Table* FindExposedTable(std::string_view name) const;  // REST-visible only
@@ -82,6 +93,8 @@ class Catalog {
  private:
   std::vector<std::unique_ptr<Table>> tables_;
   std::map<std::string, const Table*, std::less<>> by_name_;
+  std::vector<std::unique_ptr<Table>> function_results_;
+  std::map<std::string, const Table*, std::less<>> function_results_by_name_;
 };
 
 }  // namespace ib::storage

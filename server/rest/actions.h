@@ -22,6 +22,11 @@ struct ActionInput {
 };
 
 RestResponse RunRead(const ActionInput& in);    // GET / HEAD
+// Runs an already-planned read on `conn` (inside the caller's transaction, if any).
+RestResponse ExecuteRead(const ActionInput& in, const ReadPlan& plan, storage::Connection& conn);
+// /rest/v1/rpc/<fn> (rpc_action.cpp).
+RestResponse RunRpc(const RestRequest& request, const Preferences& prefs, MediaType media,
+                    const PlanContext& plan, storage::Db& db);
 RestResponse RunInsert(const ActionInput& in);  // POST (insert and upsert)
 RestResponse RunUpdate(const ActionInput& in);  // PATCH
 RestResponse RunDelete(const ActionInput& in);  // DELETE

@@ -19,9 +19,6 @@ RestResponse RestEngine::Handle(const RestRequest& request, const storage::Princ
   if (request.profile && !request.profile->empty() && *request.profile != "public") {
     throw Error::InvalidSchema(*request.profile);
   }
-  if (request.rpc) {
-    throw Error::UnknownFunction("public." + request.resource, std::nullopt);
-  }
   return HandleTable(request, who);
 }
 
@@ -36,6 +33,15 @@ void ApplyRangeHeader(const RestRequest& request, ApiRequest& api) {
   if (range->limit && !api.limit.count({})) api.limit[{}] = *range->limit;
 }
 
+RestResponse WithPreferenceApplied(RestResponse out, const Preferences& prefs) {
+  if (!prefs.applied.empty()) {
+    std::string applied;
+    for (const auto& token : prefs.applied) applied += (applied.empty() ? "" : ", ") + token;
+    out.headers.emplace_back("Preference-Applied", applied);
+  }
+  return out;
+}
+
 void RefuseStrictPreferences(const Preferences& prefs) {
   if (prefs.handling_strict && !prefs.invalid.empty()) {
     throw Error(400, "PGRST122", "Invalid preferences given with handling=strict",
@@ -46,9 +52,6 @@ void RefuseStrictPreferences(const Preferences& prefs) {
 }  // namespace
 
 RestResponse RestEngine::HandleTable(const RestRequest& request, const storage::Principal& who) {
-  const storage::Table& table = ResolveTable(*catalog_, request.resource);
-  ApiRequest api = ParseQueryParams(request.params);
-  ApplyRangeHeader(request, api);
   Preferences prefs = ParsePrefer(request.prefer);
   RefuseStrictPreferences(prefs);
   MediaType media = ParseAccept(request.accept);
@@ -56,6 +59,11 @@ RestResponse RestEngine::HandleTable(const RestRequest& request, const storage::
                  std::chrono::system_clock::now().time_since_epoch())
                  .count();
   PlanContext plan{*catalog_, who, options_.max_rows, now};
+  if (request.rpc) return WithPreferenceApplied(RunRpc(request, prefs, media, plan, db_), prefs);
+
+  const storage::Table& table = ResolveTable(*catalog_, request.resource);
+  ApiRequest api = ParseQueryParams(request.params);
+  ApplyRangeHeader(request, api);
   ActionInput in{request, api, prefs, media, table, plan, db_};
 
   RestResponse out;
@@ -70,12 +78,7 @@ RestResponse RestEngine::HandleTable(const RestRequest& request, const storage::
   } else {
     throw Error(405, "PGRST117", "Unsupported HTTP method: " + request.method);
   }
-  if (!prefs.applied.empty()) {
-    std::string applied;
-    for (const auto& token : prefs.applied) applied += (applied.empty() ? "" : ", ") + token;
-    out.headers.emplace_back("Preference-Applied", applied);
-  }
-  return out;
+  return WithPreferenceApplied(std::move(out), prefs);
 }
 
 }  // namespace ib::rest

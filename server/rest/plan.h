@@ -12,6 +12,7 @@
 
 #include "server/rest/api_request.h"
 #include "storage/catalog.h"
+#include "storage/executor.h"
 #include "storage/sql_value.h"
 
 namespace ib::rest {
@@ -95,6 +96,8 @@ struct ReadPlan {
   int64_t offset = 0;
   // Writes' representations: read exactly these rows (by SQLite rowid), in this order.
   std::optional<std::vector<int64_t>> rowids;
+  // Set-returning functions: the rows come from this SELECT instead of `table`'s storage.
+  std::optional<storage::SqlQuery> source;
 };
 
 }  // namespace ib::rest

@@ -47,29 +47,34 @@ int64_t RenderRows(storage::Connection& conn, const ReadPlan& plan, MediaType me
   return rows;
 }
 
-RestResponse RunRead(const ActionInput& in) {
-  auto plan = PlanRead(in.api, in.plan, in.table);
-  const bool counted = in.prefs.count != CountPreference::kNone;
+RestResponse ExecuteRead(const ActionInput& in, const ReadPlan& plan, storage::Connection& conn) {
   RestResponse out;
   out.content_type = std::string(ContentTypeFor(in.media));
-
-  storage::Db::ReadLease lease(in.db);
-  std::optional<storage::Transaction> snapshot;
-  if (counted) snapshot.emplace(lease.conn(), storage::Transaction::Mode::kRead);
   std::optional<int64_t> total;
-  if (counted) {
-    auto count = storage::Executor(lease.conn()).Scalar(BuildCount(*plan));
+  if (in.prefs.count != CountPreference::kNone) {
+    auto count = storage::Executor(conn).Scalar(BuildCount(plan));
     total = count ? std::get<int64_t>(*count) : 0;
-    if (plan->offset > 0 && plan->offset > *total) {
-      throw Error::RangeNotSatisfiable(plan->offset, *total);
+    if (plan.offset > 0 && plan.offset > *total) {
+      throw Error::RangeNotSatisfiable(plan.offset, *total);
     }
   }
-  int64_t rows = RenderRows(lease.conn(), *plan, in.media, out.body);
-  if (snapshot) snapshot->Commit();
-
+  int64_t rows = RenderRows(conn, plan, in.media, out.body);
   RequireSingle(in.media, rows);
-  out.headers.emplace_back("Content-Range", ContentRange(plan->offset, rows, total));
+  out.headers.emplace_back("Content-Range", ContentRange(plan.offset, rows, total));
   if (total && rows < *total && in.media != MediaType::kSingleObject) out.status = 206;
+  return out;
+}
+
+RestResponse RunRead(const ActionInput& in) {
+  auto plan = PlanRead(in.api, in.plan, in.table);
+  storage::Db::ReadLease lease(in.db);
+  if (in.prefs.count == CountPreference::kNone) {
+    return ExecuteRead(in, *plan, lease.conn());  // one statement: its own snapshot
+  }
+  // The count and the page must see the same rows: one read transaction.
+  storage::Transaction snapshot(lease.conn(), storage::Transaction::Mode::kRead);
+  RestResponse out = ExecuteRead(in, *plan, lease.conn());
+  snapshot.Commit();
   return out;
 }
 

@@ -22,6 +22,8 @@ class SqlWriter {
     params_.push_back(std::move(value));
     return *this;
   }
+  // A parameter whose `?` is already in text appended verbatim (a function's own SELECT).
+  void AddParam(SqlValue value) { params_.push_back(std::move(value)); }
   void AppendGuard(const GuardSql& guard) {
     sql_ += guard.sql;
     for (const auto& p : guard.params) params_.push_back(p);
@@ -393,6 +395,9 @@ void WriteFrom(SqlWriter& w, const ReadPlan& plan) {
     w.Param(JsonArrayOf(ids));
     w << ") AS written JOIN " << plan.table->ident.sql() << " AS " << plan.alias << " ON "
       << plan.alias << ".rowid = written.value";
+  } else if (plan.source) {
+    w << " FROM (" << plan.source->text << ") AS " << plan.alias;
+    for (const auto& p : plan.source->params) w.AddParam(p);
   } else {
     w << " FROM " << plan.table->ident.sql() << " AS " << plan.alias;
   }
