@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every test suite through ctest: the release build (unit, e2e and supabase-js client
+# tests) and the ASan+UBSan build (unit and e2e). Ends with one plain "N passed, M failed"
+# line totalling both runs, and exits non-zero if anything failed.
+set -uo pipefail
+
+release_dir=${1:-build}
+asan_dir=${2:-build-asan}
+jobs=${JOBS:-2}
+total_passed=0
+total_failed=0
+status=0
+
+run_ctest() {
+  local dir=$1 label=$2
+  echo "=== $label ($dir) ==="
+  local log
+  log=$(mktemp)
+  (cd "$dir" && ctest --output-on-failure -j "$jobs" --timeout 600) 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  # ctest's summary: "100% tests passed, 0 tests failed out of 42"
+  local line failed total
+  line=$(grep -E 'tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1)
+  if [[ -n "$line" ]]; then
+    failed=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")
+    total=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\2/' <<<"$line")
+    total_passed=$((total_passed + total - failed))
+    total_failed=$((total_failed + failed))
+  elif [[ $rc -ne 0 ]]; then
+    total_failed=$((total_failed + 1))
+  fi
+  [[ $rc -eq 0 ]] || status=1
+  rm -f "$log"
+}
+
+run_ctest "$release_dir" "release build"
+# The sanitizer build registers the C++ suites only (see CMakeLists.txt): the client suite
+# is language-level and runs against the release binary.
+run_ctest "$asan_dir" "asan+ubsan build"
+
+echo "${total_passed} passed, ${total_failed} failed"
+exit $status

@@ -1,0 +1,31 @@
+#include "tests/support/test_db.h"
+
+#include "storage/migrator.h"
+
+namespace ib::testing {
+
+TestDb::TestDb() : db_(std::make_unique<storage::Db>(":memory:")) {
+  storage::Db::WriteLease lease(*db_);
+  storage::Migrate(lease.conn().db(), storage::EmbeddedMigrations());
+  catalog_ = storage::Catalog::Load(lease.conn());
+}
+
+void TestDb::Exec(const std::string& sql) { storage::Executor(conn()).Exec(sql.c_str()); }
+
+storage::SqlValue TestDb::Scalar(const std::string& sql, std::vector<storage::SqlValue> params) {
+  auto v = storage::Executor(conn()).Scalar({sql, std::move(params), ""});
+  return v ? *v : storage::SqlValue{};
+}
+
+std::string TestDb::AddUser(const std::string& email) {
+  auto id = Scalar("INSERT INTO auth_users (email) VALUES (?) RETURNING id", {email});
+  return std::get<std::string>(id);
+}
+
+storage::Principal Service() { return {storage::Role::kServiceRole, "", {}}; }
+storage::Principal Anon() { return {storage::Role::kAnon, "", {}}; }
+storage::Principal User(const std::string& id) {
+  return {storage::Role::kAuthenticated, id, {{"sub", id}, {"role", "authenticated"}}};
+}
+
+}  // namespace ib::testing
