@@ -65,7 +65,7 @@ class Db {
   bool in_memory() const { return in_memory_; }
 
   // Tests only: the writer connection without taking the lock (single-threaded tests).
-  Connection& writer_for_tests() { return *writer_; }
+  Connection& TEST_writer() { return *writer_; }
 
  private:
   Connection& ThreadReader();

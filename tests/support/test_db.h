@@ -19,7 +19,7 @@ class TestDb {
   storage::Db& db() { return *db_; }
   const storage::Catalog& catalog() const { return *catalog_; }
   std::shared_ptr<const storage::Catalog> catalog_ptr() const { return catalog_; }
-  storage::Connection& conn() { return db_->writer_for_tests(); }
+  storage::Connection& conn() { return db_->TEST_writer(); }
 
   // Runs SQL on the writer connection (no parameters) / returns one scalar.
   void Exec(const std::string& sql);
