@@ -45,13 +45,14 @@ std::string Item(std::string_view s) {
   return plain ? std::string(s) : Quoted(s);
 }
 
-std::string Items(const std::vector<std::string>& items, char open, char close) {
-  std::string out(1, open);
+// `brackets` is the pair around the list: "()" for in, "{}" for like(all) patterns.
+std::string Items(const std::vector<std::string>& items, std::string_view brackets) {
+  std::string out(1, brackets[0]);
   for (size_t i = 0; i < items.size(); ++i) {
     if (i > 0) out += ',';
     out += Item(items[i]);
   }
-  return out + close;
+  return out + brackets[1];
 }
 
 template <typename T>
@@ -95,7 +96,9 @@ void AppendPart(std::string& out, const std::string& part) {
 
 }  // namespace
 
+// One operator per line reads as a table, so clang-format is kept off it.
 const char* FilterOpName(FilterOp op) {
+  // clang-format off
   switch (op) {
     case FilterOp::kEq: return "eq";
     case FilterOp::kNeq: return "neq";
@@ -127,6 +130,7 @@ const char* FilterOpName(FilterOp op) {
     case FilterOp::kIlikeAll: return "ilike(all)";
     case FilterOp::kIlikeAny: return "ilike(any)";
   }
+  // clang-format on
   return "?";
 }
 
@@ -154,12 +158,15 @@ std::string Operation::ToString() const {
   if (!fts_config.empty()) out += "(" + fts_config + ")";
   out += '.';
   switch (op) {
-    case FilterOp::kIn: return out + Items(items, '(', ')');
+    case FilterOp::kIn:
+      return out + Items(items, "()");
     case FilterOp::kLikeAll:
     case FilterOp::kLikeAny:
     case FilterOp::kIlikeAll:
-    case FilterOp::kIlikeAny: return out + Items(items, '{', '}');
-    default: return out + value;
+    case FilterOp::kIlikeAny:
+      return out + Items(items, "{}");
+    default:
+      return out + value;
   }
 }
 
@@ -170,8 +177,8 @@ std::string Filter::ToString() const {
 std::string LogicTree::ToString() const { return LogicHead(*this) + ChildrenToString(*this); }
 
 std::string OrderTerm::ToString() const {
-  std::string out = relation.empty() ? field.ToString()
-                                     : Name(relation) + "(" + field.ToString() + ")";
+  std::string out =
+      relation.empty() ? field.ToString() : Name(relation) + "(" + field.ToString() + ")";
   out += descending ? ".desc" : ".asc";
   if (nulls_first) out += *nulls_first ? ".nullsfirst" : ".nullslast";
   return out;
@@ -186,8 +193,12 @@ std::string ApiRequest::ToString() const {
   for (const auto& [path, tree] : logic) {
     AppendPart(out, PathPrefix(path) + LogicHead(tree) + "=" + ChildrenToString(tree));
   }
-  for (const auto& [path, terms] : order) AppendPart(out, PathPrefix(path) + "order=" + Join(terms, ","));
-  for (const auto& [path, n] : limit) AppendPart(out, PathPrefix(path) + "limit=" + std::to_string(n));
+  for (const auto& [path, terms] : order) {
+    AppendPart(out, PathPrefix(path) + "order=" + Join(terms, ","));
+  }
+  for (const auto& [path, n] : limit) {
+    AppendPart(out, PathPrefix(path) + "limit=" + std::to_string(n));
+  }
   for (const auto& [path, n] : offset) {
     AppendPart(out, PathPrefix(path) + "offset=" + std::to_string(n));
   }

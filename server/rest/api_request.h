@@ -16,7 +16,7 @@ namespace ib::rest {
 
 // One step of a JSON path: `->key`, `->0`, `->>key` (as_text on the last arrow only).
 struct JsonPathStep {
-  std::string key;      // object key, or the index digits when is_index
+  std::string key;      // object key, or the index digits when is_index (`0`, `-1` from the end)
   bool is_index = false;
   bool as_text = false;  // true for `->>`
   bool operator==(const JsonPathStep& o) const {

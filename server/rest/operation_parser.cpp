@@ -19,14 +19,18 @@ struct OpName {
 
 // The operators PostgREST accepts (simpleOperator, quantOperator, in, is, isdistinct, fts).
 constexpr std::array<OpName, 25> kOperators = {{
-    {"eq", FilterOp::kEq},       {"neq", FilterOp::kNeq},     {"gt", FilterOp::kGt},
-    {"gte", FilterOp::kGte},     {"lt", FilterOp::kLt},       {"lte", FilterOp::kLte},
-    {"like", FilterOp::kLike},   {"ilike", FilterOp::kIlike}, {"match", FilterOp::kMatch},
-    {"imatch", FilterOp::kImatch}, {"is", FilterOp::kIs},     {"isdistinct", FilterOp::kIsDistinct},
-    {"in", FilterOp::kIn},       {"cs", FilterOp::kCs},       {"cd", FilterOp::kCd},
-    {"ov", FilterOp::kOv},       {"sl", FilterOp::kSl},       {"sr", FilterOp::kSr},
-    {"nxl", FilterOp::kNxl},     {"nxr", FilterOp::kNxr},     {"adj", FilterOp::kAdj},
-    {"fts", FilterOp::kFts},     {"plfts", FilterOp::kPlfts}, {"phfts", FilterOp::kPhfts},
+    {"eq", FilterOp::kEq},       {"neq", FilterOp::kNeq},
+    {"gt", FilterOp::kGt},       {"gte", FilterOp::kGte},
+    {"lt", FilterOp::kLt},       {"lte", FilterOp::kLte},
+    {"like", FilterOp::kLike},   {"ilike", FilterOp::kIlike},
+    {"match", FilterOp::kMatch}, {"imatch", FilterOp::kImatch},
+    {"is", FilterOp::kIs},       {"isdistinct", FilterOp::kIsDistinct},
+    {"in", FilterOp::kIn},       {"cs", FilterOp::kCs},
+    {"cd", FilterOp::kCd},       {"ov", FilterOp::kOv},
+    {"sl", FilterOp::kSl},       {"sr", FilterOp::kSr},
+    {"nxl", FilterOp::kNxl},     {"nxr", FilterOp::kNxr},
+    {"adj", FilterOp::kAdj},     {"fts", FilterOp::kFts},
+    {"plfts", FilterOp::kPlfts}, {"phfts", FilterOp::kPhfts},
     {"wfts", FilterOp::kWfts},
 }};
 
@@ -70,8 +74,9 @@ void ModifierAt(Cursor& c, Operation& op) {
     return;
   }
   // PostgREST also quantifies eq/gt/.../match (`eq(any).{1,2}`); we have no type for that.
-  c.FailWith(paren, "unexpected \"(\" expecting delimiter (.); the (any)/(all) quantifier is "
-                    "supported on like and ilike only");
+  c.FailWith(paren,
+             "unexpected \"(\" expecting delimiter (.); the (any)/(all) quantifier is "
+             "supported on like and ilike only");
 }
 
 // pLogicSingleVal: `"quoted"` (when followed by `,` `)` or the end), a `{...}` literal without
@@ -156,8 +161,8 @@ void ArrayItems(Cursor& c, size_t start, std::string_view literal, std::vector<s
 }
 
 bool IsTrilean(std::string_view v) {
-  static constexpr std::array<std::string_view, 5> kValues = {"null", "not_null", "true",
-                                                               "false", "unknown"};
+  static constexpr std::array<std::string_view, 5> kValues = {"null", "not_null", "true", "false",
+                                                              "unknown"};
   for (std::string_view want : kValues) {
     if (v.size() != want.size()) continue;
     bool same = true;
@@ -185,8 +190,8 @@ void OperandAt(Cursor& c, Operation& op, bool in_logic_tree) {
   if (op.op == FilterOp::kIs && !IsTrilean(op.value)) {
     c.FailAt(start, "\"null\", \"not_null\", \"true\", \"false\" or \"unknown\"");
   }
-  if (op.op == FilterOp::kLikeAll || op.op == FilterOp::kLikeAny ||
-      op.op == FilterOp::kIlikeAll || op.op == FilterOp::kIlikeAny) {
+  if (op.op == FilterOp::kLikeAll || op.op == FilterOp::kLikeAny || op.op == FilterOp::kIlikeAll ||
+      op.op == FilterOp::kIlikeAny) {
     ArrayItems(c, start, c.text().substr(start, c.pos() - start), op.items);
   }
 }
@@ -195,7 +200,8 @@ void OperandAt(Cursor& c, Operation& op, bool in_logic_tree) {
 
 bool AtOperator(const Cursor& c) {
   std::string_view word = WordAt(c);
-  const char next = c.pos() + word.size() < c.text().size() ? c.text()[c.pos() + word.size()] : 0;
+  const char next =
+      c.pos() + word.size() < c.text().size() ? c.text()[c.pos() + word.size()] : '\0';
   if (word == "not") return next == '.';
   return (next == '.' || next == '(') && FindOperator(word) != nullptr;
 }

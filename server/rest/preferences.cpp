@@ -75,13 +75,14 @@ bool Apply(Preferences& p, Seen& seen, std::string_view token, bool& applied) {
   using RP = ReturnPreference;
   using CP = CountPreference;
   if (key == "return") {
-    const Table<RP> t = {{"minimal", RP::kMinimal}, {"headers-only", RP::kHeadersOnly},
+    const Table<RP> t = {{"minimal", RP::kMinimal},
+                         {"headers-only", RP::kHeadersOnly},
                          {"representation", RP::kRepresentation}};
     return Set(Lookup(value, t), seen.return_pref, p.return_pref, applied);
   }
   if (key == "count") {
-    const Table<CP> t = {{"exact", CP::kExact}, {"planned", CP::kPlanned},
-                         {"estimated", CP::kEstimated}};
+    const Table<CP> t = {
+        {"exact", CP::kExact}, {"planned", CP::kPlanned}, {"estimated", CP::kEstimated}};
     return Set(Lookup(value, t), seen.count, p.count, applied);
   }
   if (key == "resolution") {
@@ -97,7 +98,9 @@ bool Apply(Preferences& p, Seen& seen, std::string_view token, bool& applied) {
     const Table<bool> t = {{"strict", true}, {"lenient", false}};
     return Set(Lookup(value, t), seen.handling, p.handling_strict, applied);
   }
-  if (key == "max-affected") return Set(ParseCount(value), seen.max_affected, p.max_affected, applied);
+  if (key == "max-affected") {
+    return Set(ParseCount(value), seen.max_affected, p.max_affected, applied);
+  }
   if (key == "tx") {
     const Table<bool> t = {{"rollback", true}, {"commit", false}};
     return Set(Lookup(value, t), seen.tx, p.tx_rollback, applied);

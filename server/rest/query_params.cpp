@@ -2,13 +2,14 @@
 // value parsers: limit/offset and column lists. Keys are classified the way PostgREST does it:
 // by the last dot-separated word (`endingIn`), so `comments.order` is an order for the embed
 // `comments` and `not.or` a negated logic tree.
+#include "server/rest/query_params.h"
+
 #include <cstdint>
 #include <limits>
 #include <string>
 #include <string_view>
 #include <utility>
 
-#include "server/rest/query_params.h"
 #include "server/rest/query_params_internal.h"
 #include "storage/error.h"
 

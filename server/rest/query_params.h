@@ -47,7 +47,6 @@ int64_t ParseNonNegative(std::string_view value, std::string_view key);
 
 // `columns=` / `on_conflict=`: comma-separated names, each optionally double-quoted; spaces
 // around unquoted names are trimmed. Empty names -> PGRST100. `key` names the parameter.
-std::vector<std::string> ParseColumnList(std::string_view value,
-                                         std::string_view key = "columns");
+std::vector<std::string> ParseColumnList(std::string_view value, std::string_view key = "columns");
 
 }  // namespace ib::rest

@@ -90,8 +90,9 @@ SelectItem ItemAt(Cursor& c, int depth) {
   if ((c.Peek() == '!' || c.Peek() == '(') && !c.AtEnd()) {
     // PostgREST refuses `count` as a relation name: `count()` is its aggregate.
     if (name == "count" && c.Peek() == '(') {
-      c.FailWith(name_end, "unexpected \"(\": aggregate functions such as count() are not "
-                           "supported");
+      c.FailWith(name_end,
+                 "unexpected \"(\": aggregate functions such as count() are not "
+                 "supported");
     }
     return EmbedAt(c, depth, std::move(item.alias), std::move(name), /*spread=*/false);
   }
