@@ -1,5 +1,6 @@
 # Writes OUT: a C++ file defining ib::storage::EmbeddedMigrations(), one entry per file in
 # FILES (sorted), each {version from the NNNN_ prefix, name, SQL text}.
+string(REPLACE "|" ";" FILES "${FILES}")
 set(body "")
 foreach(f ${FILES})
   get_filename_component(name ${f} NAME)

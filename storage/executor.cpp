@@ -52,13 +52,15 @@ std::pair<std::string, std::string> SplitConstraintTarget(std::string_view messa
   return {table, columns};
 }
 
+// Postgres' default name for a unique constraint: <table>_<col>[_<col>...]_key.
 std::string ConstraintName(const std::string& table, const std::string& columns,
                            const char* suffix) {
-  std::string name = table;
-  for (char c : columns) name += (c == ',' ? '_' : c);
-  std::string cleaned;
-  for (char c : name) if (c != ' ') cleaned += c;
-  return cleaned + suffix;
+  std::string name = table + "_";
+  for (char c : columns) {
+    if (c == ',') name += '_';
+    else if (c != ' ') name += c;
+  }
+  return name + suffix;
 }
 
 }  // namespace

@@ -50,10 +50,12 @@ struct Predicate {
   std::string fts_config;
 };
 
-// `embed.is.null` / `embed.not.is.null` inside a condition: existence of an embed's rows.
+// `embed.is.null` / `embed.not.is.null` inside a condition: existence of an embed's rows;
+// `or=(embed.col.eq.1,...)`: existence of an embed row matching `predicates`.
 struct EmbedExists {
   size_t embed_index = 0;  // into the node's embeds
   bool exists = true;
+  std::vector<Predicate> predicates;  // on the embed's table; empty = any visible row
 };
 
 struct Condition;

@@ -1,5 +1,7 @@
 #include "server/rest/planner.h"
 
+#include <cctype>
+
 #include "storage/error.h"
 #include "storage/guards/guards.h"
 
@@ -114,6 +116,14 @@ void AttachGuards(ReadPlan& node, const PlanContext& ctx) {
 
 namespace {
 
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  }
+  return true;
+}
+
 void ApplyPaging(const ApiRequest& request, const PlanContext& ctx, ReadPlan& root) {
   for (const auto& [path, terms] : request.order) detail::AddOrder(terms, detail::FindNode(root, path));
   for (const auto& [path, limit] : request.limit) detail::FindNode(root, path).limit = limit;
@@ -127,10 +137,10 @@ void ApplyFilters(const ApiRequest& request, const PlanContext& ctx, ReadPlan& r
     // `embed=is.null` / `embed=not.is.null` on a parent: (anti-)join on the embed.
     bool is_embed_name = filter.field.path.empty() && !node.table->FindColumn(filter.field.name);
     if (is_embed_name && filter.operation.op == FilterOp::kIs &&
-        (filter.operation.value == "null" || filter.operation.value == "NULL")) {
+        EqualsIgnoreCase(filter.operation.value, "null")) {
       for (size_t i = 0; i < node.embeds.size(); ++i) {
         if (node.embeds[i]->key != filter.field.name) continue;
-        node.where.children.emplace_back(EmbedExists{i, filter.operation.negated});
+        node.where.children.emplace_back(EmbedExists{i, filter.operation.negated, {}});
         is_embed_name = false;
         break;
       }

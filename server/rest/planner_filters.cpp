@@ -31,7 +31,16 @@ std::string LikePattern(std::string_view value) {
 
 // The type an operand is converted to: the column's, or text/json for a JSON path.
 ColumnType OperandType(const ColumnPath& target) {
-  if (target.path.empty()) return target.column->type;
+  if (target.path.empty()) {
+    ColumnType t = target.column->type;
+    // Postgres compares a numeric(p,s) column with an unconstrained numeric literal: no
+    // rounding to the column's scale and no overflow for `score=gt.1000`.
+    if (t.kind == ValueKind::kDecimal) {
+      t.precision = 0;
+      t.scale = -1;
+    }
+    return t;
+  }
   ColumnType t;
   t.kind = target.as_text() ? ValueKind::kText : ValueKind::kJsonb;
   t.declared = target.as_text() ? "text" : "jsonb";
@@ -90,6 +99,22 @@ namespace {
 
 constexpr int kMaxLogicDepth = 64;
 
+// `or=(comments.id.eq.1)`: true when a visible embedded row matches the condition.
+EmbedExists EmbedCondition(const Filter& filter, const ReadPlan& node) {
+  if (filter.embed_path.size() != 1) {
+    throw Error::ParseFailure("failed to parse logic tree",
+                              "conditions may reach one embedded level only");
+  }
+  for (size_t i = 0; i < node.embeds.size(); ++i) {
+    if (node.embeds[i]->key != filter.embed_path[0]) continue;
+    EmbedExists e{i, true, {}};
+    e.predicates.push_back(PlanPredicate(*node.embeds[i]->table, filter));
+    return e;
+  }
+  throw Error(400, "PGRST108",
+              "'" + filter.embed_path[0] + "' is not an embedded resource in this request");
+}
+
 void ConvertTree(const LogicTree& tree, const PlanContext& ctx, ReadPlan& node, Condition& out,
                  int depth) {
   if (depth > kMaxLogicDepth) {
@@ -99,13 +124,17 @@ void ConvertTree(const LogicTree& tree, const PlanContext& ctx, ReadPlan& node, 
   out.negated = tree.negated;
   for (const auto& child : tree.children) {
     if (const auto* filter = std::get_if<Filter>(&child)) {
+      if (!filter->embed_path.empty()) {
+        out.children.emplace_back(EmbedCondition(*filter, node));
+        continue;
+      }
       // `embed.is.null` inside a tree tests the embed's existence (PostgREST allows it in or).
       bool embed_test = filter->field.path.empty() && filter->operation.op == FilterOp::kIs &&
                         !node.table->FindColumn(filter->field.name);
       if (embed_test) {
         for (size_t i = 0; i < node.embeds.size(); ++i) {
           if (node.embeds[i]->key == filter->field.name) {
-            out.children.emplace_back(EmbedExists{i, filter->operation.negated});
+            out.children.emplace_back(EmbedExists{i, filter->operation.negated, {}});
             embed_test = false;
             break;
           }

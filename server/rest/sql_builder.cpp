@@ -43,7 +43,8 @@ std::string JsonPathText(const std::vector<JsonPathStep>& path) {
   std::string out = "$";
   for (const auto& step : path) {
     if (step.is_index) {
-      out += "[" + step.key + "]";
+      // SQLite counts from the end with `#-N` where Postgres takes a negative index.
+      out += step.key.rfind('-', 0) == 0 ? "[#" + step.key + "]" : "[" + step.key + "]";
     } else {
       if (step.key.find('"') != std::string::npos) {
         throw storage::Error::ParseFailure("failed to parse json path",
@@ -305,10 +306,14 @@ void WritePredicate(SqlWriter& w, const std::string& alias, const Predicate& p) 
 }
 
 void WriteExists(SqlWriter& w, const ReadPlan& child, const std::string& parent_alias,
-                 bool exists) {
+                 bool exists, const std::vector<Predicate>& extra = {}) {
   w << (exists ? "EXISTS (SELECT 1 FROM " : "NOT EXISTS (SELECT 1 FROM ")
     << child.table->ident.sql() << " AS " << child.alias;
   WriteWhere(w, child, &parent_alias);
+  for (const auto& p : extra) {
+    w << " AND ";
+    WritePredicate(w, child.alias, p);
+  }
   w << ")";
 }
 
@@ -324,7 +329,7 @@ void WriteCondition(SqlWriter& w, const ReadPlan& node, const Condition& cond) {
       WritePredicate(w, node.alias, *p);
     } else if (const auto* e = std::get_if<EmbedExists>(&child)) {
       // `embed=is.null` -> no rows (exists=false); `not.is.null` -> rows exist.
-      WriteExists(w, *node.embeds[e->embed_index], node.alias, e->exists);
+      WriteExists(w, *node.embeds[e->embed_index], node.alias, e->exists, e->predicates);
     } else {
       WriteCondition(w, node, *std::get<std::unique_ptr<Condition>>(child));
     }

@@ -1,0 +1,54 @@
+#include "server/config.h"
+
+#include <doctest/doctest.h>
+
+#include <map>
+
+namespace {
+
+ib::Invocation Parse(std::vector<const char*> args, std::map<std::string, std::string> env = {}) {
+  args.insert(args.begin(), "interviewbase");
+  return ib::ParseInvocation(static_cast<int>(args.size()), args.data(),
+                             [env](const char* name) -> const char* {
+                               auto it = env.find(name);
+                               return it == env.end() ? nullptr : it->second.c_str();
+                             });
+}
+
+}  // namespace
+
+TEST_CASE("config: defaults are the local Supabase port and ./data") {
+  auto inv = Parse({});
+  CHECK(inv.command == ib::Command::kServe);
+  CHECK(inv.config.port == 54321);
+  CHECK(inv.config.host == "127.0.0.1");
+  CHECK(inv.config.db_path == "./data/interviewbase.db");
+  CHECK(inv.config.jwt_expiry == 3600);
+  CHECK_FALSE(inv.config.jwt_secret.has_value());
+}
+
+TEST_CASE("config: flags, --flag=value and environment, flags winning") {
+  auto inv = Parse({"serve", "--db", ":memory:", "--port=0", "--host", "0.0.0.0"},
+                   {{"IB_PORT", "9999"}, {"IB_JWT_EXPIRY", "60"}});
+  CHECK(inv.config.db_path == ":memory:");
+  CHECK(inv.config.port == 0);
+  CHECK(inv.config.host == "0.0.0.0");
+  CHECK(inv.config.jwt_expiry == 60);
+}
+
+TEST_CASE("config: help and version") {
+  CHECK(Parse({"--help"}).command == ib::Command::kHelp);
+  CHECK(Parse({"--version"}).command == ib::Command::kVersion);
+  CHECK(Parse({"serve", "--help"}).command == ib::Command::kHelp);
+}
+
+TEST_CASE("config: bad input is a ConfigError") {
+  CHECK_THROWS_AS(Parse({"--jwt-secret", "short"}), ib::ConfigError);
+  CHECK_THROWS_AS(Parse({}, {{"IB_JWT_SECRET", "short"}}), ib::ConfigError);
+  CHECK_THROWS_AS(Parse({"--port", "70000"}), ib::ConfigError);
+  CHECK_THROWS_AS(Parse({"--port", "12x"}), ib::ConfigError);
+  CHECK_THROWS_AS(Parse({"--nope", "1"}), ib::ConfigError);
+  CHECK_THROWS_AS(Parse({"--port"}), ib::ConfigError);
+  CHECK_THROWS_AS(Parse({"extra"}), ib::ConfigError);
+  CHECK(Parse({"--jwt-secret", "0123456789abcdef0123456789abcdef"}).config.jwt_secret.has_value());
+}
