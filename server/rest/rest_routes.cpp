@@ -2,6 +2,7 @@
 
 #include "server/auth/authenticate.h"
 #include "server/http/handler.h"
+#include "server/rest/openapi.h"
 
 namespace ib::rest {
 namespace {
@@ -64,6 +65,20 @@ void RegisterRestRoutes(httplib::Server& server, RestEngine& engine,
   server.Put(kRpc, wrong_verb);
   server.Patch(kRpc, wrong_verb);
   server.Delete(kRpc, wrong_verb);
+  server.Get(R"(/rest/v1/?)", http::Wrap(
+                                  http::Service::kRest,
+                                  [&ctx](const httplib::Request& req, httplib::Response& res,
+                                         http::RequestContext& rc) {
+                                    storage::Principal who = auth::AuthenticateRest(
+                                        http::Header(req, "Authorization"),
+                                        http::Header(req, "apikey"), ctx.secret,
+                                        http::NowSeconds());
+                                    rc.principal = storage::RoleName(who.role);
+                                    std::string host = req.get_header_value("Host");
+                                    res.set_content(BuildOpenApi(*ctx.catalog, host, IB_VERSION),
+                                                    "application/openapi+json; charset=utf-8");
+                                  },
+                                  log));
   server.Get(kTable, table);
   server.Post(kTable, table);
   server.Patch(kTable, table);
