@@ -24,6 +24,7 @@ run: build
 
 # Every test: unit + e2e (release), the same under ASan/UBSan, then the supabase-js suite.
 test: test-deps
+	@cd tests/client && npm ci --no-audit --no-fund --loglevel=error
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DIB_SANITIZE=ON >/dev/null
