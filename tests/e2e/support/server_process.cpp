@@ -132,6 +132,49 @@ Reply ServerProcess::Send(const std::string& method, const std::string& path,
   return Reply{res->status, res->body, res->headers};
 }
 
+std::string ServerProcess::CreateUser(const std::string& email, const std::string& password,
+                                      const nlohmann::json& metadata) const {
+  nlohmann::json body = {{"email", email},
+                         {"password", password},
+                         {"email_confirm", true},
+                         {"user_metadata", metadata}};
+  Reply r = Send("POST", "/auth/v1/admin/users", service_key_, body.dump(),
+                 {{"apikey", service_key_}});
+  if (r.status != 200) throw std::runtime_error("CreateUser failed: " + r.body);
+  return r.json().at("id").get<std::string>();
+}
+
+CommandResult RunBinary(const std::vector<std::string>& args,
+                        const std::vector<std::string>& env) {
+  int out_pipe[2];
+  if (pipe(out_pipe) != 0) throw std::runtime_error("pipe failed");
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out_pipe[1], 1);
+    dup2(out_pipe[1], 2);
+    close(out_pipe[0]);
+    close(out_pipe[1]);
+    for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));
+    std::vector<std::string> argv = {IB_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<char*> raw;
+    for (auto& a : argv) raw.push_back(a.data());
+    raw.push_back(nullptr);
+    execv(raw[0], raw.data());
+    _exit(127);
+  }
+  close(out_pipe[1]);
+  CommandResult result;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(out_pipe[0], buf, sizeof buf)) > 0) result.output.append(buf, static_cast<size_t>(n));
+  close(out_pipe[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
 std::string Encode(const std::string& value) {
   static const char* kHex = "0123456789ABCDEF";
   std::string out;

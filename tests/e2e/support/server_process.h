@@ -47,6 +47,10 @@ class ServerProcess {
                            long long expires_in = 3600,
                            const nlohmann::json& extra = nlohmann::json::object());
 
+  // Creates a confirmed auth user through the admin API (service key); returns its id.
+  std::string CreateUser(const std::string& email, const std::string& password = "secret123",
+                         const nlohmann::json& metadata = nlohmann::json::object()) const;
+
   // One request with apikey = `key` and Authorization: Bearer `bearer` (empty = omitted).
   Reply Send(const std::string& method, const std::string& path, const std::string& bearer,
              const std::string& body = "", httplib::Headers headers = {}) const;
@@ -60,6 +64,14 @@ class ServerProcess {
   std::string service_key_;
   std::string stdout_;
 };
+
+// Runs a program with arguments and returns its exit status and standard output.
+struct CommandResult {
+  int status = -1;
+  std::string output;
+};
+CommandResult RunBinary(const std::vector<std::string>& args,
+                        const std::vector<std::string>& env = {});
 
 // Percent-encodes a query value the way supabase-js does (form encoding).
 std::string Encode(const std::string& value);
