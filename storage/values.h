@@ -62,7 +62,12 @@ SqlValue FromText(const ColumnType& type, std::string_view text);
 // digits), bool true/false, jsonb nested, text[] an array, NULL null.
 void AppendJson(std::string& out, const ColumnType& type, const SqlValueView& value);
 
-// Renders a stored value as text (CSV cells, ->> paths): like AppendJson but strings unquoted.
+// Renders a stored value in Postgres' text form, as the type's output function would; used for
+// CSV cells (PostgREST's CSV is the row's text form) and ->> style text. bool t/f; timestamptz
+// "2024-05-01 12:00:00.5+00" (UTC, fraction without trailing zeros, none when zero); text[]
+// {a,"b c",NULL} (array_out quoting); numbers as AppendJson (decimal with `scale` digits) but
+// non-finite reals as Infinity/-Infinity/NaN; jsonb its compact JSON text (jsonb_out would add a
+// space after ':' and ','); bytea \x hex; NULL "". Text a kind cannot read is returned as stored.
 std::string ToText(const ColumnType& type, const SqlValueView& value);
 
 // Timestamps: parses ISO-8601 / Postgres timestamptz input ("2024-05-01T12:00:00Z",

@@ -849,11 +849,11 @@ TEST_CASE("values: rendering every storage class for every kind") {
        R"("123e4567-e89b-12d3-a456-426614174000")", "123e4567-e89b-12d3-a456-426614174000"},
       {"DATE", std::string("2024-01-01"), R"("2024-01-01")", "2024-01-01"},
       {"DATE", int64_t{2024}, R"("2024")", "2024"},
-      // timestamptz: canonical as is, other text normalised when possible
+      // timestamptz: canonical as is, other text normalised when possible; text in Postgres' form
       {"TIMESTAMPTZ", std::string("2024-05-01T12:00:00.123456+00:00"),
-       R"("2024-05-01T12:00:00.123456+00:00")", "2024-05-01T12:00:00.123456+00:00"},
+       R"("2024-05-01T12:00:00.123456+00:00")", "2024-05-01 12:00:00.123456+00"},
       {"TIMESTAMPTZ", std::string("2024-05-01 12:00:00"), R"("2024-05-01T12:00:00.000000+00:00")",
-       "2024-05-01T12:00:00.000000+00:00"},
+       "2024-05-01 12:00:00+00"},
       {"TIMESTAMPTZ", std::string("junk"), R"("junk")", "junk"},
       {"TIMESTAMPTZ", int64_t{5}, R"("5")", "5"},
       // integers
@@ -883,16 +883,16 @@ TEST_CASE("values: rendering every storage class for every kind") {
       {"REAL", 1.5, "1.5", "1.5"},
       {"REAL", int64_t{2}, "2", "2"},
       {"REAL", 1e20, "1e+20", "1e+20"},
-      {"REAL", inf, "null", "null"},
+      {"REAL", inf, "null", "Infinity"},
       {"DOUBLE PRECISION", 0.1, "0.1", "0.1"},
-      // booleans
-      {"BOOLEAN", int64_t{1}, "true", "true"},
-      {"BOOLEAN", int64_t{0}, "false", "false"},
-      {"BOOLEAN", int64_t{7}, "true", "true"},
-      {"BOOLEAN", 0.0, "false", "false"},
-      {"BOOLEAN", 1.0, "true", "true"},
-      {"BOOLEAN", std::string("t"), "true", "true"},
-      {"BOOLEAN", std::string("false"), "false", "false"},
+      // booleans: JSON true/false, text t/f (boolout)
+      {"BOOLEAN", int64_t{1}, "true", "t"},
+      {"BOOLEAN", int64_t{0}, "false", "f"},
+      {"BOOLEAN", int64_t{7}, "true", "t"},
+      {"BOOLEAN", 0.0, "false", "f"},
+      {"BOOLEAN", 1.0, "true", "t"},
+      {"BOOLEAN", std::string("t"), "true", "t"},
+      {"BOOLEAN", std::string("false"), "false", "f"},
       {"BOOLEAN", std::string("maybe"), R"("maybe")", "maybe"},
       // jsonb: text is already JSON; numeric affinity may have made numbers of it
       {"JSONB", std::string(R"({"a":[1,{"b":"😀"}]})"), R"({"a":[1,{"b":"😀"}]})",
@@ -904,10 +904,10 @@ TEST_CASE("values: rendering every storage class for every kind") {
       {"JSONB", int64_t{5}, "5", "5"},
       {"JSONB", 1.5, "1.5", "1.5"},
       {"JSON", Blob{"[1]"}, "[1]", "[1]"},
-      // text[]
-      {"TEXT[]", std::string(R"(["a","b c"])"), R"(["a","b c"])", R"(["a","b c"])"},
-      {"TEXT[]", std::string("[]"), "[]", "[]"},
-      {"TEXT[]", std::string(R"({a,"b c",NULL})"), R"(["a","b c",null])", R"(["a","b c",null])"},
+      // text[]: JSON arrays; text in array_out's form
+      {"TEXT[]", std::string(R"(["a","b c"])"), R"(["a","b c"])", R"({a,"b c"})"},
+      {"TEXT[]", std::string("[]"), "[]", "{}"},
+      {"TEXT[]", std::string(R"({a,"b c",NULL})"), R"(["a","b c",null])", R"({a,"b c",NULL})"},
       {"TEXT[]", std::string("{a"), R"("{a")", "{a"},
       {"TEXT[]", std::string("plain"), R"("plain")", "plain"},
       {"TEXT[]", int64_t{5}, R"("5")", "5"},
@@ -931,6 +931,112 @@ TEST_CASE("values: rendering every storage class for every kind") {
     INFO("decl = " << decl);
     CHECK(RenderJson(decl, std::monostate{}) == "null");
     CHECK(RenderText(decl, std::monostate{}).empty());
+  }
+}
+
+// PostgREST's CSV body is each row's text form (record_out), so every cell is what the column
+// type's output function writes: boolout, timestamptz_out (UTC, ISO), array_out, numeric_out...
+TEST_CASE("values: ToText is Postgres' text form, as PostgREST's CSV shows it") {
+  struct Row {
+    std::string decl;
+    SqlValue stored;
+    std::string text;
+  };
+  const double inf = std::numeric_limits<double>::infinity();
+  const std::vector<Row> rows = {
+      // boolout: t / f; text that is no boolean as stored
+      {"BOOLEAN", int64_t{1}, "t"},
+      {"BOOLEAN", int64_t{0}, "f"},
+      {"BOOLEAN", std::string("yes"), "t"},
+      {"BOOLEAN", std::string("off"), "f"},
+      {"BOOLEAN", std::string("maybe"), "maybe"},
+      // timestamptz_out: space separator, fraction without trailing zeros, offset +00
+      {"TIMESTAMPTZ", std::string("2024-05-01T12:00:00.123456+00:00"),
+       "2024-05-01 12:00:00.123456+00"},
+      {"TIMESTAMPTZ", std::string("2024-05-01T12:00:00.500000+00:00"), "2024-05-01 12:00:00.5+00"},
+      {"TIMESTAMPTZ", std::string("2024-05-01T12:00:00.120000+00:00"),
+       "2024-05-01 12:00:00.12+00"},
+      {"TIMESTAMPTZ", std::string("2024-05-01T12:00:00.000001+00:00"),
+       "2024-05-01 12:00:00.000001+00"},
+      {"TIMESTAMPTZ", std::string("2024-05-01T12:00:00.000000+00:00"), "2024-05-01 12:00:00+00"},
+      {"TIMESTAMPTZ", std::string("0001-01-01T00:00:00.000000+00:00"), "0001-01-01 00:00:00+00"},
+      {"TIMESTAMPTZ", std::string("2024-05-01 12:00:00.5+05:30"), "2024-05-01 06:30:00.5+00"},
+      {"TIMESTAMPTZ", std::string("2024-05-01"), "2024-05-01 00:00:00+00"},
+      {"TIMESTAMPTZ", std::string("junk"), "junk"},
+      {"TIMESTAMPTZ", int64_t{5}, "5"},
+      // array_out: quotes empty, NULL-looking, and delimiter/brace/quote/backslash/space elements
+      {"TEXT[]", std::string(R"(["a","b"])"), "{a,b}"},
+      {"TEXT[]", std::string("[]"), "{}"},
+      {"TEXT[]", std::string("[null]"), "{NULL}"},
+      {"TEXT[]", std::string(R"(["NULL","null","Null","nul"])"), R"({"NULL","null","Null",nul})"},
+      {"TEXT[]", std::string(R"([""])"), R"({""})"},
+      {"TEXT[]", std::string(R"(["a,b","c d","{x}","y}"])"), R"({"a,b","c d","{x}","y}"})"},
+      {"TEXT[]", std::string(R"(["say \"hi\"","back\\slash"])"),
+       R"({"say \"hi\"","back\\slash"})"},
+      {"TEXT[]", std::string(R"(["tab\there","new\nline"])"), "{\"tab\there\",\"new\nline\"}"},
+      {"TEXT[]", std::string(R"(["é😀","x-y.z_1"])"), "{é😀,x-y.z_1}"},
+      {"TEXT[]", std::string(R"({ a , "b c" ,NULL})"), R"({a,"b c",NULL})"},
+      {"TEXT[]", Blob{R"(["x"])"}, "{x}"},
+      {"TEXT[]", std::string("[1,2]"), "[1,2]"},
+      {"TEXT[]", std::string("{a"), "{a"},
+      {"TEXT[]", std::string("plain"), "plain"},
+      {"TEXT[]", int64_t{5}, "5"},
+      // numbers: decimals keep their scale; non-finite reals are spelled out
+      {"DECIMAL(5,2)", int64_t{87}, "87.00"},
+      {"DECIMAL(5,2)", 87.5, "87.50"},
+      {"DECIMAL(5,2)", -0.0, "0.00"},
+      {"NUMERIC", 87.456, "87.456"},
+      {"INT", int64_t{-7}, "-7"},
+      {"REAL", 0.1, "0.1"},
+      {"REAL", inf, "Infinity"},
+      {"REAL", -inf, "-Infinity"},
+      {"DECIMAL(5,2)", -inf, "-Infinity"},
+      // jsonb: its compact JSON text; a string keeps its quotes
+      {"JSONB", std::string(R"({"a":[1,{"b":"x y"}]})"), R"({"a":[1,{"b":"x y"}]})"},
+      {"JSONB", std::string(R"("s")"), R"("s")"},
+      {"JSONB", int64_t{5}, "5"},
+      // the rest as stored; CSV quoting is the renderer's job
+      {"TEXT", std::string("a,\"b\"\n"), "a,\"b\"\n"},
+      {"UUID", std::string("123e4567-e89b-12d3-a456-426614174000"),
+       "123e4567-e89b-12d3-a456-426614174000"},
+      {"DATE", std::string("2024-01-01"), "2024-01-01"},
+      {"BYTEA", Blob{std::string("\x01\xff", 2)}, "\\x01ff"},
+      {"TEXT", std::monostate{}, ""},
+  };
+  for (const auto& r : rows) {
+    INFO("r.decl = " << r.decl);
+    INFO("Show(r.stored) = " << Show(r.stored));
+    CHECK(RenderText(r.decl, r.stored) == r.text);
+  }
+}
+
+// Postgres reads its own text output back: what a CSV cell says, FromText turns into the same
+// stored value.
+TEST_CASE("values: ToText reads back through FromText to the same storage") {
+  const std::vector<Case> cases = {
+      {"TEXT[]", R"(["a","b c","",null,"NULL","x,y","q\"t","b\\s","{br}","t\tb","é"])", ""},
+      {"TEXT[]", "[]", ""},
+      {"TIMESTAMPTZ", R"("2024-05-01T12:00:00.123456Z")", ""},
+      {"TIMESTAMPTZ", R"("2024-05-01T12:00:00.5-03:00")", ""},
+      {"TIMESTAMPTZ", R"("1999-12-31T23:59:59Z")", ""},
+      {"BOOLEAN", "true", ""},
+      {"BOOLEAN", "false", ""},
+      {"DECIMAL(5,2)", "87.5", ""},
+      {"BIGINT", "-9223372036854775808", ""},
+      {"REAL", "1e20", ""},
+      {"JSONB", R"({"a":[1,"x y"],"b":null})", ""},
+      {"BYTEA", R"("\\xdead00")", ""},
+      {"UUID", R"("123e4567-e89b-12d3-a456-426614174000")", ""},
+      {"DATE", R"("2024-02-29")", ""},
+  };
+  for (const auto& c : cases) {
+    INFO("c.decl = " << c.decl);
+    INFO("c.input = " << c.input);
+    const ColumnType t = ParseDeclaredType(c.decl);
+    const SqlValue stored = FromJson(t, json::parse(c.input));
+    const std::string text = ToText(t, ViewOf(stored));
+    INFO("text = " << text);
+    CHECK(Show(FromText(t, text)) == Show(stored));
   }
 }
 
