@@ -23,11 +23,13 @@ storage::Error FallbackError(int status) {
 void RegisterFallback(httplib::Server& server) {
   // httplib calls this for every status >= 400; handlers that rendered their own error body
   // keep it.
-  server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+  httplib::Server::HandlerWithResponse handler = [](const httplib::Request&,
+                                                     httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     res.set_content(FallbackError(res.status).ToJson(), "application/json; charset=utf-8");
     return httplib::Server::HandlerResponse::Handled;
-  });
+  };
+  server.set_error_handler(std::move(handler));
 }
 
 }  // namespace ib::http
