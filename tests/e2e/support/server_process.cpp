@@ -119,15 +119,18 @@ Reply ServerProcess::Send(const std::string& method, const std::string& path,
     type = it->second;
     headers.erase(it);
   }
-  httplib::Result res;
-  if (method == "GET") res = cli.Get(path, headers);
-  else if (method == "HEAD") res = cli.Head(path, headers);
-  else if (method == "POST") res = cli.Post(path, headers, body, type);
-  else if (method == "PATCH") res = cli.Patch(path, headers, body, type);
-  else if (method == "PUT") res = cli.Put(path, headers, body, type);
-  else if (method == "DELETE") res = cli.Delete(path, headers, body, type);
-  else if (method == "OPTIONS") res = cli.Options(path, headers);
-  else throw std::runtime_error("unknown method " + method);
+  const char* ctype = type.c_str();
+  auto send = [&]() -> httplib::Result {
+    if (method == "GET") return cli.Get(path, headers);
+    if (method == "HEAD") return cli.Head(path, headers);
+    if (method == "POST") return cli.Post(path, headers, body, ctype);
+    if (method == "PATCH") return cli.Patch(path, headers, body, ctype);
+    if (method == "PUT") return cli.Put(path, headers, body, ctype);
+    if (method == "DELETE") return cli.Delete(path, headers, body, ctype);
+    if (method == "OPTIONS") return cli.Options(path, headers);
+    throw std::runtime_error("unknown method " + method);
+  };
+  httplib::Result res = send();
   if (!res) throw std::runtime_error("request failed: " + httplib::to_string(res.error()));
   return Reply{res->status, res->body, res->headers};
 }
