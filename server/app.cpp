@@ -9,6 +9,7 @@
 
 #include "server/auth/jwt.h"
 #include "server/auth/passwords.h"
+#include "server/http/admin_routes.h"
 #include "server/http/cors.h"
 #include "server/http/handler.h"
 #include "server/http/health.h"
@@ -124,6 +125,7 @@ void App::RegisterRoutes() {
                                              rest::EngineOptions{config_.max_rows});
   rest::RegisterRestRoutes(*server_, *rest_, *context_);
   http::RegisterHealthRoute(*server_, *context_);
+  http::RegisterAdminRoutes(*server_, *context_);
   http::RegisterCors(*server_);
 }
 

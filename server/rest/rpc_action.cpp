@@ -84,6 +84,20 @@ rpc::CallArgs BindArgs(const rpc::Function& fn, const RestRequest& request,
   return out;
 }
 
+// The argument names a call gave: the JSON body's keys (POST) or the query's arguments.
+std::vector<std::string> GivenArgNames(const RestRequest& request, const ApiRequest& api) {
+  std::vector<std::string> given;
+  if (request.method != "POST") {
+    for (const auto& [k, v] : api.rpc_args) given.push_back(k);
+    return given;
+  }
+  auto body = nlohmann::json::parse(request.body, nullptr, false);
+  if (body.is_object()) {
+    for (const auto& [key, value] : body.items()) given.push_back(key);
+  }
+  return given;
+}
+
 void CheckCaller(const rpc::Function& fn, const storage::Principal& who,
                  const rpc::CallArgs& args) {
   if (who.is_service()) return;
@@ -105,6 +119,9 @@ void CheckCaller(const rpc::Function& fn, const storage::Principal& who,
 RestResponse RunSetFunction(const ActionInput& in, const rpc::Function& fn,
                             const rpc::CallArgs& args) {
   auto plan = PlanRead(in.api, in.plan, in.table);
+  // A function's rows are not a table's: no row guard applies to them (CheckCaller already
+  // ran the function's own guard), as RLS never filters a SECURITY DEFINER function's result.
+  plan->guard = {};
   auto run = [&](storage::Connection& conn) {
     rpc::CallContext call{conn, in.plan.catalog, in.plan.who, in.plan.now_micros, args};
     plan->source = fn.set_impl(call);
@@ -161,14 +178,11 @@ RestResponse RunRpc(const RestRequest& request, const Preferences& prefs, MediaT
     for (const auto& a : fn->args) arg_names.insert(a.name);
   }
   bool query_args = request.method == "GET" || request.method == "HEAD";
+  // An unknown function's query parameters are all taken as arguments, so the 404 names them.
   ApiRequest api = ParseQueryParams(request.params, [&](std::string_view key) {
-    return query_args && arg_names.count(std::string(key)) > 0;
+    return query_args && (!fn || arg_names.count(std::string(key)) > 0);
   });
-  if (!fn) {
-    std::vector<std::string> given;
-    for (const auto& [k, v] : api.rpc_args) given.push_back(k);
-    throw NoSuchFunction(request.resource, given, nullptr);
-  }
+  if (!fn) throw NoSuchFunction(request.resource, GivenArgNames(request, api), nullptr);
   rpc::CallArgs args = BindArgs(*fn, request, api);
   CheckCaller(*fn, plan.who, args);
   if (fn->returns != rpc::Returns::kSetOf) {

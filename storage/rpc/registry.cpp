@@ -6,7 +6,45 @@
 namespace ib::storage::rpc {
 
 const std::vector<Function>& AllFunctions() {
+  // name, args {name, type, default}, returns, result columns, roles (service always),
+  // own_user_arg, writes, set_impl, value_impl
   static const std::vector<Function> kFunctions = {
+      // The original helper functions (security definer there; own id only here).
+      {"get_user_interview_stats",
+       {{"p_user_id", "uuid", std::nullopt}},
+       Returns::kSetOf,
+       {{"total_interviews", "bigint"},
+        {"completed_interviews", "bigint"},
+        {"average_score", "numeric"},
+        {"total_duration_minutes", "bigint"},
+        {"last_interview_date", "timestamptz"}},
+       kAuthenticated, "p_user_id", false, GetUserInterviewStats, nullptr},
+      {"get_recent_interviews_with_feedback",
+       {{"p_user_id", "uuid", std::nullopt}, {"p_limit", "int", "10"}},
+       Returns::kSetOf,
+       {{"interview_id", "uuid"},
+        {"title", "varchar(255)"},
+        {"interview_type", "varchar(50)"},
+        {"status", "varchar(50)"},
+        {"overall_score", "decimal(5,2)"},
+        {"created_at", "timestamptz"},
+        {"feedback_id", "uuid"},
+        {"hiring_recommendation", "text"}},
+       kAuthenticated, "p_user_id", false, GetRecentInterviewsWithFeedback, nullptr},
+      // New: the public ranking, readable without signing in like the leaderboard table.
+      {"get_leaderboard",
+       {{"p_limit", "int", "10"}},
+       Returns::kSetOf,
+       {{"rank", "int"},
+        {"user_id", "uuid"},
+        {"display_name", "text"},
+        {"avatar_url", "text"},
+        {"total_score", "int"},
+        {"total_xp", "int"},
+        {"level", "int"}},
+       kAnon | kAuthenticated, "", false, GetLeaderboard, nullptr},
+      // New: service_role only (roles 0); recomputes the time windows and ranks.
+      {"refresh_leaderboard", {}, Returns::kVoid, {}, 0, "", true, nullptr, RefreshLeaderboard},
   };
   return kFunctions;
 }

@@ -1,0 +1,27 @@
+// get_recent_interviews_with_feedback(p_user_id uuid, p_limit int default 10): the user's
+// sessions left-joined to their feedback rows (one row per feedback; sessions without any
+// keep nulls), newest first, at most p_limit, as the original SQL function returned them.
+#include "storage/error.h"
+#include "storage/rpc/functions.h"
+
+namespace ib::storage::rpc {
+
+SqlQuery GetRecentInterviewsWithFeedback(CallContext& ctx) {
+  const SqlValue& limit = ctx.args.Get("p_limit");
+  // Postgres: LIMIT NULL means no limit, a negative LIMIT is an error. SQLite: -1 = no limit.
+  SqlValue bound_limit = int64_t{-1};
+  if (const auto* n = std::get_if<int64_t>(&limit)) {
+    if (*n < 0) throw Error(400, "2201W", "LIMIT must not be negative");
+    bound_limit = *n;
+  }
+  return {"SELECT s.id AS interview_id, s.title AS title, s.interview_type AS interview_type, "
+          "s.status AS status, s.overall_score AS overall_score, s.created_at AS created_at, "
+          "f.id AS feedback_id, f.hiring_recommendation AS hiring_recommendation "
+          "FROM interview_sessions AS s "
+          "LEFT JOIN interview_feedback AS f ON f.interview_id = s.id "
+          "WHERE s.user_id = ? ORDER BY s.created_at DESC, s.rowid DESC, f.rowid LIMIT ?",
+          {ctx.args.Get("p_user_id"), std::move(bound_limit)},
+          ""};
+}
+
+}  // namespace ib::storage::rpc

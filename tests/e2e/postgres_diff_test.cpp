@@ -1,0 +1,248 @@
+// Differential test against a real PostgreSQL: the same sessions and feedback rows are loaded
+// into our server (over HTTP) and into PostgreSQL (via psql), the two original helper
+// functions are written in PL/pgSQL from domain.md §4, and every result is compared row by
+// row with the JSON PostgREST would send (json_agg), number texts included (numeric avg
+// prints 16+ decimals; decimal(5,2) prints 2). Timestamps are compared at microsecond
+// precision (Postgres trims trailing zeros of fractions; we always print six digits).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <map>
+#include <regex>
+
+#include "tests/e2e/support/gamification_model.h"
+#include "tests/e2e/support/postgres_instance.h"
+#include "tests/e2e/support/server_process.h"
+
+using ib::e2e::AsService;
+using ib::e2e::PostgresInstance;
+using ib::e2e::Reply;
+using ib::e2e::ServerProcess;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE interview_sessions (
+  id uuid PRIMARY KEY, user_id uuid NOT NULL, title varchar(255) NOT NULL,
+  interview_type varchar(50) NOT NULL DEFAULT 'voice',
+  status varchar(50) NOT NULL DEFAULT 'pending',
+  overall_score decimal(5,2), duration_minutes int, created_at timestamptz DEFAULT now(),
+  completed_at timestamptz);
+CREATE TABLE interview_feedback (
+  id uuid PRIMARY KEY, interview_id uuid NOT NULL REFERENCES interview_sessions(id),
+  user_id uuid NOT NULL, overall_score decimal(5,2) NOT NULL, hiring_recommendation text,
+  created_at timestamptz DEFAULT now());
+
+CREATE FUNCTION get_user_interview_stats(p_user_id uuid)
+RETURNS TABLE (total_interviews bigint, completed_interviews bigint, average_score numeric,
+               total_duration_minutes bigint, last_interview_date timestamptz)
+LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN QUERY
+  SELECT COUNT(*)::bigint, COUNT(*) FILTER (WHERE s.status = 'completed')::bigint,
+         AVG(s.overall_score), SUM(s.duration_minutes)::bigint, MAX(s.created_at)
+  FROM interview_sessions s WHERE s.user_id = p_user_id;
+END $$;
+
+CREATE FUNCTION get_recent_interviews_with_feedback(p_user_id uuid, p_limit int DEFAULT 10)
+RETURNS TABLE (interview_id uuid, title varchar, interview_type varchar, status varchar,
+               overall_score decimal, created_at timestamptz, feedback_id uuid,
+               hiring_recommendation text)
+LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN QUERY
+  SELECT s.id, s.title, s.interview_type, s.status, s.overall_score, s.created_at, f.id,
+         f.hiring_recommendation
+  FROM interview_sessions s LEFT JOIN interview_feedback f ON f.interview_id = s.id
+  WHERE s.user_id = p_user_id ORDER BY s.created_at DESC LIMIT p_limit;
+END $$;
+)sql";
+
+using FlatRow = std::map<std::string, std::string>;
+
+// Six fractional digits, as we print; Postgres trims trailing zeros ("…:00.5+00:00").
+std::string NormalizeTimestamp(const std::string& s) {
+  static const std::regex ts(R"((\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?\+00:00)");
+  std::smatch m;
+  if (!std::regex_match(s, m, ts)) return s;
+  std::string frac = m[2].str();
+  frac.resize(6, '0');
+  return m[1].str() + "." + frac + "+00:00";
+}
+
+// SAX handler flattening an array of flat objects into key -> token text, keeping each
+// number's text exactly as written (nlohmann hands the raw text of floats to number_float).
+struct Flattener : nlohmann::json_sax<json> {
+  std::vector<FlatRow> rows;
+  std::string current_key;
+  int depth = 0;
+  void Put(std::string text) {
+    if (!rows.empty()) rows.back()[current_key] = std::move(text);
+  }
+  bool null() override { return Put("null"), true; }
+  bool boolean(bool v) override { return Put(v ? "true" : "false"), true; }
+  bool number_integer(number_integer_t v) override { return Put(std::to_string(v)), true; }
+  bool number_unsigned(number_unsigned_t v) override { return Put(std::to_string(v)), true; }
+  bool number_float(number_float_t, const string_t& s) override { return Put(s), true; }
+  bool string(string_t& v) override { return Put("\"" + NormalizeTimestamp(v) + "\""), true; }
+  bool binary(binary_t&) override { return false; }
+  bool start_object(std::size_t) override {
+    if (++depth == 1) rows.emplace_back();
+    return true;
+  }
+  bool key(string_t& k) override { return current_key = k, true; }
+  bool end_object() override { return --depth, true; }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
+};
+
+std::vector<FlatRow> Flatten(const std::string& json_text) {
+  Flattener f;
+  REQUIRE_MESSAGE(json::sax_parse(json_text.empty() ? "[]" : json_text, &f), json_text);
+  return f.rows;
+}
+
+// Rows tied on created_at (one session, several feedback rows) come in no defined order.
+std::vector<FlatRow> SortedRecent(std::vector<FlatRow> rows) {
+  std::stable_sort(rows.begin(), rows.end(), [](const FlatRow& a, const FlatRow& b) {
+    if (a.at("created_at") != b.at("created_at")) return a.at("created_at") > b.at("created_at");
+    return a.at("feedback_id") < b.at("feedback_id");
+  });
+  return rows;
+}
+
+std::string Literal(const json& v) {
+  if (v.is_null()) return "NULL";
+  if (v.is_string()) {
+    return "'" + std::regex_replace(v.get<std::string>(), std::regex("'"), "''") + "'";
+  }
+  return v.dump();
+}
+
+// Copies the rows our server holds into PostgreSQL, column by column.
+void CopyTable(const ServerProcess& server, const PostgresInstance& pg, const std::string& table,
+               const std::vector<std::string>& columns) {
+  std::string select, names;
+  for (const auto& c : columns) {
+    select += (select.empty() ? "" : ",") + c;
+    names += (names.empty() ? "" : ", ") + c;
+  }
+  std::string sql;
+  const json rows = AsService(server, "GET", "/rest/v1/" + table + "?select=" + select).json();
+  for (const auto& row : rows) {
+    std::string values;
+    for (const auto& c : columns) values += (values.empty() ? "" : ", ") + Literal(row[c]);
+    sql += "INSERT INTO " + table + " (" + names + ") VALUES (" + values + ");\n";
+  }
+  pg.Query(sql);
+}
+
+struct Dataset {
+  std::vector<std::string> users;
+};
+
+Dataset LoadDataset(const ServerProcess& server) {
+  Dataset d;
+  struct S {
+    const char* created;
+    const char* status;
+    json score;
+    json minutes;
+    const char* type;
+    int feedback;
+  };
+  const std::vector<std::vector<S>> per_user = {
+      {{"2024-05-01T10:00:00Z", "pending", 87, 30, "voice", 0},
+       {"2024-05-02T10:00:00.5Z", "completed", 88, 15, "voice", 2},
+       {"2024-05-03T10:00:00.123456Z", "completed", 87, nullptr, "text", 1},
+       {"2024-05-04T10:00:00Z", "in_progress", nullptr, nullptr, "voice", 0}},
+      {},  // no sessions at all
+      {{"2024-04-01T00:00:00Z", "completed", 0.5, 0, "text", 1},
+       {"2024-04-02T00:00:00Z", "completed", 99.99, 120, "voice", 0},
+       {"2024-04-03T00:00:00Z", "abandoned", -12.25, 5, "voice", 1},
+       {"2024-04-04T00:00:00Z", "completed", 100, nullptr, "voice", 0}},
+      {{"2024-03-01T08:00:00Z", "completed", 33.33, 1, "voice", 0},
+       {"2024-03-01T09:00:00Z", "completed", 33.33, 2, "voice", 0},
+       {"2024-03-01T10:00:00Z", "completed", 33.34, 3, "voice", 0}},
+      {{"2024-02-29T23:59:59.999999Z", "completed", 0, nullptr, "voice", 1}},
+      {{"2024-01-01T00:00:00Z", "pending", nullptr, 10, "voice", 0},
+       {"2024-01-02T00:00:00Z", "completed", nullptr, 20, "text", 0}},
+  };
+  int n = 0;
+  for (const auto& sessions : per_user) {
+    const std::string uid = ib::e2e::NewUser(server, "diff" + std::to_string(n++) + "@x.io", "D");
+    d.users.push_back(uid);
+    for (const S& s : sessions) {
+      json body = {{"user_id", uid}, {"title", std::string("It's ") + s.created},
+                   {"status", s.status}, {"overall_score", s.score},
+                   {"duration_minutes", s.minutes}, {"interview_type", s.type},
+                   {"created_at", s.created}};
+      Reply r = AsService(server, "POST", "/rest/v1/interview_sessions?select=id", body.dump(),
+                          {{"Prefer", "return=representation"}});
+      REQUIRE_MESSAGE(r.status == 201, r.body);
+      for (int f = 0; f < s.feedback; ++f) {
+        json fb = {{"interview_id", r.json()[0]["id"]}, {"user_id", uid},
+                   {"overall_score", 50 + f},
+                   {"hiring_recommendation", f ? "strong_hire" : "hire"}};
+        REQUIRE(AsService(server, "POST", "/rest/v1/interview_feedback", fb.dump()).status == 201);
+      }
+    }
+  }
+  d.users.push_back("00000000-0000-4000-8000-00000000dead");  // a user nobody knows
+  return d;
+}
+
+TEST_CASE("postgres diff: helper functions match PostgreSQL 15 row by row") {
+  PostgresInstance pg;
+  if (!pg.available()) {
+    MESSAGE("SKIPPED: the PostgreSQL differential test did not run: " << pg.why());
+    return;
+  }
+  MESSAGE("PostgreSQL: " << pg.Query("SELECT version()"));
+  ServerProcess server{{"--password-cost", "minimal"}};
+  const Dataset data = LoadDataset(server);
+  pg.Query(kSchema);
+  CopyTable(server, pg, "interview_sessions",
+            {"id", "user_id", "title", "interview_type", "status", "overall_score",
+             "duration_minutes", "created_at", "completed_at"});
+  CopyTable(server, pg, "interview_feedback",
+            {"id", "interview_id", "user_id", "overall_score", "hiring_recommendation",
+             "created_at"});
+
+  for (const std::string& uid : data.users) {
+    CAPTURE(uid);
+    Reply ours = AsService(server, "POST", "/rest/v1/rpc/get_user_interview_stats",
+                           json({{"p_user_id", uid}}).dump());
+    REQUIRE(ours.status == 200);
+    const std::string theirs =
+        pg.Query("SELECT json_agg(t) FROM get_user_interview_stats('" + uid + "') t");
+    CAPTURE(ours.body);
+    CAPTURE(theirs);
+    CHECK(Flatten(ours.body) == Flatten(theirs));
+
+    const std::vector<std::pair<json, std::string>> limits = {
+        {json::object(), ""}, {{{"p_limit", 10}}, ", 10"}, {{{"p_limit", 4}}, ", 4"},
+        {{{"p_limit", 2}}, ", 2"}, {{{"p_limit", 1}}, ", 1"}, {{{"p_limit", 0}}, ", 0"},
+        {{{"p_limit", nullptr}}, ", NULL"}};
+    for (const auto& [args, pg_args] : limits) {
+      json body = args;
+      body["p_user_id"] = uid;
+      CAPTURE(body.dump());
+      Reply recent = AsService(server, "POST", "/rest/v1/rpc/get_recent_interviews_with_feedback",
+                               body.dump());
+      REQUIRE(recent.status == 200);
+      const std::string pg_recent = pg.Query(
+          "SELECT json_agg(t) FROM get_recent_interviews_with_feedback('" + uid + "'" + pg_args +
+          ") t");
+      CAPTURE(recent.body);
+      CAPTURE(pg_recent);
+      CHECK(SortedRecent(Flatten(recent.body)) == SortedRecent(Flatten(pg_recent)));
+    }
+  }
+}
+
+}  // namespace
