@@ -5,6 +5,7 @@
 
 #include <signal.h>
 
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -70,6 +71,8 @@ TEST_CASE("binary: keys are a pure function of the secret; a generated secret su
     pid_t pid = fork();
     if (pid == 0) {
       dup2(out[1], 1);
+      int devnull = open("/dev/null", O_WRONLY);
+      dup2(devnull, 2);
       close(out[0]);
       close(out[1]);
       execl(IB_BINARY, IB_BINARY, "serve", "--db", db.c_str(), "--port", "0", "--log-requests",

@@ -110,6 +110,20 @@ Reply ServerProcess::Send(const std::string& method, const std::string& path,
                           httplib::Headers headers) const {
   httplib::Client cli("127.0.0.1", port_);
   cli.set_read_timeout(30, 0);
+  // Encode only what cannot travel raw (spaces, control and non-ASCII bytes): '+' and '%XX'
+  // stay as the caller wrote them, as supabase-js sends them (httplib would turn '+' into %2B).
+  cli.set_url_encode(false);
+  std::string target;
+  for (unsigned char c : path) {
+    if (c <= 0x20 || c >= 0x7F) {
+      static const char* kHex = "0123456789ABCDEF";
+      target += '%';
+      target += kHex[c >> 4];
+      target += kHex[c & 15];
+    } else {
+      target += static_cast<char>(c);
+    }
+  }
   if (!bearer.empty()) {
     if (!headers.count("apikey")) headers.emplace("apikey", anon_key_);
     headers.emplace("Authorization", "Bearer " + bearer);
@@ -121,13 +135,13 @@ Reply ServerProcess::Send(const std::string& method, const std::string& path,
   }
   const char* ctype = type.c_str();
   auto send = [&]() -> httplib::Result {
-    if (method == "GET") return cli.Get(path, headers);
-    if (method == "HEAD") return cli.Head(path, headers);
-    if (method == "POST") return cli.Post(path, headers, body, ctype);
-    if (method == "PATCH") return cli.Patch(path, headers, body, ctype);
-    if (method == "PUT") return cli.Put(path, headers, body, ctype);
-    if (method == "DELETE") return cli.Delete(path, headers, body, ctype);
-    if (method == "OPTIONS") return cli.Options(path, headers);
+    if (method == "GET") return cli.Get(target, headers);
+    if (method == "HEAD") return cli.Head(target, headers);
+    if (method == "POST") return cli.Post(target, headers, body, ctype);
+    if (method == "PATCH") return cli.Patch(target, headers, body, ctype);
+    if (method == "PUT") return cli.Put(target, headers, body, ctype);
+    if (method == "DELETE") return cli.Delete(target, headers, body, ctype);
+    if (method == "OPTIONS") return cli.Options(target, headers);
     throw std::runtime_error("unknown method " + method);
   };
   httplib::Result res = send();
