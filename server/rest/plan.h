@@ -85,6 +85,7 @@ struct JoinPlan {
 struct ReadPlan {
   const storage::Table* table = nullptr;
   std::string alias;  // SQL alias of this node's table: t0 (top), t1, t2, ...
+  bool count_only = false;  // `rel(count)`: the embed is [{"count": n}]
   std::string key;  // output key under the parent (embeds only)
   bool spread = false;
   std::vector<OutputField> fields;  // in select order; star expands to all columns

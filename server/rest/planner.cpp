@@ -35,6 +35,13 @@ std::string OutputKey(const SelectItem& item) {
   return item.field.name;
 }
 
+bool IsCountOnly(const SelectItem& embed, const storage::Table& table) {
+  if (embed.children.size() != 1) return false;
+  const SelectItem& only = embed.children[0];
+  return only.kind == SelectItem::Kind::kColumn && only.field.name == "count" &&
+         only.field.path.empty() && only.alias.empty() && !table.FindColumn("count");
+}
+
 void AddStar(ReadPlan& node) {
   for (const auto& column : node.table->columns) {
     node.output_order.push_back(node.fields.size());
@@ -74,7 +81,12 @@ void ExpandSelect(const std::vector<SelectItem>& items, const PlanContext& ctx, 
         auto child = std::make_unique<ReadPlan>();
         child->alias = aliases.Next();
         ResolveEmbed(item, ctx, node, *child);
-        ExpandSelect(item.children, ctx, *child, aliases);
+        if (IsCountOnly(item, *child->table)) {
+          // PostgREST: `comments(count)` embeds [{"count": n}] (the rows' count, not a column).
+          child->count_only = true;
+        } else {
+          ExpandSelect(item.children, ctx, *child, aliases);
+        }
         embed_slots.emplace_back(node.output_order.size(), node.embeds.size());
         node.output_order.push_back(0);  // fixed below
         node.embeds.push_back(std::move(child));

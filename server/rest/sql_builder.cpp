@@ -124,6 +124,13 @@ void WriteOrderAndPaging(SqlWriter& w, const ReadPlan& node);
 
 // (SELECT json ... FROM child WHERE join AND guard AND filters ...): one embed's JSON value.
 void WriteEmbedSubquery(SqlWriter& w, const ReadPlan& child, const std::string& parent_alias) {
+  if (child.count_only) {
+    w << "(SELECT json_array(json_object('count', count(*))) FROM " << child.table->ident.sql()
+      << " AS " << child.alias;
+    WriteWhere(w, child, &parent_alias);
+    w << ")";
+    return;
+  }
   if (child.join.to_one) {
     w << "(SELECT ";
     WriteJsonObject(w, child);
