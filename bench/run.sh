@@ -9,6 +9,13 @@
 #   BENCH_NO_BUILD=1      use the existing build/interviewbase as it is
 #   BENCH_QUIET_MAX=15    before each run, wait (up to BENCH_QUIET_WAIT=120 s) until the machine
 #                         is at most this % busy with other processes; the % seen is reported
+#   BENCH_NICE=0          nice level of the servers and wrk (root only below 0): on a machine busy
+#                         with other work (a shared checkout's builds), -15 keeps them from
+#                         sharing the two cores with it; the summary reports what was left
+#   BENCH_PROFILE=a-list,f-complete
+#                         labels to profile: perf samples the server (call graphs, dwarf)
+#                         during those runs and bench/.build/profile-LABEL.txt sums it up;
+#                         profiled runs are slower, so their req/s are not figures to quote
 #   BUILD=build           CMake build folder (Release)
 # Only loopback addresses are used; every wrk run is bounded by BENCH_DURATION.
 set -euo pipefail
@@ -21,6 +28,16 @@ DURATION=${BENCH_DURATION:-10}
 ROUNDS=${BENCH_ROUNDS:-3}
 QUIET_MAX=${BENCH_QUIET_MAX:-15}
 QUIET_WAIT=${BENCH_QUIET_WAIT:-120}
+NICE=(nice -n "${BENCH_NICE:-0}")
+if [[ "${BENCH_NICE:-0}" != 0 && -z "${BENCH_IN_SESSION:-}" ]] &&
+   [[ -w /proc/self/autogroup ]] && command -v setsid >/dev/null; then
+  # With the kernel's autogroups, CPU is shared between sessions first and nice only counts
+  # inside one: run in a session of our own and give that whole session the nice level.
+  exec setsid -w env BENCH_IN_SESSION=1 bash "${BASH_SOURCE[0]}" "$@"
+fi
+if [[ -n "${BENCH_IN_SESSION:-}" ]]; then
+  echo "${BENCH_NICE}" > /proc/self/autogroup 2>/dev/null || true
+fi
 WRK_ARGS=(-t2 -c8 "-d${DURATION}s")
 # A fixed 40-character secret: the same keys and tokens every run.
 SECRET="bench-secret-0123456789abcdefghijklmnopq"
@@ -79,6 +96,9 @@ build_all() {
   if [[ ! -d "$HERE/node-baseline/node_modules/better-sqlite3" ||
         "$HERE/node-baseline/package-lock.json" -nt "$HERE/node-baseline/node_modules" ]]; then
     log "npm ci in bench/node-baseline"
+    # better-sqlite3 compiles from source when no prebuilt binary can be fetched: use the
+    # installed Node headers rather than downloading them.
+    [[ -d /usr/include/node && -z "${npm_config_nodedir:-}" ]] && export npm_config_nodedir=/usr
     (cd "$HERE/node-baseline" && npm ci --no-audit --no-fund --loglevel=error >&2)
   fi
 }
@@ -138,16 +158,34 @@ measure() {
   local label=$1 scenario=$2 port=$3 pid=$4 round=$5 quiet
   quiet=$(wait_quiet)
   local t0 i0 t1 i1 s0 s1 wrk_j
+  local perf_pid=""
+  if [[ ",${BENCH_PROFILE:-}," == *",$label,"* ]] && command -v perf >/dev/null; then
+    perf record -q -F 499 --call-graph dwarf,16384 -p "$pid" -o "$WORK/perf.$label.data" \
+      -- sleep $((DURATION > 3 ? DURATION - 2 : 1)) > "$WORK/perf.$label.log" 2>&1 &
+    perf_pid=$!
+  fi
   read -r t0 i0 < <(cpu_total)
   s0=$(proc_jiffies "$pid")
   (
     BENCH_SCENARIO=$scenario BENCH_DATA=$WORK \
-      wrk "${WRK_ARGS[@]}" -s "$HERE/wrk/scenario.lua" "http://127.0.0.1:$port" \
+      "${NICE[@]}" wrk "${WRK_ARGS[@]}" -s "$HERE/wrk/scenario.lua" "http://127.0.0.1:$port" \
       > "$WORK/wrk.$label.$round.txt"
     times > "$WORK/wrk.times"   # not in a pipe: a pipe's subshell has no children
   )
   read -r t1 i1 < <(cpu_total)
   s1=$(proc_jiffies "$pid")
+  if [[ -n "$perf_pid" ]]; then
+    wait "$perf_pid" || true
+    mkdir -p "$HERE/.build"
+    perf script -i "$WORK/perf.$label.data" -F ip,sym 2>/dev/null > "$WORK/perf.$label.txt" || true
+    cp "$WORK/perf.$label.txt" "$HERE/.build/perf-$label.txt"   # for perf_top.py with other roots
+    python3 "$HERE/lib/perf_top.py" "$WORK/perf.$label.txt" ib::auth::VerifyHs256 \
+      ib::rest::AppendRowObject sqlite3VdbeExec httplib::Server::process_request \
+      ib::rest::RestEngine::HandleTable ib::rest::RunInsert ib::rest::RunUpdate \
+      ib::storage::hooks::Fire ib::storage::hooks::AwardCompletion \
+      ib::storage::Transaction::Commit > "$HERE/.build/profile-$label.txt"
+    log "profile of $label: bench/.build/profile-$label.txt (req/s of this run is not a figure)"
+  fi
   # `times`: "0m1.234s 0m0.567s" = user and system time of wrk.
   wrk_j=$(awk -v hz="$HZ" '{n=0; for(i=1;i<=2;i++){split($i,a,/[ms]/); n+=(a[1]*60+a[2])*hz}; printf "%d", n}' <(tail -1 "$WORK/wrk.times"))
   local total=$((t1 - t0)) busy=$(((t1 - t0) - (i1 - i0))) server=$((s1 - s0))
@@ -176,10 +214,11 @@ cp "$BUILD/interviewbase" "$WORK/interviewbase"
 echo "binary $(date -u -r "$BUILD/interviewbase" '+built %Y-%m-%d %H:%M UTC'), sha256 $(sha256sum "$BUILD/interviewbase" | cut -c1-12)" \
   > "$WORK/notes.txt"
 [[ -n "${BUILD_NOTE:-}" ]] && echo "WARNING: $BUILD_NOTE" >> "$WORK/notes.txt"
+[[ "${BENCH_NICE:-0}" != 0 ]] && echo "servers and wrk ran at nice ${BENCH_NICE} (BENCH_NICE)" >> "$WORK/notes.txt"
 printf '%s' "$SECRET" > "$WORK/secret"
 
 log "starting interviewbase on $DB"
-"$WORK/interviewbase" serve --db "$DB" --port 0 --jwt-secret "$SECRET" --log-requests false \
+"${NICE[@]}" "$WORK/interviewbase" serve --db "$DB" --port 0 --jwt-secret "$SECRET" --log-requests false \
   --password-cost minimal > "$WORK/ib.out" 2> "$WORK/ib.err" &
 IB_PID=$!
 PIDS+=("$IB_PID")
@@ -192,10 +231,10 @@ log "seeding"
 python3 "$HERE/lib/seed.py" base --port "$IB_PORT" --data "$WORK" >&2
 
 log "starting the baselines on the same file"
-node "$HERE/node-baseline/server.mjs" --db "$DB" --jwt-secret "$SECRET" > "$WORK/node.out" 2>&1 &
+"${NICE[@]}" node "$HERE/node-baseline/server.mjs" --db "$DB" --jwt-secret "$SECRET" > "$WORK/node.out" 2>&1 &
 NODE_PID=$!
 PIDS+=("$NODE_PID")
-"$CPP_BASELINE" --db "$DB" --jwt-secret "$SECRET" > "$WORK/cpp.out" 2>&1 &
+"${NICE[@]}" "$CPP_BASELINE" --db "$DB" --jwt-secret "$SECRET" > "$WORK/cpp.out" 2>&1 &
 CPP_PID=$!
 PIDS+=("$CPP_PID")
 wait_line "$WORK/node.out" '^listening on'
