@@ -1,6 +1,8 @@
 #include "server/auth/authenticate.h"
 
 #include <cctype>
+#include <string>
+#include <unordered_map>
 
 #include "storage/error.h"
 
@@ -24,6 +26,45 @@ std::string_view BearerToken(std::string_view header) {
   return header;
 }
 
+// Verified tokens, per thread. A token's principal is a pure function of its bytes and the
+// secret, so a hit skips base64, HMAC and JSON parsing; only `exp` must be checked again.
+// Thread-local: no lock on the hot path. Bounded: emptied when full.
+struct CachedPrincipal {
+  std::string secret;
+  std::optional<int64_t> exp;
+  storage::Principal principal;
+};
+constexpr size_t kMaxCachedTokens = 4096;
+
+std::unordered_map<std::string, CachedPrincipal>& TokenCache() {
+  thread_local std::unordered_map<std::string, CachedPrincipal> cache;
+  return cache;
+}
+
+const storage::Principal* CachedLookup(std::string_view token, std::string_view secret,
+                                       int64_t now) {
+  auto& cache = TokenCache();
+  auto it = cache.find(std::string(token));
+  if (it == cache.end() || it->second.secret != secret) return nullptr;
+  if (it->second.exp && *it->second.exp <= now) {
+    cache.erase(it);  // expired: verify again so the caller gets the proper refusal
+    return nullptr;
+  }
+  return &it->second.principal;
+}
+
+void Remember(std::string_view token, std::string_view secret, const storage::Principal& p) {
+  auto& cache = TokenCache();
+  if (cache.size() >= kMaxCachedTokens) cache.clear();
+  std::optional<int64_t> exp;
+  auto it = p.claims.find("exp");
+  if (it != p.claims.end() && it->is_number()) {
+    exp = it->is_number_integer() ? it->get<int64_t>()
+                                  : static_cast<int64_t>(it->get<double>());
+  }
+  cache[std::string(token)] = CachedPrincipal{std::string(secret), exp, p};
+}
+
 }  // namespace
 
 AuthOutcome Resolve(std::optional<std::string_view> authorization,
@@ -39,6 +80,10 @@ AuthOutcome Resolve(std::optional<std::string_view> authorization,
   if (!token) {
     out.missing_key = true;
     out.message = "No API key found in request";
+    return out;
+  }
+  if (const storage::Principal* hit = CachedLookup(*token, secret, now)) {
+    out.principal = *hit;
     return out;
   }
   JwtResult jwt = VerifyHs256(*token, secret, now);
@@ -67,6 +112,7 @@ AuthOutcome Resolve(std::optional<std::string_view> authorization,
   }
   auto sub = p.claims.find("sub");
   if (sub != p.claims.end() && sub->is_string()) p.user_id = sub->get<std::string>();
+  Remember(*token, secret, p);
   out.principal = std::move(p);
   return out;
 }

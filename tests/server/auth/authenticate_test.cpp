@@ -1,0 +1,64 @@
+#include "server/auth/authenticate.h"
+
+#include <doctest/doctest.h>
+
+#include "storage/error.h"
+
+namespace {
+
+constexpr const char* kSecret = "authenticate-test-secret-0123456789abcdef";
+
+std::string Token(const nlohmann::json& claims, const char* secret = kSecret) {
+  return ib::auth::SignHs256(claims, secret);
+}
+
+}  // namespace
+
+TEST_CASE("authenticate: roles from the bearer, the apikey alone, or nothing") {
+  auto user = Token({{"role", "authenticated"}, {"sub", "u1"}, {"exp", 2000}});
+  auto anon = Token({{"role", "anon"}});
+  auto out = ib::auth::Resolve("Bearer " + user, anon, kSecret, 1000);
+  REQUIRE(out.principal);
+  CHECK(out.principal->role == ib::storage::Role::kAuthenticated);
+  CHECK(out.principal->user_id == "u1");
+  auto key_only = ib::auth::Resolve(std::nullopt, anon, kSecret, 1000);
+  REQUIRE(key_only.principal);
+  CHECK(key_only.principal->role == ib::storage::Role::kAnon);
+  auto lower = ib::auth::Resolve("bearer " + user, std::nullopt, kSecret, 1000);
+  CHECK(lower.principal);
+  auto no_role = ib::auth::Resolve("Bearer " + Token({{"sub", "x"}}), std::nullopt, kSecret, 1000);
+  CHECK(no_role.principal->role == ib::storage::Role::kAnon);
+  CHECK(ib::auth::Resolve(std::nullopt, std::nullopt, kSecret, 1000).missing_key);
+}
+
+TEST_CASE("authenticate: a cached token still expires and a tampered one still fails") {
+  auto token = Token({{"role", "authenticated"}, {"sub", "u1"}, {"exp", 2000}});
+  CHECK(ib::auth::Resolve("Bearer " + token, std::nullopt, kSecret, 1999).principal);
+  CHECK(ib::auth::Resolve("Bearer " + token, std::nullopt, kSecret, 1999).principal);  // cached
+  auto expired = ib::auth::Resolve("Bearer " + token, std::nullopt, kSecret, 2000);
+  CHECK_FALSE(expired.principal);
+  CHECK(expired.jwt_failure == ib::auth::JwtFailure::kExpired);
+  std::string tampered = token;
+  tampered[tampered.size() - 2] = tampered[tampered.size() - 2] == 'A' ? 'B' : 'A';
+  CHECK_FALSE(ib::auth::Resolve("Bearer " + tampered, std::nullopt, kSecret, 1000).principal);
+  // The same token under another secret is not trusted from the cache.
+  CHECK_FALSE(ib::auth::Resolve("Bearer " + token, std::nullopt,
+                                "another-secret-0123456789abcdefghijkl", 1000)
+                  .principal);
+}
+
+TEST_CASE("authenticate: REST refusals carry PostgREST codes") {
+  auto code = [](const std::string& bearer) {
+    try {
+      ib::auth::AuthenticateRest("Bearer " + bearer, std::nullopt, kSecret, 1000);
+    } catch (const ib::storage::Error& e) {
+      return e.code() + "/" + std::to_string(e.status());
+    }
+    return std::string("ok");
+  };
+  CHECK(code(Token({{"role", "authenticated"}, {"exp", 1000}})) == "PGRST303/401");
+  CHECK(code("a.b") == "PGRST301/401");
+  CHECK(code(Token({{"role", "anon"}}, "wrong-secret-0123456789abcdefghijklmnop")) == "PGRST301/401");
+  CHECK(code(Token({{"role", "postgres"}})) == "22023/401");
+  CHECK(code(Token({{"role", "service_role"}})) == "ok");
+}
