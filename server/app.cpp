@@ -7,6 +7,7 @@
 #include <iostream>
 #include <thread>
 
+#include "server/auth/auth_routes.h"
 #include "server/auth/jwt.h"
 #include "server/auth/passwords.h"
 #include "server/http/admin_routes.h"
@@ -124,6 +125,7 @@ void App::RegisterRoutes() {
   rest_ = std::make_unique<rest::RestEngine>(*db_, catalog_,
                                              rest::EngineOptions{config_.max_rows});
   rest::RegisterRestRoutes(*server_, *rest_, *context_);
+  auth::RegisterAuthRoutes(*server_, *context_);
   http::RegisterHealthRoute(*server_, *context_);
   http::RegisterAdminRoutes(*server_, *context_);
   http::RegisterCors(*server_);

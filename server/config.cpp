@@ -56,6 +56,34 @@ const std::vector<Setting>& Settings() {
       {"log-requests", [](Config& c, const std::string& v) {
          c.log_requests = ParseBool("log-requests", v);
        }},
+      {"password-cost", [](Config& c, const std::string& v) {
+         if (v == "interactive") {
+           c.password_cost = PasswordCostLevel::kInteractive;
+         } else if (v == "minimal") {
+           c.password_cost = PasswordCostLevel::kMinimal;
+         } else {
+           throw ConfigError("invalid value for --password-cost: '" + v +
+                             "' (expected interactive or minimal)");
+         }
+       }},
+      {"password-min-length", [](Config& c, const std::string& v) {
+         c.password_min_length = static_cast<int>(ParseInteger("password-min-length", v, 1, 1024));
+       }},
+      {"refresh-reuse-interval", [](Config& c, const std::string& v) {
+         c.refresh_reuse_interval = ParseInteger("refresh-reuse-interval", v, 0, 24 * 3600);
+       }},
+      {"signin-failures-per-email", [](Config& c, const std::string& v) {
+         c.signin_failures_per_email = ParseInteger("signin-failures-per-email", v, 0, 1LL << 40);
+       }},
+      {"signin-failures-per-ip", [](Config& c, const std::string& v) {
+         c.signin_failures_per_ip = ParseInteger("signin-failures-per-ip", v, 0, 1LL << 40);
+       }},
+      {"signups-per-ip", [](Config& c, const std::string& v) {
+         c.signups_per_ip = ParseInteger("signups-per-ip", v, 0, 1LL << 40);
+       }},
+      {"refreshes-per-ip", [](Config& c, const std::string& v) {
+         c.refreshes_per_ip = ParseInteger("refreshes-per-ip", v, 0, 1LL << 40);
+       }},
   };
   return kSettings;
 }
@@ -92,7 +120,22 @@ std::string Usage() {
          "  --jwt-expiry SECS    access-token lifetime (default 3600)\n"
          "  --max-rows N         most rows one read returns, 0 = unlimited (default 1000)\n"
          "  --threads N          HTTP worker threads, 0 = automatic (default 0)\n"
-         "  --log-requests BOOL  one log line per request on standard error (default true)\n";
+         "  --log-requests BOOL  one log line per request on standard error (default true)\n"
+         "\n"
+         "auth (/auth/v1):\n"
+         "  --password-cost interactive|minimal\n"
+         "                       Argon2id cost of stored passwords; minimal is fast and weak,\n"
+         "                       for test suites only (default interactive)\n"
+         "  --password-min-length N\n"
+         "                       shortest accepted password (default 6)\n"
+         "  --refresh-reuse-interval SECS\n"
+         "                       how long a rotated refresh token stays usable, 0 allowed\n"
+         "                       (default 10)\n"
+         "  rate limits, per 5 minutes, 0 = unlimited; over the limit -> 429:\n"
+         "  --signin-failures-per-email N  failed password sign-ins per email (default 10)\n"
+         "  --signin-failures-per-ip N     failed password sign-ins per client IP (default 100)\n"
+         "  --signups-per-ip N             sign-ups per client IP (default 1000)\n"
+         "  --refreshes-per-ip N           token refreshes per client IP (default 1000)\n";
 }
 
 Invocation ParseInvocation(int argc, const char* const* argv, const EnvLookup& env) {

@@ -11,6 +11,9 @@
 
 namespace ib {
 
+// Argon2id cost of stored passwords: libsodium's INTERACTIVE limits, or its minimum (tests).
+enum class PasswordCostLevel { kInteractive, kMinimal };
+
 struct Config {
   std::string db_path = "./data/interviewbase.db";
   std::string host = "127.0.0.1";
@@ -20,6 +23,14 @@ struct Config {
   int64_t max_rows = 1000;                // PostgREST db-max-rows; 0 = unlimited
   int threads = 0;                        // HTTP worker threads; 0 = automatic
   bool log_requests = true;               // one line per request on standard error
+  // Auth (/auth/v1).
+  PasswordCostLevel password_cost = PasswordCostLevel::kInteractive;
+  int password_min_length = 6;            // shorter -> 422 weak_password
+  int64_t refresh_reuse_interval = 10;    // seconds a rotated refresh token stays usable
+  int64_t signin_failures_per_email = 10;  // per 5 minutes; 0 = unlimited (also below)
+  int64_t signin_failures_per_ip = 100;
+  int64_t signups_per_ip = 1000;
+  int64_t refreshes_per_ip = 1000;
 };
 
 enum class Command { kServe, kHelp, kVersion };

@@ -10,6 +10,11 @@ namespace ib::storage::hooks {
 // 1. updated_at := now() on update (BEFORE UPDATE).
 void SetUpdatedAt(HookContext& ctx, HookRow& row);
 
+// 2. handle_new_user: a new auth user gets its profile (AFTER INSERT on auth_users), and the
+// profile's email follows a changed auth email (AFTER UPDATE). new_user.cpp.
+void CreateProfileForNewUser(HookContext& ctx, HookRow& row);
+void SyncProfileEmail(HookContext& ctx, HookRow& row);
+
 // 3. feedback link: a new interview_feedback row becomes its session's feedback_id when the
 // session has none (AFTER INSERT on interview_feedback). feedback_link.cpp.
 void LinkFeedbackToSession(HookContext& ctx, HookRow& row);
@@ -29,6 +34,5 @@ void AwardCompletion(HookContext& ctx, HookRow& row);
 // user) reranks the others.
 void RecomputeAfterSessionDelete(HookContext& ctx, HookRow& row);
 void RerankLeaderboard(HookContext& ctx, HookRow& row);
-
 
 }  // namespace ib::storage::hooks

@@ -15,6 +15,9 @@ const std::vector<Hook>& AllHooks() {
       {"update_interview_feedback_updated_at", "interview_feedback", O::kUpdate, T::kBefore, SetUpdatedAt},
       {"update_user_progress_updated_at", "user_progress", O::kUpdate, T::kBefore, SetUpdatedAt},
       {"update_streaks_updated_at", "streaks", O::kUpdate, T::kBefore, SetUpdatedAt},
+      // 2. new user: the profile is created with the auth user, and follows its email.
+      {"handle_new_user", "auth_users", O::kInsert, T::kAfter, CreateProfileForNewUser},
+      {"handle_user_email_change", "auth_users", O::kUpdate, T::kAfter, SyncProfileEmail},
       // 3. feedback link: the first feedback of a session becomes its feedback_id.
       {"link_feedback_to_session", "interview_feedback", O::kInsert, T::kAfter, LinkFeedbackToSession},
       // 4. interview counters: total_interviews follows the owner's sessions.

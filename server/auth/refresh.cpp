@@ -1,0 +1,75 @@
+// Sessions::Refresh: GoTrue's refresh_token grant (token_refresh.go) with rotation on every
+// use. The decision itself is the pure DecideRefresh (tokens.h); this file applies it.
+#include "server/auth/auth_errors.h"
+#include "server/auth/sessions.h"
+#include "server/auth/user_store.h"
+#include "storage/values.h"
+
+namespace ib::auth {
+namespace {
+
+using storage::RowWriter;
+
+struct RefreshOutcome {
+  nlohmann::json session;
+  // Set when the request is refused but its writes must still commit (reuse detected: the
+  // session's tokens stay revoked), as GoTrue's NewCommitWithError.
+  std::optional<storage::Error> refusal;
+};
+
+// Hands the client a fresh access token around `refresh_token` and marks the session used.
+RefreshOutcome Answer(RowWriter& w, const AuthEnv& env, const UserRecord& user,
+                      const SessionRecord& session, std::string_view refresh_token,
+                      const RequestMeta& meta) {
+  TouchSession(w, session);
+  return {SessionResponse(w, env, user, session, refresh_token, meta), std::nullopt};
+}
+
+RefreshOutcome RefreshIn(RowWriter& w, const AuthEnv& env, const std::string& token,
+                         const RequestMeta& meta) {
+  auto presented = FindRefreshToken(w, token);
+  if (!presented) throw errors::RefreshTokenNotFound();
+  auto user = FindUserById(w, presented->user_id);
+  auto session = FindSession(w, presented->session_id);
+  if (!user || !session) throw errors::RefreshTokenNotFound();
+  if (IsBanned(*user, meta.now_micros)) throw errors::UserBanned();
+  if (session->not_after &&
+      storage::ParseCanonicalTimestamptz(*session->not_after) <= meta.now_micros) {
+    throw errors::SessionExpired();
+  }
+  auto active = ActiveRefreshToken(w, session->id);
+  std::optional<RefreshTokenState> active_state;
+  if (active) active_state = active->state;
+  switch (DecideRefresh(presented->state, active_state, meta.now_micros,
+                        env.options.refresh_reuse_interval)) {
+    case RefreshDecision::kAlreadyUsed:
+      RevokeSessionTokens(w, session->id);
+      return {nlohmann::json(), errors::RefreshTokenAlreadyUsed()};
+    case RefreshDecision::kReturnActive:
+      if (auto again = UnsealWithParent(token, active->sealed_by_parent)) {
+        return Answer(w, env, *user, *session, *again, meta);
+      }
+      break;  // the hashes matched, so the caller holds the parent: rotate below instead
+    case RefreshDecision::kRotate:
+      break;
+  }
+  RevokeRefreshToken(w, *presented);
+  const std::string child = IssueRefreshToken(w, *session, token);
+  return Answer(w, env, *user, *session, child, meta);
+}
+
+}  // namespace
+
+nlohmann::json Sessions::Refresh(const nlohmann::json& body, const RequestMeta& meta) {
+  if (!limits_.refreshes_per_ip.TryAcquire(meta.ip, meta.now_seconds())) {
+    throw errors::OverRequestRateLimit();
+  }
+  const std::string token = StringField(body, "refresh_token");
+  if (token.empty()) throw errors::ValidationFailed("refresh_token required");
+  RefreshOutcome outcome =
+      InWriteTransaction(env_, meta, [&](RowWriter& w) { return RefreshIn(w, env_, token, meta); });
+  if (outcome.refusal) throw *outcome.refusal;
+  return std::move(outcome.session);
+}
+
+}  // namespace ib::auth

@@ -1,0 +1,171 @@
+#include "server/auth/sessions.h"
+
+#include <cctype>
+
+#include "server/auth/auth_errors.h"
+#include "server/auth/passwords.h"
+#include "server/auth/user_store.h"
+#include "storage/values.h"
+
+namespace ib::auth {
+namespace {
+
+using storage::RowWriter;
+
+// The rate-limit key of an email: trimmed and lower-cased, so case games share one budget.
+std::string EmailKey(std::string_view email) {
+  while (!email.empty() && std::isspace(static_cast<unsigned char>(email.front()))) {
+    email.remove_prefix(1);
+  }
+  while (!email.empty() && std::isspace(static_cast<unsigned char>(email.back()))) {
+    email.remove_suffix(1);
+  }
+  std::string out(email);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+LogoutScope ParseScope(std::string_view scope) {
+  if (scope.empty() || scope == "global") return LogoutScope::kGlobal;
+  if (scope == "local") return LogoutScope::kLocal;
+  if (scope == "others") return LogoutScope::kOthers;
+  throw errors::ValidationFailed("Unsupported logout scope \"" + std::string(scope) + "\"");
+}
+
+// A new session with its first refresh token, answered as the session JSON.
+nlohmann::json StartSession(RowWriter& w, const AuthEnv& env, const UserRecord& user,
+                            const RequestMeta& meta) {
+  SessionRecord session = CreateSession(w, user.id);
+  std::string refresh = IssueRefreshToken(w, session, std::nullopt);
+  return SessionResponse(w, env, user, session, refresh, meta);
+}
+
+}  // namespace
+
+Sessions::Sessions(AuthEnv env)
+    : env_(std::move(env)),
+      limits_(env_.options.signin_failures_per_email, env_.options.signin_failures_per_ip,
+              env_.options.signups_per_ip, env_.options.refreshes_per_ip) {}
+
+const std::string& Sessions::DummyHash() {
+  std::call_once(dummy_once_, [this] {
+    dummy_hash_ = HashPassword(RandomToken(16), env_.options.password_cost);
+  });
+  return dummy_hash_;
+}
+
+bool IsBanned(const UserRecord& user, int64_t now_micros) {
+  return user.banned_until && storage::ParseCanonicalTimestamptz(*user.banned_until) > now_micros;
+}
+
+std::optional<nlohmann::json> ObjectField(const nlohmann::json& body, const char* name) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return std::nullopt;
+  if (!it->is_object()) throw errors::ValidationFailed(std::string(name) + " must be an object");
+  return *it;
+}
+
+Caller LoadCaller(RowWriter& w, const UserClaims& who) {
+  auto user = FindUserById(w, who.user_id);
+  if (!user) throw errors::UserFromJwtNotFound();
+  Caller caller{std::move(*user), std::nullopt};
+  if (who.session_id) {
+    caller.session = FindSession(w, *who.session_id);
+    if (!caller.session || caller.session->user_id != caller.user.id) {
+      throw errors::SessionNotFound();
+    }
+  }
+  return caller;
+}
+
+nlohmann::json SessionResponse(RowWriter& w, const AuthEnv& env, const UserRecord& user,
+                               const SessionRecord& session, std::string_view refresh_token,
+                               const RequestMeta& meta) {
+  // amr records when the session signed in, not when this token was minted.
+  const int64_t signed_in_at = storage::ParseCanonicalTimestamptz(session.created_at) / 1'000'000;
+  nlohmann::json claims = AccessTokenClaims(user, session.id, signed_in_at, meta.now_seconds(),
+                                            env.options.jwt_expiry, meta.issuer);
+  return SessionJson(IssueAccessToken(claims, env.secret), refresh_token, LoadUserJson(w, user));
+}
+
+nlohmann::json Sessions::SignUp(const nlohmann::json& body, const RequestMeta& meta) {
+  if (!limits_.signups_per_ip.TryAcquire(meta.ip, meta.now_seconds())) {
+    throw errors::OverRequestRateLimit();
+  }
+  const std::string raw_email = StringField(body, "email");
+  if (raw_email.empty()) {
+    if (!StringField(body, "phone").empty()) {
+      throw storage::Error(422, "phone_provider_disabled", "Phone signups are disabled");
+    }
+    throw errors::ValidationFailed("To signup, please provide your email");
+  }
+  const std::string password = StringField(body, "password");
+  if (password.empty()) throw errors::ValidationFailed("Signup requires a valid password");
+  NewUser user;
+  user.email = NormalizeEmail(raw_email);
+  CheckPasswordStrength(password, env_.options.password_min_length);
+  if (auto data = ObjectField(body, "data")) user.user_metadata = std::move(*data);
+  user.confirmed = true;  // autoconfirm: no mailer, the session comes back at once
+  user.signed_in = true;
+  user.password_hash = HashPassword(password, env_.options.password_cost);  // outside the lock
+
+  return InWriteTransaction(env_, meta, [&](RowWriter& w) {
+    if (FindUserByEmail(w, user.email)) throw errors::UserAlreadyExists();
+    return StartSession(w, env_, InsertUser(w, user), meta);
+  });
+}
+
+nlohmann::json Sessions::SignInWithPassword(const nlohmann::json& body, const RequestMeta& meta) {
+  const std::string email = EmailKey(StringField(body, "email"));
+  const std::string password = StringField(body, "password");
+  if (email.empty() && StringField(body, "phone").empty()) {
+    throw errors::ValidationFailed("missing email or phone");
+  }
+  const int64_t now = meta.now_seconds();
+  if (limits_.failed_signins_per_email.Exhausted(email, now) ||
+      limits_.failed_signins_per_ip.Exhausted(meta.ip, now)) {
+    throw errors::OverRequestRateLimit();
+  }
+  auto found =
+      InReadTransaction(env_, meta, [&](RowWriter& r) { return FindUserByEmail(r, email); });
+  const bool has_hash = found && !found->encrypted_password.empty();
+  const bool verified =
+      VerifyPassword(has_hash ? found->encrypted_password : DummyHash(), password);
+  if (!has_hash || !verified) {
+    limits_.failed_signins_per_email.Record(email, now);
+    limits_.failed_signins_per_ip.Record(meta.ip, now);
+    throw errors::InvalidCredentials();
+  }
+  if (!found->confirmed()) throw errors::EmailNotConfirmed();
+  if (IsBanned(*found, meta.now_micros)) throw errors::UserBanned();
+
+  return InWriteTransaction(env_, meta, [&](RowWriter& w) {
+    // Verified outside the lock: if the password changed or the user went away meanwhile,
+    // answer as for a wrong password.
+    auto current = FindUserById(w, found->id);
+    if (!current || current->encrypted_password != found->encrypted_password) {
+      throw errors::InvalidCredentials();
+    }
+    return StartSession(w, env_, RecordSignIn(w, *current), meta);
+  });
+}
+
+void Sessions::Logout(const UserClaims& who, std::string_view scope, const RequestMeta& meta) {
+  const LogoutScope parsed = ParseScope(scope);
+  InWriteTransaction(env_, meta, [&](RowWriter& w) {
+    Caller caller = LoadCaller(w, who);
+    // Without a session_id claim only "global" names anything (GoTrue ends nothing then; we
+    // end every session, the safer reading of "sign out everywhere").
+    if (caller.session || parsed == LogoutScope::kGlobal) {
+      EndSessions(w, caller.user.id, who.session_id, parsed);
+    }
+    return 0;
+  });
+}
+
+nlohmann::json Sessions::GetUser(const UserClaims& who, const RequestMeta& meta) {
+  return InReadTransaction(env_, meta,
+                           [&](RowWriter& r) { return LoadUserJson(r, LoadCaller(r, who).user); });
+}
+
+}  // namespace ib::auth

@@ -1,0 +1,59 @@
+// Sessions::UpdateUser: PUT /user, the signed-in user changing their own record (GoTrue's
+// user.go UserUpdate) with autoconfirm: email changes apply at once.
+#include "server/auth/auth_errors.h"
+#include "server/auth/passwords.h"
+#include "server/auth/sessions.h"
+#include "server/auth/user_store.h"
+#include "storage/values.h"
+
+namespace ib::auth {
+namespace {
+
+using storage::RowWriter;
+
+bool Present(const nlohmann::json& body, const char* name) {
+  auto it = body.find(name);
+  return it != body.end() && !it->is_null();
+}
+
+}  // namespace
+
+nlohmann::json Sessions::UpdateUser(const UserClaims& who, const nlohmann::json& body,
+                                    const RequestMeta& meta) {
+  if (Present(body, "app_metadata")) throw errors::NotAdmin();  // only the admin API sets it
+  const std::optional<nlohmann::json> data = ObjectField(body, "data");
+  std::optional<std::string> email;
+  if (!StringField(body, "email").empty()) email = NormalizeEmail(StringField(body, "email"));
+
+  // A new password is checked and hashed before the write lease (Argon2id is the slow part);
+  // same_password needs the stored hash, read in its own snapshot first.
+  std::string new_hash;
+  if (Present(body, "password")) {
+    const std::string password = StringField(body, "password");
+    CheckPasswordStrength(password, env_.options.password_min_length);
+    const std::string old_hash = InReadTransaction(
+        env_, meta, [&](RowWriter& r) { return LoadCaller(r, who).user.encrypted_password; });
+    if (!old_hash.empty() && VerifyPassword(old_hash, password)) throw errors::SamePassword();
+    new_hash = HashPassword(password, env_.options.password_cost);
+  }
+
+  return InWriteTransaction(env_, meta, [&](RowWriter& w) {
+    Caller caller = LoadCaller(w, who);
+    storage::hooks::RowData changes;
+    if (data) {
+      nlohmann::json metadata = caller.user.user_metadata;
+      MergeMetadata(metadata, *data, "data");
+      changes["raw_user_meta_data"] = metadata.dump();
+    }
+    if (!new_hash.empty()) changes["encrypted_password"] = new_hash;
+    if (email && *email != caller.user.email) {
+      if (FindUserByEmail(w, *email)) throw errors::EmailExists();
+      changes["email"] = *email;
+      changes["email_confirmed_at"] = storage::FormatTimestamptz(meta.now_micros);
+    }
+    UserRecord user = changes.empty() ? caller.user : UpdateUserRow(w, caller.user, changes);
+    return LoadUserJson(w, user);
+  });
+}
+
+}  // namespace ib::auth
