@@ -26,7 +26,7 @@ std::string Day(int n) {
   static const int kMonthDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   int month = 0;
   while (n >= kMonthDays[month]) n -= kMonthDays[month++];
-  char buf[32];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "2024-%02d-%02dT12:00:00Z", month + 1, n + 1);
   return buf;
 }

@@ -47,7 +47,7 @@ TEST_CASE("auth new-user hook: the profile takes name, full_name and avatar_url 
   int n = 0;
   for (const Case& c : cases) {
     CAPTURE(c.metadata);
-    char id[37];
+    char id[64];
     std::snprintf(id, sizeof id, "%04d0000-0000-4000-8000-000000000000", n++);
     Profile p = InsertUser(db, id, c.metadata);
     CHECK(p.name == c.name);
