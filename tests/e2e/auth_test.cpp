@@ -59,7 +59,7 @@ void CheckAuthError(const Reply& r, int status, const std::string& code) {
   CHECK(body["message"].is_string());
 }
 
-TEST_CASE("e2e auth: sign-up returns a session; duplicate, weak, malformed refused (rows 42-44)") {
+TEST_CASE("e2e auth: sign-up returns a session - duplicate, weak, malformed refused (rows 42-44)") {
   ServerProcess s(Fast());
   Reply r = SignUp(s, "A@X.io");
   REQUIRE(r.status == 200);
@@ -107,7 +107,7 @@ TEST_CASE("e2e auth: password grant and its refusals (row 45)") {
                  "validation_failed");
 }
 
-TEST_CASE("e2e auth: refresh rotates; reuse after the interval is refused (row 46)") {
+TEST_CASE("e2e auth: refresh rotates - reuse after the interval is refused (row 46)") {
   ServerProcess s(Fast({"--refresh-reuse-interval", "0"}));
   json first = SignUp(s, "a@x.io").json();
   const std::string r0 = first["refresh_token"];

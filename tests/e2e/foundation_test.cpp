@@ -50,7 +50,7 @@ TEST_CASE("binary: prints the listening line and keys, serves /health") {
   CHECK(health.json()["schema_version"].get<int>() >= 1);
 }
 
-TEST_CASE("binary: keys are a pure function of the secret; a generated secret survives restarts") {
+TEST_CASE("binary: keys are a pure function of the secret - a generated secret survives restarts") {
   std::string db;
   std::string anon, service;
   {

@@ -43,7 +43,7 @@ struct RpcWorld {
   }
 };
 
-TEST_CASE("rpc: GET and POST give the same rows; p_limit defaults to 10") {
+TEST_CASE("rpc: GET and POST give the same rows - p_limit defaults to 10") {
   RpcWorld w;
   Reply post = w.Post(w.ta, "get_user_interview_stats", {{"p_user_id", w.a}});
   Reply get = w.Get(w.ta, "/rest/v1/rpc/get_user_interview_stats?p_user_id=" + w.a);

@@ -155,7 +155,7 @@ TEST_CASE("gamification: a user's journey over HTTP matches the rules") {
                         {"level", 3}}));
 }
 
-TEST_CASE("gamification: deleting a completed interview recomputes; XP stays") {
+TEST_CASE("gamification: deleting a completed interview recomputes - XP stays") {
   Journey j;
   json a = j.Interview("voice", {{"status", "completed"}, {"overall_score", 70}});
   json b = j.Interview("voice", {{"status", "completed"}, {"overall_score", 95}});

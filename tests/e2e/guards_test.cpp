@@ -46,7 +46,7 @@ struct TwoUsers {
 
 }  // namespace
 
-TEST_CASE("guards: users see only their own rows; anon sees only the leaderboard") {
+TEST_CASE("guards: users see only their own rows - anon sees only the leaderboard") {
   TwoUsers t;
   CHECK(t.As(t.ta, "GET", "/rest/v1/interview_sessions").json().size() == 1);
   CHECK(t.As(t.ta, "GET", "/rest/v1/interview_sessions?id=eq." + t.session_b).json() == json::array());

@@ -60,7 +60,7 @@ TEST_CASE("planner: naming errors carry PostgREST codes") {
   }
 }
 
-TEST_CASE("planner: star expands every column in schema order; aliases rename") {
+TEST_CASE("planner: star expands every column in schema order - aliases rename") {
   ib::testing::TestDb t;
   auto plan = Plan(t, "streaks", {});
   const auto* table = t.catalog().FindExposedTable("streaks");

@@ -96,7 +96,7 @@ TEST_CASE("completion: a session inserted completed is awarded at insert, not ag
   CHECK(f.Int("profiles", u, "total_xp") == 160);
 }
 
-TEST_CASE("completion: average_score ignores null scores and rounds to 2 places; 0 when none") {
+TEST_CASE("completion: average_score ignores null scores and rounds to 2 places - 0 when none") {
   GamificationFixture f;
   const std::string u = f.AddUser("ada@x.io");
   f.Complete(u, std::nullopt);
@@ -112,7 +112,7 @@ TEST_CASE("completion: average_score ignores null scores and rounds to 2 places;
   CHECK(f.Real("profiles", u, "average_score") == doctest::Approx(83.67));
 }
 
-TEST_CASE("completion: level recomputed with XP; 100 xp reaches level 2") {
+TEST_CASE("completion: level recomputed with XP - 100 xp reaches level 2") {
   GamificationFixture f;
   const std::string u = f.AddUser("ada@x.io");
   f.Complete(u, 0.0);  // 50 + 0 + first_interview 50 = 100

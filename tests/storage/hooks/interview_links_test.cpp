@@ -23,7 +23,7 @@ std::string AddFeedback(GamificationFixture& f, const std::string& user,
   return storage::hooks::TextOf(*w.Read("interview_feedback", rowid), "id");
 }
 
-TEST_CASE("feedback link: the first feedback becomes feedback_id; later ones leave it") {
+TEST_CASE("feedback link: the first feedback becomes feedback_id - later ones leave it") {
   GamificationFixture f;
   const std::string u = f.AddUser("a@x.io");
   const std::string s = f.AddSession(u);

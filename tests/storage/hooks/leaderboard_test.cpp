@@ -29,7 +29,7 @@ TEST_CASE("leaderboard: rank is 1 + the number of strictly greater scores, ties 
   CHECK(f.Int("leaderboard", b, "rank") == 3);
 }
 
-TEST_CASE("leaderboard: total sums S; weekly and monthly windows count back from now") {
+TEST_CASE("leaderboard: total sums S - weekly and monthly windows count back from now") {
   GamificationFixture f;
   f.now = Micros("2024-05-31T12:00:00Z");
   const std::string u = f.AddUser("a@x.io");
