@@ -10,6 +10,7 @@
 #include "server/auth/auth_routes.h"
 #include "server/auth/jwt.h"
 #include "server/auth/passwords.h"
+#include "server/files/file_routes.h"
 #include "server/http/admin_routes.h"
 #include "server/http/cors.h"
 #include "server/http/handler.h"
@@ -105,7 +106,10 @@ int App::Start() {
   server_->set_keep_alive_timeout(3);  // idle keep-alive connections release workers on stop
   server_->set_read_timeout(5, 0);
   server_->set_write_timeout(5, 0);
-  server_->set_payload_max_length(64ULL * 1024 * 1024);
+  // 64 MiB, or more when storage may accept larger objects (plus room for multipart framing).
+  server_->set_payload_max_length(
+      std::max<uint64_t>(64ULL * 1024 * 1024,
+                         static_cast<uint64_t>(config_.storage_max_file_size) + 1024 * 1024));
   RegisterRoutes();
 
   int port = config_.port == 0 ? server_->bind_to_any_port(config_.host)
@@ -125,6 +129,7 @@ void App::RegisterRoutes() {
   rest_ = std::make_unique<rest::RestEngine>(*db_, catalog_,
                                              rest::EngineOptions{config_.max_rows});
   rest::RegisterRestRoutes(*server_, *rest_, *context_);
+  files::RegisterFileRoutes(*server_, *context_);
   auth::RegisterAuthRoutes(*server_, *context_);
   http::RegisterHealthRoute(*server_, *context_);
   http::RegisterAdminRoutes(*server_, *context_);

@@ -4,6 +4,8 @@
 #include <map>
 #include <vector>
 
+#include "server/files/buckets.h"
+
 namespace ib {
 namespace {
 
@@ -55,6 +57,14 @@ const std::vector<Setting>& Settings() {
        }},
       {"log-requests", [](Config& c, const std::string& v) {
          c.log_requests = ParseBool("log-requests", v);
+       }},
+      {"storage-max-file-size", [](Config& c, const std::string& v) {
+         auto bytes = files::ParseByteSize(v);
+         if (!bytes || *bytes < 1 || *bytes > (1LL << 40)) {
+           throw ConfigError("invalid value for --storage-max-file-size: '" + v +
+                             "' (expected bytes, or a size like 50MB, from 1 to 1 TiB)");
+         }
+         c.storage_max_file_size = *bytes;
        }},
       {"password-cost", [](Config& c, const std::string& v) {
          if (v == "interactive") {
@@ -121,6 +131,12 @@ std::string Usage() {
          "  --max-rows N         most rows one read returns, 0 = unlimited (default 1000)\n"
          "  --threads N          HTTP worker threads, 0 = automatic (default 0)\n"
          "  --log-requests BOOL  one log line per request on standard error (default true)\n"
+         "\n"
+         "storage (/storage/v1):\n"
+         "  --storage-max-file-size SIZE\n"
+         "                       largest object accepted, in bytes or with a unit (10MB, 1GB);\n"
+         "                       a bucket's file_size_limit can only lower it\n"
+         "                       (default 52428800 = 50 MiB)\n"
          "\n"
          "auth (/auth/v1):\n"
          "  --password-cost interactive|minimal\n"

@@ -23,6 +23,7 @@ struct Config {
   int64_t max_rows = 1000;                // PostgREST db-max-rows; 0 = unlimited
   int threads = 0;                        // HTTP worker threads; 0 = automatic
   bool log_requests = true;               // one line per request on standard error
+  int64_t storage_max_file_size = 52428800;  // bytes per stored object (50 MiB); buckets lower it
   // Auth (/auth/v1).
   PasswordCostLevel password_cost = PasswordCostLevel::kInteractive;
   int password_min_length = 6;            // shorter -> 422 weak_password

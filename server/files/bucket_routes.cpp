@@ -1,0 +1,95 @@
+// /storage/v1/bucket: list, get, create, update, empty, delete (wire-protocol §4.1-4.2).
+#include "server/files/buckets.h"
+#include "server/files/file_errors.h"
+#include "server/files/file_routes_internal.h"
+
+namespace ib::files::routes {
+namespace {
+
+using nlohmann::json;
+
+BucketListOptions ListOptionsFromQuery(const httplib::Request& req) {
+  BucketListOptions o;
+  auto number = [&](const char* name) -> std::optional<int64_t> {
+    auto v = QueryValue(req, name);
+    if (!v || v->empty()) return std::nullopt;
+    try {
+      size_t used = 0;
+      long long n = std::stoll(*v, &used);
+      if (used == v->size() && n >= 0) return n;
+    } catch (const std::exception&) {
+    }
+    throw errors::InvalidRequest(std::string(name) + " must be a non-negative integer");
+  };
+  o.limit = number("limit");
+  o.offset = number("offset").value_or(0);
+  o.search = QueryValue(req, "search").value_or("");
+  if (auto column = QueryValue(req, "sortColumn"); column && !column->empty()) {
+    if (*column != "id" && *column != "name" && *column != "created_at" &&
+        *column != "updated_at") {
+      throw errors::InvalidRequest("sortColumn must be one of id, name, created_at, updated_at");
+    }
+    o.sort_column = *column;
+  }
+  o.descending = QueryValue(req, "sortOrder").value_or("asc") == "desc";
+  return o;
+}
+
+}  // namespace
+
+void RegisterBucketRoutes(httplib::Server& server, const http::ServerContext& ctx) {
+  const std::string bucket = std::string(kPrefix) + "/bucket";
+  const std::string one = bucket + "/([^/]+)";
+  const int64_t global_limit = ctx.config.storage_max_file_size;
+
+  server.Get(bucket + "/?", Storage(ctx, [&ctx](const httplib::Request& req,
+                                                 httplib::Response& res, http::RequestContext& rc) {
+    auto who = Authenticate(req, ctx, rc);
+    json out = json::array();
+    for (const auto& b : ListBuckets(ctx.db, who, ListOptionsFromQuery(req))) {
+      out.push_back(b.ToJson());
+    }
+    SendJson(res, out);
+  }));
+
+  server.Get(one, Storage(ctx, [&ctx](const httplib::Request& req, httplib::Response& res,
+                                      http::RequestContext& rc) {
+    auto who = Authenticate(req, ctx, rc);
+    SendJson(res, GetBucket(ctx.db, who, Capture(req, 1)).ToJson());
+  }));
+
+  server.Post(bucket + "/?", Storage(ctx, [&ctx, global_limit](const httplib::Request& req,
+                                                                httplib::Response& res,
+                                                                http::RequestContext& rc) {
+    auto who = Authenticate(req, ctx, rc);
+    BucketSpec spec = ParseBucketSpec(JsonBody(req), "", /*create=*/true);
+    CreateBucket(ctx.db, who, spec, global_limit);
+    SendJson(res, {{"name", spec.id}});
+  }));
+
+  server.Put(one, Storage(ctx, [&ctx, global_limit](const httplib::Request& req,
+                                                    httplib::Response& res,
+                                                    http::RequestContext& rc) {
+    auto who = Authenticate(req, ctx, rc);
+    BucketSpec spec = ParseBucketSpec(JsonBody(req), Capture(req, 1), /*create=*/false);
+    UpdateBucket(ctx.db, who, spec, global_limit);
+    SendJson(res, {{"message", "Successfully updated"}});
+  }));
+
+  server.Post(one + "/empty", Storage(ctx, [&ctx](const httplib::Request& req,
+                                                  httplib::Response& res,
+                                                  http::RequestContext& rc) {
+    auto who = Authenticate(req, ctx, rc);
+    EmptyBucket(ctx.db, who, Capture(req, 1));
+    SendJson(res, {{"message", "Successfully emptied"}});
+  }));
+
+  server.Delete(one, Storage(ctx, [&ctx](const httplib::Request& req, httplib::Response& res,
+                                         http::RequestContext& rc) {
+    auto who = Authenticate(req, ctx, rc);
+    DeleteBucket(ctx.db, who, Capture(req, 1));
+    SendJson(res, {{"message", "Successfully deleted"}});
+  }));
+}
+
+}  // namespace ib::files::routes

@@ -1,0 +1,23 @@
+#include "server/files/file_auth.h"
+
+#include "server/auth/authenticate.h"
+#include "server/files/file_errors.h"
+#include "server/files/signed_urls.h"
+
+namespace ib::files {
+
+storage::Principal StoragePrincipal(std::optional<std::string_view> authorization,
+                                    std::optional<std::string_view> apikey,
+                                    std::string_view secret, int64_t now, AuthMode mode) {
+  auth::AuthOutcome out = auth::Resolve(authorization, apikey, secret, now);
+  if (out.principal) return std::move(*out.principal);
+  if (mode == AuthMode::kLenient) return storage::Principal{};
+  if (out.missing_key) {
+    // What supabase/storage's schema check says when no Authorization header came.
+    throw errors::AccessDenied("headers must have required property 'authorization'");
+  }
+  if (out.unknown_role) throw errors::AccessDenied(out.message);
+  throw errors::AccessDenied(JwtLibraryMessage(*out.jwt_failure));
+}
+
+}  // namespace ib::files

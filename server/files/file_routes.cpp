@@ -1,0 +1,60 @@
+#include "server/files/file_routes.h"
+
+#include "server/files/file_errors.h"
+#include "server/files/file_routes_internal.h"
+#include "server/files/object_store.h"
+
+namespace ib::files {
+namespace routes {
+
+std::string Capture(const httplib::Request& req, size_t i) {
+  return req.matches.size() > i ? std::string(req.matches[i]) : std::string();
+}
+
+storage::Principal Authenticate(const httplib::Request& req, const http::ServerContext& ctx,
+                                http::RequestContext& rc, AuthMode mode) {
+  storage::Principal who =
+      StoragePrincipal(http::Header(req, "Authorization"), http::Header(req, "apikey"),
+                       ctx.secret, http::NowSeconds(), mode);
+  rc.principal = storage::RoleName(who.role);
+  if (!who.user_id.empty()) rc.principal += ":" + who.user_id;
+  return who;
+}
+
+nlohmann::json JsonBody(const httplib::Request& req) {
+  if (req.body.empty()) return nlohmann::json::object();
+  auto body = nlohmann::json::parse(req.body, nullptr, false);
+  if (body.is_discarded()) throw errors::InvalidRequest("body is not valid JSON");
+  return body;
+}
+
+std::optional<std::string> QueryValue(const httplib::Request& req, const char* name) {
+  for (auto& [key, value] : http::QueryPairs(req)) {
+    if (key == name) return value;
+  }
+  return std::nullopt;
+}
+
+void SendJson(httplib::Response& res, const nlohmann::json& body) {
+  res.status = 200;
+  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                  "application/json; charset=utf-8");
+}
+
+httplib::Server::Handler Storage(const http::ServerContext& ctx, http::Handler handler) {
+  return http::Wrap(http::Service::kStorage, std::move(handler), ctx.config.log_requests);
+}
+
+}  // namespace routes
+
+void RegisterFileRoutes(httplib::Server& server, const http::ServerContext& ctx) {
+  RemoveAbandonedUploads(ctx.db);
+  // Order matters among GET routes (first match wins): the fixed words (info, public, sign,
+  // authenticated) before the generic /object/{bucket}/{key}.
+  routes::RegisterBucketRoutes(server, ctx);
+  routes::RegisterObjectRoutes(server, ctx);
+  routes::RegisterDownloadRoutes(server, ctx);
+  routes::RegisterUploadRoutes(server, ctx);
+}
+
+}  // namespace ib::files

@@ -1,0 +1,236 @@
+// Uploads (wire-protocol §4.3): POST /object/{bucket}/{key} (x-upsert) and PUT (overwrite or
+// create), raw body or multipart/form-data. Registered in httplib's content-reader form so the
+// body streams into ObjectWriter chunk by chunk and is never held whole. A refused upload
+// still reads (and drops) the rest of the body, so the client always gets the answer (§1.5).
+#include <charconv>
+
+#include "server/auth/jwt.h"
+#include "server/files/file_errors.h"
+#include "server/files/file_routes_internal.h"
+#include "server/files/object_store.h"
+#include "server/files/uploads.h"
+
+namespace ib::files::routes {
+namespace {
+
+constexpr size_t kMaxFieldBytes = 64 * 1024;  // multipart text fields (cacheControl, metadata)
+
+std::optional<uint64_t> ContentLength(const httplib::Request& req) {
+  auto text = http::Header(req, "Content-Length");
+  if (!text) return std::nullopt;
+  uint64_t n = 0;
+  auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
+  if (ec != std::errc() || ptr != text->data() + text->size()) return std::nullopt;
+  return n;
+}
+
+// Reads and drops the whole body (after an early refusal).
+void Drain(const httplib::Request& req, const httplib::ContentReader& reader) {
+  auto drop = [](const char*, size_t) { return true; };
+  if (req.is_multipart_form_data()) {
+    reader([](const httplib::MultipartFormData&) { return true; }, drop);
+  } else {
+    reader(drop);
+  }
+}
+
+// x-metadata: base64 of a JSON object. Anything else is refused.
+std::optional<std::string> HeaderMetadata(const httplib::Request& req) {
+  auto raw = http::Header(req, "x-metadata");
+  if (!raw || raw->empty()) return std::nullopt;
+  std::string b64url;
+  for (char c : *raw) {
+    if (c == '=') break;
+    b64url += c == '+' ? '-' : c == '/' ? '_' : c;
+  }
+  auto text = auth::Base64UrlDecode(b64url);
+  auto parsed = nlohmann::json::parse(text.value_or(""), nullptr, false);
+  if (!parsed.is_object()) throw errors::InvalidRequest("x-metadata must be base64 JSON object");
+  return parsed.dump();
+}
+
+// Feeds the body to the writer; a storage error is kept (and the body still drained) so the
+// request can be answered once the body is consumed.
+class BodySink {
+ public:
+  explicit BodySink(ObjectWriter& writer) : writer_(writer) {}
+  void Write(const char* data, size_t n) {
+    if (error_) return;
+    try {
+      writer_.Append(data, n);
+    } catch (...) {
+      error_ = std::current_exception();
+    }
+  }
+  void RethrowIfFailed() const {
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  ObjectWriter& writer_;
+  std::exception_ptr error_;
+};
+
+// multipart/form-data as supabase-js sends it: fields cacheControl, metadata (and contentType),
+// then the file part, whose field name may be empty. The first part with a file name (or an
+// empty field name) is the object.
+class MultipartUpload {
+ public:
+  MultipartUpload(BodySink& sink, UploadAttributes& attributes)
+      : sink_(sink), attributes_(attributes) {}
+
+  bool OnPart(const httplib::MultipartFormData& part) {
+    FinishField();
+    if (!part.filename.empty() || part.name.empty()) {
+      current_ = saw_file_ ? Current::kIgnored : Current::kFile;  // later files are ignored
+      if (!saw_file_ && !part.content_type.empty()) attributes_.mimetype = part.content_type;
+      saw_file_ = true;
+      return true;
+    }
+    current_ = Current::kField;
+    field_name_ = part.name;
+    field_value_.clear();
+    return true;
+  }
+
+  bool OnData(const char* data, size_t n) {
+    if (current_ == Current::kFile) {
+      sink_.Write(data, n);
+    } else if (current_ == Current::kField) {
+      if (field_value_.size() + n > kMaxFieldBytes) {
+        oversized_field_ = true;
+      } else {
+        field_value_.append(data, n);
+      }
+    }
+    return true;
+  }
+
+  // After the body: apply the last field and report what was missing or wrong.
+  void Finish() {
+    FinishField();
+    if (oversized_field_) throw errors::InvalidRequest("multipart field too large");
+    if (bad_metadata_) throw errors::InvalidRequest("metadata must be a JSON object");
+    if (!saw_file_) throw errors::InvalidRequest("No content provided");
+    if (content_type_field_) attributes_.mimetype = *content_type_field_;
+  }
+
+ private:
+  enum class Current { kNone, kField, kFile, kIgnored };
+
+  void FinishField() {
+    if (current_ != Current::kField) {
+      current_ = Current::kNone;
+      return;
+    }
+    current_ = Current::kNone;
+    if (field_name_ == "cacheControl") {
+      attributes_.cache_control = "max-age=" + field_value_;
+    } else if (field_name_ == "contentType") {
+      content_type_field_ = field_value_;
+    } else if (field_name_ == "metadata") {
+      auto parsed = nlohmann::json::parse(field_value_, nullptr, false);
+      // Runs inside httplib's parser: remember the fault, report it in Finish().
+      if (!parsed.is_object()) {
+        bad_metadata_ = true;
+      } else {
+        attributes_.user_metadata = parsed.dump();
+      }
+    }
+  }
+
+  BodySink& sink_;
+  UploadAttributes& attributes_;
+  Current current_ = Current::kNone;
+  bool saw_file_ = false;
+  bool oversized_field_ = false;
+  bool bad_metadata_ = false;
+  std::string field_name_;
+  std::string field_value_;
+  std::optional<std::string> content_type_field_;
+};
+
+void Upload(const http::ServerContext& ctx, const httplib::Request& req, httplib::Response& res,
+            const httplib::ContentReader& reader, http::RequestContext& rc, bool put) {
+  const bool multipart = req.is_multipart_form_data();
+  const int64_t global_limit = ctx.config.storage_max_file_size;
+  storage::Principal who;
+  UploadTarget target;
+  UploadLimits limits;
+  UploadAttributes attributes;
+  try {
+    who = Authenticate(req, ctx, rc);
+    target = UploadTarget{Capture(req, 1), Capture(req, 2),
+                          put || http::Header(req, "x-upsert").value_or("") == "true"};
+    limits = PrepareUpload(ctx.db, who, target, global_limit);
+    if (!multipart) {
+      attributes.mimetype =
+          http::Header(req, "Content-Type").value_or("application/octet-stream");
+      attributes.cache_control = http::Header(req, "Cache-Control").value_or("no-cache");
+      attributes.user_metadata = HeaderMetadata(req);
+      CheckMimeType(limits, attributes.mimetype);
+      auto length = ContentLength(req);
+      if (length && *length > static_cast<uint64_t>(limits.max_size)) {
+        throw errors::EntityTooLarge();
+      }
+    }
+  } catch (const storage::Error&) {
+    Drain(req, reader);
+    throw;
+  }
+
+  ObjectWriter writer(ctx.db, limits.max_size);
+  BodySink sink(writer);
+  bool read_ok = false;
+  if (multipart) {
+    MultipartUpload form(sink, attributes);
+    read_ok = reader([&](const httplib::MultipartFormData& part) { return form.OnPart(part); },
+                     [&](const char* data, size_t n) { return form.OnData(data, n); });
+    sink.RethrowIfFailed();
+    // httplib sets 413 itself when the body exceeds the server's payload limit.
+    if (writer.too_large() || res.status == 413) throw errors::EntityTooLarge();
+    if (!read_ok) throw errors::InvalidRequest("malformed multipart body");
+    form.Finish();
+  } else {
+    read_ok = reader([&](const char* data, size_t n) {
+      sink.Write(data, n);
+      return true;
+    });
+    sink.RethrowIfFailed();
+    if (writer.too_large() || res.status == 413) throw errors::EntityTooLarge();
+    if (!read_ok) throw errors::InvalidRequest("could not read the request body");
+  }
+  StagedContent content = writer.Finish();
+  PublishedObject published =
+      PublishUpload(ctx.db, who, target, attributes, content, global_limit);
+  writer.Keep();
+  SendJson(res, {{"Id", published.id}, {"Key", published.key}});
+}
+
+}  // namespace
+
+void RegisterUploadRoutes(httplib::Server& server, const http::ServerContext& ctx) {
+  // Content-reader routes are tried before every plain POST/PUT route, so these patterns skip
+  // the fixed words other object routes use (/object/list/b is a list, not an upload).
+  const std::string post = std::string(kPrefix) +
+                           "/object/(?!(?:list|sign|move|copy|upload)/)([^/]+)/(.+)";
+  const std::string put = std::string(kPrefix) + "/object/(?!upload/)([^/]+)/(.+)";
+  for (bool is_put : {false, true}) {
+    auto handler = [&ctx, is_put](const httplib::Request& req, httplib::Response& res,
+                                  const httplib::ContentReader& reader) {
+      http::Wrap(
+          http::Service::kStorage,
+          [&](const httplib::Request& r, httplib::Response& s, http::RequestContext& rc) {
+            Upload(ctx, r, s, reader, rc, is_put);
+          },
+          ctx.config.log_requests)(req, res);
+    };
+    if (is_put) {
+      server.Put(put, handler);
+    } else {
+      server.Post(post, handler);
+    }
+  }
+}
+
+}  // namespace ib::files::routes
