@@ -16,6 +16,8 @@ std::string_view ContentTypeFor(MediaType media) {
   switch (media) {
     case MediaType::kSingleObject: return "application/vnd.pgrst.object+json; charset=utf-8";
     case MediaType::kCsv: return "text/csv; charset=utf-8";
+    case MediaType::kArrayStripNulls:
+      return "application/vnd.pgrst.array+json; nulls=stripped; charset=utf-8";
     default: return "application/json; charset=utf-8";
   }
 }
@@ -38,10 +40,11 @@ int64_t RenderRows(storage::Connection& conn, const ReadPlan& plan, MediaType me
     return rows;
   }
   const bool single = media == MediaType::kSingleObject;
+  const bool strip_nulls = media == MediaType::kArrayStripNulls;
   if (!single) body += '[';
   ex.Run(query.sql, [&](const storage::Row& row) {
     if (rows++ > 0) body += ',';
-    AppendRowObject(body, row, query.columns);
+    AppendRowObject(body, row, query.columns, strip_nulls);
   });
   if (!single) body += ']';
   return rows;

@@ -61,13 +61,17 @@ void AppendCsvCell(std::string& out, const std::string& text) {
 }  // namespace
 
 void AppendRowObject(std::string& out, const storage::Row& row,
-                     const std::vector<RenderColumn>& columns) {
+                     const std::vector<RenderColumn>& columns, bool strip_nulls) {
   out += '{';
+  bool first = true;
   for (size_t i = 0; i < columns.size(); ++i) {
-    if (i) out += ',';
+    auto value = row[static_cast<int>(i)];
+    if (strip_nulls && value.is_null()) continue;
+    if (!first) out += ',';
+    first = false;
     storage::AppendJsonString(out, columns[i].key);
     out += ':';
-    AppendValue(out, row[static_cast<int>(i)], columns[i]);
+    AppendValue(out, value, columns[i]);
   }
   out += '}';
 }

@@ -13,9 +13,10 @@
 
 namespace ib::rest {
 
-// Appends one row as a JSON object {"key": value, ...}.
+// Appends one row as a JSON object {"key": value, ...}; with `strip_nulls` keys whose value
+// is null are left out (Accept: application/vnd.pgrst.array+json;nulls=stripped).
 void AppendRowObject(std::string& out, const storage::Row& row,
-                     const std::vector<RenderColumn>& columns);
+                     const std::vector<RenderColumn>& columns, bool strip_nulls = false);
 
 // CSV (RFC 4180): the header line, and one line per row.
 void AppendCsvHeader(std::string& out, const std::vector<RenderColumn>& columns);

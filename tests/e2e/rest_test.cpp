@@ -178,6 +178,9 @@ TEST_CASE("rest: ordering, paging, counts, HEAD and single objects (checklist 12
                     {{"Accept", "text/csv"}});
   CHECK(csv.status == 200);
   CHECK(csv.body == "title,duration_minutes\ns00,0\ns01,1\n");
+  Reply stripped = f.Get("/rest/v1/interview_sessions?select=title,description&order=title&limit=1",
+                         {{"Accept", "application/vnd.pgrst.array+json;nulls=stripped"}});
+  CHECK(stripped.json() == json::parse(R"([{"title":"s00"}])"));
   Reply unacceptable = f.Get("/rest/v1/interview_sessions", {{"Accept", "image/png"}});
   CHECK(unacceptable.status == 406);
   CHECK(unacceptable.json()["code"] == "PGRST107");
