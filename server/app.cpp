@@ -13,6 +13,7 @@
 #include "server/files/file_routes.h"
 #include "server/http/admin_routes.h"
 #include "server/http/cors.h"
+#include "server/http/fallback.h"
 #include "server/http/handler.h"
 #include "server/http/health.h"
 #include "server/http/server_context.h"
@@ -134,12 +135,19 @@ void App::RegisterRoutes() {
   http::RegisterHealthRoute(*server_, *context_);
   http::RegisterAdminRoutes(*server_, *context_);
   http::RegisterCors(*server_);
+  http::RegisterFallback(*server_);
 }
 
 void App::Run() { server_->listen_after_bind(); }
 
 void App::Stop() {
-  if (server_) server_->stop();
+  if (!server_) return;
+  // A signal can arrive between Start() and Run(): httplib ignores stop() until it is
+  // listening, so wait (bounded) for Run() to get there before stopping it.
+  for (int i = 0; i < 5000 && !server_->is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  server_->stop();
 }
 
 }  // namespace ib
