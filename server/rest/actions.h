@@ -41,6 +41,12 @@ void RequireSingle(MediaType media, int64_t rows);
 
 std::string_view ContentTypeFor(MediaType media);
 
+// The answer to a PATCH or DELETE of `rowids` (update_action.cpp): 204, or 200 with their
+// representation; 406 under single() unless one row; PGRST124 past max-affected. Throwing
+// here rolls the caller's transaction back.
+RestResponse AnswerWrite(storage::Connection& conn, const ActionInput& in,
+                         const std::vector<int64_t>& rowids);
+
 // The rows a PATCH or DELETE targets (update_action.cpp): filters + the command's guard,
 // with order and limit, as SQLite rowids.
 std::vector<int64_t> TargetRowids(storage::Connection& conn, const ActionInput& in,

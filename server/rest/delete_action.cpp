@@ -19,22 +19,8 @@ RestResponse RunDelete(const ActionInput& in) {
   storage::Transaction tx(lease.conn(), storage::Transaction::Mode::kWrite);
   std::vector<int64_t> rowids = TargetRowids(lease.conn(), in, Command::kDelete);
 
-  RestResponse out;
+  RestResponse out = AnswerWrite(lease.conn(), in, rowids);
   const int64_t n = static_cast<int64_t>(rowids.size());
-  if (in.prefs.return_pref == ReturnPreference::kRepresentation) {
-    auto plan = PlanSelectOnly(in.api, in.plan, in.table);
-    plan->rowids = rowids;
-    RenderRows(lease.conn(), *plan, in.media, out.body);
-    out.content_type = std::string(ContentTypeFor(in.media));
-  } else {
-    out.status = 204;
-    out.content_type.clear();
-  }
-  RequireSingle(in.media, n);
-  if (in.prefs.max_affected && in.prefs.handling_strict && n > *in.prefs.max_affected) {
-    throw Error(400, "PGRST124", "Query result exceeds max-affected preference constraint",
-                "The query affects " + std::to_string(n) + " rows");
-  }
   storage::RowWriter writer(lease.conn(), in.plan.catalog, in.plan.who, in.plan.now_micros);
   for (int64_t rowid : rowids) writer.Delete(in.table.name, rowid);
   tx.Commit();

@@ -36,6 +36,27 @@ std::vector<int64_t> TargetRowids(storage::Connection& conn, const ActionInput& 
   return rowids;
 }
 
+RestResponse AnswerWrite(storage::Connection& conn, const ActionInput& in,
+                         const std::vector<int64_t>& rowids) {
+  RestResponse out;
+  const int64_t n = static_cast<int64_t>(rowids.size());
+  if (in.prefs.return_pref == ReturnPreference::kRepresentation) {
+    auto plan = PlanSelectOnly(in.api, in.plan, in.table);
+    plan->rowids = rowids;
+    RenderRows(conn, *plan, in.media, out.body);
+    out.content_type = std::string(ContentTypeFor(in.media));
+  } else {
+    out.status = 204;
+    out.content_type.clear();
+  }
+  RequireSingle(in.media, n);
+  if (in.prefs.max_affected && in.prefs.handling_strict && n > *in.prefs.max_affected) {
+    throw Error(400, "PGRST124", "Query result exceeds max-affected preference constraint",
+                "The query affects " + std::to_string(n) + " rows");
+  }
+  return out;
+}
+
 RestResponse RunUpdate(const ActionInput& in) {
   nlohmann::json body = ParseJsonBody(in.request.body);
   if (!body.is_object()) throw Error::InvalidBody("Empty or invalid json");
@@ -54,22 +75,8 @@ RestResponse RunUpdate(const ActionInput& in) {
   }
   CheckWrittenRows(lease.conn(), in.table, Command::kUpdate, who, rowids);
 
-  RestResponse out;
+  RestResponse out = AnswerWrite(lease.conn(), in, rowids);
   const int64_t n = static_cast<int64_t>(rowids.size());
-  if (in.prefs.return_pref == ReturnPreference::kRepresentation) {
-    auto plan = PlanSelectOnly(in.api, in.plan, in.table);
-    plan->rowids = rowids;
-    RenderRows(lease.conn(), *plan, in.media, out.body);
-    out.content_type = std::string(ContentTypeFor(in.media));
-  } else {
-    out.status = 204;
-    out.content_type.clear();
-  }
-  RequireSingle(in.media, n);
-  if (in.prefs.max_affected && in.prefs.handling_strict && n > *in.prefs.max_affected) {
-    throw Error(400, "PGRST124", "Query result exceeds max-affected preference constraint",
-                "The query affects " + std::to_string(n) + " rows");
-  }
   tx.Commit();
   bool counted = in.prefs.count != CountPreference::kNone;
   out.headers.emplace_back("Content-Range",
