@@ -21,15 +21,6 @@ struct SeedRow {
   std::vector<std::pair<std::string, SqlValue>> values;
 };
 
-SqlValue ValueOf(const SqlValueView& v) {
-  switch (v.type) {
-    case SqlValueView::Type::kInteger: return v.integer;
-    case SqlValueView::Type::kReal: return v.real;
-    case SqlValueView::Type::kText: return std::string(v.text);
-    case SqlValueView::Type::kBlob: return Blob{std::string(v.text)};
-    default: return std::monostate{};
-  }
-}
 
 // The rows the migrations insert into a fresh database, found by migrating a scratch
 // in-memory one, so a reset restores whatever a later migration seeds without a list here.
@@ -47,7 +38,7 @@ const std::vector<SeedRow>& SeedRows(const Catalog& catalog) {
                                    SeedRow row{table->name, {}};
                                    for (int i = 0; i < r.size(); ++i) {
                                      row.values.emplace_back(std::string(r.name(i)),
-                                                             ValueOf(r[i]));
+                                                             OwnedCopy(r[i]));
                                    }
                                    seeds.push_back(std::move(row));
                                  });

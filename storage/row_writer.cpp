@@ -26,16 +26,6 @@ class DepthGuard {
   int& depth_;
 };
 
-SqlValue ToValue(const SqlValueView& v) {
-  switch (v.type) {
-    case SqlValueView::Type::kInteger: return v.integer;
-    case SqlValueView::Type::kReal: return v.real;
-    case SqlValueView::Type::kText: return std::string(v.text);
-    case SqlValueView::Type::kBlob: return Blob{std::string(v.text)};
-    default: return std::monostate{};
-  }
-}
-
 }  // namespace
 
 RowWriter::RowWriter(Connection& conn, const Catalog& catalog, const Principal& who,
@@ -129,7 +119,7 @@ std::optional<hooks::RowData> RowWriter::Read(std::string_view table_name, int64
                       [&](const Row& r) {
                         hooks::RowData data;
                         for (int i = 0; i < r.size(); ++i) {
-                          data.emplace(std::string(r.name(i)), ToValue(r[i]));
+                          data.emplace(std::string(r.name(i)), OwnedCopy(r[i]));
                         }
                         out = std::move(data);
                       });

@@ -30,5 +30,7 @@ struct SqlValueView {
 
 // Converts an owning value to a view of it (the view borrows from `v`).
 SqlValueView ViewOf(const SqlValue& v);
+// Copies a viewed value into an owning one.
+SqlValue OwnedCopy(const SqlValueView& v);
 
 }  // namespace ib::storage
