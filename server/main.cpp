@@ -58,9 +58,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::cerr << "interviewbase " << IB_VERSION << ": database " << inv.config.db_path
-            << " (schema version " << app.schema_version() << ")\n"
-            << "anon key: " << app.anon_key() << "\n"
-            << "service_role key: " << app.service_key() << std::endl;
+            << " (schema version " << app.schema_version() << ")" << std::endl;
   // The one line tests and tools wait for; flushed at once even when stdout is a pipe.
   std::printf("listening on http://%s:%d\n", inv.config.host.c_str(), port);
   std::printf("anon key: %s\nservice_role key: %s\n", app.anon_key().c_str(),
