@@ -4,6 +4,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "server/auth/auth_errors.h"
 #include "storage/error.h"
 
 namespace ib::auth {
@@ -120,6 +121,18 @@ AuthOutcome Resolve(std::optional<std::string_view> authorization,
 storage::Principal AuthenticateRest(std::optional<std::string_view> authorization,
                                     std::optional<std::string_view> apikey,
                                     std::string_view secret, int64_t now) {
+  // Supabase's gateway admits a request only with one of the project's keys in `apikey`
+  // (anon or service_role); the bearer then decides the role. Checked through the same
+  // token cache, so the key costs no second HMAC.
+  bool has_bearer = authorization && !Trim(*authorization).empty();
+  bool has_key = apikey && !Trim(*apikey).empty();
+  if (has_bearer && !has_key) throw errors::InvalidApiKey(/*missing=*/true);
+  if (has_key) {
+    AuthOutcome key = Resolve(std::nullopt, apikey, secret, now);
+    if (!key.principal || key.principal->role == storage::Role::kAuthenticated) {
+      throw errors::InvalidApiKey(/*missing=*/false);
+    }
+  }
   AuthOutcome out = Resolve(authorization, apikey, secret, now);
   if (out.principal) return std::move(*out.principal);
   if (out.missing_key) {

@@ -50,7 +50,7 @@ TEST_CASE("authenticate: a cached token still expires and a tampered one still f
 TEST_CASE("authenticate: REST refusals carry PostgREST codes") {
   auto code = [](const std::string& bearer) {
     try {
-      ib::auth::AuthenticateRest("Bearer " + bearer, std::nullopt, kSecret, 1000);
+      ib::auth::AuthenticateRest("Bearer " + bearer, Token({{"role", "anon"}}), kSecret, 1000);
     } catch (const ib::storage::Error& e) {
       return e.code() + "/" + std::to_string(e.status());
     }
@@ -61,4 +61,23 @@ TEST_CASE("authenticate: REST refusals carry PostgREST codes") {
   CHECK(code(Token({{"role", "anon"}}, "wrong-secret-0123456789abcdefghijklmnop")) == "PGRST301/401");
   CHECK(code(Token({{"role", "postgres"}})) == "22023/401");
   CHECK(code(Token({{"role", "service_role"}})) == "ok");
+}
+
+TEST_CASE("authenticate: REST needs one of our keys in apikey beside a bearer") {
+  auto user = Token({{"role", "authenticated"}, {"sub", "u1"}, {"exp", 2000}});
+  auto anon = Token({{"role", "anon"}});
+  auto code = [&](std::optional<std::string> apikey) {
+    try {
+      ib::auth::AuthenticateRest("Bearer " + user, apikey, kSecret, 1000);
+    } catch (const ib::storage::Error& e) {
+      return e.code() + "/" + std::to_string(e.status());
+    }
+    return std::string("ok");
+  };
+  CHECK(code(anon) == "ok");
+  CHECK(code(std::nullopt) == "no_api_key/401");
+  CHECK(code(std::string("garbage")) == "invalid_api_key/401");
+  CHECK(code(user) == "invalid_api_key/401");  // a user's token is not a project key
+  CHECK(code(Token({{"role", "anon"}}, "wrong-secret-0123456789abcdefghijklmnop")) ==
+        "invalid_api_key/401");
 }
