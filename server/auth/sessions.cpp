@@ -12,19 +12,6 @@ namespace {
 
 using storage::RowWriter;
 
-// The rate-limit key of an email: trimmed and lower-cased, so case games share one budget.
-std::string EmailKey(std::string_view email) {
-  while (!email.empty() && std::isspace(static_cast<unsigned char>(email.front()))) {
-    email.remove_prefix(1);
-  }
-  while (!email.empty() && std::isspace(static_cast<unsigned char>(email.back()))) {
-    email.remove_suffix(1);
-  }
-  std::string out(email);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 LogoutScope ParseScope(std::string_view scope) {
   if (scope.empty() || scope == "global") return LogoutScope::kGlobal;
   if (scope == "local") return LogoutScope::kLocal;
@@ -116,7 +103,7 @@ nlohmann::json Sessions::SignUp(const nlohmann::json& body, const RequestMeta& m
 }
 
 nlohmann::json Sessions::SignInWithPassword(const nlohmann::json& body, const RequestMeta& meta) {
-  const std::string email = EmailKey(StringField(body, "email"));
+  const std::string email = CanonicalEmail(StringField(body, "email"));
   const std::string password = StringField(body, "password");
   if (email.empty() && StringField(body, "phone").empty()) {
     throw errors::ValidationFailed("missing email or phone");

@@ -133,7 +133,7 @@ nlohmann::json UserJson(const UserRecord& user, const std::vector<IdentityRecord
   return out;
 }
 
-std::string NormalizeEmail(std::string_view email) {
+std::string CanonicalEmail(std::string_view email) {
   while (!email.empty() && std::isspace(static_cast<unsigned char>(email.front()))) {
     email.remove_prefix(1);
   }
@@ -142,6 +142,11 @@ std::string NormalizeEmail(std::string_view email) {
   }
   std::string out(email);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string NormalizeEmail(std::string_view email) {
+  std::string out = CanonicalEmail(email);
   if (!IsEmailShape(out)) throw errors::InvalidEmail();
   return out;
 }

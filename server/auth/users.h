@@ -55,6 +55,8 @@ nlohmann::json UserJson(const UserRecord& user, const std::vector<IdentityRecord
 std::string GoTrueTime(std::string_view stored);
 
 // Trims and lower-cases `email` and checks its shape; throws 400 validation_failed.
+// Trimmed and lower-cased, so case games share one account and one rate-limit budget.
+std::string CanonicalEmail(std::string_view email);
 std::string NormalizeEmail(std::string_view email);
 // Throws 422 weak_password (reasons ["length"]) when shorter than `min_length` code points.
 void CheckPasswordStrength(std::string_view password, int min_length);
