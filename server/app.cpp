@@ -16,6 +16,7 @@
 #include "server/http/fallback.h"
 #include "server/http/handler.h"
 #include "server/http/health.h"
+#include "server/http/row_range_server.h"
 #include "server/http/server_context.h"
 #include "server/rest/engine.h"
 #include "server/rest/rest_routes.h"
@@ -99,7 +100,7 @@ int App::Start() {
   anon_key_ = MintKey("anon", secret_);
   service_key_ = MintKey("service_role", secret_);
 
-  server_ = std::make_unique<httplib::Server>();
+  server_ = std::make_unique<http::RowRangeServer>();
   const int threads = WorkerThreads(config_);
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server_->set_tcp_nodelay(true);

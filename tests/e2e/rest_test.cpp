@@ -160,6 +160,14 @@ TEST_CASE("rest: ordering, paging, counts, HEAD and single objects (checklist 12
   CHECK(beyond.json()["code"] == "PGRST103");
   CHECK(f.Get("/rest/v1/interview_sessions?offset=60").json() == json::array());
   CHECK(f.Get("/rest/v1/interview_sessions?limit=0").json() == json::array());
+  // Older clients page with `Range: first-last` instead of offset/limit.
+  Reply range = f.Get("/rest/v1/interview_sessions?select=title&order=title", {{"Range", "5-6"}});
+  CHECK(range.status == 200);
+  CHECK(Titles(range) == std::vector<std::string>{"s05", "s06"});
+  Reply open_range = f.Get("/rest/v1/interview_sessions?select=title&order=title",
+                           {{"Range", "48-"}, {"Prefer", "count=exact"}});
+  CHECK(Titles(open_range) == std::vector<std::string>{"s48", "s49"});
+  CHECK(open_range.header("Content-Range") == "48-49/50");
 
   httplib::Headers single = {{"Accept", "application/vnd.pgrst.object+json"}};
   Reply one = f.Get("/rest/v1/interview_sessions?id=eq." + f.ids[7], single);
