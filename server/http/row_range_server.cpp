@@ -33,9 +33,9 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-// Renames a non-byte `Range:` line of a complete request head (up to and including the blank
-// line) to kRowRangeHeader.
-std::string RewriteHead(std::string_view head) {
+}  // namespace
+
+std::string RewriteRequestHead(std::string_view head) {
   std::string out;
   out.reserve(head.size() + 16);
   size_t pos = 0;
@@ -60,6 +60,8 @@ std::string RewriteHead(std::string_view head) {
   }
   return out;
 }
+
+namespace {
 
 // A socket stream like httplib's SocketStream (buffered reads, poll timeouts), which reads a
 // whole request head before handing out its first byte so the head can be rewritten.
@@ -151,7 +153,7 @@ class HeadRewritingStream : public httplib::Stream {
     if (head_end == std::string::npos) {
       buf_ = std::move(raw);
     } else {
-      buf_ = RewriteHead(std::string_view(raw).substr(0, head_end + 4));
+      buf_ = RewriteRequestHead(std::string_view(raw).substr(0, head_end + 4));
       buf_.append(raw, head_end + 4, std::string::npos);
     }
     return static_cast<ssize_t>(buf_.size());

@@ -7,10 +7,17 @@
 
 #include <httplib.h>
 
+#include <string>
+#include <string_view>
+
 namespace ib::http {
 
 // The header the REST routes read for row ranges.
 inline constexpr const char* kRowRangeHeader = "X-Ib-Row-Range";
+
+// Renames a non-byte `Range:` line of a complete request head (request line, headers, blank
+// line) to kRowRangeHeader; everything else is copied as it is. Exposed for tests.
+std::string RewriteRequestHead(std::string_view head);
 
 class RowRangeServer : public httplib::Server {
  private:
