@@ -6,6 +6,10 @@
 
 namespace ib::storage::rpc {
 
+// A `p_limit` argument as SQLite's LIMIT operand: Postgres reads LIMIT NULL as no limit
+// (SQLite: -1) and refuses a negative one (400 2201W). Shared by the limited functions.
+SqlValue SqlLimit(const SqlValue& limit);
+
 // interview_stats.cpp: set of one row (total_interviews, completed_interviews, average_score,
 // total_duration_minutes, last_interview_date).
 SqlQuery GetUserInterviewStats(CallContext& ctx);

@@ -7,18 +7,12 @@
 namespace ib::storage::rpc {
 
 SqlQuery GetLeaderboard(CallContext& ctx) {
-  const SqlValue& limit = ctx.args.Get("p_limit");
-  SqlValue bound_limit = int64_t{-1};  // NULL: no limit, as LIMIT NULL in Postgres
-  if (const auto* n = std::get_if<int64_t>(&limit)) {
-    if (*n < 0) throw Error(400, "2201W", "LIMIT must not be negative");
-    bound_limit = *n;
-  }
   return {"SELECT l.rank AS rank, l.user_id AS user_id, "
           "COALESCE(p.name, p.username) AS display_name, p.avatar_url AS avatar_url, "
           "l.total_score AS total_score, l.total_xp AS total_xp, p.level AS level "
           "FROM leaderboard AS l LEFT JOIN profiles AS p ON p.id = l.user_id "
           "ORDER BY l.rank IS NULL, l.rank, l.total_xp DESC, l.user_id LIMIT ?",
-          {std::move(bound_limit)},
+          {SqlLimit(ctx.args.Get("p_limit"))},
           ""};
 }
 

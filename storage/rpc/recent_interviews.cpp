@@ -6,21 +6,21 @@
 
 namespace ib::storage::rpc {
 
+SqlValue SqlLimit(const SqlValue& limit) {
+  const auto* n = std::get_if<int64_t>(&limit);
+  if (!n) return int64_t{-1};
+  if (*n < 0) throw Error(400, "2201W", "LIMIT must not be negative");
+  return *n;
+}
+
 SqlQuery GetRecentInterviewsWithFeedback(CallContext& ctx) {
-  const SqlValue& limit = ctx.args.Get("p_limit");
-  // Postgres: LIMIT NULL means no limit, a negative LIMIT is an error. SQLite: -1 = no limit.
-  SqlValue bound_limit = int64_t{-1};
-  if (const auto* n = std::get_if<int64_t>(&limit)) {
-    if (*n < 0) throw Error(400, "2201W", "LIMIT must not be negative");
-    bound_limit = *n;
-  }
   return {"SELECT s.id AS interview_id, s.title AS title, s.interview_type AS interview_type, "
           "s.status AS status, s.overall_score AS overall_score, s.created_at AS created_at, "
           "f.id AS feedback_id, f.hiring_recommendation AS hiring_recommendation "
           "FROM interview_sessions AS s "
           "LEFT JOIN interview_feedback AS f ON f.interview_id = s.id "
           "WHERE s.user_id = ? ORDER BY s.created_at DESC, s.rowid DESC, f.rowid LIMIT ?",
-          {ctx.args.Get("p_user_id"), std::move(bound_limit)},
+          {ctx.args.Get("p_user_id"), SqlLimit(ctx.args.Get("p_limit"))},
           ""};
 }
 
