@@ -1,7 +1,6 @@
 // get_leaderboard(p_limit int default 10): the public ranking (new; anon may call it), each
 // row joined to its profile for a display name (name, else username), avatar and level,
 // ordered by rank (unranked rows last), ties by XP then user id so pages are stable.
-#include "storage/error.h"
 #include "storage/rpc/functions.h"
 
 namespace ib::storage::rpc {
