@@ -1,6 +1,6 @@
 // Times Argon2id password hashing at the server's default (INTERACTIVE) cost: one hash, then
-// 8 in parallel, as domain.md §6 asks ("a sign-up ... completes in under 0.5 s with 8 running
-// in parallel"). Built and run by bench/auth/password_cost.sh.
+// 8 in parallel: a sign-up must complete in under 0.5 s with 8 running in parallel.
+// Built and run by bench/auth/password_cost.sh.
 #include <chrono>
 #include <cstdio>
 #include <thread>

@@ -1,4 +1,4 @@
-// /auth/v1 against the real binary: wire-protocol checklist rows 42-52 and every refusal,
+// /auth/v1 against the real binary: every call supabase-js makes (docs/wire.md) and every refusal,
 // shaped like the requests supabase-js sends. Servers run with --password-cost minimal.
 #include <doctest/doctest.h>
 
@@ -20,7 +20,7 @@ std::vector<std::string> Fast(std::vector<std::string> extra = {}) {
 }
 
 json SignUpBody(const std::string& email, const std::string& password, json data = json::object()) {
-  // What signUp() sends (wire-protocol §3.2).
+  // What supabase-js's signUp() sends.
   return {{"email", email},
           {"password", password},
           {"data", data},

@@ -1,4 +1,4 @@
-// The helper functions over /rest/v1/rpc (wire-protocol §2.15, domain.md §4): both verbs,
+// The helper functions over /rest/v1/rpc (docs/hooks.md, docs/wire.md): both verbs,
 // defaults, unknown names, argument types, the caller guard, and table operators on results.
 #include <doctest/doctest.h>
 

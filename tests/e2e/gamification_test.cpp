@@ -1,4 +1,4 @@
-// One user's whole journey over HTTP (domain.md §3 hooks 3-6 and §4 RPCs): create the user,
+// One user's whole journey over HTTP (docs/hooks.md: hooks 3-6 and the RPCs): create the user,
 // run three interviews (responses, voice analytics, completion with a score, feedback), then
 // read profile, streak, achievements, leaderboard and the RPCs and compare each value with
 // what the rules give. Then the RPC edge cases and the admin reset.

@@ -1,4 +1,4 @@
-// The RLS port over HTTP with two users and anon (domain.md §2): every table allowed and
+// The RLS port over HTTP with two users and anon (docs/guards.md): every table allowed and
 // refused, embedding across owners, upserts into another user's row, bulk inserts with one
 // foreign row, moving a session to someone else, and protected columns.
 #include <doctest/doctest.h>

@@ -1,4 +1,4 @@
-// Hostile input (domain.md §6): each request gets a complete 2xx or 4xx within 5 s, never a
+// Hostile input (docs/limits.md): each request gets a complete 2xx or 4xx within 5 s, never a
 // 5xx, and other clients keep getting answers meanwhile, also while one client sends its
 // headers slowly.
 #include <doctest/doctest.h>

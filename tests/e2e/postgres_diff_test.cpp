@@ -1,6 +1,6 @@
 // Differential test against a real PostgreSQL: the same sessions and feedback rows are loaded
 // into our server (over HTTP) and into PostgreSQL (via psql), the two original helper
-// functions are written in PL/pgSQL from domain.md §4, and every result is compared row by
+// functions are written in PL/pgSQL from docs/hooks.md (RPCs), and every result is compared row by
 // row with the JSON PostgREST would send (json_agg), number texts included (numeric avg
 // prints 16+ decimals; decimal(5,2) prints 2). Timestamps are compared at microsecond
 // precision (Postgres trims trailing zeros of fractions; we always print six digits).

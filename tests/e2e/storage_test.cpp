@@ -1,5 +1,5 @@
-// /storage/v1 over HTTP against the real binary (wire-protocol §4, domain.md §5): checklist rows
-// 53-60, buckets allowed and refused, the <uid>/ rule of interview-audio with two users and
+// /storage/v1 over HTTP against the real binary (docs/wire.md, docs/guards.md): what
+// supabase-js's storage calls send and read, buckets allowed and refused, the <uid>/ rule of interview-audio with two users and
 // anon, public buckets, and bearer handling. Transfers (ranges, big files, 413, signed URLs,
 // cut-short uploads, the auth-user cascade) are in storage_transfer_test.cpp.
 #include <doctest/doctest.h>
@@ -21,7 +21,7 @@ namespace {
 const std::string& kAudio = ib::e2e::kAudioBucket;
 }  // namespace
 
-TEST_CASE("storage: checklist rows 53-60") {
+TEST_CASE("storage: the supabase-js storage calls") {
   Storage st;
   // 53: create a bucket with the service key; again -> 409.
   Reply created = st.Call(st.S(), "POST", "/bucket", R"({"id":"b","name":"b","public":true})");
@@ -304,7 +304,7 @@ TEST_CASE("storage: bearer handling - bad tokens are AccessDenied, plain downloa
   CHECK(r.json()["error"] == "Unauthorized");
   CHECK(StorageError(st.Call("not-a-jwt", "POST", "/object/list/pub", "{}")) == "400 403 AccessDenied");
   CHECK(StorageError(st.Upload(expired, "pub", "g.txt", "x")) == "400 403 AccessDenied");
-  // §4.4: the plain download route treats a missing or bad bearer as anon.
+  // As in Supabase, the plain download route treats a missing or bad bearer as anon.
   CHECK(st.Download(expired, "pub", "f.txt").body == "hi");
   CHECK(st.server.Send("GET", "/storage/v1/object/pub/f.txt", "").body == "hi");
   CHECK(StorageError(st.server.Send("GET", "/storage/v1/bucket", "")) == "400 403 AccessDenied");

@@ -1,4 +1,4 @@
-// The gamification rules of domain.md §3.5, re-derived in test code from the rows a server
+// The gamification rules of docs/hooks.md, re-derived in test code from the rows a server
 // holds (read over HTTP with the service key), so e2e tests compare what the hooks stored
 // with what the rules say: counters, average, S sums, XP, level, ranks. Not thread-safe.
 #pragma once

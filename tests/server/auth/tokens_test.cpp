@@ -19,7 +19,7 @@ UserRecord SampleUser() {
   return u;
 }
 
-TEST_CASE("auth tokens: access-token claims carry every field of wire-protocol 3.5") {
+TEST_CASE("auth tokens: access-token claims carry every field GoTrue puts in them") {
   nlohmann::json c = AccessTokenClaims(SampleUser(), "11111111-2222-4333-8444-555555555555",
                                        1'700'000'000, 1'700'000'100, 3600, "http://h:1/auth/v1");
   CHECK(c["sub"] == "0b7e4f5c-8d1a-4c3e-9f2b-6a5d4c3b2a10");

@@ -39,7 +39,7 @@ UserRecord Confirmed() {
   return u;
 }
 
-TEST_CASE("auth users: user JSON has the fields of wire-protocol 3.4, null timestamps omitted") {
+TEST_CASE("auth users: user JSON has the fields supabase-js reads, null timestamps omitted") {
   IdentityRecord identity{"7f1c0a52-1111-4222-8333-444455556666",
                           Confirmed().id,
                           "email",

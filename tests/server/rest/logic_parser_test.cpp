@@ -1,4 +1,4 @@
-// query_params: logic trees (`or=`, `and=`, `not.or=`, `{embed}.or=`), wire-protocol §2.7.
+// query_params: logic trees (`or=`, `and=`, `not.or=`, `{embed}.or=`), PostgREST's grammar.
 // Tables of value -> LogicTree::ToString(), the value rules inside trees, and refusals.
 #include <doctest/doctest.h>
 

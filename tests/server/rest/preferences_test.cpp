@@ -1,4 +1,4 @@
-// preferences: Prefer tokens (wire-protocol §2.2), Accept media types, Range headers.
+// preferences: Prefer tokens, Accept media types, Range headers (docs/wire.md, "Headers").
 #include "server/rest/preferences.h"
 
 #include <doctest/doctest.h>

@@ -213,7 +213,7 @@ TEST_CASE("query_params: every operator") {
       {"not.is.null", F::kIs, true, "not.is.null"},
       {"not.like(any).{a%}", F::kLikeAny, true, "not.like(any).{a%}"},
       {"not.fts(english).x", F::kFts, true, "not.fts(english).x"},
-      // §2.5: the top-level operand is everything after `op.`, quotes not special.
+      // The top-level operand is everything after `op.`, quotes not special (docs/wire.md).
       {"eq.a,b (c)", F::kEq, false, "eq.a,b (c)"},
       {"eq.\"quoted\"", F::kEq, false, "eq.\"quoted\""},
       {"eq.null", F::kEq, false, "eq.null"},
@@ -256,11 +256,11 @@ TEST_CASE("query_params: in list quoting") {
       {"in.(\"(x)\",\"y)\")", {"(x)", "y)"}},
       {"in.(\"a\\\"b\")", {"a\"b"}},
       {"in.(\"a\\\\b\")", {"a\\b"}},
-      {"in.(a b,x\"y)", {"a b", "x\"y"}},  // §2.5: the client sends these unquoted
+      {"in.(a b,x\"y)", {"a b", "x\"y"}},  // supabase-js sends these unquoted
       {"in.(\"ab\"c,d)", {"\"ab\"c", "d"}},  // a quote not ending the item is just text
       {"in.(\"a,b)", {"\"a", "b"}},
       {"in.(a(b)", {"a(b"}},
-      {"in.()", {}},  // §2.5: matches nothing
+      {"in.()", {}},  // no items: matches nothing
       {"in.( )", {}},
       {"in.(\"\")", {""}},
       {"in.(,)", {"", ""}},
