@@ -96,6 +96,7 @@ int App::Start() {
     schema_version_ = storage::Migrate(lease.conn().db(), storage::EmbeddedMigrations());
     catalog_ = storage::Catalog::Load(lease.conn(), FunctionResultShapes());
   }
+  db_->SetCatalog(catalog_);
   LoadSecret();
   anon_key_ = MintKey("anon", secret_);
   service_key_ = MintKey("service_role", secret_);

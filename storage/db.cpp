@@ -63,6 +63,13 @@ Db::Db(const std::string& path) : id_(next_db_id++) {
 
 Db::~Db() = default;
 
+void Db::SetCatalog(std::shared_ptr<const Catalog> catalog) { catalog_ = std::move(catalog); }
+
+const Catalog& Db::catalog() const {
+  if (!catalog_) throw Error::Internal("the database has no catalog yet");
+  return *catalog_;
+}
+
 Db::ReadLease::ReadLease(Db& db) {
   if (db.in_memory_) {
     lock_ = std::unique_lock<std::mutex>(db.write_mutex_);

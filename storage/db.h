@@ -2,7 +2,8 @@
 // connection behind a mutex (SQLite admits one writer at a time anyway, and queueing in-process
 // beats spinning on SQLITE_BUSY); reads use a per-thread connection, so they run in parallel
 // under WAL. Every connection has WAL, foreign_keys=ON, synchronous=NORMAL, a busy timeout and
-// our SQL functions. Use the RAII leases: a Lease must not outlive its Db nor cross threads.
+// our SQL functions. Request code runs its work through Write()/Read() (storage/unit_of_work.h),
+// which take a lease and a transaction; a lease must not outlive its Db nor cross threads.
 #pragma once
 
 #include <memory>
@@ -16,6 +17,11 @@ namespace SQLite { class Database; }
 namespace ib::storage {
 
 class StatementCache;
+class Catalog;
+class WriteScope;
+class ReadScope;
+struct Principal;
+struct RequestClock;
 
 // One SQLite connection plus its prepared-statement cache. Used by one thread at a time.
 class Connection {
@@ -64,6 +70,21 @@ class Db {
 
   bool in_memory() const { return in_memory_; }
 
+  // The schema the unit of work hands to its bodies. Set once, after migrating and before
+  // serving (not synchronised with Write/Read). catalog() throws Error::Internal if unset.
+  void SetCatalog(std::shared_ptr<const Catalog> catalog);
+  const Catalog& catalog() const;
+  const std::shared_ptr<const Catalog>& catalog_ptr() const { return catalog_; }
+
+  // The unit of work, defined in storage/unit_of_work.h (include it to call them).
+  // Write: fn(WriteScope&) in one IMMEDIATE transaction on the writer; commits when fn returns,
+  // rolls back when it throws; then the after-commit queue runs; returns fn's value.
+  template <class Fn>
+  auto Write(const Principal& who, const RequestClock& clock, Fn&& fn);
+  // Read: fn(ReadScope&) in one read transaction (one snapshot) on this thread's reader.
+  template <class Fn>
+  auto Read(const Principal& who, const RequestClock& clock, Fn&& fn);
+
   // Tests only: the writer connection without taking the lock (single-threaded tests).
   Connection& TEST_writer() { return *writer_; }
 
@@ -77,6 +98,7 @@ class Db {
   std::mutex readers_mutex_;  // guards readers_ (the list; each connection is one thread's)
   std::vector<std::unique_ptr<Connection>> readers_;
   unsigned id_;  // distinguishes Db instances in the thread-local reader table
+  std::shared_ptr<const Catalog> catalog_;
 };
 
 // Registers gen_random_uuid() and now() (canonical UTC text) on a connection.

@@ -7,7 +7,7 @@
 
 namespace ib::storage {
 
-Transaction::Transaction(Connection& conn, Mode mode) : conn_(conn) {
+Transaction::Transaction(Connection& conn, Mode mode) : conn_(conn), mode_(mode) {
   // IMMEDIATE takes the write lock up front, so a write never fails half-way on SQLITE_BUSY
   // after its reads; a read transaction gives every statement of the request one snapshot.
   Executor(conn_).Exec(mode == Mode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN");
@@ -27,13 +27,50 @@ void Transaction::Commit() {
   Executor(conn_).Exec("COMMIT");
   open_ = false;
   auto queue = std::move(after_commit_);
-  for (auto& fn : queue) fn();
+  after_commit_.clear();
+  for (auto& fn : queue) {
+    try {
+      fn();
+    } catch (const std::exception& e) {
+      std::cerr << "after-commit work failed: " << e.what() << std::endl;
+    }
+  }
 }
 
 void Transaction::Rollback() {
   open_ = false;
   after_commit_.clear();
   Executor(conn_).Exec("ROLLBACK");
+}
+
+Savepoint::Savepoint(Transaction& tx)
+    : tx_(tx), depth_(++tx.savepoints_), after_commit_mark_(tx.after_commit_.size()) {
+  Executor(tx_.conn_).Exec(("SAVEPOINT " + Name()).c_str());
+}
+
+Savepoint::~Savepoint() {
+  if (!open_) return;
+  try {
+    RollbackTo();
+  } catch (const std::exception& e) {
+    std::cerr << "rollback to savepoint failed: " << e.what() << std::endl;
+  }
+}
+
+std::string Savepoint::Name() const { return "ib_sp_" + std::to_string(depth_); }
+
+void Savepoint::Release() {
+  open_ = false;
+  --tx_.savepoints_;
+  Executor(tx_.conn_).Exec(("RELEASE " + Name()).c_str());
+}
+
+void Savepoint::RollbackTo() {
+  open_ = false;
+  --tx_.savepoints_;
+  if (tx_.after_commit_.size() > after_commit_mark_) tx_.after_commit_.resize(after_commit_mark_);
+  Executor(tx_.conn_).Exec(("ROLLBACK TO " + Name()).c_str());
+  Executor(tx_.conn_).Exec(("RELEASE " + Name()).c_str());
 }
 
 }  // namespace ib::storage

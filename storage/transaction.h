@@ -2,9 +2,12 @@
 // Error thrown anywhere in a request (a hook, a guard check, a bad value) undoes every write of
 // that request. Work that must wait for durability (effects outside the database) goes into
 // the after-commit queue and runs only once COMMIT succeeded. Not thread-safe; one per request.
+// Savepoint undoes part of a transaction (its writes and the after-commit work queued since).
 #pragma once
 
+#include <cstddef>
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace ib::storage {
@@ -19,15 +22,44 @@ class Transaction {
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
 
+  // COMMIT, then the after-commit queue in order. A failing queued item is logged, not
+  // thrown: the transaction is durable by then and the caller's answer must say so.
   void Commit();
   void Rollback();
   void AfterCommit(std::function<void()> fn) { after_commit_.push_back(std::move(fn)); }
   Connection& conn() { return conn_; }
+  Mode mode() const { return mode_; }
 
  private:
+  friend class Savepoint;
+
   Connection& conn_;
+  Mode mode_;
   bool open_ = false;
+  int savepoints_ = 0;  // nesting depth, names the next savepoint
   std::vector<std::function<void()>> after_commit_;
+};
+
+// SAVEPOINT on construction. Release() keeps what was written since; otherwise the destructor
+// rolls back to it (ROLLBACK TO), dropping those writes and the after-commit work queued since,
+// and the transaction carries on. Savepoints nest strictly (destroy inner ones first).
+class Savepoint {
+ public:
+  explicit Savepoint(Transaction& tx);
+  ~Savepoint();
+  Savepoint(const Savepoint&) = delete;
+  Savepoint& operator=(const Savepoint&) = delete;
+
+  void Release();
+  void RollbackTo();  // undo now and end the savepoint (the destructor then does nothing)
+
+ private:
+  std::string Name() const;
+
+  Transaction& tx_;
+  int depth_;
+  size_t after_commit_mark_;
+  bool open_ = true;
 };
 
 }  // namespace ib::storage

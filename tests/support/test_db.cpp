@@ -5,9 +5,12 @@
 namespace ib::testing {
 
 TestDb::TestDb() : db_(std::make_unique<storage::Db>(":memory:")) {
-  storage::Db::WriteLease lease(*db_);
-  storage::Migrate(lease.conn().db(), storage::EmbeddedMigrations());
-  catalog_ = storage::Catalog::Load(lease.conn());
+  {
+    storage::Db::WriteLease lease(*db_);
+    storage::Migrate(lease.conn().db(), storage::EmbeddedMigrations());
+    catalog_ = storage::Catalog::Load(lease.conn());
+  }
+  db_->SetCatalog(catalog_);
 }
 
 void TestDb::Exec(const std::string& sql) { storage::Executor(conn()).Exec(sql.c_str()); }

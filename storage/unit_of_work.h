@@ -1,0 +1,99 @@
+// The unit of work: the one way to run a write (Db::Write) and the one way to run a read
+// (Db::Read). A body gets a scope with the connection, the catalog, who asks and the request's
+// clock; a write body writes rows through scope.writer() so hooks fire, and hands effects
+// outside the database to AfterCommit(), the only exit after COMMIT. A throw rolls everything
+// back. Not reentrant: a body must not call Write/Read on the same Db (the writer is one lock).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <type_traits>
+#include <utility>
+
+#include "storage/db.h"
+#include "storage/principal.h"
+#include "storage/request_clock.h"
+#include "storage/row_writer.h"
+#include "storage/transaction.h"
+
+namespace ib::storage {
+
+// One write transaction on the writer connection, for the duration of a Db::Write body.
+class WriteScope {
+ public:
+  WriteScope(Db& db, const Principal& who, const RequestClock& clock);
+  WriteScope(const WriteScope&) = delete;
+  WriteScope& operator=(const WriteScope&) = delete;
+
+  Connection& conn() { return lease_.conn(); }
+  const Catalog& catalog() const { return catalog_; }
+  const Principal& who() const { return who_; }
+  int64_t now_micros() const { return now_micros_; }
+  RowWriter& writer() { return writer_; }
+  // Runs fn after COMMIT succeeded, in queue order; dropped if the transaction rolls back.
+  void AfterCommit(std::function<void()> fn) { tx_.AfterCommit(std::move(fn)); }
+  // For a Savepoint (partial rollback inside the body).
+  Transaction& transaction() { return tx_; }
+
+  // Db::Write's end of the body: COMMIT, then the after-commit queue.
+  void Commit() { tx_.Commit(); }
+
+ private:
+  Db::WriteLease lease_;  // declared first: held until the transaction has ended
+  Transaction tx_;
+  const Catalog& catalog_;
+  const Principal& who_;
+  int64_t now_micros_;
+  RowWriter writer_;
+};
+
+// One read transaction (one snapshot) on this thread's read connection.
+class ReadScope {
+ public:
+  ReadScope(Db& db, const Principal& who, const RequestClock& clock);
+  ReadScope(const ReadScope&) = delete;
+  ReadScope& operator=(const ReadScope&) = delete;
+
+  Connection& conn() { return lease_.conn(); }
+  const Catalog& catalog() const { return catalog_; }
+  const Principal& who() const { return who_; }
+  int64_t now_micros() const { return now_micros_; }
+
+  // Db::Read's end of the body: ends the snapshot.
+  void End() { tx_.Commit(); }
+
+ private:
+  Db::ReadLease lease_;
+  Transaction tx_;
+  const Catalog& catalog_;
+  const Principal& who_;
+  int64_t now_micros_;
+};
+
+template <class Fn>
+auto Db::Write(const Principal& who, const RequestClock& clock, Fn&& fn) {
+  WriteScope scope(*this, who, clock);
+  if constexpr (std::is_void_v<std::invoke_result_t<Fn&&, WriteScope&>>) {
+    std::forward<Fn>(fn)(scope);
+    scope.Commit();
+  } else {
+    auto result = std::forward<Fn>(fn)(scope);
+    scope.Commit();
+    return result;
+  }
+}
+
+template <class Fn>
+auto Db::Read(const Principal& who, const RequestClock& clock, Fn&& fn) {
+  ReadScope scope(*this, who, clock);
+  if constexpr (std::is_void_v<std::invoke_result_t<Fn&&, ReadScope&>>) {
+    std::forward<Fn>(fn)(scope);
+    scope.End();
+  } else {
+    auto result = std::forward<Fn>(fn)(scope);
+    scope.End();
+    return result;
+  }
+}
+
+}  // namespace ib::storage
