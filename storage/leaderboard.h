@@ -1,6 +1,6 @@
 // Leaderboard arithmetic shared by the completion/deletion hooks and the refresh_leaderboard
 // RPC (hooks/ and rpc/ may not include each other): a user's score sums, their row, and the
-// ranks of everyone (domain.md §3.5). Runs on the caller's connection inside the caller's
+// ranks of everyone (docs/hooks.md). Runs on the caller's connection inside the caller's
 // transaction; row writes go through the RowWriter so hooks fire. Not thread-safe.
 #pragma once
 

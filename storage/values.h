@@ -1,6 +1,7 @@
 // The value codec: converts between the wire (JSON values, query-string text) and SQLite
-// storage, driven by each column's declared Postgres type, as domain.md "Values on the wire"
-// specifies. Pure functions: no database, no clock, no globals. Thread-safe.
+// storage, driven by each column's declared Postgres type, rendering what PostgREST renders
+// for that type (docs/architecture.md). Pure functions: no database, no clock, no globals.
+// Thread-safe.
 //
 // Storage forms: uuid -> lowercase TEXT; timestamptz -> TEXT "YYYY-MM-DDTHH:MM:SS.ffffff+00:00"
 // (UTC, so text order is time order); date -> TEXT "YYYY-MM-DD"; int/bigint -> INTEGER;

@@ -1,5 +1,5 @@
 -- interviewbase schema, version 3: Supabase Storage (/storage/v1) in the same database file, so
--- one file is the whole backup (domain.md §5). Buckets and objects keep the column names of
+-- one file is the whole backup. Buckets and objects keep the column names of
 -- Supabase's storage.buckets / storage.objects; an object's bytes live in fixed-size chunks.
 -- Access rules are not here: they are C++ rows in server/files/object_policies.cpp.
 
@@ -52,5 +52,5 @@ CREATE TABLE storage_object_chunks (
   PRIMARY KEY (content_id, idx)
 );
 
--- The private bucket the interview app records answers into (domain.md §5).
+-- The private bucket the interview app records answers into, there from the first start.
 INSERT INTO storage_buckets (id, name, public) VALUES ('interview-audio', 'interview-audio', 0);

@@ -1,4 +1,4 @@
--- interviewbase schema, version 4: bookkeeping for the gamification hooks (domain.md §3.5).
+-- interviewbase schema, version 4: bookkeeping for the gamification hooks (docs/hooks.md).
 -- The completion hook must fire once per session, "never again for that session, even if it
 -- is reopened and completed again": that fact is stored here, one row per awarded session.
 -- An ib_ table is never exposed by /rest/v1, so no client can reset it; it goes with its session.

@@ -1,4 +1,4 @@
-// Who may call /auth/v1, in GoTrue's terms (wire-protocol §1.3, §3.6, §3.7): the gateway's
+// Who may call /auth/v1, in GoTrue's terms (docs/wire.md): the gateway's
 // apikey check, the bearer token of /user and /logout, and the admin guard. Throws the
 // GoTrue-shaped storage::Error (401 no_authorization, 403 bad_jwt / not_admin, 401 for a bad
 // apikey). Pure: the caller passes headers, secret and clock; thread-safe.

@@ -1,4 +1,4 @@
-// /auth/v1: GoTrue's wire protocol (wire-protocol §3) over Sessions and AdminUsers. Handlers
+// /auth/v1: GoTrue's wire protocol (docs/wire.md) over Sessions and AdminUsers. Handlers
 // only read the request, check the apikey and bearer (auth_guard.h), call one operation and
 // write JSON; errors render through Wrap(Service::kAuth). The services live as long as the
 // server (shared by the handlers); every handler is thread-safe.

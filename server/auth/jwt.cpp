@@ -20,8 +20,8 @@ constexpr size_t kSha256Bytes = 32;
 
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-// Value of a base64url character, or -1. '=' is not in the alphabet: JWS (RFC 7515 §2) strips
-// padding, and refusing it keeps one token = one spelling.
+// Value of a base64url character, or -1. '=' is not in the alphabet: JWS (RFC 7515, section 2)
+// strips padding, and refusing it keeps one token = one spelling.
 int DecodeChar(unsigned char c) {
   if (c >= 'A' && c <= 'Z') return c - 'A';
   if (c >= 'a' && c <= 'z') return c - 'a' + 26;
@@ -148,7 +148,7 @@ JwtResult VerifyHs256(std::string_view token, std::string_view secret, int64_t n
   size_t parts = 1;
   for (char c : token) parts += (c == '.') ? 1 : 0;
   if (parts != 3) {
-    // PostgREST's wording, which clients and tests match on (wire-protocol.md §2.16).
+    // PostgREST's wording, which clients and tests match on.
     return Fail(JwtFailure::kMalformed, "Expected 3 parts in JWT; got " + std::to_string(parts));
   }
   const size_t dot1 = token.find('.');
@@ -162,8 +162,8 @@ JwtResult VerifyHs256(std::string_view token, std::string_view secret, int64_t n
   std::optional<json> payload = DecodeObject(payload_b64);
   if (!payload) return Fail(JwtFailure::kMalformed, "JWT payload is not a base64url JSON object");
 
-  // Pin the algorithm before touching the signature (RFC 8725 §3.1): "none", "HS384", "RS256"
-  // and friends are refused whatever the third part holds.
+  // Pin the algorithm before touching the signature (RFC 8725, section 3.1): "none", "HS384",
+  // "RS256" and friends are refused whatever the third part holds.
   auto alg = header->find("alg");
   if (alg == header->end() || !alg->is_string() || alg->get_ref<const std::string&>() != "HS256") {
     return Fail(JwtFailure::kBadAlgorithm, "Wrong or unsupported encoding algorithm");

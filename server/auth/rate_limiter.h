@@ -45,7 +45,8 @@ class RateLimiter {
   int64_t events_since_sweep_ = 0;
 };
 
-// The abuse brakes of wire-protocol §3.7 (429 over_request_rate_limit), each per 5 minutes.
+// The abuse brakes of /auth/v1 (429 over_request_rate_limit), each per 5 minutes;
+// values and flags in docs/limits.md.
 struct AuthLimits {
   static constexpr int64_t kWindowSeconds = 300;
   RateLimiter failed_signins_per_email;

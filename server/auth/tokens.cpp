@@ -76,7 +76,7 @@ RefreshDecision DecideRefresh(const RefreshTokenState& presented,
                               const std::optional<RefreshTokenState>& active, int64_t now_micros,
                               int64_t reuse_interval_seconds) {
   if (!presented.revoked) return RefreshDecision::kRotate;
-  // Past the interval every revoked token is reuse (wire-protocol checklist row 46), even the
+  // Past the interval every revoked token is reuse (400 refresh_token_already_used), even the
   // active token's parent: GoTrue would hand the active token back forever, which lets a
   // stolen parent token be replayed until the real client refreshes twice.
   const int64_t reuse_until = presented.revoked_at_micros + reuse_interval_seconds * 1'000'000;

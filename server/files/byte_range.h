@@ -1,4 +1,4 @@
-// Byte ranges for downloads (RFC 9110 §14): parses one `Range: bytes=a-b | a- | -n` header
+// Byte ranges for downloads (RFC 9110, section 14): parses one `Range: bytes=a-b | a- | -n` header
 // against the object's size. Only single ranges are honoured; a multi-range or malformed header
 // is ignored (the whole object is sent), which RFC 9110 allows. Pure and thread-safe.
 #pragma once

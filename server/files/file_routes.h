@@ -1,4 +1,4 @@
-// /storage/v1: Supabase Storage's HTTP surface (wire-protocol §4) on top of server/files.
+// /storage/v1: Supabase Storage's HTTP surface (docs/wire.md) on top of server/files.
 // RegisterFileRoutes() registers every bucket and object route and, before serving, deletes
 // uploads a crash left unfinished. Handlers are thin: authenticate, read path and body, call
 // server/files, answer. Errors render in Storage's shape through http::Wrap(kStorage).

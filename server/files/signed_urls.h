@@ -1,4 +1,4 @@
-// Signed URLs (wire-protocol §4.6): an HS256 token with claims {"url":"<bucket>/<key>","iat",
+// Signed URLs (docs/wire.md): an HS256 token with claims {"url":"<bucket>/<key>","iat",
 // "exp"} signed with the server secret, and the raw (not percent-encoded) "/object/sign/..."
 // path the client expects. Verification checks signature, expiry and that `url` names exactly
 // the requested object. Pure: the caller passes secret and time; thread-safe.

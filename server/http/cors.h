@@ -1,4 +1,4 @@
-// CORS for browser apps (wire-protocol §1.6): answers OPTIONS preflights on every path and
+// CORS for browser apps (docs/wire.md): answers OPTIONS preflights on every path and
 // exposes the response headers supabase-js reads (Content-Range above all).
 #pragma once
 

@@ -121,7 +121,7 @@ struct ApiRequest {
   std::string ToString() const;
 };
 
-// The `Prefer` header, parsed leniently (unknown tokens ignored) per wire-protocol §2.2.
+// The `Prefer` header, parsed leniently (unknown tokens ignored), as PostgREST does.
 enum class ReturnPreference { kUnset, kMinimal, kHeadersOnly, kRepresentation };
 enum class CountPreference { kNone, kExact, kPlanned, kEstimated };
 enum class Resolution { kNone, kMergeDuplicates, kIgnoreDuplicates };

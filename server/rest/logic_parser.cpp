@@ -34,7 +34,8 @@ bool SubtreeHeaderAt(Cursor& c, LogicTree& tree) {
 
 // A condition `[embed.]*field[->path].[not.]op.value`. The first dot-segment that names an
 // operator (or `not`) ends the field, so `comments.id.eq.1` is {comments} + id + eq.1 and
-// `author.is.null` (§2.7: embedded is-null inside or) is field `author` with is.null.
+// `author.is.null` (an embed's is-null test inside or=, as PostgREST allows) is field
+// `author` with is.null.
 Filter ConditionAt(Cursor& c) {
   Filter filter;
   for (;;) {

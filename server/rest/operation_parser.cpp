@@ -118,7 +118,7 @@ std::string ListItemAt(Cursor& c) {
 }
 
 // pListVal: `(a,b,"c,d")`. Unlike PostgREST (which reads `()` as one empty item) `in.()` has
-// no items, so it matches nothing as wire-protocol §2.5 requires.
+// no items, so it matches nothing: what a client passing an empty list means (docs/wire.md).
 void InListAt(Cursor& c, std::vector<std::string>& items) {
   c.SkipSpaces();
   c.Expect('(');
@@ -184,7 +184,7 @@ void OperandAt(Cursor& c, Operation& op, bool in_logic_tree) {
   if (in_logic_tree) {
     op.value = LogicValueAt(c);
   } else {
-    op.value = std::string(c.text().substr(start));  // §2.5: everything after `op.`, literally
+    op.value = std::string(c.text().substr(start));  // everything after `op.`, literally
     c.set_pos(c.text().size());
   }
   if (op.op == FilterOp::kIs && !IsTrilean(op.value)) {

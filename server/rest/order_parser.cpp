@@ -1,4 +1,4 @@
-// `order=` (wire-protocol §2.8), PostgREST's pOrder: terms `field[->path][.asc|.desc]
+// `order=` (docs/wire.md), PostgREST's pOrder: terms `field[->path][.asc|.desc]
 // [.nullsfirst|.nullslast]` or `relation(field).desc` separated by `,`. Any other modifier is a
 // PGRST100, as in PostgREST (`id.ac` -> expecting "asc", "desc", "nullsfirst" or "nullslast").
 #include <string>

@@ -105,7 +105,7 @@ bool Apply(Preferences& p, Seen& seen, std::string_view token, bool& applied) {
     const Table<bool> t = {{"rollback", true}, {"commit", false}};
     return Set(Lookup(value, t), seen.tx, p.tx_rollback, applied);
   }
-  // §2.15: `params=single-object` is never sent by supabase-js; known, but ignored.
+  // `params=single-object` is never sent by supabase-js; known, but ignored.
   return token == "params=single-object";
 }
 

@@ -1,4 +1,4 @@
-// Request headers specific to REST (wire-protocol §2.2): Prefer -> Preferences, Accept -> the
+// Request headers specific to REST (docs/wire.md, "Headers"): Prefer -> Preferences, Accept -> the
 // response media type, Range -> offset/limit for older clients. Pure string work, no state,
 // thread-safe. Only ParseAccept throws (406 PGRST107); Prefer is lenient and Range optional.
 #pragma once

@@ -17,7 +17,8 @@
 namespace ib::rest {
 
 // `params` are already percent- and plus-decoded, in request order, repeated keys kept.
-// Reserved keys (wire-protocol §2.6) fill their parts; any other key is an RPC argument when
+// Reserved keys (select, order, limit, offset, or, and, columns, on_conflict, and keys ending
+// in .order/.limit/.offset/.or/.and) fill their parts; any other key is an RPC argument when
 // `is_rpc_arg(key)` says so, else a filter `[embed.]*column[->path]=[not.]op.value`.
 // Repeats: the first `select`/`columns`/`on_conflict` wins and later ones are ignored (PostgREST
 // looks the key up once); a later `order`/`limit`/`offset` for the same path replaces an
@@ -25,7 +26,7 @@ namespace ib::rest {
 ApiRequest ParseQueryParams(const std::vector<std::pair<std::string, std::string>>& params,
                             const std::function<bool(std::string_view)>& is_rpc_arg = nullptr);
 
-// `select=` value (§2.3). "" (or only spaces) yields no items.
+// `select=` value. "" (or only spaces) yields no items.
 std::vector<SelectItem> ParseSelect(std::string_view select);
 
 // A filter value `[not.]op[(modifier)].operand`. With in_logic_tree the operand follows the

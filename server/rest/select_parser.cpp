@@ -1,4 +1,4 @@
-// `select=` (wire-protocol §2.3), PostgREST's pFieldForest: `*`, `alias:col->path::cast`,
+// `select=` (docs/wire.md), PostgREST's pFieldForest: `*`, `alias:col->path::cast`,
 // `alias:rel!hint!inner(...)`, `...rel(...)`. Parsed without backtracking: read a name, then the
 // next character decides between column and embed. One recursion per embed level, bounded by
 // kMaxNesting.

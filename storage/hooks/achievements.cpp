@@ -1,4 +1,4 @@
-// Hook 5, achievement part: the ten rules of domain.md §3.5 as a table, each unlocked at most
+// Hook 5, achievement part: the ten rules of docs/hooks.md as a table, each unlocked at most
 // once per user (UNIQUE(user_id, achievement_type) backs that up), its xp_reward returned to
 // the caller, which adds it to total_xp and recomputes the level.
 #include <nlohmann/json.hpp>

@@ -1,4 +1,4 @@
-// The rules behind the completion and deletion hooks (domain.md §3.5–6), shared by the hook
+// The rules behind the completion and deletion hooks (docs/hooks.md), shared by the hook
 // family files (completion.cpp, streaks.cpp, achievements.cpp, session_deletion.cpp). The
 // arithmetic is pure and unit-tested on its own; the Apply*/Recompute* helpers read and write
 // through the hook's RowWriter, inside the request's transaction. Internal to storage/hooks.
@@ -57,7 +57,7 @@ struct AchievementRule {
   bool (*unlocked)(const Progress&);
 };
 
-// The ten rules of domain.md §3.5, in unlock order.
+// The ten achievement rules, in unlock order (the table in docs/hooks.md).
 const std::vector<AchievementRule>& AchievementRules();
 
 // ---- effects (through ctx.writer) ----

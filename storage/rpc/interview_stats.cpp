@@ -1,5 +1,5 @@
 // get_user_interview_stats(p_user_id uuid): the original plain-SQL aggregate over the user's
-// interview_sessions, as a set of one row with its nulls (domain.md §4): counts, the mean
+// interview_sessions, as a set of one row with its nulls (docs/hooks.md): counts, the mean
 // overall_score of every scored session (numeric, printed as Postgres prints avg), the summed
 // duration and the latest created_at. Computed here and returned as a one-row SELECT of bound
 // values, so the REST engine can still apply select=, filters and counts to it.
