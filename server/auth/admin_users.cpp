@@ -4,12 +4,13 @@
 
 #include "server/auth/auth_errors.h"
 #include "server/auth/sessions.h"
-#include "server/auth/user_store.h"
+#include "storage/row_writer.h"
 #include "storage/values.h"
 
 namespace ib::auth {
 namespace {
 
+namespace store = storage::auth;
 using storage::RowWriter;
 
 constexpr int64_t kMaxPageNumber = 1'000'000;
@@ -28,9 +29,9 @@ void CheckUserId(std::string_view id) {
   if (!IsUuid(id)) throw storage::Error(404, "validation_failed", "user_id must be an UUID");
 }
 
-UserRecord FindOr404(RowWriter& w, std::string_view id) {
+UserRecord FindOr404(storage::Connection& conn, std::string_view id) {
   CheckUserId(id);
-  auto user = FindUserById(w, id);
+  auto user = store::FindUserById(conn, id);
   if (!user) throw errors::UserNotFound();
   return *user;
 }
@@ -85,17 +86,19 @@ nlohmann::json AdminUsers::Create(const nlohmann::json& body, const RequestMeta&
     // Every user has a profile, and profiles.email is NOT NULL (the original schema's rule).
     throw errors::ValidationFailed("Users without an email are not supported");
   }
-  NewUser user;
+  store::NewUser user;
   user.email = NormalizeEmail(raw_email);
   user.confirmed = BoolField(body, "email_confirm");
   user.role = RoleField(body, user.role);
   if (auto md = ObjectField(body, "user_metadata")) user.user_metadata = std::move(*md);
-  if (auto app = ObjectField(body, "app_metadata")) user.app_metadata = std::move(*app);
+  if (auto app = ObjectField(body, "app_metadata")) {
+    MergeMetadata(user.app_metadata, *app, "app_metadata");
+  }
   user.password_hash = PasswordHashField(body, env_.options);
 
   return InWriteTransaction(env_, meta, [&](RowWriter& w) {
-    if (FindUserByEmail(w, user.email)) throw errors::EmailExists();
-    return LoadUserJson(w, InsertUser(w, user));
+    if (store::FindUserByEmail(w.conn(), user.email)) throw errors::EmailExists();
+    return LoadUserJson(w.conn(), store::InsertUser(w, user));
   });
 }
 
@@ -106,8 +109,8 @@ UserListPage AdminUsers::List(std::string_view page_text, std::string_view per_p
   UserListPage out;
   nlohmann::json users = nlohmann::json::array();
   out.total = InReadTransaction(env_, meta, [&](RowWriter& r) {
-    UserPage found = ListUsers(r, page, per_page);
-    for (const UserRecord& user : found.users) users.push_back(LoadUserJson(r, user));
+    store::UserPage found = store::ListUsers(r.conn(), page, per_page);
+    for (const UserRecord& user : found.users) users.push_back(LoadUserJson(r.conn(), user));
     return found.total;
   });
   out.body = {{"users", std::move(users)}, {"aud", "authenticated"}};
@@ -117,8 +120,8 @@ UserListPage AdminUsers::List(std::string_view page_text, std::string_view per_p
 
 nlohmann::json AdminUsers::Get(std::string_view id, const RequestMeta& meta) {
   CheckUserId(id);
-  return InReadTransaction(env_, meta,
-                           [&](RowWriter& r) { return LoadUserJson(r, FindOr404(r, id)); });
+  return InReadTransaction(
+      env_, meta, [&](RowWriter& r) { return LoadUserJson(r.conn(), FindOr404(r.conn(), id)); });
 }
 
 nlohmann::json AdminUsers::Update(std::string_view id, const nlohmann::json& body,
@@ -133,10 +136,10 @@ nlohmann::json AdminUsers::Update(std::string_view id, const nlohmann::json& bod
   const std::string now = storage::FormatTimestamptz(meta.now_micros);
 
   return InWriteTransaction(env_, meta, [&](RowWriter& w) {
-    UserRecord user = FindOr404(w, id);
+    UserRecord user = FindOr404(w.conn(), id);
     storage::hooks::RowData changes;
     if (email && *email != user.email) {
-      if (FindUserByEmail(w, *email)) throw errors::EmailExists();
+      if (store::FindUserByEmail(w.conn(), *email)) throw errors::EmailExists();
       changes["email"] = *email;
     }
     if (!password_hash.empty()) changes["encrypted_password"] = password_hash;
@@ -151,8 +154,8 @@ nlohmann::json AdminUsers::Update(std::string_view id, const nlohmann::json& bod
     }
     const std::string role = RoleField(body, user.role);
     if (role != user.role) changes["role"] = role;
-    if (!changes.empty()) user = UpdateUserRow(w, user, changes);
-    return LoadUserJson(w, user);
+    if (!changes.empty()) user = store::UpdateUserRow(w, user, changes);
+    return LoadUserJson(w.conn(), user);
   });
 }
 
@@ -161,7 +164,7 @@ void AdminUsers::Delete(std::string_view id, const RequestMeta& meta) {
   // should_soft_delete is not supported: a delete always removes the user and, through the
   // schema's ON DELETE CASCADE, every row it owns (profile, interviews, tokens, ...).
   InWriteTransaction(env_, meta, [&](RowWriter& w) {
-    DeleteUserRow(w, FindOr404(w, id));
+    store::DeleteUserRow(w, FindOr404(w.conn(), id));
     return 0;
   });
 }

@@ -2,12 +2,14 @@
 // use. The decision itself is the pure DecideRefresh (tokens.h); this file applies it.
 #include "server/auth/auth_errors.h"
 #include "server/auth/sessions.h"
-#include "server/auth/user_store.h"
+#include "server/auth/tokens.h"
+#include "storage/row_writer.h"
 #include "storage/values.h"
 
 namespace ib::auth {
 namespace {
 
+namespace store = storage::auth;
 using storage::RowWriter;
 
 struct RefreshOutcome {
@@ -21,29 +23,29 @@ struct RefreshOutcome {
 RefreshOutcome Answer(RowWriter& w, const AuthEnv& env, const UserRecord& user,
                       const SessionRecord& session, std::string_view refresh_token,
                       const RequestMeta& meta) {
-  TouchSession(w, session);
-  return {SessionResponse(w, env, user, session, refresh_token, meta), std::nullopt};
+  store::TouchSession(w, session);
+  return {SessionResponse(w.conn(), env, user, session, refresh_token, meta), std::nullopt};
 }
 
 RefreshOutcome RefreshIn(RowWriter& w, const AuthEnv& env, const std::string& token,
                          const RequestMeta& meta) {
-  auto presented = FindRefreshToken(w, token);
+  auto presented = store::FindRefreshTokenByHash(w.conn(), HashRefreshToken(token));
   if (!presented) throw errors::RefreshTokenNotFound();
-  auto user = FindUserById(w, presented->user_id);
-  auto session = FindSession(w, presented->session_id);
+  auto user = store::FindUserById(w.conn(), presented->user_id);
+  auto session = store::FindSession(w.conn(), presented->session_id);
   if (!user || !session) throw errors::RefreshTokenNotFound();
   if (IsBanned(*user, meta.now_micros)) throw errors::UserBanned();
   if (session->not_after &&
       storage::ParseCanonicalTimestamptz(*session->not_after) <= meta.now_micros) {
     throw errors::SessionExpired();
   }
-  auto active = ActiveRefreshToken(w, session->id);
+  auto active = store::ActiveRefreshToken(w.conn(), session->id);
   std::optional<RefreshTokenState> active_state;
   if (active) active_state = active->state;
   switch (DecideRefresh(presented->state, active_state, meta.now_micros,
                         env.options.refresh_reuse_interval)) {
     case RefreshDecision::kAlreadyUsed:
-      RevokeSessionTokens(w, session->id);
+      store::RevokeSessionTokens(w, session->id);
       return {nlohmann::json(), errors::RefreshTokenAlreadyUsed()};
     case RefreshDecision::kReturnActive:
       if (auto again = UnsealWithParent(token, active->sealed_by_parent)) {
@@ -53,7 +55,7 @@ RefreshOutcome RefreshIn(RowWriter& w, const AuthEnv& env, const std::string& to
     case RefreshDecision::kRotate:
       break;
   }
-  RevokeRefreshToken(w, *presented);
+  store::RevokeRefreshToken(w, *presented);
   const std::string child = IssueRefreshToken(w, *session, token);
   return Answer(w, env, *user, *session, child, meta);
 }

@@ -4,12 +4,14 @@
 
 #include "server/auth/auth_errors.h"
 #include "server/auth/passwords.h"
-#include "server/auth/user_store.h"
+#include "server/auth/tokens.h"
+#include "storage/row_writer.h"
 #include "storage/values.h"
 
 namespace ib::auth {
 namespace {
 
+namespace store = storage::auth;
 using storage::RowWriter;
 
 LogoutScope ParseScope(std::string_view scope) {
@@ -22,9 +24,9 @@ LogoutScope ParseScope(std::string_view scope) {
 // A new session with its first refresh token, answered as the session JSON.
 nlohmann::json StartSession(RowWriter& w, const AuthEnv& env, const UserRecord& user,
                             const RequestMeta& meta) {
-  SessionRecord session = CreateSession(w, user.id);
+  SessionRecord session = store::CreateSession(w, user.id);
   std::string refresh = IssueRefreshToken(w, session, std::nullopt);
-  return SessionResponse(w, env, user, session, refresh, meta);
+  return SessionResponse(w.conn(), env, user, session, refresh, meta);
 }
 
 }  // namespace
@@ -52,12 +54,12 @@ std::optional<nlohmann::json> ObjectField(const nlohmann::json& body, const char
   return *it;
 }
 
-Caller LoadCaller(RowWriter& w, const UserClaims& who) {
-  auto user = FindUserById(w, who.user_id);
+Caller LoadCaller(storage::Connection& conn, const UserClaims& who) {
+  auto user = store::FindUserById(conn, who.user_id);
   if (!user) throw errors::UserFromJwtNotFound();
   Caller caller{std::move(*user), std::nullopt};
   if (who.session_id) {
-    caller.session = FindSession(w, *who.session_id);
+    caller.session = store::FindSession(conn, *who.session_id);
     if (!caller.session || caller.session->user_id != caller.user.id) {
       throw errors::SessionNotFound();
     }
@@ -65,14 +67,30 @@ Caller LoadCaller(RowWriter& w, const UserClaims& who) {
   return caller;
 }
 
-nlohmann::json SessionResponse(RowWriter& w, const AuthEnv& env, const UserRecord& user,
-                               const SessionRecord& session, std::string_view refresh_token,
-                               const RequestMeta& meta) {
+nlohmann::json LoadUserJson(storage::Connection& conn, const UserRecord& user) {
+  return UserJson(user, store::IdentitiesOf(conn, user.id));
+}
+
+std::string IssueRefreshToken(RowWriter& w, const SessionRecord& session,
+                              std::optional<std::string_view> parent) {
+  const std::string token = NewRefreshToken();
+  store::NewRefreshToken row{HashRefreshToken(token), std::nullopt, std::nullopt};
+  if (parent) {
+    row.parent_hash = HashRefreshToken(*parent);
+    row.sealed_by_parent = SealForChild(*parent, token);
+  }
+  store::InsertRefreshToken(w, session, row);
+  return token;
+}
+
+nlohmann::json SessionResponse(storage::Connection& conn, const AuthEnv& env,
+                               const UserRecord& user, const SessionRecord& session,
+                               std::string_view refresh_token, const RequestMeta& meta) {
   // amr records when the session signed in, not when this token was minted.
   const int64_t signed_in_at = storage::ParseCanonicalTimestamptz(session.created_at) / 1'000'000;
   nlohmann::json claims = AccessTokenClaims(user, session.id, signed_in_at, meta.now_seconds(),
                                             env.options.jwt_expiry, meta.issuer);
-  return SessionJson(IssueAccessToken(claims, env.secret), refresh_token, LoadUserJson(w, user));
+  return SessionJson(IssueAccessToken(claims, env.secret), refresh_token, LoadUserJson(conn, user));
 }
 
 nlohmann::json Sessions::SignUp(const nlohmann::json& body, const RequestMeta& meta) {
@@ -88,7 +106,7 @@ nlohmann::json Sessions::SignUp(const nlohmann::json& body, const RequestMeta& m
   }
   const std::string password = StringField(body, "password");
   if (password.empty()) throw errors::ValidationFailed("Signup requires a valid password");
-  NewUser user;
+  store::NewUser user;
   user.email = NormalizeEmail(raw_email);
   CheckPasswordStrength(password, env_.options.password_min_length);
   if (auto data = ObjectField(body, "data")) user.user_metadata = std::move(*data);
@@ -97,8 +115,8 @@ nlohmann::json Sessions::SignUp(const nlohmann::json& body, const RequestMeta& m
   user.password_hash = HashPassword(password, env_.options.password_cost);  // outside the lock
 
   return InWriteTransaction(env_, meta, [&](RowWriter& w) {
-    if (FindUserByEmail(w, user.email)) throw errors::UserAlreadyExists();
-    return StartSession(w, env_, InsertUser(w, user), meta);
+    if (store::FindUserByEmail(w.conn(), user.email)) throw errors::UserAlreadyExists();
+    return StartSession(w, env_, store::InsertUser(w, user), meta);
   });
 }
 
@@ -113,8 +131,8 @@ nlohmann::json Sessions::SignInWithPassword(const nlohmann::json& body, const Re
       limits_.failed_signins_per_ip.Exhausted(meta.ip, now)) {
     throw errors::OverRequestRateLimit();
   }
-  auto found =
-      InReadTransaction(env_, meta, [&](RowWriter& r) { return FindUserByEmail(r, email); });
+  auto found = InReadTransaction(
+      env_, meta, [&](RowWriter& r) { return store::FindUserByEmail(r.conn(), email); });
   const bool has_hash = found && !found->encrypted_password.empty();
   const bool verified =
       VerifyPassword(has_hash ? found->encrypted_password : DummyHash(), password);
@@ -129,30 +147,31 @@ nlohmann::json Sessions::SignInWithPassword(const nlohmann::json& body, const Re
   return InWriteTransaction(env_, meta, [&](RowWriter& w) {
     // Verified outside the lock: if the password changed or the user went away meanwhile,
     // answer as for a wrong password.
-    auto current = FindUserById(w, found->id);
+    auto current = store::FindUserById(w.conn(), found->id);
     if (!current || current->encrypted_password != found->encrypted_password) {
       throw errors::InvalidCredentials();
     }
-    return StartSession(w, env_, RecordSignIn(w, *current), meta);
+    return StartSession(w, env_, store::RecordSignIn(w, *current), meta);
   });
 }
 
 void Sessions::Logout(const UserClaims& who, std::string_view scope, const RequestMeta& meta) {
   const LogoutScope parsed = ParseScope(scope);
   InWriteTransaction(env_, meta, [&](RowWriter& w) {
-    Caller caller = LoadCaller(w, who);
+    Caller caller = LoadCaller(w.conn(), who);
     // Without a session_id claim only "global" names anything (GoTrue ends nothing then; we
     // end every session, the safer reading of "sign out everywhere").
     if (caller.session || parsed == LogoutScope::kGlobal) {
-      EndSessions(w, caller.user.id, who.session_id, parsed);
+      store::EndSessions(w, caller.user.id, who.session_id, parsed);
     }
     return 0;
   });
 }
 
 nlohmann::json Sessions::GetUser(const UserClaims& who, const RequestMeta& meta) {
-  return InReadTransaction(env_, meta,
-                           [&](RowWriter& r) { return LoadUserJson(r, LoadCaller(r, who).user); });
+  return InReadTransaction(env_, meta, [&](RowWriter& r) {
+    return LoadUserJson(r.conn(), LoadCaller(r.conn(), who).user);
+  });
 }
 
 }  // namespace ib::auth

@@ -14,10 +14,14 @@
 #include "server/auth/auth_env.h"
 #include "server/auth/auth_guard.h"
 #include "server/auth/rate_limiter.h"
-#include "server/auth/session_store.h"
 #include "server/auth/users.h"
+#include "storage/auth/session_store.h"
+#include "storage/auth/user_store.h"
 
 namespace ib::auth {
+
+using storage::auth::LogoutScope;
+using storage::auth::SessionRecord;
 
 class Sessions {
  public:
@@ -57,12 +61,21 @@ struct Caller {
   UserRecord user;
   std::optional<SessionRecord> session;
 };
-Caller LoadCaller(storage::RowWriter& w, const UserClaims& who);
+Caller LoadCaller(storage::Connection& conn, const UserClaims& who);
+
+// UserJson with the user's identities loaded.
+nlohmann::json LoadUserJson(storage::Connection& conn, const UserRecord& user);
 
 // The session JSON (§3.3) for `user` in `session` with a fresh access token.
-nlohmann::json SessionResponse(storage::RowWriter& w, const AuthEnv& env, const UserRecord& user,
-                               const SessionRecord& session, std::string_view refresh_token,
-                               const RequestMeta& meta);
+nlohmann::json SessionResponse(storage::Connection& conn, const AuthEnv& env,
+                               const UserRecord& user, const SessionRecord& session,
+                               std::string_view refresh_token, const RequestMeta& meta);
+
+// Issues a refresh token in `session`: a fresh random token, stored as its hash. When
+// rotating, `parent` is the presented token (plaintext), recorded as the child's parent and
+// used to seal the child. Returns the new token.
+std::string IssueRefreshToken(storage::RowWriter& w, const SessionRecord& session,
+                              std::optional<std::string_view> parent);
 
 // True while `user.banned_until` lies after now.
 bool IsBanned(const UserRecord& user, int64_t now_micros);

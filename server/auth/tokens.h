@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "server/auth/users.h"
+#include "storage/auth/auth_records.h"
 
 namespace ib::auth {
 
@@ -35,13 +36,7 @@ nlohmann::json SessionJson(const AccessToken& access, std::string_view refresh_t
 std::string NewRefreshToken();
 std::string HashRefreshToken(std::string_view token);
 
-// What a stored refresh token says about itself, for the rotation decision.
-struct RefreshTokenState {
-  std::string hash;
-  std::string parent_hash;  // "" for the first token of a session
-  bool revoked = false;
-  int64_t revoked_at_micros = 0;  // when it was revoked (its updated_at)
-};
+using storage::auth::RefreshTokenState;
 
 enum class RefreshDecision {
   kRotate,        // valid (or reused within the interval): revoke it and issue a child

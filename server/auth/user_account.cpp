@@ -3,12 +3,13 @@
 #include "server/auth/auth_errors.h"
 #include "server/auth/passwords.h"
 #include "server/auth/sessions.h"
-#include "server/auth/user_store.h"
+#include "storage/row_writer.h"
 #include "storage/values.h"
 
 namespace ib::auth {
 namespace {
 
+namespace store = storage::auth;
 using storage::RowWriter;
 
 bool Present(const nlohmann::json& body, const char* name) {
@@ -31,14 +32,15 @@ nlohmann::json Sessions::UpdateUser(const UserClaims& who, const nlohmann::json&
   if (Present(body, "password")) {
     const std::string password = StringField(body, "password");
     CheckPasswordStrength(password, env_.options.password_min_length);
-    const std::string old_hash = InReadTransaction(
-        env_, meta, [&](RowWriter& r) { return LoadCaller(r, who).user.encrypted_password; });
+    const std::string old_hash = InReadTransaction(env_, meta, [&](RowWriter& r) {
+      return LoadCaller(r.conn(), who).user.encrypted_password;
+    });
     if (!old_hash.empty() && VerifyPassword(old_hash, password)) throw errors::SamePassword();
     new_hash = HashPassword(password, env_.options.password_cost);
   }
 
   return InWriteTransaction(env_, meta, [&](RowWriter& w) {
-    Caller caller = LoadCaller(w, who);
+    Caller caller = LoadCaller(w.conn(), who);
     storage::hooks::RowData changes;
     if (data) {
       nlohmann::json metadata = caller.user.user_metadata;
@@ -47,12 +49,12 @@ nlohmann::json Sessions::UpdateUser(const UserClaims& who, const nlohmann::json&
     }
     if (!new_hash.empty()) changes["encrypted_password"] = new_hash;
     if (email && *email != caller.user.email) {
-      if (FindUserByEmail(w, *email)) throw errors::EmailExists();
+      if (store::FindUserByEmail(w.conn(), *email)) throw errors::EmailExists();
       changes["email"] = *email;
       changes["email_confirmed_at"] = storage::FormatTimestamptz(meta.now_micros);
     }
-    UserRecord user = changes.empty() ? caller.user : UpdateUserRow(w, caller.user, changes);
-    return LoadUserJson(w, user);
+    UserRecord user = changes.empty() ? caller.user : store::UpdateUserRow(w, caller.user, changes);
+    return LoadUserJson(w.conn(), user);
   });
 }
 

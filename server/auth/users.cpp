@@ -3,24 +3,9 @@
 #include <cctype>
 
 #include "server/auth/auth_errors.h"
-#include "server/auth/passwords.h"
 
 namespace ib::auth {
 namespace {
-
-using storage::hooks::IsNull;
-using storage::hooks::RowData;
-using storage::hooks::TextOf;
-
-std::optional<std::string> OptText(const RowData& row, std::string_view column) {
-  if (IsNull(row, column)) return std::nullopt;
-  return TextOf(row, column);
-}
-
-nlohmann::json ObjectFromText(const std::string& text) {
-  auto parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  return parsed.is_object() ? parsed : nlohmann::json::object();
-}
 
 void PutTime(nlohmann::json& out, const char* key, const std::optional<std::string>& stored) {
   if (stored) out[key] = GoTrueTime(*stored);  // GoTrue omits null timestamps
@@ -59,35 +44,6 @@ bool IsEmailShape(std::string_view email) {
 }
 
 }  // namespace
-
-UserRecord UserFromRow(const RowData& row) {
-  UserRecord u;
-  u.id = TextOf(row, "id");
-  u.email = TextOf(row, "email");
-  u.phone = TextOf(row, "phone");
-  u.encrypted_password = TextOf(row, "encrypted_password");
-  if (!IsNull(row, "role")) u.role = TextOf(row, "role");
-  u.user_metadata = ObjectFromText(TextOf(row, "raw_user_meta_data"));
-  u.app_metadata = ObjectFromText(TextOf(row, "raw_app_meta_data"));
-  u.email_confirmed_at = OptText(row, "email_confirmed_at");
-  u.last_sign_in_at = OptText(row, "last_sign_in_at");
-  u.banned_until = OptText(row, "banned_until");
-  u.created_at = TextOf(row, "created_at");
-  u.updated_at = TextOf(row, "updated_at");
-  return u;
-}
-
-IdentityRecord IdentityFromRow(const RowData& row) {
-  IdentityRecord i;
-  i.id = TextOf(row, "id");
-  i.user_id = TextOf(row, "user_id");
-  i.provider = TextOf(row, "provider");
-  i.provider_id = TextOf(row, "provider_id");
-  i.last_sign_in_at = OptText(row, "last_sign_in_at");
-  i.created_at = TextOf(row, "created_at");
-  i.updated_at = TextOf(row, "updated_at");
-  return i;
-}
 
 std::string GoTrueTime(std::string_view stored) {
   constexpr std::string_view kUtc = "+00:00";
@@ -172,14 +128,6 @@ void MergeMetadata(nlohmann::json& metadata, const nlohmann::json& changes,
       metadata[key] = value;
     }
   }
-}
-
-std::string NewUuid() {
-  std::string hex = RandomHex(16);
-  hex[12] = '4';                                                    // version 4
-  hex[16] = "89ab"[std::stoi(hex.substr(16, 1), nullptr, 16) & 3];  // variant 1
-  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
-         hex.substr(16, 4) + "-" + hex.substr(20);
 }
 
 bool IsUuid(std::string_view text) {

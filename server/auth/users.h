@@ -1,7 +1,7 @@
-// The auth user as GoTrue shows it: UserRecord (one auth_users row, decoded), IdentityRecord,
-// the user JSON of wire-protocol §3.4, and the small rules every writer of users shares
-// (email normalisation, password length, metadata merge, ids). Pure: no database, no clock;
-// the store (user_store.h) reads and writes the rows. Thread-safe.
+// The auth user as GoTrue shows it: the user JSON of a UserRecord (storage/auth/auth_records.h)
+// and the small rules every writer of users shares (email normalisation, password length,
+// metadata merge, ids). Pure: no database, no clock; storage/auth/user_store.h reads and
+// writes the rows. Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -11,42 +11,12 @@
 #include <string_view>
 #include <vector>
 
-#include "storage/hooks/hook.h"
+#include "storage/auth/auth_records.h"
 
 namespace ib::auth {
 
-struct UserRecord {
-  int64_t rowid = 0;
-  std::string id;
-  std::string email;               // "" when none
-  std::string phone;               // "" when none
-  std::string encrypted_password;  // "" when none (cannot sign in with a password)
-  std::string role = "authenticated";
-  nlohmann::json user_metadata = nlohmann::json::object();
-  nlohmann::json app_metadata = nlohmann::json::object();
-  // Timestamps in storage form ("...+00:00"); unset = NULL.
-  std::optional<std::string> email_confirmed_at;
-  std::optional<std::string> last_sign_in_at;
-  std::optional<std::string> banned_until;
-  std::string created_at;
-  std::string updated_at;
-
-  bool confirmed() const { return email_confirmed_at.has_value(); }
-};
-
-struct IdentityRecord {
-  std::string id;  // identity_id
-  std::string user_id;
-  std::string provider;
-  std::string provider_id;
-  std::optional<std::string> last_sign_in_at;
-  std::string created_at;
-  std::string updated_at;
-};
-
-// Decodes stored rows (RowWriter::Read). Unparsable metadata reads as {}.
-UserRecord UserFromRow(const storage::hooks::RowData& row);
-IdentityRecord IdentityFromRow(const storage::hooks::RowData& row);
+using storage::auth::IdentityRecord;
+using storage::auth::UserRecord;
 
 // The user JSON of §3.4: null timestamps omitted, identities rendered from the user's email.
 nlohmann::json UserJson(const UserRecord& user, const std::vector<IdentityRecord>& identities);
@@ -65,9 +35,6 @@ void CheckPasswordStrength(std::string_view password, int min_length);
 // `changes` must be an object (else 400 validation_failed naming `field`).
 void MergeMetadata(nlohmann::json& metadata, const nlohmann::json& changes, std::string_view field);
 
-// A random version-4 UUID, lowercase (ids are chosen before the insert so the same
-// transaction can refer to them).
-std::string NewUuid();
 // True for a canonical 8-4-4-4-12 hex UUID (either case).
 bool IsUuid(std::string_view text);
 

@@ -6,6 +6,7 @@
 
 #include "server/auth/admin_users.h"
 #include "server/auth/jwt.h"
+#include "server/auth/tokens.h"
 #include "storage/error.h"
 #include "tests/support/test_db.h"
 
