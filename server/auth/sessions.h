@@ -66,7 +66,8 @@ Caller LoadCaller(storage::Connection& conn, const UserClaims& who);
 // UserJson with the user's identities loaded.
 nlohmann::json LoadUserJson(storage::Connection& conn, const UserRecord& user);
 
-// The session JSON (§3.3) for `user` in `session` with a fresh access token.
+// The session JSON GoTrue answers a grant with, for `user` in `session`, with a fresh access
+// token.
 nlohmann::json SessionResponse(storage::Connection& conn, const AuthEnv& env,
                                const UserRecord& user, const SessionRecord& session,
                                std::string_view refresh_token, const RequestMeta& meta);
