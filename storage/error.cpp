@@ -7,12 +7,36 @@ namespace {
 
 std::string Quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
+std::string CodeText(int status, ErrorCode code) {
+  if (code == ErrorCode::kHttpStatus) return "PGRST" + std::to_string(status);
+  return std::string(ErrorCodeText(code));
+}
+
+// The ad-hoc constructor's code text back to its value; kHttpStatus when no code spells it.
+ErrorCode CodeFromText(std::string_view text) {
+  for (int i = 0; i <= static_cast<int>(ErrorCode::kResourceNotEmpty); ++i) {
+    auto code = static_cast<ErrorCode>(i);
+    if (code != ErrorCode::kHttpStatus && ErrorCodeText(code) == text) return code;
+  }
+  return ErrorCode::kHttpStatus;
+}
+
 }  // namespace
 
-Error::Error(int status, std::string code, std::string message, std::optional<std::string> details,
+Error::Error(int status, ErrorCode code, std::string message, std::optional<std::string> details,
              std::optional<std::string> hint)
     : status_(status),
-      code_(std::move(code)),
+      error_code_(code),
+      code_(CodeText(status, code)),
+      message_(std::move(message)),
+      details_(std::move(details)),
+      hint_(std::move(hint)) {}
+
+Error::Error(int status, std::string_view code, std::string message,
+             std::optional<std::string> details, std::optional<std::string> hint)
+    : status_(status),
+      error_code_(CodeFromText(code)),
+      code_(code),
       message_(std::move(message)),
       details_(std::move(details)),
       hint_(std::move(hint)) {}
@@ -34,100 +58,214 @@ std::string Error::ToJson() const {
 // 42501 -> 401 for anon and 403 otherwise, PGRST1xx -> 400 unless noted.
 
 Error Error::InvalidTextRepresentation(std::string_view type, std::string_view value) {
-  return Error(400, "22P02",
+  return Error(400, ErrorCode::kInvalidTextRepresentation,
                "invalid input syntax for type " + std::string(type) + ": " + Quoted(value));
 }
+Error Error::InvalidJson(std::optional<std::string> details) {
+  return Error(400, ErrorCode::kInvalidTextRepresentation, "invalid input syntax for type json",
+               std::move(details));
+}
+Error Error::InvalidBytea() {
+  return Error(400, ErrorCode::kInvalidTextRepresentation, "invalid input syntax for type bytea");
+}
+Error Error::MalformedArray(std::string_view literal, std::optional<std::string> details) {
+  return Error(400, ErrorCode::kInvalidTextRepresentation,
+               "malformed array literal: " + Quoted(literal), std::move(details));
+}
+Error Error::UnsupportedUnicodeEscape() {
+  return Error(400, ErrorCode::kUntranslatableCharacter, "unsupported Unicode escape sequence",
+               std::string("\\u0000 cannot be converted to text."));
+}
+Error Error::InvalidHexDigit(char digit) {
+  return Error(400, ErrorCode::kInvalidParameterValue,
+               "invalid hexadecimal digit: " + Quoted(std::string(1, digit)));
+}
+Error Error::OddHexDigits() {
+  return Error(400, ErrorCode::kInvalidParameterValue,
+               "invalid hexadecimal data: odd number of digits");
+}
 Error Error::InvalidDatetime(std::string_view type, std::string_view value) {
-  return Error(400, "22007",
+  return Error(400, ErrorCode::kInvalidDatetimeFormat,
                "invalid input syntax for type " + std::string(type) + ": " + Quoted(value));
 }
 Error Error::DatetimeOutOfRange(std::string_view value) {
-  return Error(400, "22008", "date/time field value out of range: " + Quoted(value));
+  return Error(400, ErrorCode::kDatetimeFieldOverflow,
+               "date/time field value out of range: " + Quoted(value));
+}
+Error Error::TimeZoneOutOfRange(std::string_view value) {
+  return Error(400, ErrorCode::kInvalidTimeZoneDisplacementValue,
+               "time zone displacement out of range: " + Quoted(value));
 }
 Error Error::NumericOutOfRange(std::string_view message, std::optional<std::string> details) {
-  return Error(400, "22003", std::string(message), std::move(details));
+  return Error(400, ErrorCode::kNumericValueOutOfRange, std::string(message), std::move(details));
 }
 Error Error::StringTooLong(int max_length) {
-  return Error(400, "22001",
+  return Error(400, ErrorCode::kStringDataRightTruncation,
                "value too long for type character varying(" + std::to_string(max_length) + ")");
 }
+Error Error::NegativeLimit() {
+  return Error(400, ErrorCode::kInvalidRowCountInLimitClause, "LIMIT must not be negative");
+}
 Error Error::NotNullViolation(std::string_view table, std::string_view column) {
-  return Error(400, "23502",
+  return Error(400, ErrorCode::kNotNullViolation,
                "null value in column " + Quoted(column) + " of relation " + Quoted(table) +
                    " violates not-null constraint");
 }
 Error Error::CheckViolation(std::string_view table, std::string_view constraint) {
-  return Error(400, "23514",
+  return Error(400, ErrorCode::kCheckViolation,
                "new row for relation " + Quoted(table) + " violates check constraint " +
                    Quoted(constraint));
 }
 Error Error::UniqueViolation(std::string_view message, std::optional<std::string> details) {
-  return Error(409, "23505", std::string(message), std::move(details));
+  return Error(409, ErrorCode::kUniqueViolation, std::string(message), std::move(details));
 }
 Error Error::ForeignKeyViolation(std::string_view message, std::optional<std::string> details) {
-  return Error(409, "23503", std::string(message), std::move(details));
+  return Error(409, ErrorCode::kForeignKeyViolation, std::string(message), std::move(details));
+}
+Error Error::NoConflictTarget() {
+  return Error(400, ErrorCode::kInvalidColumnReference,
+               "there is no unique or exclusion constraint matching the ON CONFLICT "
+               "specification");
 }
 
 Error Error::ParseFailure(std::string_view what, std::string_view details) {
-  return Error(400, "PGRST100", std::string(what), std::string(details));
+  return Error(400, ErrorCode::kPgrst100, std::string(what), std::string(details));
 }
 Error Error::InvalidBody(std::string_view message) {
-  return Error(400, "PGRST102", std::string(message));
+  return Error(400, ErrorCode::kPgrst102, std::string(message));
 }
 Error Error::MethodNotAllowedOnRpc(std::string_view method) {
-  return Error(405, "PGRST101", "Cannot use the " + std::string(method) + " method on RPC");
+  return Error(405, ErrorCode::kPgrst101,
+               "Cannot use the " + std::string(method) + " method on RPC");
 }
 Error Error::NotAcceptable(std::string_view accept) {
-  return Error(406, "PGRST107", "None of these media types are available: " + std::string(accept));
+  return Error(406, ErrorCode::kPgrst107,
+               "None of these media types are available: " + std::string(accept));
 }
 Error Error::InvalidSchema(std::string_view schema) {
-  return Error(406, "PGRST106", "Invalid schema: " + std::string(schema), std::nullopt,
+  return Error(406, ErrorCode::kPgrst106, "Invalid schema: " + std::string(schema), std::nullopt,
                std::string("Only the following schemas are exposed: public"));
 }
 Error Error::RangeNotSatisfiable(long long offset, long long total) {
-  return Error(416, "PGRST103", "Requested range not satisfiable",
+  return Error(416, ErrorCode::kPgrst103, "Requested range not satisfiable",
                "An offset of " + std::to_string(offset) + " was requested, but there are only " +
                    std::to_string(total) + " rows.");
 }
 Error Error::SingularityViolation(long long rows) {
-  return Error(406, "PGRST116", "Cannot coerce the result to a single JSON object",
+  return Error(406, ErrorCode::kPgrst116, "Cannot coerce the result to a single JSON object",
                "The result contains " + std::to_string(rows) + " rows");
+}
+Error Error::UnsupportedMethod(std::string_view method) {
+  return Error(405, ErrorCode::kPgrst117, "Unsupported HTTP method: " + std::string(method));
+}
+Error Error::StrictPreferences(std::string_view invalid) {
+  return Error(400, ErrorCode::kPgrst122, "Invalid preferences given with handling=strict",
+               "Invalid preferences: " + std::string(invalid));
+}
+Error Error::MaxAffectedExceeded(long long rows) {
+  return Error(400, ErrorCode::kPgrst124,
+               "Query result exceeds max-affected preference constraint",
+               "The query affects " + std::to_string(rows) + " rows");
+}
+Error Error::NotImplemented(std::string_view op) {
+  return Error(400, ErrorCode::kPgrst127, "Feature not implemented",
+               "operator '" + std::string(op) + "' is not available");
+}
+Error Error::NotEmbedded(std::string_view relation) {
+  return Error(400, ErrorCode::kPgrst108,
+               "'" + std::string(relation) + "' is not an embedded resource in this request");
+}
+Error Error::NotEmbeddedWithHint(std::string_view relation) {
+  return Error(400, ErrorCode::kPgrst108,
+               "'" + std::string(relation) + "' is not an embedded resource in this request",
+               std::nullopt,
+               "Verify that '" + std::string(relation) +
+                   "' is included in the 'select' query parameter.");
+}
+Error Error::RelatedOrderNotToOne(std::string_view relation) {
+  return Error(400, ErrorCode::kPgrst118,
+               "A related order on '" + std::string(relation) + "' is not possible",
+               "'" + std::string(relation) + "' is not a to-one relationship");
+}
+Error Error::SpreadNotToOne(std::string_view parent, std::string_view relation) {
+  return Error(400, ErrorCode::kPgrst119,
+               "A spread operation on '" + std::string(relation) + "' is not possible",
+               "'" + std::string(parent) + "' and '" + std::string(relation) +
+                   "' do not form a many-to-one or one-to-one relationship");
 }
 
 Error Error::UnknownTable(std::string_view table) {
-  return Error(404, "PGRST205",
+  return Error(404, ErrorCode::kPgrst205,
                "Could not find the table 'public." + std::string(table) + "' in the schema cache");
 }
 Error Error::UnknownColumn(std::string_view table, std::string_view column) {
-  return Error(400, "42703",
+  return Error(400, ErrorCode::kUndefinedColumn,
                "column " + std::string(table) + "." + std::string(column) + " does not exist");
 }
 Error Error::UnknownBodyColumn(std::string_view table, std::string_view column) {
-  return Error(400, "PGRST204",
+  return Error(400, ErrorCode::kPgrst204,
                "Could not find the '" + std::string(column) + "' column of '" +
                    std::string(table) + "' in the schema cache");
 }
 Error Error::UnknownFunction(std::string_view signature, std::optional<std::string> hint) {
-  return Error(404, "PGRST202",
+  return Error(404, ErrorCode::kPgrst202,
                "Could not find the function " + std::string(signature) + " in the schema cache",
                std::nullopt, std::move(hint));
 }
+Error Error::NoRelationship(std::string_view parent, std::string_view relation,
+                            std::string_view hint_name) {
+  std::string p(parent);
+  std::string r(relation);
+  return Error(400, ErrorCode::kPgrst200,
+               "Could not find a relationship between '" + p + "' and '" + r +
+                   "' in the schema cache",
+               "Searched for a foreign key relationship between '" + p + "' and '" + r +
+                   (hint_name.empty() ? "" : "' using the hint '" + std::string(hint_name)) +
+                   "' in the schema 'public', but no matches were found.");
+}
+Error Error::AmbiguousEmbed(std::string_view parent, std::string_view relation,
+                            std::string details, std::string hint) {
+  return Error(300, ErrorCode::kPgrst201,
+               "Could not embed because more than one relationship was found for '" +
+                   std::string(parent) + "' and '" + std::string(relation) + "'",
+               std::move(details), std::move(hint));
+}
 
 Error Error::JwtInvalid(std::string_view message) {
-  return Error(401, "PGRST301", std::string(message));
+  return Error(401, ErrorCode::kPgrst301, std::string(message));
 }
-Error Error::JwtExpired() { return Error(401, "PGRST303", "JWT expired"); }
+Error Error::MissingApiKey(std::string_view message) {
+  return Error(401, ErrorCode::kPgrst301, std::string(message), std::nullopt,
+               std::string("No `apikey` request header or url param was found."));
+}
+Error Error::JwtExpired() { return Error(401, ErrorCode::kPgrst303, "JWT expired"); }
 Error Error::UnknownRole(std::string_view role) {
-  return Error(401, "22023", "role " + Quoted(role) + " does not exist");
+  return Error(401, ErrorCode::kInvalidParameterValue, "role " + Quoted(role) + " does not exist");
 }
 Error Error::PermissionDenied(bool anon, std::string_view message) {
-  return Error(anon ? 401 : 403, "42501", std::string(message));
+  return Error(anon ? 401 : 403, ErrorCode::kInsufficientPrivilege, std::string(message));
 }
 
-Error Error::Internal(std::string_view message) { return Error(500, "XX000", std::string(message)); }
-Error Error::NotFound(std::string_view message) { return Error(404, "PGRST000", std::string(message)); }
+Error Error::Internal(std::string_view message) {
+  return Error(500, ErrorCode::kInternalError, std::string(message));
+}
+Error Error::NotFound(std::string_view message) {
+  return Error(404, ErrorCode::kPgrst000, std::string(message));
+}
 Error Error::PayloadTooLarge(std::string_view message) {
-  return Error(413, "PGRST413", std::string(message));
+  return Error(413, ErrorCode::kHttpStatus, std::string(message));
+}
+Error Error::FromHttpStatus(int status) {
+  switch (status) {
+    case 404: return NotFound("Not Found: no route matches this path");
+    case 405: return Error(405, ErrorCode::kPgrst117, "Method Not Allowed");
+    case 413: return PayloadTooLarge("Payload Too Large");
+    case 414: return Error(414, ErrorCode::kHttpStatus, "URI Too Long");
+    case 431: return Error(431, ErrorCode::kHttpStatus, "Request Header Fields Too Large");
+    default:
+      return Error(status, ErrorCode::kHttpStatus,
+                   status >= 500 ? "internal server error" : "Bad Request");
+  }
 }
 
 }  // namespace ib::storage

@@ -197,9 +197,7 @@ Fault ParseFields(std::string_view text, Fields& f) {
 
 [[noreturn]] void Throw(Fault fault, std::string_view type_name, std::string_view text) {
   if (fault == Fault::kRange) throw Error::DatetimeOutOfRange(text);
-  if (fault == Fault::kZone) {
-    throw Error(400, "22009", "time zone displacement out of range: \"" + std::string(text) + "\"");
-  }
+  if (fault == Fault::kZone) throw Error::TimeZoneOutOfRange(text);
   throw Error::InvalidDatetime(type_name, text);
 }
 

@@ -24,17 +24,15 @@ constexpr int kMaxJsonDepth = 512;  // deeper input is refused before nlohmann r
 // ---- errors ----
 
 [[noreturn]] void BadJson(std::optional<std::string> details) {
-  throw Error(400, "22P02", "invalid input syntax for type json", std::move(details));
+  throw Error::InvalidJson(std::move(details));
 }
 [[noreturn]] void MalformedArray(std::string_view literal, std::optional<std::string> details) {
-  throw Error(400, "22P02", "malformed array literal: \"" + std::string(literal) + "\"",
-              std::move(details));
+  throw Error::MalformedArray(literal, std::move(details));
 }
 // Postgres refuses \u0000 in text: it cannot be stored in a text datum.
 void RefuseNul(std::string_view s) {
   if (s.find('\0') == std::string_view::npos) return;
-  throw Error(400, "22P05", "unsupported Unicode escape sequence",
-              std::string("\\u0000 cannot be converted to text."));
+  throw Error::UnsupportedUnicodeEscape();
 }
 
 // ---- JSON text ----
@@ -315,12 +313,9 @@ std::string HexDecode(std::string_view s) {
       continue;
     }
     for (size_t k = i; k < i + 2 && k < s.size(); ++k) {
-      if (HexValue(s[k]) < 0) {
-        throw Error(400, "22023", "invalid hexadecimal digit: \"" + std::string(1, s[k]) + "\"");
-      }
+      if (HexValue(s[k]) < 0) throw Error::InvalidHexDigit(s[k]);
     }
-    if (i + 1 >= s.size())
-      throw Error(400, "22023", "invalid hexadecimal data: odd number of digits");
+    if (i + 1 >= s.size()) throw Error::OddHexDigits();
     out.push_back(static_cast<char>(HexValue(s[i]) * 16 + HexValue(s[i + 1])));
     i += 2;
   }
@@ -343,7 +338,7 @@ std::string ByteaFromText(std::string_view s) {
           static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + s[i + 3] - '0'));
       i += 3;
     } else {
-      throw Error(400, "22P02", "invalid input syntax for type bytea");
+      throw Error::InvalidBytea();
     }
   }
   return out;

@@ -16,14 +16,18 @@ int HexValue(char c) {
 }
 
 std::string StorageErrorName(const storage::Error& e) {
-  // Storage's `error` field is a short phrase per code (wire-protocol §4.8).
-  if (e.code() == "NoSuchKey") return "not_found";
-  if (e.code() == "NoSuchBucket") return "Bucket not found";
-  if (e.code() == "BucketAlreadyExists" || e.code() == "KeyAlreadyExists") return "Duplicate";
-  if (e.code() == "AccessDenied") return "Unauthorized";
-  if (e.code() == "EntityTooLarge") return "Payload too large";
-  if (e.code() == "InvalidMimeType") return "invalid_mime_type";
-  return e.code();
+  // Storage's `error` field is a short phrase for some codes and the code itself otherwise.
+  using storage::ErrorCode;
+  switch (e.error_code()) {
+    case ErrorCode::kNoSuchKey: return "not_found";
+    case ErrorCode::kNoSuchBucket: return "Bucket not found";
+    case ErrorCode::kBucketAlreadyExists:
+    case ErrorCode::kKeyAlreadyExists: return "Duplicate";
+    case ErrorCode::kAccessDenied: return "Unauthorized";
+    case ErrorCode::kEntityTooLarge: return "Payload too large";
+    case ErrorCode::kInvalidMimeType: return "invalid_mime_type";
+    default: return e.code();
+  }
 }
 
 void LogLine(const httplib::Request& req, const httplib::Response& res, const RequestContext& ctx) {
@@ -97,7 +101,7 @@ void RenderError(Service service, const storage::Error& e, httplib::Response& re
       if (e.status() == 401) {
         std::string desc = e.message();
         res.set_header("WWW-Authenticate",
-                       e.code() == "42501"
+                       e.Is(storage::ErrorCode::kInsufficientPrivilege)
                            ? std::string("Bearer")
                            : "Bearer error=\"invalid_token\", error_description=\"" + desc + "\"");
       }
@@ -145,13 +149,14 @@ httplib::Server::Handler Wrap(Service service, Handler handler, bool log_request
       handler(req, res, ctx);
     } catch (const storage::Error& e) {
       if (e.status() >= 500) std::cerr << "error: " << e.message() << std::endl;
-      RenderError(service, e.status() >= 500 && e.code() == "XX000"
-                               ? storage::Error(500, "XX000", "internal server error")
-                               : e,
+      RenderError(service,
+                  e.status() >= 500 && e.Is(storage::ErrorCode::kInternalError)
+                      ? storage::Error::Internal("internal server error")
+                      : e,
                   res);
     } catch (const std::exception& e) {
       std::cerr << "unexpected error: " << e.what() << std::endl;
-      RenderError(service, storage::Error(500, "XX000", "internal server error"), res);
+      RenderError(service, storage::Error::Internal("internal server error"), res);
     }
     if (log_requests) LogLine(req, res, ctx);
   };

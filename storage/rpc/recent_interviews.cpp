@@ -9,7 +9,7 @@ namespace ib::storage::rpc {
 SqlValue SqlLimit(const SqlValue& limit) {
   const auto* n = std::get_if<int64_t>(&limit);
   if (!n) return int64_t{-1};
-  if (*n < 0) throw Error(400, "2201W", "LIMIT must not be negative");
+  if (*n < 0) throw Error::NegativeLimit();
   return *n;
 }
 

@@ -15,7 +15,8 @@ Error Caught(int code, const char* message, const char* table = "") {
   } catch (const Error& e) {
     return e;
   }
-  return Error(0, "", "");
+  FAIL("ThrowSqliteError returned without throwing");
+  return Error::Internal("unreachable");
 }
 }  // namespace
 
