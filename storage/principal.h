@@ -6,9 +6,9 @@
 
 #include <string>
 
-namespace ib::storage {
+#include "storage/role.h"
 
-enum class Role { kAnon, kAuthenticated, kServiceRole };
+namespace ib::storage {
 
 struct Principal {
   Role role = Role::kAnon;
@@ -18,14 +18,5 @@ struct Principal {
   bool is_service() const { return role == Role::kServiceRole; }
   bool is_anon() const { return role == Role::kAnon; }
 };
-
-inline const char* RoleName(Role role) {
-  switch (role) {
-    case Role::kAnon: return "anon";
-    case Role::kAuthenticated: return "authenticated";
-    case Role::kServiceRole: return "service_role";
-  }
-  return "anon";
-}
 
 }  // namespace ib::storage

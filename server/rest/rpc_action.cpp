@@ -101,8 +101,7 @@ std::vector<std::string> GivenArgNames(const RestRequest& request, const ApiRequ
 void CheckCaller(const rpc::Function& fn, const storage::Principal& who,
                  const rpc::CallArgs& args) {
   if (who.is_service()) return;
-  unsigned bit = who.is_anon() ? rpc::kAnon : rpc::kAuthenticated;
-  if (!(fn.roles & bit)) {
+  if (!fn.roles.Contains(who.role)) {
     throw Error::PermissionDenied(who.is_anon(), "permission denied for function " + fn.name);
   }
   if (!fn.own_user_arg.empty()) {

@@ -5,10 +5,6 @@
 namespace ib::storage::guards {
 namespace {
 
-unsigned MaskOf(Role role) {
-  return role == Role::kAnon ? kAnonRole : kAuthenticatedRole;
-}
-
 // Expands `$t` to the alias and each `:uid` to a bound parameter.
 void AppendExpanded(GuardPredicate& out, std::string_view tmpl, std::string_view alias,
                     const Principal& who) {
@@ -36,7 +32,7 @@ GuardPredicate Build(std::string_view table, Command command, const Principal& w
   if (who.is_service()) return out;  // service_role bypasses every guard, as in Supabase.
   bool any = false;
   for (const Policy& p : AllPolicies()) {
-    if (p.table != table || p.command != command || !(p.roles & MaskOf(who.role))) continue;
+    if (p.table != table || p.command != command || !p.roles.Contains(who.role)) continue;
     std::string_view tmpl = check ? p.check_sql : p.using_sql;
     if (tmpl.empty()) continue;
     out.sql += any ? " OR " : "(";

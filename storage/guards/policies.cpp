@@ -16,7 +16,8 @@ constexpr std::string_view kOwnFeedback =
     "WHERE parent.id = $t.interview_id AND parent.user_id = :uid)";
 
 using C = Command;
-constexpr unsigned kUser = kAuthenticatedRole;
+constexpr RoleSet kUser{Role::kAuthenticated};
+constexpr RoleSet kEveryone{Role::kAnon, Role::kAuthenticated};
 
 }  // namespace
 

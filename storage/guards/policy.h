@@ -13,14 +13,11 @@ namespace ib::storage::guards {
 
 enum class Command { kSelect, kInsert, kUpdate, kDelete };
 
-// Roles a policy applies to (service_role never needs one: it bypasses all guards).
-enum RoleMask : unsigned { kAnonRole = 1, kAuthenticatedRole = 2, kEveryone = 3 };
-
 struct Policy {
   std::string_view name;        // the Postgres policy name
   std::string_view table;
   Command command;
-  unsigned roles;               // RoleMask bits
+  RoleSet roles;                // service_role needs none: it bypasses all guards
   std::string_view using_sql;   // rows the caller may see/update/delete ("" = n/a)
   std::string_view check_sql;   // new rows must satisfy (insert/update; "" = n/a)
 };

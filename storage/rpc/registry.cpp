@@ -4,6 +4,13 @@
 #include "storage/rpc/rpc.h"
 
 namespace ib::storage::rpc {
+namespace {
+
+constexpr RoleSet kUser{Role::kAuthenticated};
+constexpr RoleSet kEveryone{Role::kAnon, Role::kAuthenticated};
+constexpr RoleSet kServiceOnly{};
+
+}  // namespace
 
 const std::vector<Function>& AllFunctions() {
   // name, args {name, type, default}, returns, result columns, roles (service always),
@@ -18,7 +25,7 @@ const std::vector<Function>& AllFunctions() {
         {"average_score", "numeric"},
         {"total_duration_minutes", "bigint"},
         {"last_interview_date", "timestamptz"}},
-       kAuthenticated, "p_user_id", false, GetUserInterviewStats, nullptr},
+       kUser, "p_user_id", false, GetUserInterviewStats, nullptr},
       {"get_recent_interviews_with_feedback",
        {{"p_user_id", "uuid", std::nullopt}, {"p_limit", "int", "10"}},
        Returns::kSetOf,
@@ -30,7 +37,7 @@ const std::vector<Function>& AllFunctions() {
         {"created_at", "timestamptz"},
         {"feedback_id", "uuid"},
         {"hiring_recommendation", "text"}},
-       kAuthenticated, "p_user_id", false, GetRecentInterviewsWithFeedback, nullptr},
+       kUser, "p_user_id", false, GetRecentInterviewsWithFeedback, nullptr},
       // New: the public ranking, readable without signing in like the leaderboard table.
       {"get_leaderboard",
        {{"p_limit", "int", "10"}},
@@ -42,9 +49,10 @@ const std::vector<Function>& AllFunctions() {
         {"total_score", "int"},
         {"total_xp", "int"},
         {"level", "int"}},
-       kAnon | kAuthenticated, "", false, GetLeaderboard, nullptr},
-      // New: service_role only (roles 0); recomputes the time windows and ranks.
-      {"refresh_leaderboard", {}, Returns::kVoid, {}, 0, "", true, nullptr, RefreshLeaderboard},
+       kEveryone, "", false, GetLeaderboard, nullptr},
+      // New: service_role only; recomputes the time windows and ranks.
+      {"refresh_leaderboard", {}, Returns::kVoid, {}, kServiceOnly, "", true, nullptr,
+       RefreshLeaderboard},
   };
   return kFunctions;
 }

@@ -59,15 +59,12 @@ using SetImpl = SqlQuery (*)(CallContext& ctx);
 // kScalar / kVoid: runs and returns the JSON result (ignored for void).
 using ValueImpl = nlohmann::json (*)(CallContext& ctx);
 
-// Who may call: a bit per role; service_role may always call.
-enum RoleBits : unsigned { kAnon = 1, kAuthenticated = 2 };
-
 struct Function {
   std::string name;
   std::vector<Arg> args;
   Returns returns = Returns::kSetOf;
   std::vector<ResultColumn> columns;  // kSetOf only
-  unsigned roles = kAuthenticated;
+  RoleSet roles{Role::kAuthenticated};  // who may call; service_role may always call
   // When set, an authenticated caller must pass their own id in this argument (else 42501).
   std::string own_user_arg;
   bool writes = false;  // needs the write transaction

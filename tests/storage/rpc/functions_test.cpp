@@ -51,7 +51,7 @@ SqlValue I(int64_t i) { return i; }
 TEST_CASE("rpc registry: callers, own-id argument, defaults and result types") {
   const Function* stats = FindFunction("get_user_interview_stats");
   REQUIRE(stats);
-  CHECK(stats->roles == kAuthenticated);
+  CHECK(stats->roles == RoleSet{Role::kAuthenticated});
   CHECK(stats->own_user_arg == "p_user_id");
   CHECK(stats->columns[0].declared_type == "bigint");
   CHECK(stats->columns[2].declared_type == "numeric");
@@ -60,11 +60,11 @@ TEST_CASE("rpc registry: callers, own-id argument, defaults and result types") {
   CHECK(recent->args[1].default_value == std::optional<std::string>("10"));
   const Function* board = FindFunction("get_leaderboard");
   REQUIRE(board);
-  CHECK(board->roles == (kAnon | kAuthenticated));
+  CHECK(board->roles == RoleSet{Role::kAnon, Role::kAuthenticated});
   CHECK(board->own_user_arg.empty());
   const Function* refresh = FindFunction("refresh_leaderboard");
   REQUIRE(refresh);
-  CHECK(refresh->roles == 0u);  // service_role only
+  CHECK(refresh->roles.empty());  // service_role only
   CHECK(refresh->writes);
   CHECK(refresh->returns == Returns::kVoid);
 }
