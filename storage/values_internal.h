@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "storage/sql_value.h"
+#include "storage/text.h"
 #include "storage/values.h"
 
 namespace ib::storage::values_internal {
@@ -31,7 +32,6 @@ inline int HexValue(char c) {
   return -1;
 }
 
-std::string_view Trim(std::string_view s);
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
 // ---- errors (values.cpp) ----

@@ -22,7 +22,6 @@ using values_internal::IsDigit;
 using values_internal::ParseBool;
 using values_internal::TextArrayFromText;
 using values_internal::TextArrayLiteral;
-using values_internal::Trim;
 
 // ---- JSON (AppendJson) ----
 

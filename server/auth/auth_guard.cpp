@@ -5,27 +5,22 @@
 #include "server/auth/auth_errors.h"
 #include "server/auth/jwt.h"
 #include "server/auth/users.h"
+#include "storage/text.h"
 
 namespace ib::auth {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // GoTrue's extractBearerToken: "Bearer <token>", scheme case-insensitive; anything else is
 // no bearer at all.
 std::optional<std::string_view> BearerOf(std::optional<std::string_view> header) {
   if (!header) return std::nullopt;
-  std::string_view h = Trim(*header);
+  std::string_view h = storage::Trim(*header, storage::kHttpSpace);
   if (h.size() <= 7) return std::nullopt;
   for (size_t i = 0; i < 6; ++i) {
     if (std::tolower(static_cast<unsigned char>(h[i])) != "bearer"[i]) return std::nullopt;
   }
   if (h[6] != ' ') return std::nullopt;
-  std::string_view token = Trim(h.substr(7));
+  std::string_view token = storage::Trim(h.substr(7), storage::kHttpSpace);
   if (token.empty()) return std::nullopt;
   return token;
 }
@@ -39,8 +34,10 @@ std::string ClaimString(const nlohmann::json& claims, const char* name) {
 
 void RequireApiKey(std::optional<std::string_view> apikey, std::string_view secret,
                    int64_t now_seconds) {
-  if (!apikey || Trim(*apikey).empty()) throw errors::InvalidApiKey(/*missing=*/true);
-  JwtResult key = VerifyHs256(Trim(*apikey), secret, now_seconds);
+  if (!apikey || storage::Trim(*apikey, storage::kHttpSpace).empty()) {
+    throw errors::InvalidApiKey(/*missing=*/true);
+  }
+  JwtResult key = VerifyHs256(storage::Trim(*apikey, storage::kHttpSpace), secret, now_seconds);
   if (!key.ok()) throw errors::InvalidApiKey(false);
   std::string role = ClaimString(key.claims, "role");
   if (role != "anon" && role != "service_role") throw errors::InvalidApiKey(false);

@@ -6,23 +6,18 @@
 
 #include "server/auth/auth_errors.h"
 #include "storage/error.h"
+#include "storage/text.h"
 
 namespace ib::auth {
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // "Bearer xxx" (scheme case-insensitive, as RFC 7235 says) -> "xxx"; otherwise the raw value.
 std::string_view BearerToken(std::string_view header) {
-  header = Trim(header);
+  header = storage::Trim(header, storage::kHttpSpace);
   if (header.size() >= 7) {
     std::string scheme(header.substr(0, 7));
     for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (scheme == "bearer ") return Trim(header.substr(7));
+    if (scheme == "bearer ") return storage::Trim(header.substr(7), storage::kHttpSpace);
   }
   return header;
 }
@@ -73,10 +68,11 @@ AuthOutcome Resolve(std::optional<std::string_view> authorization,
                     int64_t now) {
   AuthOutcome out;
   std::optional<std::string_view> token;
-  if (authorization && !Trim(*authorization).empty()) {
+  if (authorization && !storage::Trim(*authorization, storage::kHttpSpace).empty()) {
     token = BearerToken(*authorization);
-  } else if (apikey && !Trim(*apikey).empty()) {
-    token = Trim(*apikey);  // Supabase: the apikey alone counts as the bearer
+  } else if (apikey && !storage::Trim(*apikey, storage::kHttpSpace).empty()) {
+    // Supabase: the apikey alone counts as the bearer.
+    token = storage::Trim(*apikey, storage::kHttpSpace);
   }
   if (!token) {
     out.missing_key = true;
@@ -124,8 +120,9 @@ storage::Principal AuthenticateRest(std::optional<std::string_view> authorizatio
   // Supabase's gateway admits a request only with one of the project's keys in `apikey`
   // (anon or service_role); the bearer then decides the role. Checked through the same
   // token cache, so the key costs no second HMAC.
-  bool has_bearer = authorization && !Trim(*authorization).empty();
-  bool has_key = apikey && !Trim(*apikey).empty();
+  bool has_bearer =
+      authorization && !storage::Trim(*authorization, storage::kHttpSpace).empty();
+  bool has_key = apikey && !storage::Trim(*apikey, storage::kHttpSpace).empty();
   if (has_bearer && !has_key) throw errors::InvalidApiKey(/*missing=*/true);
   if (has_key) {
     AuthOutcome key = Resolve(std::nullopt, apikey, secret, now);

@@ -1,16 +1,11 @@
 #include "server/files/byte_range.h"
+#include "storage/text.h"
 
 #include <algorithm>
 #include <charconv>
 
 namespace ib::files {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // A run of decimal digits (no sign, no spaces); nullopt if empty, not digits, or overflowing.
 std::optional<int64_t> Digits(std::string_view s) {
@@ -45,7 +40,7 @@ std::string ByteRange::ToString() const {
 //   bytes=5-1, bytes=abc, items=0-1, bytes=0-1,5-6 -> whole (ignored)
 ByteRange ParseByteRange(std::optional<std::string_view> header, int64_t size) {
   if (!header) return Whole();
-  std::string_view value = Trim(*header);
+  std::string_view value = storage::Trim(*header, storage::kHttpSpace);
   constexpr std::string_view kUnit = "bytes=";
   if (value.size() < kUnit.size()) return Whole();
   for (size_t i = 0; i < kUnit.size(); ++i) {
@@ -53,12 +48,12 @@ ByteRange ParseByteRange(std::optional<std::string_view> header, int64_t size) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     if (c != kUnit[i]) return Whole();
   }
-  std::string_view spec = Trim(value.substr(kUnit.size()));
+  std::string_view spec = storage::Trim(value.substr(kUnit.size()), storage::kHttpSpace);
   if (spec.find(',') != std::string_view::npos) return Whole();
   auto dash = spec.find('-');
   if (dash == std::string_view::npos) return Whole();
-  std::string_view a = Trim(spec.substr(0, dash));
-  std::string_view b = Trim(spec.substr(dash + 1));
+  std::string_view a = storage::Trim(spec.substr(0, dash), storage::kHttpSpace);
+  std::string_view b = storage::Trim(spec.substr(dash + 1), storage::kHttpSpace);
   if (a.empty()) {  // suffix range: the last n bytes
     auto n = Digits(b);
     if (!n) return Whole();

@@ -8,6 +8,7 @@
 #include "server/rest/query_params.h"
 #include "server/rest/query_params_internal.h"
 #include "storage/error.h"
+#include "storage/text.h"
 
 namespace ib::rest::internal {
 namespace {
@@ -30,12 +31,6 @@ size_t Utf8Length(std::string_view s, size_t i) {
   return len;
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
-}
-
 // Characters a bare JSON key may hold: PostgREST's pJsonKeyIdentifier is noneOf "(-:.,>)".
 bool IsJsonKeyChar(char c) { return std::string_view("(-:.,>)").find(c) == std::string_view::npos; }
 
@@ -56,7 +51,7 @@ std::string SepByDash(Cursor& c, PartFn part) {
 std::string IdentifierPart(Cursor& c) {
   const size_t start = c.pos();
   while (!c.AtEnd() && IsIdentifierChar(c.Peek())) c.Advance();
-  std::string_view part = Trim(c.text().substr(start, c.pos() - start));
+  std::string_view part = storage::Trim(c.text().substr(start, c.pos() - start), " ");
   if (part.empty()) c.FailAt(start, "field name (* or [a..z0..9_$])");
   return std::string(part);
 }
@@ -64,7 +59,7 @@ std::string IdentifierPart(Cursor& c) {
 std::string JsonKeyPart(Cursor& c) {
   const size_t start = c.pos();
   while (!c.AtEnd() && IsJsonKeyChar(c.Peek())) c.Advance();
-  std::string_view part = Trim(c.text().substr(start, c.pos() - start));
+  std::string_view part = storage::Trim(c.text().substr(start, c.pos() - start), " ");
   if (part.empty()) c.FailAt(start, "any non reserved character different from: .,>()");
   return std::string(part);
 }
@@ -199,7 +194,7 @@ std::string FieldNameAt(Cursor& c) {
 std::string IdentifierAt(Cursor& c) {
   const size_t start = c.pos();
   while (!c.AtEnd() && IsIdentifierChar(c.Peek())) c.Advance();
-  std::string_view id = Trim(c.text().substr(start, c.pos() - start));
+  std::string_view id = storage::Trim(c.text().substr(start, c.pos() - start), " ");
   if (id.empty()) c.FailAt(start, "letter or digit");
   return std::string(id);
 }

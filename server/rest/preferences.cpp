@@ -11,15 +11,12 @@
 #include <utility>
 
 #include "storage/error.h"
+#include "storage/text.h"
 
 namespace ib::rest {
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
+using storage::Trim;
 
 std::string Lower(std::string_view s) {
   std::string out(s);
