@@ -11,7 +11,8 @@ namespace ib::auth {
 namespace {
 
 namespace store = storage::auth;
-using storage::RowWriter;
+using storage::ReadScope;
+using storage::WriteScope;
 
 constexpr int64_t kMaxPageNumber = 1'000'000;
 
@@ -96,9 +97,9 @@ nlohmann::json AdminUsers::Create(const nlohmann::json& body, const RequestMeta&
   }
   user.password_hash = PasswordHashField(body, env_.options);
 
-  return InWriteTransaction(env_, meta, [&](RowWriter& w) {
+  return env_.db.Write(ServicePrincipal(), meta.clock, [&](WriteScope& w) {
     if (store::FindUserByEmail(w.conn(), user.email)) throw errors::EmailExists();
-    return LoadUserJson(w.conn(), store::InsertUser(w, user));
+    return LoadUserJson(w.conn(), store::InsertUser(w.writer(), user));
   });
 }
 
@@ -108,7 +109,7 @@ UserListPage AdminUsers::List(std::string_view page_text, std::string_view per_p
   const int64_t per_page = ParsePageParam(per_page_text, 50);
   UserListPage out;
   nlohmann::json users = nlohmann::json::array();
-  out.total = InReadTransaction(env_, meta, [&](RowWriter& r) {
+  out.total = env_.db.Read(ServicePrincipal(), meta.clock, [&](ReadScope& r) {
     store::UserPage found = store::ListUsers(r.conn(), page, per_page);
     for (const UserRecord& user : found.users) users.push_back(LoadUserJson(r.conn(), user));
     return found.total;
@@ -120,8 +121,9 @@ UserListPage AdminUsers::List(std::string_view page_text, std::string_view per_p
 
 nlohmann::json AdminUsers::Get(std::string_view id, const RequestMeta& meta) {
   CheckUserId(id);
-  return InReadTransaction(
-      env_, meta, [&](RowWriter& r) { return LoadUserJson(r.conn(), FindOr404(r.conn(), id)); });
+  return env_.db.Read(ServicePrincipal(), meta.clock, [&](ReadScope& r) {
+    return LoadUserJson(r.conn(), FindOr404(r.conn(), id));
+  });
 }
 
 nlohmann::json AdminUsers::Update(std::string_view id, const nlohmann::json& body,
@@ -133,9 +135,9 @@ nlohmann::json AdminUsers::Update(std::string_view id, const nlohmann::json& bod
   const auto app_metadata = ObjectField(body, "app_metadata");
   const bool confirm = BoolField(body, "email_confirm");
   const std::string password_hash = PasswordHashField(body, env_.options);
-  const std::string now = storage::FormatTimestamptz(meta.now_micros);
+  const std::string now = storage::FormatTimestamptz(meta.now_micros());
 
-  return InWriteTransaction(env_, meta, [&](RowWriter& w) {
+  return env_.db.Write(ServicePrincipal(), meta.clock, [&](WriteScope& w) {
     UserRecord user = FindOr404(w.conn(), id);
     storage::hooks::RowData changes;
     if (email && *email != user.email) {
@@ -154,7 +156,7 @@ nlohmann::json AdminUsers::Update(std::string_view id, const nlohmann::json& bod
     }
     const std::string role = RoleField(body, user.role);
     if (role != user.role) changes["role"] = role;
-    if (!changes.empty()) user = store::UpdateUserRow(w, user, changes);
+    if (!changes.empty()) user = store::UpdateUserRow(w.writer(), user, changes);
     return LoadUserJson(w.conn(), user);
   });
 }
@@ -163,10 +165,8 @@ void AdminUsers::Delete(std::string_view id, const RequestMeta& meta) {
   CheckUserId(id);
   // should_soft_delete is not supported: a delete always removes the user and, through the
   // schema's ON DELETE CASCADE, every row it owns (profile, interviews, tokens, ...).
-  InWriteTransaction(env_, meta, [&](RowWriter& w) {
-    store::DeleteUserRow(w, FindOr404(w.conn(), id));
-    return 0;
-  });
+  env_.db.Write(ServicePrincipal(), meta.clock,
+                [&](WriteScope& w) { store::DeleteUserRow(w.writer(), FindOr404(w.conn(), id)); });
 }
 
 }  // namespace ib::auth

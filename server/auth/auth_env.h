@@ -1,21 +1,16 @@
-// What every /auth/v1 operation shares: the options (from Config), the database and catalog,
-// the JWT secret, the caller's request facts (RequestMeta), and the one-transaction-per-request
-// helpers. Operations run as the service principal: auth tables have no guards, and the
-// new-user hook writes the profile with the service's rights. AuthEnv is immutable while
-// serving; the helpers are safe from any worker thread (each takes its own lease).
+// What every /auth/v1 operation shares: the options (from Config), the database, the JWT
+// secret, and the caller's request facts (RequestMeta, with the request's one clock). Each
+// operation runs its database work through env.db.Write / env.db.Read as the service
+// principal. AuthEnv is immutable while serving and safe to share between worker threads.
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <string>
-#include <utility>
 
 #include "server/auth/passwords.h"
-#include "storage/catalog.h"
-#include "storage/db.h"
 #include "storage/principal.h"
-#include "storage/row_writer.h"
-#include "storage/transaction.h"
+#include "storage/request_clock.h"
+#include "storage/unit_of_work.h"
 
 namespace ib::auth {
 
@@ -32,46 +27,26 @@ struct AuthOptions {
 };
 
 struct AuthEnv {
-  storage::Db& db;
-  std::shared_ptr<const storage::Catalog> catalog;
+  storage::Db& db;  // holds the catalog; every operation runs in one db.Write or db.Read
   std::string secret;
   AuthOptions options;
 };
 
 // Facts about one request that operations need besides its body.
 struct RequestMeta {
-  std::string ip;          // the peer address (rate limits)
-  std::string issuer;      // `iss` of issued tokens: <base URL>/auth/v1
-  int64_t now_micros = 0;  // the request's clock: one instant for the whole transaction
-  int64_t now_seconds() const { return now_micros / 1'000'000; }
+  std::string ip;               // the peer address (rate limits)
+  std::string issuer;           // `iss` of issued tokens: <base URL>/auth/v1
+  storage::RequestClock clock;  // read once at the route: one instant for the whole request
+  int64_t now_micros() const { return clock.now_micros; }
+  int64_t now_seconds() const { return clock.now_seconds(); }
 };
 
-// Runs fn(RowWriter&) in one write transaction (WriteLease + IMMEDIATE transaction) as the
-// service; commits when fn returns, rolls back when it throws.
-template <typename Fn>
-auto InWriteTransaction(const AuthEnv& env, const RequestMeta& meta, Fn&& fn) {
-  storage::Db::WriteLease lease(env.db);
-  storage::Transaction tx(lease.conn(), storage::Transaction::Mode::kWrite);
+// Auth operations act as the service: auth tables have no guards, and the new-user hook
+// writes the profile with the service's rights.
+inline storage::Principal ServicePrincipal() {
   storage::Principal service;
   service.role = storage::Role::kServiceRole;
-  storage::RowWriter writer(lease.conn(), *env.catalog, service, meta.now_micros);
-  auto result = std::forward<Fn>(fn)(writer);
-  tx.Commit();
-  return result;
-}
-
-// Runs fn(RowWriter&) in one read transaction on this thread's read connection (one
-// snapshot, and no queueing behind writers). fn must only read.
-template <typename Fn>
-auto InReadTransaction(const AuthEnv& env, const RequestMeta& meta, Fn&& fn) {
-  storage::Db::ReadLease lease(env.db);
-  storage::Transaction tx(lease.conn(), storage::Transaction::Mode::kRead);
-  storage::Principal service;
-  service.role = storage::Role::kServiceRole;
-  storage::RowWriter reader(lease.conn(), *env.catalog, service, meta.now_micros);
-  auto result = std::forward<Fn>(fn)(reader);
-  tx.Commit();
-  return result;
+  return service;
 }
 
 }  // namespace ib::auth

@@ -1,6 +1,5 @@
 #include "server/auth/auth_routes.h"
 
-#include <chrono>
 #include <memory>
 
 #include "server/auth/admin_users.h"
@@ -35,14 +34,13 @@ AuthOptions OptionsFrom(const Config& c) {
   return o;
 }
 
+// The request's facts, with the one clock read for the whole request.
 RequestMeta MetaOf(const Request& req) {
   RequestMeta meta;
   meta.ip = req.remote_addr;
   const std::string host = req.get_header_value("Host");
   meta.issuer = host.empty() ? "supabase" : "http://" + host + "/auth/v1";
-  meta.now_micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                        std::chrono::system_clock::now().time_since_epoch())
-                        .count();
+  meta.clock = storage::RequestClock::Now();
   return meta;
 }
 
@@ -72,58 +70,68 @@ std::optional<std::string> ApiKeyOf(const Request& req) {
   return std::nullopt;
 }
 
-using Body = std::function<void(const Request&, Response&, http::RequestContext&)>;
+// What a route body gets: the request, its response, the log context and the request's facts.
+struct Call {
+  const Request& req;
+  Response& res;
+  http::RequestContext& rc;
+  const RequestMeta& meta;
+};
+using Body = std::function<void(Call&)>;
 
-// Every /auth/v1 route: the gateway's apikey check first, errors in GoTrue's shape.
+// Every /auth/v1 route: the clock read once, the gateway's apikey check first, errors in
+// GoTrue's shape.
 httplib::Server::Handler Route(const http::ServerContext& ctx, Body body) {
   return http::Wrap(
       http::Service::kAuth,
       [&ctx, body = std::move(body)](const Request& req, Response& res, http::RequestContext& rc) {
-        RequireApiKey(ApiKeyOf(req), ctx.secret, http::NowSeconds());
-        body(req, res, rc);
+        const RequestMeta meta = MetaOf(req);
+        RequireApiKey(ApiKeyOf(req), ctx.secret, meta.now_seconds());
+        Call call{req, res, rc, meta};
+        body(call);
       },
       ctx.config.log_requests);
 }
 
-UserClaims UserOf(const Request& req, const http::ServerContext& ctx, http::RequestContext& rc) {
+UserClaims UserOf(Call& c, const http::ServerContext& ctx) {
   UserClaims who =
-      RequireUserToken(http::Header(req, "Authorization"), ctx.secret, http::NowSeconds());
-  rc.principal = "authenticated:" + who.user_id;
+      RequireUserToken(http::Header(c.req, "Authorization"), ctx.secret, c.meta.now_seconds());
+  c.rc.principal = "authenticated:" + who.user_id;
   return who;
 }
 
-void RequireAdminOf(const Request& req, const http::ServerContext& ctx, http::RequestContext& rc) {
-  RequireAdmin(http::Header(req, "Authorization"), ctx.secret, http::NowSeconds());
-  rc.principal = "service_role";
+void RequireAdminOf(Call& c, const http::ServerContext& ctx) {
+  RequireAdmin(http::Header(c.req, "Authorization"), ctx.secret, c.meta.now_seconds());
+  c.rc.principal = "service_role";
 }
 
 void RegisterSessionRoutes(httplib::Server& server, const http::ServerContext& ctx,
                            const std::shared_ptr<AuthServices>& s) {
-  server.Post("/auth/v1/signup", Route(ctx, [s](const Request& req, Response& res, auto&) {
-                SendJson(res, s->sessions.SignUp(BodyOf(req), MetaOf(req)));
+  server.Post("/auth/v1/signup", Route(ctx, [s](Call& c) {
+                SendJson(c.res, s->sessions.SignUp(BodyOf(c.req), c.meta));
               }));
-  server.Post("/auth/v1/token", Route(ctx, [s](const Request& req, Response& res, auto&) {
-                const std::string grant = req.get_param_value("grant_type");
+  server.Post("/auth/v1/token", Route(ctx, [s](Call& c) {
+                const std::string grant = c.req.get_param_value("grant_type");
                 if (grant == "password") {
-                  SendJson(res, s->sessions.SignInWithPassword(BodyOf(req), MetaOf(req)));
+                  SendJson(c.res, s->sessions.SignInWithPassword(BodyOf(c.req), c.meta));
                 } else if (grant == "refresh_token") {
-                  SendJson(res, s->sessions.Refresh(BodyOf(req), MetaOf(req)));
+                  SendJson(c.res, s->sessions.Refresh(BodyOf(c.req), c.meta));
                 } else {
                   throw errors::ValidationFailed("unsupported_grant_type");
                 }
               }));
-  server.Get("/auth/v1/user", Route(ctx, [s, &ctx](const Request& req, Response& res, auto& rc) {
-               SendJson(res, s->sessions.GetUser(UserOf(req, ctx, rc), MetaOf(req)));
+  server.Get("/auth/v1/user", Route(ctx, [s, &ctx](Call& c) {
+               SendJson(c.res, s->sessions.GetUser(UserOf(c, ctx), c.meta));
              }));
-  server.Put("/auth/v1/user", Route(ctx, [s, &ctx](const Request& req, Response& res, auto& rc) {
-               UserClaims who = UserOf(req, ctx, rc);
-               SendJson(res, s->sessions.UpdateUser(who, BodyOf(req), MetaOf(req)));
+  server.Put("/auth/v1/user", Route(ctx, [s, &ctx](Call& c) {
+               UserClaims who = UserOf(c, ctx);
+               SendJson(c.res, s->sessions.UpdateUser(who, BodyOf(c.req), c.meta));
              }));
-  server.Post("/auth/v1/logout", Route(ctx, [s, &ctx](const Request& req, Response& res, auto& rc) {
-                UserClaims who = UserOf(req, ctx, rc);
-                s->sessions.Logout(who, req.get_param_value("scope"), MetaOf(req));
-                res.status = 204;
-                res.set_header("X-Supabase-Api-Version", "2024-01-01");
+  server.Post("/auth/v1/logout", Route(ctx, [s, &ctx](Call& c) {
+                UserClaims who = UserOf(c, ctx);
+                s->sessions.Logout(who, c.req.get_param_value("scope"), c.meta);
+                c.res.status = 204;
+                c.res.set_header("X-Supabase-Api-Version", "2024-01-01");
               }));
 }
 
@@ -131,53 +139,52 @@ void RegisterAdminRoutes(httplib::Server& server, const http::ServerContext& ctx
                          const std::shared_ptr<AuthServices>& s) {
   constexpr const char* kUsers = "/auth/v1/admin/users";
   constexpr const char* kUser = R"(/auth/v1/admin/users/([^/]+))";
-  server.Post(kUsers, Route(ctx, [s, &ctx](const Request& req, Response& res, auto& rc) {
-                RequireAdminOf(req, ctx, rc);
-                SendJson(res, s->admin.Create(BodyOf(req), MetaOf(req)));
+  server.Post(kUsers, Route(ctx, [s, &ctx](Call& c) {
+                RequireAdminOf(c, ctx);
+                SendJson(c.res, s->admin.Create(BodyOf(c.req), c.meta));
               }));
-  server.Get(kUsers, Route(ctx, [s, &ctx](const Request& req, Response& res, auto& rc) {
-               RequireAdminOf(req, ctx, rc);
-               UserListPage page =
-                   s->admin.List(req.get_param_value("page"), req.get_param_value("per_page"),
-                                 kUsers, MetaOf(req));
-               SendJson(res, page.body);
-               res.set_header("X-Total-Count", std::to_string(page.total));
-               res.set_header("Link", page.link);
+  server.Get(kUsers, Route(ctx, [s, &ctx](Call& c) {
+               RequireAdminOf(c, ctx);
+               UserListPage page = s->admin.List(c.req.get_param_value("page"),
+                                                 c.req.get_param_value("per_page"), kUsers, c.meta);
+               SendJson(c.res, page.body);
+               c.res.set_header("X-Total-Count", std::to_string(page.total));
+               c.res.set_header("Link", page.link);
              }));
-  server.Get(kUser, Route(ctx, [s, &ctx](const Request& req, Response& res, auto& rc) {
-               RequireAdminOf(req, ctx, rc);
-               SendJson(res, s->admin.Get(req.matches[1].str(), MetaOf(req)));
+  server.Get(kUser, Route(ctx, [s, &ctx](Call& c) {
+               RequireAdminOf(c, ctx);
+               SendJson(c.res, s->admin.Get(c.req.matches[1].str(), c.meta));
              }));
-  server.Put(kUser, Route(ctx, [s, &ctx](const Request& req, Response& res, auto& rc) {
-               RequireAdminOf(req, ctx, rc);
-               SendJson(res, s->admin.Update(req.matches[1].str(), BodyOf(req), MetaOf(req)));
+  server.Put(kUser, Route(ctx, [s, &ctx](Call& c) {
+               RequireAdminOf(c, ctx);
+               SendJson(c.res, s->admin.Update(c.req.matches[1].str(), BodyOf(c.req), c.meta));
              }));
-  server.Delete(kUser, Route(ctx, [s, &ctx](const Request& req, Response& res, auto& rc) {
-                  RequireAdminOf(req, ctx, rc);
-                  s->admin.Delete(req.matches[1].str(), MetaOf(req));
-                  SendJson(res, nlohmann::json::object());
+  server.Delete(kUser, Route(ctx, [s, &ctx](Call& c) {
+                  RequireAdminOf(c, ctx);
+                  s->admin.Delete(c.req.matches[1].str(), c.meta);
+                  SendJson(c.res, nlohmann::json::object());
                 }));
 }
 
 void RegisterInfoRoutes(httplib::Server& server, const http::ServerContext& ctx) {
-  server.Get("/auth/v1/health", Route(ctx, [](const Request&, Response& res, auto&) {
-               SendJson(res, {{"version", IB_VERSION},
-                              {"name", "GoTrue"},
-                              {"description",
-                               "GoTrue is a user registration and authentication "
-                               "API (served by interviewbase)"}});
+  server.Get("/auth/v1/health", Route(ctx, [](Call& c) {
+               SendJson(c.res, {{"version", IB_VERSION},
+                                {"name", "GoTrue"},
+                                {"description",
+                                 "GoTrue is a user registration and authentication "
+                                 "API (served by interviewbase)"}});
              }));
-  server.Get("/auth/v1/settings", Route(ctx, [](const Request&, Response& res, auto&) {
-               SendJson(res, {{"external",
-                               {{"anonymous_users", false}, {"email", true}, {"phone", false}}},
-                              {"disable_signup", false},
-                              {"mailer_autoconfirm", true},
-                              {"phone_autoconfirm", false},
-                              {"sms_provider", ""},
-                              {"saml_enabled", false}});
+  server.Get("/auth/v1/settings", Route(ctx, [](Call& c) {
+               SendJson(c.res, {{"external",
+                                 {{"anonymous_users", false}, {"email", true}, {"phone", false}}},
+                                {"disable_signup", false},
+                                {"mailer_autoconfirm", true},
+                                {"phone_autoconfirm", false},
+                                {"sms_provider", ""},
+                                {"saml_enabled", false}});
              }));
   // Anything else under /auth/v1 (otp, recover, verify, factors, ...) is not served.
-  auto not_found = Route(ctx, [](const Request&, Response&, auto&) { throw errors::NotFound(); });
+  auto not_found = Route(ctx, [](Call&) { throw errors::NotFound(); });
   constexpr const char* kAny = R"(/auth/v1(/.*)?)";
   server.Get(kAny, not_found);
   server.Post(kAny, not_found);
@@ -189,7 +196,7 @@ void RegisterInfoRoutes(httplib::Server& server, const http::ServerContext& ctx)
 }  // namespace
 
 void RegisterAuthRoutes(httplib::Server& server, const http::ServerContext& ctx) {
-  AuthEnv env{ctx.db, ctx.catalog, ctx.secret, OptionsFrom(ctx.config)};
+  AuthEnv env{ctx.db, ctx.secret, OptionsFrom(ctx.config)};
   auto services = std::make_shared<AuthServices>(env);
   RegisterSessionRoutes(server, ctx, services);
   RegisterAdminRoutes(server, ctx, services);

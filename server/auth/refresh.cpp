@@ -10,7 +10,7 @@ namespace ib::auth {
 namespace {
 
 namespace store = storage::auth;
-using storage::RowWriter;
+using storage::WriteScope;
 
 struct RefreshOutcome {
   nlohmann::json session;
@@ -20,32 +20,32 @@ struct RefreshOutcome {
 };
 
 // Hands the client a fresh access token around `refresh_token` and marks the session used.
-RefreshOutcome Answer(RowWriter& w, const AuthEnv& env, const UserRecord& user,
+RefreshOutcome Answer(WriteScope& w, const AuthEnv& env, const UserRecord& user,
                       const SessionRecord& session, std::string_view refresh_token,
                       const RequestMeta& meta) {
-  store::TouchSession(w, session);
+  store::TouchSession(w.writer(), session);
   return {SessionResponse(w.conn(), env, user, session, refresh_token, meta), std::nullopt};
 }
 
-RefreshOutcome RefreshIn(RowWriter& w, const AuthEnv& env, const std::string& token,
+RefreshOutcome RefreshIn(WriteScope& w, const AuthEnv& env, const std::string& token,
                          const RequestMeta& meta) {
   auto presented = store::FindRefreshTokenByHash(w.conn(), HashRefreshToken(token));
   if (!presented) throw errors::RefreshTokenNotFound();
   auto user = store::FindUserById(w.conn(), presented->user_id);
   auto session = store::FindSession(w.conn(), presented->session_id);
   if (!user || !session) throw errors::RefreshTokenNotFound();
-  if (IsBanned(*user, meta.now_micros)) throw errors::UserBanned();
+  if (IsBanned(*user, meta.now_micros())) throw errors::UserBanned();
   if (session->not_after &&
-      storage::ParseCanonicalTimestamptz(*session->not_after) <= meta.now_micros) {
+      storage::ParseCanonicalTimestamptz(*session->not_after) <= meta.now_micros()) {
     throw errors::SessionExpired();
   }
   auto active = store::ActiveRefreshToken(w.conn(), session->id);
   std::optional<RefreshTokenState> active_state;
   if (active) active_state = active->state;
-  switch (DecideRefresh(presented->state, active_state, meta.now_micros,
+  switch (DecideRefresh(presented->state, active_state, meta.now_micros(),
                         env.options.refresh_reuse_interval)) {
     case RefreshDecision::kAlreadyUsed:
-      store::RevokeSessionTokens(w, session->id);
+      store::RevokeSessionTokens(w.writer(), session->id);
       return {nlohmann::json(), errors::RefreshTokenAlreadyUsed()};
     case RefreshDecision::kReturnActive:
       if (auto again = UnsealWithParent(token, active->sealed_by_parent)) {
@@ -55,7 +55,7 @@ RefreshOutcome RefreshIn(RowWriter& w, const AuthEnv& env, const std::string& to
     case RefreshDecision::kRotate:
       break;
   }
-  store::RevokeRefreshToken(w, *presented);
+  store::RevokeRefreshToken(w.writer(), *presented);
   const std::string child = IssueRefreshToken(w, *session, token);
   return Answer(w, env, *user, *session, child, meta);
 }
@@ -68,8 +68,9 @@ nlohmann::json Sessions::Refresh(const nlohmann::json& body, const RequestMeta& 
   }
   const std::string token = StringField(body, "refresh_token");
   if (token.empty()) throw errors::ValidationFailed("refresh_token required");
-  RefreshOutcome outcome =
-      InWriteTransaction(env_, meta, [&](RowWriter& w) { return RefreshIn(w, env_, token, meta); });
+  RefreshOutcome outcome = env_.db.Write(ServicePrincipal(), meta.clock, [&](WriteScope& w) {
+    return RefreshIn(w, env_, token, meta);
+  });
   if (outcome.refusal) throw *outcome.refusal;
   return std::move(outcome.session);
 }

@@ -12,7 +12,8 @@ namespace ib::auth {
 namespace {
 
 namespace store = storage::auth;
-using storage::RowWriter;
+using storage::ReadScope;
+using storage::WriteScope;
 
 LogoutScope ParseScope(std::string_view scope) {
   if (scope.empty() || scope == "global") return LogoutScope::kGlobal;
@@ -22,9 +23,9 @@ LogoutScope ParseScope(std::string_view scope) {
 }
 
 // A new session with its first refresh token, answered as the session JSON.
-nlohmann::json StartSession(RowWriter& w, const AuthEnv& env, const UserRecord& user,
+nlohmann::json StartSession(WriteScope& w, const AuthEnv& env, const UserRecord& user,
                             const RequestMeta& meta) {
-  SessionRecord session = store::CreateSession(w, user.id);
+  SessionRecord session = store::CreateSession(w.writer(), user.id);
   std::string refresh = IssueRefreshToken(w, session, std::nullopt);
   return SessionResponse(w.conn(), env, user, session, refresh, meta);
 }
@@ -71,7 +72,7 @@ nlohmann::json LoadUserJson(storage::Connection& conn, const UserRecord& user) {
   return UserJson(user, store::IdentitiesOf(conn, user.id));
 }
 
-std::string IssueRefreshToken(RowWriter& w, const SessionRecord& session,
+std::string IssueRefreshToken(WriteScope& w, const SessionRecord& session,
                               std::optional<std::string_view> parent) {
   const std::string token = NewRefreshToken();
   store::NewRefreshToken row{HashRefreshToken(token), std::nullopt, std::nullopt};
@@ -79,7 +80,7 @@ std::string IssueRefreshToken(RowWriter& w, const SessionRecord& session,
     row.parent_hash = HashRefreshToken(*parent);
     row.sealed_by_parent = SealForChild(*parent, token);
   }
-  store::InsertRefreshToken(w, session, row);
+  store::InsertRefreshToken(w.writer(), session, row);
   return token;
 }
 
@@ -114,9 +115,9 @@ nlohmann::json Sessions::SignUp(const nlohmann::json& body, const RequestMeta& m
   user.signed_in = true;
   user.password_hash = HashPassword(password, env_.options.password_cost);  // outside the lock
 
-  return InWriteTransaction(env_, meta, [&](RowWriter& w) {
+  return env_.db.Write(ServicePrincipal(), meta.clock, [&](WriteScope& w) {
     if (store::FindUserByEmail(w.conn(), user.email)) throw errors::UserAlreadyExists();
-    return StartSession(w, env_, store::InsertUser(w, user), meta);
+    return StartSession(w, env_, store::InsertUser(w.writer(), user), meta);
   });
 }
 
@@ -131,8 +132,8 @@ nlohmann::json Sessions::SignInWithPassword(const nlohmann::json& body, const Re
       limits_.failed_signins_per_ip.Exhausted(meta.ip, now)) {
     throw errors::OverRequestRateLimit();
   }
-  auto found = InReadTransaction(
-      env_, meta, [&](RowWriter& r) { return store::FindUserByEmail(r.conn(), email); });
+  auto found = env_.db.Read(ServicePrincipal(), meta.clock,
+                            [&](ReadScope& r) { return store::FindUserByEmail(r.conn(), email); });
   const bool has_hash = found && !found->encrypted_password.empty();
   const bool verified =
       VerifyPassword(has_hash ? found->encrypted_password : DummyHash(), password);
@@ -142,34 +143,33 @@ nlohmann::json Sessions::SignInWithPassword(const nlohmann::json& body, const Re
     throw errors::InvalidCredentials();
   }
   if (!found->confirmed()) throw errors::EmailNotConfirmed();
-  if (IsBanned(*found, meta.now_micros)) throw errors::UserBanned();
+  if (IsBanned(*found, meta.now_micros())) throw errors::UserBanned();
 
-  return InWriteTransaction(env_, meta, [&](RowWriter& w) {
+  return env_.db.Write(ServicePrincipal(), meta.clock, [&](WriteScope& w) {
     // Verified outside the lock: if the password changed or the user went away meanwhile,
     // answer as for a wrong password.
     auto current = store::FindUserById(w.conn(), found->id);
     if (!current || current->encrypted_password != found->encrypted_password) {
       throw errors::InvalidCredentials();
     }
-    return StartSession(w, env_, store::RecordSignIn(w, *current), meta);
+    return StartSession(w, env_, store::RecordSignIn(w.writer(), *current), meta);
   });
 }
 
 void Sessions::Logout(const UserClaims& who, std::string_view scope, const RequestMeta& meta) {
   const LogoutScope parsed = ParseScope(scope);
-  InWriteTransaction(env_, meta, [&](RowWriter& w) {
+  env_.db.Write(ServicePrincipal(), meta.clock, [&](WriteScope& w) {
     Caller caller = LoadCaller(w.conn(), who);
     // Without a session_id claim only "global" names anything (GoTrue ends nothing then; we
     // end every session, the safer reading of "sign out everywhere").
     if (caller.session || parsed == LogoutScope::kGlobal) {
-      store::EndSessions(w, caller.user.id, who.session_id, parsed);
+      store::EndSessions(w.writer(), caller.user.id, who.session_id, parsed);
     }
-    return 0;
   });
 }
 
 nlohmann::json Sessions::GetUser(const UserClaims& who, const RequestMeta& meta) {
-  return InReadTransaction(env_, meta, [&](RowWriter& r) {
+  return env_.db.Read(ServicePrincipal(), meta.clock, [&](ReadScope& r) {
     return LoadUserJson(r.conn(), LoadCaller(r.conn(), who).user);
   });
 }

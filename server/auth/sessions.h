@@ -75,7 +75,7 @@ nlohmann::json SessionResponse(storage::Connection& conn, const AuthEnv& env,
 // Issues a refresh token in `session`: a fresh random token, stored as its hash. When
 // rotating, `parent` is the presented token (plaintext), recorded as the child's parent and
 // used to seal the child. Returns the new token.
-std::string IssueRefreshToken(storage::RowWriter& w, const SessionRecord& session,
+std::string IssueRefreshToken(storage::WriteScope& w, const SessionRecord& session,
                               std::optional<std::string_view> parent);
 
 // True while `user.banned_until` lies after now.

@@ -10,7 +10,8 @@ namespace ib::auth {
 namespace {
 
 namespace store = storage::auth;
-using storage::RowWriter;
+using storage::ReadScope;
+using storage::WriteScope;
 
 bool Present(const nlohmann::json& body, const char* name) {
   auto it = body.find(name);
@@ -32,14 +33,14 @@ nlohmann::json Sessions::UpdateUser(const UserClaims& who, const nlohmann::json&
   if (Present(body, "password")) {
     const std::string password = StringField(body, "password");
     CheckPasswordStrength(password, env_.options.password_min_length);
-    const std::string old_hash = InReadTransaction(env_, meta, [&](RowWriter& r) {
+    const std::string old_hash = env_.db.Read(ServicePrincipal(), meta.clock, [&](ReadScope& r) {
       return LoadCaller(r.conn(), who).user.encrypted_password;
     });
     if (!old_hash.empty() && VerifyPassword(old_hash, password)) throw errors::SamePassword();
     new_hash = HashPassword(password, env_.options.password_cost);
   }
 
-  return InWriteTransaction(env_, meta, [&](RowWriter& w) {
+  return env_.db.Write(ServicePrincipal(), meta.clock, [&](WriteScope& w) {
     Caller caller = LoadCaller(w.conn(), who);
     storage::hooks::RowData changes;
     if (data) {
@@ -51,9 +52,10 @@ nlohmann::json Sessions::UpdateUser(const UserClaims& who, const nlohmann::json&
     if (email && *email != caller.user.email) {
       if (store::FindUserByEmail(w.conn(), *email)) throw errors::EmailExists();
       changes["email"] = *email;
-      changes["email_confirmed_at"] = storage::FormatTimestamptz(meta.now_micros);
+      changes["email_confirmed_at"] = storage::FormatTimestamptz(meta.now_micros());
     }
-    UserRecord user = changes.empty() ? caller.user : store::UpdateUserRow(w, caller.user, changes);
+    UserRecord user =
+        changes.empty() ? caller.user : store::UpdateUserRow(w.writer(), caller.user, changes);
     return LoadUserJson(w.conn(), user);
   });
 }

@@ -27,10 +27,11 @@ AuthOptions TestOptions() {
 
 struct Fixture {
   explicit Fixture(AuthOptions options = TestOptions())
-      : env{db.db(), db.catalog_ptr(), kSecret, options}, sessions(env), admin(env) {}
+      : env{db.db(), kSecret, options}, sessions(env), admin(env) {}
 
   RequestMeta At(int64_t offset_micros, std::string ip = "10.0.0.1") const {
-    return RequestMeta{std::move(ip), "http://test/auth/v1", kStart + offset_micros};
+    return RequestMeta{std::move(ip), "http://test/auth/v1",
+                       storage::RequestClock{kStart + offset_micros}};
   }
   int64_t Count(const std::string& sql, std::vector<storage::SqlValue> params = {}) {
     return std::get<int64_t>(db.Scalar(sql, std::move(params)));
