@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <unordered_map>
 
+#include "storage/change_capture.h"
+#include "storage/change_log.h"
 #include "storage/error.h"
 #include "storage/statement_cache.h"
 
@@ -40,12 +42,18 @@ Connection::Connection(const std::string& uri)
 }
 
 Connection::~Connection() {
+  capture_.reset();
   statements_.reset();  // finalize statements before the connection closes
+}
+
+void Connection::EnableCapture(ChangeLog& log) {
+  capture_ = std::make_unique<ChangeCapture>(handle(), log);
 }
 
 sqlite3* Connection::handle() { return db_->getHandle(); }
 
-Db::Db(const std::string& path) : id_(next_db_id++) {
+Db::Db(const std::string& path)
+    : changes_(std::make_unique<ChangeLog>()), id_(next_db_id++) {
   if (path == ":memory:") {
     in_memory_ = true;
     uri_ = "file:ib_memory_" + std::to_string(id_) + "?mode=memory";
@@ -59,11 +67,16 @@ Db::Db(const std::string& path) : id_(next_db_id++) {
   } catch (const SQLite::Exception& e) {
     throw Error::Internal("cannot open database " + path + ": " + e.what());
   }
+  // Only the writer changes rows, so capturing there sees every change exactly once.
+  writer_->EnableCapture(*changes_);
 }
 
 Db::~Db() = default;
 
-void Db::SetCatalog(std::shared_ptr<const Catalog> catalog) { catalog_ = std::move(catalog); }
+void Db::SetCatalog(std::shared_ptr<const Catalog> catalog) {
+  writer_->capture()->SetCatalog(catalog);
+  catalog_ = std::move(catalog);
+}
 
 const Catalog& Db::catalog() const {
   if (!catalog_) throw Error::Internal("the database has no catalog yet");

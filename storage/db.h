@@ -17,6 +17,8 @@ namespace SQLite { class Database; }
 namespace ib::storage {
 
 class StatementCache;
+class ChangeCapture;
+class ChangeLog;
 class Catalog;
 class WriteScope;
 class ReadScope;
@@ -34,10 +36,14 @@ class Connection {
   SQLite::Database& db() { return *db_; }
   sqlite3* handle();
   StatementCache& statements() { return *statements_; }
+  // The writer's row-change capture (storage/change_capture.h); nullptr on read connections.
+  ChangeCapture* capture() { return capture_.get(); }
+  void EnableCapture(ChangeLog& log);
 
  private:
   std::unique_ptr<SQLite::Database> db_;
   std::unique_ptr<StatementCache> statements_;
+  std::unique_ptr<ChangeCapture> capture_;  // after db_: unhooked before the connection closes
 };
 
 class Db {
@@ -85,6 +91,9 @@ class Db {
   template <class Fn>
   auto Read(const Principal& who, const RequestClock& clock, Fn&& fn);
 
+  // Every committed row change, in commit order (storage/change_log.h).
+  ChangeLog& changes() { return *changes_; }
+
   // Tests only: the writer connection without taking the lock (single-threaded tests).
   Connection& TEST_writer() { return *writer_; }
 
@@ -93,6 +102,7 @@ class Db {
 
   std::string uri_;
   bool in_memory_ = false;
+  std::unique_ptr<ChangeLog> changes_;  // before writer_, whose capture publishes to it
   std::mutex write_mutex_;  // guards writer_ (and everything, for in-memory databases)
   std::unique_ptr<Connection> writer_;
   std::mutex readers_mutex_;  // guards readers_ (the list; each connection is one thread's)

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <SQLiteCpp/Exception.h>
 
+#include "storage/change_capture.h"
 #include "storage/db.h"
 #include "storage/error.h"
 #include "storage/statement_cache.h"
@@ -154,6 +155,10 @@ int64_t Executor::Run(const SqlQuery& query, const RowCallback& on_row) {
   }
   int64_t rows = 0;
   Row row(stmt);
+  // A failing statement is undone by SQLite, but the changes it made before failing were
+  // already captured: forget them too.
+  ChangeCapture* capture = conn_.capture();
+  const size_t capture_mark = capture ? capture->Mark() : 0;
   for (;;) {
     int rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW) {
@@ -165,6 +170,7 @@ int64_t Executor::Run(const SqlQuery& query, const RowCallback& on_row) {
     int extended = sqlite3_extended_errcode(conn_.handle());
     std::string message = sqlite3_errmsg(conn_.handle());
     sqlite3_reset(stmt);
+    if (capture) capture->TruncateTo(capture_mark);
     ThrowSqliteError(extended, message, query.table);
   }
   sqlite3_reset(stmt);

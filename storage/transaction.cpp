@@ -1,7 +1,9 @@
 #include "storage/transaction.h"
 
 #include <iostream>
+#include <memory>
 
+#include "storage/change_capture.h"
 #include "storage/db.h"
 #include "storage/executor.h"
 
@@ -12,6 +14,11 @@ Transaction::Transaction(Connection& conn, Mode mode) : conn_(conn), mode_(mode)
   // after its reads; a read transaction gives every statement of the request one snapshot.
   Executor(conn_).Exec(mode == Mode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN");
   open_ = true;
+  if (ChangeCapture* capture = Capture()) capture->Begin();
+}
+
+ChangeCapture* Transaction::Capture() {
+  return mode_ == Mode::kWrite ? conn_.capture() : nullptr;
 }
 
 Transaction::~Transaction() {
@@ -28,6 +35,18 @@ void Transaction::Commit() {
   open_ = false;
   auto queue = std::move(after_commit_);
   after_commit_.clear();
+  if (ChangeCapture* capture = Capture()) {
+    try {
+      // The committed changes leave through the after-commit queue like every other effect,
+      // first, while the writer is still held: that keeps publication in commit order.
+      auto batch = std::make_shared<std::vector<ChangeRecord>>(capture->Committed(conn_));
+      if (!batch->empty()) {
+        queue.insert(queue.begin(), [&log = capture->log(), batch] { log.Publish(*batch); });
+      }
+    } catch (const std::exception& e) {
+      std::cerr << "change capture failed after commit: " << e.what() << std::endl;
+    }
+  }
   for (auto& fn : queue) {
     try {
       fn();
@@ -40,11 +59,13 @@ void Transaction::Commit() {
 void Transaction::Rollback() {
   open_ = false;
   after_commit_.clear();
+  if (ChangeCapture* capture = Capture()) capture->Discard();
   Executor(conn_).Exec("ROLLBACK");
 }
 
 Savepoint::Savepoint(Transaction& tx)
     : tx_(tx), depth_(++tx.savepoints_), after_commit_mark_(tx.after_commit_.size()) {
+  if (ChangeCapture* capture = tx_.Capture()) capture_mark_ = capture->Mark();
   Executor(tx_.conn_).Exec(("SAVEPOINT " + Name()).c_str());
 }
 
@@ -69,6 +90,7 @@ void Savepoint::RollbackTo() {
   open_ = false;
   --tx_.savepoints_;
   if (tx_.after_commit_.size() > after_commit_mark_) tx_.after_commit_.resize(after_commit_mark_);
+  if (ChangeCapture* capture = tx_.Capture()) capture->TruncateTo(capture_mark_);
   Executor(tx_.conn_).Exec(("ROLLBACK TO " + Name()).c_str());
   Executor(tx_.conn_).Exec(("RELEASE " + Name()).c_str());
 }

@@ -2,6 +2,8 @@
 // Error thrown anywhere in a request (a hook, a guard check, a bad value) undoes every write of
 // that request. Work that must wait for durability (effects outside the database) goes into
 // the after-commit queue and runs only once COMMIT succeeded. Not thread-safe; one per request.
+// A write transaction on the writer also captures its row changes (storage/change_capture.h)
+// and publishes them after COMMIT, first in the after-commit queue; ROLLBACK drops them.
 // Savepoint undoes part of a transaction (its writes and the after-commit work queued since).
 #pragma once
 
@@ -12,6 +14,7 @@
 
 namespace ib::storage {
 
+class ChangeCapture;
 class Connection;
 
 class Transaction {
@@ -32,6 +35,7 @@ class Transaction {
 
  private:
   friend class Savepoint;
+  ChangeCapture* Capture();  // the writer's, for a write transaction; else nullptr
 
   Connection& conn_;
   Mode mode_;
@@ -59,6 +63,7 @@ class Savepoint {
   Transaction& tx_;
   int depth_;
   size_t after_commit_mark_;
+  size_t capture_mark_ = 0;
   bool open_ = true;
 };
 

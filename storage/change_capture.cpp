@@ -1,0 +1,187 @@
+// The preupdate API is declared only when this is defined; Debian's libsqlite3 is built with
+// it (and with the session extension, which rests on the same hook).
+#define SQLITE_ENABLE_PREUPDATE_HOOK 1
+#include <sqlite3.h>
+
+#include "storage/change_capture.h"
+
+#include <algorithm>
+#include <iostream>
+#include <map>
+#include <string_view>
+
+#include "storage/catalog.h"
+#include "storage/executor.h"
+#include "storage/request_clock.h"
+
+namespace ib::storage {
+namespace {
+
+SqlValue ValueOf(sqlite3_value* v) {
+  if (!v) return SqlValue{};
+  switch (sqlite3_value_type(v)) {
+    case SQLITE_INTEGER: return SqlValue{static_cast<int64_t>(sqlite3_value_int64(v))};
+    case SQLITE_FLOAT: return SqlValue{sqlite3_value_double(v)};
+    case SQLITE_TEXT:
+      return SqlValue{std::string(reinterpret_cast<const char*>(sqlite3_value_text(v)),
+                                  static_cast<size_t>(sqlite3_value_bytes(v)))};
+    case SQLITE_BLOB: {
+      const auto* bytes = static_cast<const char*>(sqlite3_value_blob(v));
+      return SqlValue{Blob{std::string(bytes ? bytes : "", static_cast<size_t>(
+                                                                sqlite3_value_bytes(v)))}};
+    }
+    default: return SqlValue{};
+  }
+}
+
+std::vector<SqlValue> ReadValues(sqlite3* db, bool old_row) {
+  const int n = sqlite3_preupdate_count(db);
+  std::vector<SqlValue> out;
+  out.reserve(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    sqlite3_value* v = nullptr;
+    const int rc = old_row ? sqlite3_preupdate_old(db, i, &v) : sqlite3_preupdate_new(db, i, &v);
+    out.push_back(rc == SQLITE_OK ? ValueOf(v) : SqlValue{});
+  }
+  return out;
+}
+
+void OnPreUpdate(void* self, sqlite3* db, int op, const char* db_name, const char* table,
+                 sqlite3_int64 old_rowid, sqlite3_int64 new_rowid) {
+  auto* capture = static_cast<ChangeCapture*>(self);
+  if (!capture->armed()) return;
+  if (std::string_view(db_name) != "main") return;  // temp tables are not data
+  if (std::string_view(table).rfind("sqlite_", 0) == 0) return;  // SQLite's own bookkeeping
+  ChangeCapture::Pending change;
+  change.table = table;
+  switch (op) {
+    case SQLITE_INSERT:
+      change.op = ChangeOp::kInsert;
+      change.rowid = new_rowid;
+      change.new_values = ReadValues(db, false);
+      break;
+    case SQLITE_UPDATE:
+      change.op = ChangeOp::kUpdate;
+      change.rowid = new_rowid;
+      change.old_values = ReadValues(db, true);
+      change.new_values = ReadValues(db, false);
+      break;
+    case SQLITE_DELETE:
+      change.op = ChangeOp::kDelete;
+      change.rowid = old_rowid;
+      change.old_values = ReadValues(db, true);
+      break;
+    default: return;
+  }
+  capture->Record(std::move(change));
+}
+
+// Column names by position and the primary key's columns, for one table.
+struct Shape {
+  std::vector<std::string> columns;
+  std::vector<std::string> primary_key;  // empty: the rowid identifies the row
+};
+
+Shape ShapeFromPragma(Connection& conn, const std::string& table) {
+  Shape shape;
+  std::vector<std::pair<int64_t, std::string>> pk;
+  Executor(conn).Run({"SELECT name, pk FROM pragma_table_xinfo(?1) ORDER BY cid", {table}, ""},
+                     [&](const Row& r) {
+                       shape.columns.push_back(r.Text(0));
+                       if (r.Int(1) > 0) pk.emplace_back(r.Int(1), r.Text(0));
+                     });
+  std::sort(pk.begin(), pk.end());
+  for (auto& [pos, name] : pk) shape.primary_key.push_back(std::move(name));
+  return shape;
+}
+
+Shape ShapeOf(Connection& conn, const Catalog* catalog, const std::string& table, size_t width) {
+  if (catalog) {
+    if (const Table* t = catalog->FindTable(table); t && t->columns.size() == width) {
+      Shape shape;
+      for (const auto& c : t->columns) shape.columns.push_back(c.name);
+      shape.primary_key = t->primary_key;
+      return shape;
+    }
+  }
+  // Not in the catalog (created after it loaded) or with hidden columns: ask SQLite.
+  return ShapeFromPragma(conn, table);
+}
+
+std::optional<ChangeRow> Named(const Shape& shape, std::vector<SqlValue>& values) {
+  ChangeRow row;
+  for (size_t i = 0; i < values.size(); ++i) {
+    std::string name = i < shape.columns.size() ? shape.columns[i] : "column" + std::to_string(i);
+    row.emplace(std::move(name), std::move(values[i]));
+  }
+  return row;
+}
+
+ChangeRow KeyOf(const Shape& shape, const ChangeRecord& record, int64_t rowid) {
+  ChangeRow key;
+  if (shape.primary_key.empty()) {
+    key.emplace("rowid", SqlValue{rowid});
+    return key;
+  }
+  const ChangeRow& row = record.new_row ? *record.new_row : *record.old_row;
+  for (const auto& name : shape.primary_key) {
+    auto it = row.find(name);
+    key.emplace(name, it == row.end() ? SqlValue{} : it->second);
+  }
+  return key;
+}
+
+}  // namespace
+
+ChangeCapture::ChangeCapture(sqlite3* handle, ChangeLog& log) : handle_(handle), log_(log) {
+  sqlite3_preupdate_hook(handle_, &OnPreUpdate, this);
+}
+
+ChangeCapture::~ChangeCapture() { sqlite3_preupdate_hook(handle_, nullptr, nullptr); }
+
+void ChangeCapture::Begin() {
+  pending_.clear();
+  armed_ = true;
+}
+
+void ChangeCapture::TruncateTo(size_t mark) {
+  if (pending_.size() > mark) pending_.resize(mark);
+}
+
+void ChangeCapture::Discard() {
+  armed_ = false;
+  pending_.clear();
+}
+
+std::vector<ChangeRecord> ChangeCapture::Committed(Connection& conn) {
+  armed_ = false;
+  std::vector<Pending> pending = std::move(pending_);
+  pending_.clear();
+  std::vector<ChangeRecord> out;
+  if (pending.empty()) return out;
+  // Commit times never run backwards even if the wall clock does, so sequence order and time
+  // order agree for consumers.
+  const int64_t commit_micros = std::max(RequestClock::Now().now_micros, last_commit_micros_);
+  last_commit_micros_ = commit_micros;
+  std::map<std::string, Shape, std::less<>> shapes;
+  out.reserve(pending.size());
+  for (Pending& p : pending) {
+    const size_t width = std::max(p.old_values.size(), p.new_values.size());
+    auto it = shapes.find(p.table);
+    if (it == shapes.end()) {
+      it = shapes.emplace(p.table, ShapeOf(conn, catalog_.get(), p.table, width)).first;
+    }
+    ChangeRecord record;
+    record.table = std::move(p.table);
+    record.op = p.op;
+    if (p.op != ChangeOp::kInsert) record.old_row = Named(it->second, p.old_values);
+    if (p.op != ChangeOp::kDelete) record.new_row = Named(it->second, p.new_values);
+    record.key = KeyOf(it->second, record, p.rowid);
+    record.sequence = next_sequence_++;
+    record.commit_micros = commit_micros;
+    out.push_back(std::move(record));
+  }
+  return out;
+}
+
+}  // namespace ib::storage

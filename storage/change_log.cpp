@@ -1,0 +1,48 @@
+#include "storage/change_log.h"
+
+#include <iostream>
+
+namespace ib::storage {
+
+const char* ChangeOpName(ChangeOp op) {
+  switch (op) {
+    case ChangeOp::kInsert: return "INSERT";
+    case ChangeOp::kUpdate: return "UPDATE";
+    case ChangeOp::kDelete: return "DELETE";
+  }
+  return "INSERT";
+}
+
+ChangeLog::SubscriptionId ChangeLog::Subscribe(Subscriber fn) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const SubscriptionId id = next_id_++;
+  subscribers_.emplace(id, std::move(fn));
+  return id;
+}
+
+void ChangeLog::Unsubscribe(SubscriptionId id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  subscribers_.erase(id);
+}
+
+void ChangeLog::Publish(const std::vector<ChangeRecord>& batch) {
+  if (batch.empty()) return;
+  // Delivering under the lock is what lets Unsubscribe promise no call after it returns.
+  std::lock_guard<std::mutex> lock(mutex_);
+  last_sequence_ = batch.back().sequence;
+  for (auto& [id, fn] : subscribers_) {
+    try {
+      fn(batch);
+    } catch (const std::exception& e) {
+      // The transaction is committed; one failing consumer must not starve the others.
+      std::cerr << "change subscriber " << id << " failed: " << e.what() << std::endl;
+    }
+  }
+}
+
+int64_t ChangeLog::last_sequence() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return last_sequence_;
+}
+
+}  // namespace ib::storage
