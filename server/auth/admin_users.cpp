@@ -27,7 +27,7 @@ int64_t ParsePageParam(std::string_view text, int64_t fallback) {
 }
 
 void CheckUserId(std::string_view id) {
-  if (!IsUuid(id)) throw storage::Error(404, "validation_failed", "user_id must be an UUID");
+  if (!IsUuid(id)) throw errors::InvalidUserId();
 }
 
 UserRecord FindOr404(storage::Connection& conn, std::string_view id) {

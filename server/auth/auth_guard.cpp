@@ -1,29 +1,12 @@
 #include "server/auth/auth_guard.h"
 
-#include <cctype>
-
 #include "server/auth/auth_errors.h"
+#include "server/auth/authenticate.h"
 #include "server/auth/jwt.h"
 #include "server/auth/users.h"
-#include "storage/text.h"
 
 namespace ib::auth {
 namespace {
-
-// GoTrue's extractBearerToken: "Bearer <token>", scheme case-insensitive; anything else is
-// no bearer at all.
-std::optional<std::string_view> BearerOf(std::optional<std::string_view> header) {
-  if (!header) return std::nullopt;
-  std::string_view h = storage::Trim(*header, storage::kHttpSpace);
-  if (h.size() <= 7) return std::nullopt;
-  for (size_t i = 0; i < 6; ++i) {
-    if (std::tolower(static_cast<unsigned char>(h[i])) != "bearer"[i]) return std::nullopt;
-  }
-  if (h[6] != ' ') return std::nullopt;
-  std::string_view token = storage::Trim(h.substr(7), storage::kHttpSpace);
-  if (token.empty()) return std::nullopt;
-  return token;
-}
 
 std::string ClaimString(const nlohmann::json& claims, const char* name) {
   auto it = claims.find(name);
@@ -34,18 +17,14 @@ std::string ClaimString(const nlohmann::json& claims, const char* name) {
 
 void RequireApiKey(std::optional<std::string_view> apikey, std::string_view secret,
                    int64_t now_seconds) {
-  if (!apikey || storage::Trim(*apikey, storage::kHttpSpace).empty()) {
-    throw errors::InvalidApiKey(/*missing=*/true);
-  }
-  JwtResult key = VerifyHs256(storage::Trim(*apikey, storage::kHttpSpace), secret, now_seconds);
-  if (!key.ok()) throw errors::InvalidApiKey(false);
-  std::string role = ClaimString(key.claims, "role");
-  if (role != "anon" && role != "service_role") throw errors::InvalidApiKey(false);
+  const ApiKeyCheck key = CheckApiKey(apikey, secret, now_seconds);
+  if (key != ApiKeyCheck::kValid) throw errors::InvalidApiKey(key == ApiKeyCheck::kMissing);
 }
 
 nlohmann::json RequireBearer(std::optional<std::string_view> authorization, std::string_view secret,
                              int64_t now_seconds) {
-  auto token = BearerOf(authorization);
+  // GoTrue's extractBearerToken: a header of another scheme is no bearer at all.
+  auto token = BearerToken(authorization);
   if (!token) throw errors::NoAuthorization();
   JwtResult jwt = VerifyHs256(*token, secret, now_seconds);
   if (jwt.ok()) return std::move(jwt.claims);
@@ -61,9 +40,7 @@ UserClaims RequireUserToken(std::optional<std::string_view> authorization, std::
   UserClaims out;
   out.user_id = ClaimString(claims, "sub");
   if (out.user_id.empty()) throw errors::BadJwt("invalid claim: missing sub claim");
-  if (!IsUuid(out.user_id)) {
-    throw storage::Error(400, "bad_jwt", "invalid claim: sub claim must be a UUID");
-  }
+  if (!IsUuid(out.user_id)) throw errors::SubNotUuid();
   std::string session = ClaimString(claims, "session_id");
   if (!session.empty() && session != "00000000-0000-0000-0000-000000000000") {
     if (!IsUuid(session)) throw errors::BadJwt("invalid claim: session_id claim must be a UUID");

@@ -11,17 +11,6 @@
 namespace ib::auth {
 namespace {
 
-// "Bearer xxx" (scheme case-insensitive, as RFC 7235 says) -> "xxx"; otherwise the raw value.
-std::string_view BearerToken(std::string_view header) {
-  header = storage::Trim(header, storage::kHttpSpace);
-  if (header.size() >= 7) {
-    std::string scheme(header.substr(0, 7));
-    for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (scheme == "bearer ") return storage::Trim(header.substr(7), storage::kHttpSpace);
-  }
-  return header;
-}
-
 // Verified tokens, per thread. A token's principal is a pure function of its bytes and the
 // secret, so a hit skips base64, HMAC and JSON parsing; only `exp` must be checked again.
 // Thread-local: no lock on the hot path. Bounded: emptied when full.
@@ -63,13 +52,40 @@ void Remember(std::string_view token, std::string_view secret, const storage::Pr
 
 }  // namespace
 
+std::optional<std::string_view> BearerToken(std::optional<std::string_view> authorization) {
+  if (!authorization) return std::nullopt;
+  std::string_view h = storage::Trim(*authorization, storage::kHttpSpace);
+  if (h.size() <= 7 || h[6] != ' ') return std::nullopt;
+  for (size_t i = 0; i < 6; ++i) {
+    if (std::tolower(static_cast<unsigned char>(h[i])) != "bearer"[i]) return std::nullopt;
+  }
+  std::string_view token = storage::Trim(h.substr(7), storage::kHttpSpace);
+  if (token.empty()) return std::nullopt;
+  return token;
+}
+
+ApiKeyCheck CheckApiKey(std::optional<std::string_view> apikey, std::string_view secret,
+                        int64_t now) {
+  // Through the token cache, so a key sent with every request costs no second HMAC.
+  AuthOutcome key = Resolve(std::nullopt, apikey, secret, now);
+  if (key.missing_key) return ApiKeyCheck::kMissing;
+  // Both project keys name their role; a token without one is not a key of ours.
+  if (!key.principal || key.principal->role == storage::Role::kAuthenticated ||
+      !key.principal->claims.contains("role")) {
+    return ApiKeyCheck::kInvalid;
+  }
+  return ApiKeyCheck::kValid;
+}
+
 AuthOutcome Resolve(std::optional<std::string_view> authorization,
                     std::optional<std::string_view> apikey, std::string_view secret,
                     int64_t now) {
   AuthOutcome out;
   std::optional<std::string_view> token;
   if (authorization && !storage::Trim(*authorization, storage::kHttpSpace).empty()) {
-    token = BearerToken(*authorization);
+    // PostgREST reads a header of another scheme as the token itself, so it fails as a JWT
+    // instead of passing as anon.
+    token = BearerToken(authorization).value_or(storage::Trim(*authorization, storage::kHttpSpace));
   } else if (apikey && !storage::Trim(*apikey, storage::kHttpSpace).empty()) {
     // Supabase: the apikey alone counts as the bearer.
     token = storage::Trim(*apikey, storage::kHttpSpace);
@@ -117,25 +133,17 @@ AuthOutcome Resolve(std::optional<std::string_view> authorization,
 storage::Principal AuthenticateRest(std::optional<std::string_view> authorization,
                                     std::optional<std::string_view> apikey,
                                     std::string_view secret, int64_t now) {
-  // Supabase's gateway admits a request only with one of the project's keys in `apikey`
-  // (anon or service_role); the bearer then decides the role. Checked through the same
-  // token cache, so the key costs no second HMAC.
-  bool has_bearer =
+  // Supabase's gateway admits a request only with one of the project's keys in `apikey`;
+  // the bearer then decides the role. With neither header, PostgREST's own answer below.
+  const bool has_bearer =
       authorization && !storage::Trim(*authorization, storage::kHttpSpace).empty();
-  bool has_key = apikey && !storage::Trim(*apikey, storage::kHttpSpace).empty();
-  if (has_bearer && !has_key) throw errors::InvalidApiKey(/*missing=*/true);
-  if (has_key) {
-    AuthOutcome key = Resolve(std::nullopt, apikey, secret, now);
-    if (!key.principal || key.principal->role == storage::Role::kAuthenticated) {
-      throw errors::InvalidApiKey(/*missing=*/false);
-    }
+  const ApiKeyCheck key = CheckApiKey(apikey, secret, now);
+  if (key == ApiKeyCheck::kInvalid || (key == ApiKeyCheck::kMissing && has_bearer)) {
+    throw errors::InvalidApiKey(/*missing=*/key == ApiKeyCheck::kMissing);
   }
   AuthOutcome out = Resolve(authorization, apikey, secret, now);
   if (out.principal) return std::move(*out.principal);
-  if (out.missing_key) {
-    throw storage::Error(401, "PGRST301", out.message, std::nullopt,
-                         std::string("No `apikey` request header or url param was found."));
-  }
+  if (out.missing_key) throw storage::Error::MissingApiKey(out.message);
   if (out.unknown_role) throw storage::Error::UnknownRole(out.role_claim);
   if (out.jwt_failure == JwtFailure::kExpired) throw storage::Error::JwtExpired();
   throw storage::Error::JwtInvalid(out.message);

@@ -1,7 +1,9 @@
-// Turns the `apikey` and `Authorization` headers into a Principal, as Supabase's gateway and
-// PostgREST do: a valid bearer JWT gives its `role` claim (none -> anon); without an
-// Authorization header the apikey is the bearer. Errors are REST-shaped (PGRST301/303, 22023);
-// other services map the AuthFailure themselves. Pure: the caller passes secret and time.
+// The one credential gate of every service (/rest/v1, /auth/v1, /storage/v1): how the
+// `Authorization` bearer is read, whether `apikey` is one of our keys (Supabase's gateway), and
+// which Principal a token gives, as PostgREST reads it (its `role` claim, none -> anon; without
+// Authorization the apikey is the bearer). Each service only maps the outcome to its own error
+// shape. Pure apart from a per-thread cache of verified tokens; the caller passes secret and
+// time; thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +15,16 @@
 #include "storage/principal.h"
 
 namespace ib::auth {
+
+// "Bearer <token>" (scheme case-insensitive, as RFC 7235 says; OWS trimmed) -> the token;
+// nullopt when the header is absent or blank, names another scheme, or carries no token.
+std::optional<std::string_view> BearerToken(std::optional<std::string_view> authorization);
+
+enum class ApiKeyCheck { kValid, kMissing, kInvalid };
+// The gateway's check: `apikey` (header or ?apikey=) must be one of the project's keys, a
+// live token of ours whose role claim is anon or service_role. kMissing when absent or blank.
+ApiKeyCheck CheckApiKey(std::optional<std::string_view> apikey, std::string_view secret,
+                        int64_t now);
 
 struct AuthOutcome {
   std::optional<storage::Principal> principal;  // set on success

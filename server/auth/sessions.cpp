@@ -101,7 +101,7 @@ nlohmann::json Sessions::SignUp(const nlohmann::json& body, const RequestMeta& m
   const std::string raw_email = StringField(body, "email");
   if (raw_email.empty()) {
     if (!StringField(body, "phone").empty()) {
-      throw storage::Error(422, "phone_provider_disabled", "Phone signups are disabled");
+      throw errors::PhoneProviderDisabled();
     }
     throw errors::ValidationFailed("To signup, please provide your email");
   }

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <vector>
+
 #include "storage/error.h"
 
 namespace {
@@ -58,7 +60,8 @@ TEST_CASE("authenticate: REST refusals carry PostgREST codes") {
   };
   CHECK(code(Token({{"role", "authenticated"}, {"exp", 1000}})) == "PGRST303/401");
   CHECK(code("a.b") == "PGRST301/401");
-  CHECK(code(Token({{"role", "anon"}}, "wrong-secret-0123456789abcdefghijklmnop")) == "PGRST301/401");
+  CHECK(code(Token({{"role", "anon"}}, "wrong-secret-0123456789abcdefghijklmnop")) ==
+        "PGRST301/401");
   CHECK(code(Token({{"role", "postgres"}})) == "22023/401");
   CHECK(code(Token({{"role", "service_role"}})) == "ok");
 }
@@ -80,4 +83,46 @@ TEST_CASE("authenticate: REST needs one of our keys in apikey beside a bearer") 
   CHECK(code(user) == "invalid_api_key/401");  // a user's token is not a project key
   CHECK(code(Token({{"role", "anon"}}, "wrong-secret-0123456789abcdefghijklmnop")) ==
         "invalid_api_key/401");
+}
+
+TEST_CASE("authenticate: one bearer reading for every service") {
+  using ib::auth::BearerToken;
+  struct Case {
+    std::optional<std::string> header;
+    std::optional<std::string> token;
+  };
+  for (const Case& c : std::vector<Case>{{std::nullopt, std::nullopt},
+                                         {"", std::nullopt},
+                                         {"Bearer ", std::nullopt},
+                                         {"Bearer    ", std::nullopt},
+                                         {"Basic abc", std::nullopt},
+                                         {"Bearer\tabc", std::nullopt},
+                                         {"Bearerabc", std::nullopt},
+                                         {"abc", std::nullopt},
+                                         {"Bearer abc", "abc"},
+                                         {" bEaReR   abc \t", "abc"}}) {
+    CAPTURE(c.header.value_or("(none)"));
+    auto got = BearerToken(c.header ? std::optional<std::string_view>(*c.header) : std::nullopt);
+    CHECK(got.has_value() == c.token.has_value());
+    if (got && c.token) CHECK(std::string(*got) == *c.token);
+  }
+}
+
+TEST_CASE("authenticate: the gateway admits only the project's anon and service_role keys") {
+  using ib::auth::ApiKeyCheck;
+  auto check = [](std::optional<std::string> key) {
+    return ib::auth::CheckApiKey(key ? std::optional<std::string_view>(*key) : std::nullopt,
+                                 kSecret, 1000);
+  };
+  CHECK(check(Token({{"role", "anon"}})) == ApiKeyCheck::kValid);
+  CHECK(check(" " + Token({{"role", "service_role"}}) + " ") == ApiKeyCheck::kValid);
+  CHECK(check(std::nullopt) == ApiKeyCheck::kMissing);
+  CHECK(check(std::string(" \t")) == ApiKeyCheck::kMissing);
+  CHECK(check(std::string("garbage")) == ApiKeyCheck::kInvalid);
+  CHECK(check(Token({{"role", "anon"}, {"exp", 1000}})) == ApiKeyCheck::kInvalid);
+  CHECK(check(Token({{"role", "anon"}}, "wrong-secret-0123456789abcdefghijklmnop")) ==
+        ApiKeyCheck::kInvalid);
+  CHECK(check(Token({{"role", "authenticated"}, {"sub", "u1"}})) == ApiKeyCheck::kInvalid);
+  CHECK(check(Token({{"role", "postgres"}})) == ApiKeyCheck::kInvalid);
+  CHECK(check(Token({{"sub", "u1"}})) == ApiKeyCheck::kInvalid);  // no role: not a project key
 }
