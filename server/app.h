@@ -8,13 +8,14 @@
 
 #include "server/config.h"
 
-namespace httplib { class Server; }
-
 namespace ib {
 
 namespace storage { class Db; class Catalog; }
 namespace rest { class RestEngine; }
-namespace http { struct ServerContext; }
+namespace http {
+struct ServerContext;
+class Listener;
+}  // namespace http
 
 class App {
  public:
@@ -34,14 +35,13 @@ class App {
 
  private:
   void LoadSecret();
-  void RegisterRoutes();
 
   Config config_;
   std::unique_ptr<storage::Db> db_;
   std::shared_ptr<const storage::Catalog> catalog_;
   std::unique_ptr<http::ServerContext> context_;
   std::unique_ptr<rest::RestEngine> rest_;
-  std::unique_ptr<httplib::Server> server_;
+  std::unique_ptr<http::Listener> listener_;
   std::string secret_;
   std::string anon_key_;
   std::string service_key_;

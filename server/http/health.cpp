@@ -1,7 +1,7 @@
 #include "server/http/health.h"
 
 #include "server/http/handler.h"
-#include "storage/executor.h"
+#include "storage/server_store.h"
 
 namespace ib::http {
 
@@ -10,8 +10,7 @@ void RegisterHealthRoute(httplib::Server& server, const ServerContext& ctx) {
                              [&ctx](const httplib::Request&, httplib::Response& res,
                                     RequestContext&) {
                                // Touch the database so a broken file shows as unhealthy.
-                               storage::Db::ReadLease lease(ctx.db);
-                               storage::Executor(lease.conn()).Scalar({"SELECT 1", {}, ""});
+                               storage::ProbeReadable(ctx.db);
                                res.set_content("{\"status\":\"ok\",\"schema_version\":" +
                                                    std::to_string(ctx.schema_version) +
                                                    ",\"version\":\"" IB_VERSION "\"}",

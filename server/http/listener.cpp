@@ -1,0 +1,73 @@
+#include "server/http/listener.h"
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <thread>
+
+#include "server/auth/auth_routes.h"
+#include "server/files/file_routes.h"
+#include "server/http/admin_routes.h"
+#include "server/http/cors.h"
+#include "server/http/fallback.h"
+#include "server/http/health.h"
+#include "server/http/row_range_server.h"
+#include "server/http/server_context.h"
+#include "server/rest/rest_routes.h"
+
+namespace ib::http {
+namespace {
+
+int WorkerThreads(const Config& config) {
+  if (config.threads > 0) return config.threads;
+  // A keep-alive connection holds a worker, so keep far more workers than cores.
+  return std::max(64, static_cast<int>(std::thread::hardware_concurrency()) * 16);
+}
+
+}  // namespace
+
+Listener::Listener(const ServerContext& ctx, rest::RestEngine& rest)
+    : ctx_(ctx), server_(std::make_unique<RowRangeServer>()) {
+  const int threads = WorkerThreads(ctx.config);
+  server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server_->set_tcp_nodelay(true);
+  server_->set_keep_alive_max_count(1000000);
+  server_->set_keep_alive_timeout(3);  // idle keep-alive connections release workers on stop
+  server_->set_read_timeout(5, 0);
+  server_->set_write_timeout(5, 0);
+  // 64 MiB, or more when storage may accept larger objects (plus room for multipart framing).
+  server_->set_payload_max_length(
+      std::max<uint64_t>(64ULL * 1024 * 1024,
+                         static_cast<uint64_t>(ctx.config.storage_max_file_size) + 1024 * 1024));
+
+  rest::RegisterRestRoutes(*server_, rest, ctx);
+  files::RegisterFileRoutes(*server_, ctx);
+  auth::RegisterAuthRoutes(*server_, ctx);
+  RegisterHealthRoute(*server_, ctx);
+  RegisterAdminRoutes(*server_, ctx);
+  RegisterCors(*server_);
+  RegisterFallback(*server_);
+}
+
+Listener::~Listener() = default;
+
+int Listener::Bind() {
+  const Config& config = ctx_.config;
+  if (config.port == 0) return server_->bind_to_any_port(config.host);
+  return server_->bind_to_port(config.host, config.port) ? config.port : -1;
+}
+
+void Listener::Run() { server_->listen_after_bind(); }
+
+void Listener::Stop() {
+  // A signal can arrive between Bind() and Run(): httplib ignores stop() until it is
+  // listening, so wait (bounded) for Run() to get there before stopping it.
+  for (int i = 0; i < 5000 && !server_->is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  server_->stop();
+}
+
+}  // namespace ib::http

@@ -1,0 +1,43 @@
+// Listener: the HTTP side of the running server. Owns the httplib server (a RowRangeServer),
+// sets its worker pool, timeouts and body limit from Config, registers every route group,
+// binds and serves. App holds one; nothing else outside server/http/ sees httplib.
+// Run() blocks; Stop() may be called from another thread or a signal watcher.
+#pragma once
+
+#include <memory>
+#include <string>
+
+namespace httplib {
+class Server;
+}
+
+namespace ib {
+namespace rest {
+class RestEngine;
+}
+
+namespace http {
+
+struct ServerContext;
+
+class Listener {
+ public:
+  // `ctx` and `rest` must outlive the listener: the routes keep references to them.
+  Listener(const ServerContext& ctx, rest::RestEngine& rest);
+  ~Listener();
+  Listener(const Listener&) = delete;
+  Listener& operator=(const Listener&) = delete;
+
+  // Binds config.host:config.port (port 0: any free port); returns the port or -1.
+  int Bind();
+  // Serves until Stop(); in-flight requests finish before it returns.
+  void Run();
+  void Stop();
+
+ private:
+  const ServerContext& ctx_;
+  std::unique_ptr<httplib::Server> server_;
+};
+
+}  // namespace http
+}  // namespace ib
