@@ -1,7 +1,8 @@
-// Who may call /auth/v1, in GoTrue's terms (docs/wire.md): the gateway's
-// apikey check, the bearer token of /user and /logout, and the admin guard. Throws the
-// GoTrue-shaped storage::Error (401 no_authorization, 403 bad_jwt / not_admin, 401 for a bad
-// apikey). Pure: the caller passes headers, secret and clock; thread-safe.
+// Who may call /auth/v1, in GoTrue's terms (docs/wire.md): the gateway's apikey check, the
+// bearer token of /user and /logout, and the admin guard, read through the one credential gate
+// (authenticate.h). Throws the GoTrue-shaped storage::Error (401 no_authorization, 403 bad_jwt /
+// not_admin, 401 for a bad apikey). Pure: the caller passes headers, secret and clock;
+// thread-safe.
 #pragma once
 
 #include <cstdint>

@@ -4,9 +4,13 @@
 
 #include <doctest/doctest.h>
 
+#include <set>
+#include <vector>
+
 #include "server/auth/admin_users.h"
 #include "server/auth/jwt.h"
 #include "server/auth/tokens.h"
+#include "storage/change_log.h"
 #include "storage/error.h"
 #include "tests/support/test_db.h"
 
@@ -83,6 +87,33 @@ TEST_CASE(
                 "name = 'Ada L' AND full_name = 'Ada L' AND avatar_url = 'http://p'",
                 {id}) == 1);
   CHECK(f.Count("SELECT count(*) FROM auth_sessions") == 1);
+}
+
+TEST_CASE("auth sessions: each call is one unit of work, published whole or not at all") {
+  Fixture f;
+  using Change = std::pair<std::string, storage::ChangeOp>;
+  std::vector<std::set<Change>> batches;
+  auto id = f.db.db().changes().Subscribe([&](const std::vector<storage::ChangeRecord>& batch) {
+    std::set<Change> changes;
+    for (const storage::ChangeRecord& r : batch) changes.emplace(r.table, r.op);
+    batches.push_back(std::move(changes));
+  });
+  json session = f.SignUp("ada@x.io");
+  REQUIRE(batches.size() == 1);
+  for (const char* table :
+       {"auth_users", "auth_identities", "profiles", "auth_sessions", "auth_refresh_tokens"}) {
+    CAPTURE(table);
+    CHECK(batches[0].count({table, storage::ChangeOp::kInsert}) == 1);
+  }
+
+  CHECK(Refusal([&] { f.SignUp("ada@x.io"); }) == R{422, "user_already_exists"});
+  CHECK(batches.size() == 1);  // refused: nothing committed, nothing published
+
+  f.sessions.Logout(f.Who(session), "global", f.At(kSecond));
+  REQUIRE(batches.size() == 2);
+  CHECK(batches[1] == std::set<Change>{{"auth_sessions", storage::ChangeOp::kDelete},
+                                       {"auth_refresh_tokens", storage::ChangeOp::kDelete}});
+  f.db.db().changes().Unsubscribe(id);
 }
 
 TEST_CASE("auth sessions: sign-up refusals write nothing") {
