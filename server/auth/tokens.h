@@ -1,7 +1,7 @@
-// The tokens a session hands out: the HS256 access token's claims (wire-protocol §3.5) and the
-// refresh-token rules (§3.6): random opaque tokens stored only as SHA-256, the rotation/reuse
-// decision, and the sealed copy that lets the parent's holder get the active token back.
-// Pure functions (the caller passes the clock); thread-safe.
+// The tokens a session hands out: the HS256 access token's claims (GoTrue's) and the
+// refresh-token rules (docs/wire.md): random opaque tokens stored only as SHA-256, the
+// rotation/reuse decision, and the sealed copy that lets the parent's holder get the active
+// token back. Pure functions (the caller passes the clock); thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -28,7 +28,7 @@ nlohmann::json AccessTokenClaims(const UserRecord& user, std::string_view sessio
                                  std::string_view issuer);
 AccessToken IssueAccessToken(const nlohmann::json& claims, std::string_view secret);
 
-// The session JSON of §3.3 around an access token, refresh token and user JSON.
+// The session JSON supabase-js reads, around an access token, refresh token and user JSON.
 nlohmann::json SessionJson(const AccessToken& access, std::string_view refresh_token,
                            nlohmann::json user);
 

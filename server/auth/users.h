@@ -18,7 +18,8 @@ namespace ib::auth {
 using storage::auth::IdentityRecord;
 using storage::auth::UserRecord;
 
-// The user JSON of §3.4: null timestamps omitted, identities rendered from the user's email.
+// The user JSON supabase-js reads (docs/wire.md): null timestamps omitted, identities
+// rendered from the user's email.
 nlohmann::json UserJson(const UserRecord& user, const std::vector<IdentityRecord>& identities);
 
 // Storage timestamp "2024-05-01T12:00:00.123456+00:00" -> GoTrue's "2024-05-01T12:00:00.123456Z".

@@ -1,4 +1,4 @@
-// The RLS page of the project: every guard of domain.md §2, one row each, as the seed's
+// The RLS page of the project: every guard (docs/guards.md), one row each, as the seed's
 // policy list would read. "Own" is `user_id = auth.uid()`; child tables are own through
 // their interview session. A table/command pair without a row here is service_role only.
 #include "storage/guards/policy.h"

@@ -1,5 +1,5 @@
 // Every former trigger of the schema as one row: table event -> function. Read top to bottom,
-// this is the whole list of what else happens when a row is written (domain.md §3).
+// this is the whole list of what else happens when a row is written (explained in docs/hooks.md).
 #include "storage/hooks/hook.h"
 #include "storage/hooks/hook_functions.h"
 
