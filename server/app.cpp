@@ -12,6 +12,7 @@
 #include "storage/db.h"
 #include "storage/error.h"
 #include "storage/migrator.h"
+#include "storage/request_clock.h"
 #include "storage/rpc/rpc.h"
 #include "storage/server_store.h"
 
@@ -60,7 +61,7 @@ void App::LoadSecret() {
     return;
   }
   // No secret given: generate one once and keep it in the database, so keys survive restarts.
-  secret_ = storage::LoadOrCreateJwtSecret(*db_, [] { return auth::RandomHex(32); });
+  secret_ = storage::LoadOrCreateJwtSecret(*db_, storage::RequestClock::Now(), [] { return auth::RandomHex(32); });
 }
 
 int App::Start() {

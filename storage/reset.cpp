@@ -8,7 +8,7 @@
 #include "storage/error.h"
 #include "storage/executor.h"
 #include "storage/migrator.h"
-#include "storage/transaction.h"
+#include "storage/unit_of_work.h"
 
 namespace ib::storage {
 namespace {
@@ -68,16 +68,13 @@ void InsertSeed(Executor& ex, const Catalog& catalog, const SeedRow& seed) {
   ex.Run(q);
 }
 
-}  // namespace
-
-int ResetAllData(Db& db, const Catalog& catalog) {
-  const auto& seeds = SeedRows(catalog);
-  Db::WriteLease lease(db);
-  Transaction tx(lease.conn(), Transaction::Mode::kWrite);
-  Executor ex(lease.conn());
-  // Every table is emptied, so no reference can dangle at COMMIT; deferring the checks frees
-  // the deletes from having to follow the foreign keys' order (storage objects -> buckets).
-  // A bulk wipe on purpose bypasses the RowWriter: no hook has anything left to maintain.
+// Every table is emptied, so no reference can dangle at COMMIT; deferring the checks frees
+// the deletes from having to follow the foreign keys' order (storage objects -> buckets).
+// A bulk wipe on purpose bypasses the RowWriter: no hook has anything left to maintain (the
+// change capture still records every row deleted).
+int EmptyAndReseed(WriteScope& scope, const std::vector<SeedRow>& seeds) {
+  const Catalog& catalog = scope.catalog();
+  Executor ex(scope.conn());
   ex.Exec("PRAGMA defer_foreign_keys = ON");
   int emptied = 0;
   for (const auto& table : catalog.tables()) {
@@ -90,8 +87,16 @@ int ResetAllData(Db& db, const Catalog& catalog) {
     ex.Exec("DELETE FROM sqlite_sequence");
   }
   for (const SeedRow& seed : seeds) InsertSeed(ex, catalog, seed);
-  tx.Commit();
   return emptied;
+}
+
+}  // namespace
+
+int ResetAllData(Db& db, const Principal& who, const RequestClock& clock) {
+  const auto& seeds = SeedRows(db.catalog());
+  return db.Write(who, clock, [&seeds](WriteScope& scope) {
+    return EmptyAndReseed(scope, seeds);
+  });
 }
 
 }  // namespace ib::storage

@@ -1,26 +1,42 @@
 #include "storage/server_store.h"
 
-#include <variant>
+#include <string>
 
 #include "storage/executor.h"
+#include "storage/unit_of_work.h"
 
 namespace ib::storage {
+namespace {
 
-std::string LoadOrCreateJwtSecret(Db& db, const std::function<std::string()>& generate) {
-  Db::WriteLease lease(db);
-  Executor ex(lease.conn());
-  auto stored = ex.Scalar({"SELECT value FROM ib_settings WHERE key = 'jwt_secret'", {}, ""});
-  if (stored && std::holds_alternative<std::string>(*stored)) {
-    return std::get<std::string>(*stored);
-  }
-  std::string secret = generate();
-  ex.Run({"INSERT INTO ib_settings (key, value) VALUES ('jwt_secret', ?)", {secret}, ""});
-  return secret;
+constexpr const char* kJwtSecretKey = "jwt_secret";
+
+Principal ServerItself() {
+  Principal who;
+  who.role = Role::kServiceRole;
+  return who;
 }
 
-void ProbeReadable(Db& db) {
-  Db::ReadLease lease(db);
-  Executor(lease.conn()).Scalar({"SELECT 1", {}, ""});
+}  // namespace
+
+std::string LoadOrCreateJwtSecret(Db& db, const RequestClock& clock,
+                                  const std::function<std::string()>& generate) {
+  return db.Write(ServerItself(), clock, [&](WriteScope& scope) {
+    auto& w = scope.writer();
+    if (auto rowid = w.FindRowid("ib_settings", "key", std::string(kJwtSecretKey))) {
+      if (auto row = w.Read("ib_settings", *rowid)) {
+        std::string stored = hooks::TextOf(*row, "value");
+        if (!stored.empty()) return stored;
+      }
+    }
+    std::string secret = generate();
+    w.Insert("ib_settings", {{"key", std::string(kJwtSecretKey)}, {"value", secret}});
+    return secret;
+  });
+}
+
+void ProbeReadable(Db& db, const RequestClock& clock) {
+  db.Read(Principal{}, clock,
+          [](ReadScope& scope) { Executor(scope.conn()).Scalar({"SELECT 1", {}, ""}); });
 }
 
 }  // namespace ib::storage

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "storage/error.h"
+#include "storage/request_clock.h"
 
 namespace ib::http {
 
@@ -19,6 +20,9 @@ enum class Service { kRest, kAuth, kStorage, kPlain };
 
 struct RequestContext {
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  // The request's one instant, read here as the request enters: routes pass it to
+  // db.Write/db.Read and to token checks instead of reading the clock again.
+  storage::RequestClock clock = storage::RequestClock::Now();
   std::string principal = "-";  // role (and user) for the log line, set by handlers
 };
 

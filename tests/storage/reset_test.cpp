@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include "storage/change_log.h"
+#include "storage/request_clock.h"
 #include "tests/support/gamification_fixture.h"
 
 namespace ib::storage {
@@ -16,7 +18,7 @@ TEST_CASE("reset: empties every table but ib_settings, and restores the migratio
   f.Complete(u, 95.0);
   const auto seeded_buckets = db.Scalar(
       "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'storage_buckets'");
-  const int emptied = ResetAllData(db.db(), db.catalog());
+  const int emptied = ResetAllData(db.db(), testing::Service(), RequestClock::Now());
   CHECK(emptied == static_cast<int>(db.catalog().tables().size()) - 1);
   for (const auto& table : db.catalog().tables()) {
     CAPTURE(table->name);
@@ -38,6 +40,26 @@ TEST_CASE("reset: empties every table but ib_settings, and restores the migratio
   const std::string again = f.AddUser("a@x.io");
   f.Complete(again, 95.0);
   CHECK(f.Int("profiles", again, "completed_interviews") == 1);
+}
+
+TEST_CASE("reset: every row it removes or re-seeds reaches the change log in one batch") {
+  testing::GamificationFixture f;
+  auto& db = f.db();
+  const std::string u = f.AddUser("a@x.io");
+  std::vector<std::vector<ChangeRecord>> batches;
+  db.db().changes().Subscribe(
+      [&](const std::vector<ChangeRecord>& batch) { batches.push_back(batch); });
+  ResetAllData(db.db(), testing::Service(), RequestClock::Now());
+  REQUIRE(batches.size() == 1);
+  int user_deletes = 0, profile_deletes = 0, bucket_inserts = 0;
+  for (const auto& r : batches[0]) {
+    if (r.table == "auth_users" && r.op == ChangeOp::kDelete) ++user_deletes;
+    if (r.table == "profiles" && r.op == ChangeOp::kDelete) ++profile_deletes;
+    if (r.table == "storage_buckets" && r.op == ChangeOp::kInsert) ++bucket_inserts;
+  }
+  CHECK(user_deletes == 1);
+  CHECK(profile_deletes == 1);
+  CHECK(bucket_inserts == 1);
 }
 
 }  // namespace
