@@ -1,52 +1,33 @@
-// Buckets of /storage/v1 (wire-protocol §4.2): the bucket row and its JSON, name and size-limit
-// validation, and the bucket operations, each checked against object_policies. Storage access
-// only (no HTTP): every function takes the Db and the Principal and throws files::errors.
-// Writes take Db::WriteLease and one Transaction each; thread-safe as Db is.
+// Buckets of /storage/v1: the bucket JSON, name, size-limit and mime-type validation, and the
+// bucket operations, each one unit of work over storage/objects/bucket_store (which applies
+// the guard table: only the service manages buckets; users see the buckets the guards show
+// them). No HTTP and no SQL here; throws storage::Error. Thread-safe as Db is.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "server/files/object_policies.h"
 #include "storage/db.h"
+#include "storage/objects/bucket_store.h"
 #include "storage/principal.h"
+#include "storage/request_clock.h"
 
 namespace ib::files {
 
-struct Bucket {
-  std::string id;
-  std::string name;
-  std::string owner;  // "" when created by a key without `sub`
-  bool is_public = false;
-  std::optional<int64_t> file_size_limit;
-  std::optional<std::vector<std::string>> allowed_mime_types;
-  std::string created_at;
-  std::string updated_at;
+using storage::objects::BucketRow;
 
-  BucketFacts facts() const { return BucketFacts{id, is_public}; }
-  nlohmann::json ToJson() const;  // {"id","name","owner","public","type":"STANDARD",...}
-};
+// {"id","name","owner","public","type":"STANDARD","file_size_limit","allowed_mime_types",...}
+nlohmann::json BucketJson(const BucketRow& bucket);
 
-// A create or update body. Outer optional unset = not given; inner nullopt = set to NULL.
+// A create or update body.
 struct BucketSpec {
   std::string id;
   std::string name;
-  std::optional<bool> is_public;
-  std::optional<std::optional<int64_t>> file_size_limit;
-  std::optional<std::optional<std::vector<std::string>>> allowed_mime_types;
-};
-
-struct BucketListOptions {
-  std::optional<int64_t> limit;
-  int64_t offset = 0;
-  std::string search;             // substring of the name, case-insensitive
-  std::string sort_column = "name";  // id | name | created_at | updated_at
-  bool descending = false;
+  storage::objects::BucketValues values;
 };
 
 // --- pure ---
@@ -62,27 +43,27 @@ std::optional<int64_t> ParseSizeLimitJson(const nlohmann::json& value);
 // InvalidBucketName / InvalidMimeType.
 BucketSpec ParseBucketSpec(const nlohmann::json& body, std::string_view path_id, bool create);
 // The size cap for an upload into `bucket`: the global limit, lowered by the bucket's own.
-int64_t EffectiveSizeLimit(const Bucket& bucket, int64_t global_limit);
+int64_t EffectiveSizeLimit(const BucketRow& bucket, int64_t global_limit);
 // "image/png" against ["image/*", "audio/webm"]; parameters (";charset=...") are ignored.
 bool MimeTypeAllowed(const std::optional<std::vector<std::string>>& allowed,
                      std::string_view mimetype);
 
-// --- database ---
-std::optional<Bucket> LoadBucket(storage::Connection& conn, std::string_view id);
-// The bucket if it exists and `who` may see it; otherwise throws NoSuchBucket.
-Bucket LoadVisibleBucket(storage::Connection& conn, const storage::Principal& who,
-                         std::string_view id);
-
-std::vector<Bucket> ListBuckets(storage::Db& db, const storage::Principal& who,
-                                const BucketListOptions& options);
-Bucket GetBucket(storage::Db& db, const storage::Principal& who, std::string_view id);
-void CreateBucket(storage::Db& db, const storage::Principal& who, const BucketSpec& spec,
-                  int64_t global_limit);
-void UpdateBucket(storage::Db& db, const storage::Principal& who, const BucketSpec& spec,
-                  int64_t global_limit);
-// Deletes every object of the bucket (and their bytes) in one transaction.
-void EmptyBucket(storage::Db& db, const storage::Principal& who, std::string_view id);
+// --- one unit of work each ---
+std::vector<BucketRow> ListBuckets(storage::Db& db, const storage::Principal& who,
+                                   const storage::RequestClock& clock,
+                                   const storage::objects::BucketListQuery& query);
+// NoSuchBucket when missing or hidden from `who`.
+BucketRow GetBucket(storage::Db& db, const storage::Principal& who,
+                    const storage::RequestClock& clock, std::string_view id);
+void CreateBucket(storage::Db& db, const storage::Principal& who,
+                  const storage::RequestClock& clock, const BucketSpec& spec, int64_t global_limit);
+void UpdateBucket(storage::Db& db, const storage::Principal& who,
+                  const storage::RequestClock& clock, const BucketSpec& spec, int64_t global_limit);
+// Deletes every object of the bucket in one unit of work, then purges their bytes.
+void EmptyBucket(storage::Db& db, const storage::Principal& who, const storage::RequestClock& clock,
+                 std::string_view id);
 // Deletes an empty bucket; ResourceNotEmpty while it holds objects.
-void DeleteBucket(storage::Db& db, const storage::Principal& who, std::string_view id);
+void DeleteBucket(storage::Db& db, const storage::Principal& who,
+                  const storage::RequestClock& clock, std::string_view id);
 
 }  // namespace ib::files

@@ -1,13 +1,13 @@
-// Downloads (wire-protocol §4.4): GET/HEAD /object/{bucket}/{key} and its /authenticated alias
+// Downloads (docs/wire.md, Storage): GET/HEAD /object/{bucket}/{key} and its /authenticated alias
 // (a missing or bad bearer counts as anon), /object/public/... (public buckets only) and
 // /object/sign/...?token= (the token is the authority). Bytes stream one chunk at a time from
 // the database; single byte ranges answer 206 (or 416), ETag/If-None-Match answer 304.
 #include "server/files/byte_range.h"
 #include "server/files/file_errors.h"
 #include "server/files/file_routes_internal.h"
-#include "server/files/object_store.h"
 #include "server/files/objects.h"
 #include "server/files/signed_urls.h"
+#include "storage/objects/content_store.h"
 
 namespace ib::files::routes {
 namespace {
@@ -38,7 +38,7 @@ void SetDisposition(const httplib::Request& req, httplib::Response& res) {
 }
 
 void Serve(const http::ServerContext& ctx, const httplib::Request& req, httplib::Response& res,
-           const ReadTarget& target) {
+           const storage::RequestClock& clock, const ReadTarget& target) {
   const ObjectRow& o = target.object;
   res.set_header("ETag", o.etag);
   res.set_header("Cache-Control", o.cache_control);
@@ -78,10 +78,10 @@ void Serve(const http::ServerContext& ctx, const httplib::Request& req, httplib:
   // short body against Content-Length) instead of sending bytes of another version.
   res.set_content_provider(
       static_cast<size_t>(length), o.mimetype,
-      [db, content_id, first](size_t offset, size_t max, httplib::DataSink& sink) {
+      [db, clock, content_id, first](size_t offset, size_t max, httplib::DataSink& sink) {
         try {
-          std::string bytes = ReadContentSlice(*db, content_id,
-                                               first + static_cast<int64_t>(offset), max);
+          std::string bytes = storage::objects::ReadContentSlice(
+              *db, clock, content_id, first + static_cast<int64_t>(offset), max);
           return !bytes.empty() && sink.write(bytes.data(), bytes.size());
         } catch (const std::exception&) {
           return false;
@@ -94,32 +94,36 @@ void Serve(const http::ServerContext& ctx, const httplib::Request& req, httplib:
 void RegisterDownloadRoutes(httplib::Server& server, const http::ServerContext& ctx) {
   const std::string object = std::string(kPrefix) + "/object";
 
-  server.Get(object + "/sign/([^/]+)/(.+)", Storage(ctx, [&ctx](const httplib::Request& req,
-                                                                httplib::Response& res,
-                                                                http::RequestContext& rc) {
-    TakeOverRanges(req);
-    rc.principal = "signed-url";
-    const std::string bucket = Capture(req, 1);
-    const std::string key = Capture(req, 2);
-    VerifyObjectToken(QueryValue(req, "token").value_or(""), bucket, key, ctx.secret,
-                      http::NowSeconds());
-    Serve(ctx, req, res, FindObjectBySignature(ctx.db, bucket, key));
-  }));
+  server.Get(object + "/sign/([^/]+)/(.+)",
+             Storage(ctx, [&ctx](const httplib::Request& req, httplib::Response& res,
+                                 http::RequestContext& rc) {
+               TakeOverRanges(req);
+               rc.principal = "signed-url";
+               const std::string bucket = Capture(req, 1);
+               const std::string key = Capture(req, 2);
+               const storage::RequestClock clock = storage::RequestClock::Now();
+               VerifyObjectToken(QueryValue(req, "token").value_or(""), bucket, key, ctx.secret,
+                                 clock.now_seconds());
+               Serve(ctx, req, res, clock, FindObjectBySignature(ctx.db, clock, bucket, key));
+             }));
 
-  server.Get(object + "/public/([^/]+)/(.+)", Storage(ctx, [&ctx](const httplib::Request& req,
-                                                                  httplib::Response& res,
-                                                                  http::RequestContext& rc) {
-    TakeOverRanges(req);
-    rc.principal = "public";
-    Serve(ctx, req, res, FindPublicObject(ctx.db, Capture(req, 1), Capture(req, 2)));
-  }));
+  server.Get(object + "/public/([^/]+)/(.+)",
+             Storage(ctx, [&ctx](const httplib::Request& req, httplib::Response& res,
+                                 http::RequestContext& rc) {
+               TakeOverRanges(req);
+               rc.principal = "public";
+               const storage::RequestClock clock = storage::RequestClock::Now();
+               Serve(ctx, req, res, clock,
+                     FindPublicObject(ctx.db, clock, Capture(req, 1), Capture(req, 2)));
+             }));
 
-  auto download = Storage(ctx, [&ctx](const httplib::Request& req, httplib::Response& res,
-                                      http::RequestContext& rc) {
-    TakeOverRanges(req);
-    auto who = Authenticate(req, ctx, rc, AuthMode::kLenient);
-    Serve(ctx, req, res, FindReadableObject(ctx.db, who, Capture(req, 1), Capture(req, 2)));
-  });
+  auto download = Storage(
+      ctx, [&ctx](const httplib::Request& req, httplib::Response& res, http::RequestContext& rc) {
+        TakeOverRanges(req);
+        Caller c = Authenticate(req, ctx, rc, AuthMode::kLenient);
+        Serve(ctx, req, res, c.clock,
+              FindReadableObject(ctx.db, c.who, c.clock, Capture(req, 1), Capture(req, 2)));
+      });
   server.Get(object + "/authenticated/([^/]+)/(.+)", download);
   server.Get(object + "/([^/]+)/(.+)", download);
 }

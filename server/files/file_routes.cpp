@@ -2,7 +2,7 @@
 
 #include "server/files/file_errors.h"
 #include "server/files/file_routes_internal.h"
-#include "server/files/object_store.h"
+#include "storage/objects/content_store.h"
 
 namespace ib::files {
 namespace routes {
@@ -11,14 +11,14 @@ std::string Capture(const httplib::Request& req, size_t i) {
   return req.matches.size() > i ? std::string(req.matches[i]) : std::string();
 }
 
-storage::Principal Authenticate(const httplib::Request& req, const http::ServerContext& ctx,
-                                http::RequestContext& rc, AuthMode mode) {
-  storage::Principal who =
-      StoragePrincipal(http::Header(req, "Authorization"), http::Header(req, "apikey"),
-                       ctx.secret, http::NowSeconds(), mode);
-  rc.principal = storage::RoleName(who.role);
-  if (!who.user_id.empty()) rc.principal += ":" + who.user_id;
-  return who;
+Caller Authenticate(const httplib::Request& req, const http::ServerContext& ctx,
+                    http::RequestContext& rc, AuthMode mode) {
+  Caller caller{storage::Principal{}, storage::RequestClock::Now()};
+  caller.who = StoragePrincipal(http::Header(req, "Authorization"), http::Header(req, "apikey"),
+                                ctx.secret, caller.clock.now_seconds(), mode);
+  rc.principal = storage::RoleName(caller.who.role);
+  if (!caller.who.user_id.empty()) rc.principal += ":" + caller.who.user_id;
+  return caller;
 }
 
 nlohmann::json JsonBody(const httplib::Request& req) {
@@ -48,7 +48,7 @@ httplib::Server::Handler Storage(const http::ServerContext& ctx, http::Handler h
 }  // namespace routes
 
 void RegisterFileRoutes(httplib::Server& server, const http::ServerContext& ctx) {
-  RemoveAbandonedUploads(ctx.db);
+  storage::objects::RemoveAbandonedUploads(ctx.db, storage::RequestClock::Now());
   // Order matters among GET routes (first match wins): the fixed words (info, public, sign,
   // authenticated) before the generic /object/{bucket}/{key}.
   routes::RegisterBucketRoutes(server, ctx);

@@ -4,8 +4,8 @@
 #pragma once
 
 #include <httplib.h>
-#include <nlohmann/json.hpp>
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -13,6 +13,7 @@
 #include "server/http/handler.h"
 #include "server/http/server_context.h"
 #include "storage/principal.h"
+#include "storage/request_clock.h"
 
 namespace ib::files::routes {
 
@@ -20,9 +21,14 @@ inline constexpr const char* kPrefix = "/storage/v1";
 
 // std::string(req.matches[i]) (httplib has percent-decoded the path); "" when absent.
 std::string Capture(const httplib::Request& req, size_t i);
-// The caller, for the log line too.
-storage::Principal Authenticate(const httplib::Request& req, const http::ServerContext& ctx,
-                                http::RequestContext& rc, AuthMode mode = AuthMode::kStrict);
+// Who asks (named on the log line too) and the request's one instant, read here once: every
+// row the request stamps and every token it checks or signs use it.
+struct Caller {
+  storage::Principal who;
+  storage::RequestClock clock;
+};
+Caller Authenticate(const httplib::Request& req, const http::ServerContext& ctx,
+                    http::RequestContext& rc, AuthMode mode = AuthMode::kStrict);
 // The JSON body ({} when empty); InvalidRequest when it is not JSON.
 nlohmann::json JsonBody(const httplib::Request& req);
 // The first query parameter called `name`, decoded.

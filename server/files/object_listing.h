@@ -1,52 +1,31 @@
-// list() of /storage/v1 (POST /object/list/{bucket}, wire-protocol §4.5): one folder level,
-// deeper paths collapsed into folder entries, names relative to the prefix, `search` as a
-// case-insensitive name prefix, sorted then paged. CollapseListing is pure (unit-tested);
-// ListObjects fetches the rows under the prefix that the caller may read. Thread-safe.
+// list() of /storage/v1 (POST /object/list/{bucket}): parses the request body into a
+// storage/objects ListQuery, runs it in one read unit of work (the listing is filtered by the
+// guard table, collapsed, sorted and paged in SQL there) and renders the file and folder
+// entries. No HTTP, no SQL; thread-safe.
 #pragma once
 
 #include <nlohmann/json.hpp>
-
-#include <cstdint>
 #include <string>
 #include <vector>
 
-#include "server/files/objects.h"
 #include "storage/db.h"
+#include "storage/objects/listing.h"
 #include "storage/principal.h"
+#include "storage/request_clock.h"
 
 namespace ib::files {
 
-struct ListOptions {
-  std::string prefix;                 // as sent; a folder ("" = bucket root)
-  int64_t limit = 100;
-  int64_t offset = 0;
-  std::string sort_column = "name";   // name | created_at | updated_at | last_accessed_at
-  bool descending = false;
-  std::string search;
+// {"prefix","limit","offset","sortBy":{"column","order"},"search"}; the prefix becomes a
+// folder ("" or ending in '/'). Throws InvalidRequest.
+storage::objects::ListQuery ParseListOptions(const nlohmann::json& body);
 
-  // The prefix as a folder: "" or ending in '/'.
-  std::string Folder() const;
-};
+// The JSON array answered for `entries`: files with their id, dates and metadata; folders
+// with every field but the name null.
+nlohmann::json ListingJson(const std::vector<storage::objects::ListedEntry>& entries);
 
-// {"prefix","limit","offset","sortBy":{"column","order"},"search"}; throws InvalidRequest.
-ListOptions ParseListOptions(const nlohmann::json& body);
-
-// One entry of the answer: a folder (object == nullptr) or a file.
-struct ListEntry {
-  std::string name;                  // relative to the folder
-  const ObjectRow* object = nullptr;
-  std::string ToString() const;      // "name/" for folders, "name" for files
-};
-
-// `rows` are objects whose names start with options.Folder(); entries point into `rows`.
-std::vector<ListEntry> CollapseListing(const std::vector<ObjectRow>& rows,
-                                       const ListOptions& options);
-
-// The JSON array answered for `entries` (file and folder shapes of §4.5).
-nlohmann::json ListingJson(const std::vector<ListEntry>& entries);
-
-// Fetches, filters by the select policy, collapses. NoSuchBucket when hidden or missing.
+// NoSuchBucket when the bucket is missing or hidden from `who`.
 nlohmann::json ListObjects(storage::Db& db, const storage::Principal& who,
-                           const std::string& bucket_id, const ListOptions& options);
+                           const storage::RequestClock& clock, const std::string& bucket_id,
+                           const storage::objects::ListQuery& query);
 
 }  // namespace ib::files

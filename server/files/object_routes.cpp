@@ -1,4 +1,5 @@
-// /storage/v1/object: list, remove, move, copy, info, and creating signed URLs (§4.1, 4.5-4.7).
+// /storage/v1/object: list, remove, move, copy, info, and creating signed URLs
+// (docs/wire.md, Storage).
 #include "server/files/file_errors.h"
 #include "server/files/file_routes_internal.h"
 #include "server/files/object_listing.h"
@@ -42,91 +43,100 @@ void RegisterObjectRoutes(httplib::Server& server, const http::ServerContext& ct
   const std::string object = std::string(kPrefix) + "/object";
   const int64_t global_limit = ctx.config.storage_max_file_size;
 
-  server.Post(object + "/list/([^/]+)", Storage(ctx, [&ctx](const httplib::Request& req,
-                                                            httplib::Response& res,
-                                                            http::RequestContext& rc) {
-    auto who = Authenticate(req, ctx, rc);
-    SendJson(res, ListObjects(ctx.db, who, Capture(req, 1), ParseListOptions(JsonBody(req))));
-  }));
+  server.Post(object + "/list/([^/]+)",
+              Storage(ctx, [&ctx](const httplib::Request& req, httplib::Response& res,
+                                  http::RequestContext& rc) {
+                Caller c = Authenticate(req, ctx, rc);
+                SendJson(res, ListObjects(ctx.db, c.who, c.clock, Capture(req, 1),
+                                          ParseListOptions(JsonBody(req))));
+              }));
 
   // remove(paths): exact keys despite the name `prefixes`; missing or hidden ones are skipped.
-  server.Delete(object + "/([^/]+)", Storage(ctx, [&ctx](const httplib::Request& req,
-                                                         httplib::Response& res,
-                                                         http::RequestContext& rc) {
-    auto who = Authenticate(req, ctx, rc);
-    json out = json::array();
-    auto keys = StringList(JsonBody(req), "prefixes");
-    for (const auto& row : RemoveObjects(ctx.db, who, Capture(req, 1), keys)) {
-      out.push_back(RemovedRowJson(row));
-    }
-    SendJson(res, out);
-  }));
+  server.Delete(
+      object + "/([^/]+)", Storage(ctx, [&ctx](const httplib::Request& req, httplib::Response& res,
+                                               http::RequestContext& rc) {
+        Caller c = Authenticate(req, ctx, rc);
+        json out = json::array();
+        auto keys = StringList(JsonBody(req), "prefixes");
+        for (const auto& row : RemoveObjects(ctx.db, c.who, c.clock, Capture(req, 1), keys)) {
+          out.push_back(RemovedRowJson(row));
+        }
+        SendJson(res, out);
+      }));
 
-  server.Delete(object + "/([^/]+)/(.+)", Storage(ctx, [&ctx](const httplib::Request& req,
-                                                              httplib::Response& res,
-                                                              http::RequestContext& rc) {
-    auto who = Authenticate(req, ctx, rc);
-    if (RemoveObjects(ctx.db, who, Capture(req, 1), {Capture(req, 2)}).empty()) {
-      throw errors::NoSuchKey();
-    }
-    SendJson(res, {{"message", "Successfully deleted"}});
-  }));
+  server.Delete(
+      object + "/([^/]+)/(.+)",
+      Storage(ctx, [&ctx](const httplib::Request& req, httplib::Response& res,
+                          http::RequestContext& rc) {
+        Caller c = Authenticate(req, ctx, rc);
+        if (RemoveObjects(ctx.db, c.who, c.clock, Capture(req, 1), {Capture(req, 2)}).empty()) {
+          throw errors::NoSuchKey();
+        }
+        SendJson(res, {{"message", "Successfully deleted"}});
+      }));
 
-  server.Post(object + "/move", Storage(ctx, [&ctx, global_limit](const httplib::Request& req,
-                                                                  httplib::Response& res,
-                                                                  http::RequestContext& rc) {
-    auto who = Authenticate(req, ctx, rc);
-    MoveObject(ctx.db, who, ParseMoveRequest(JsonBody(req)), global_limit);
-    SendJson(res, {{"message", "Successfully moved"}});
-  }));
+  server.Post(object + "/move",
+              Storage(ctx, [&ctx, global_limit](const httplib::Request& req, httplib::Response& res,
+                                                http::RequestContext& rc) {
+                Caller c = Authenticate(req, ctx, rc);
+                MoveObject(ctx.db, c.who, c.clock, ParseMoveRequest(JsonBody(req)), global_limit);
+                SendJson(res, {{"message", "Successfully moved"}});
+              }));
 
-  server.Post(object + "/copy", Storage(ctx, [&ctx, global_limit](const httplib::Request& req,
-                                                                  httplib::Response& res,
-                                                                  http::RequestContext& rc) {
-    auto who = Authenticate(req, ctx, rc);
-    MoveRequest move = ParseMoveRequest(JsonBody(req));
-    std::string id = CopyObject(ctx.db, who, move, global_limit);
-    SendJson(res, {{"Id", id}, {"Key", move.destination_bucket + "/" + move.destination_key}});
-  }));
+  server.Post(
+      object + "/copy",
+      Storage(ctx, [&ctx, global_limit](const httplib::Request& req, httplib::Response& res,
+                                        http::RequestContext& rc) {
+        Caller c = Authenticate(req, ctx, rc);
+        MoveRequest move = ParseMoveRequest(JsonBody(req));
+        std::string id = CopyObject(ctx.db, c.who, c.clock, move, global_limit);
+        SendJson(res, {{"Id", id}, {"Key", move.destination_bucket + "/" + move.destination_key}});
+      }));
 
-  server.Post(object + "/sign/([^/]+)/(.+)", Storage(ctx, [&ctx](const httplib::Request& req,
-                                                                 httplib::Response& res,
-                                                                 http::RequestContext& rc) {
-    auto who = Authenticate(req, ctx, rc);
-    const int64_t expires_in = ExpiresIn(JsonBody(req));
-    ReadTarget t = FindReadableObject(ctx.db, who, Capture(req, 1), Capture(req, 2));
-    std::string token = SignObjectToken(t.bucket.id, t.object.name, expires_in, ctx.secret,
-                                        http::NowSeconds());
-    SendJson(res, {{"signedURL", SignedUrlPath(t.bucket.id, t.object.name, token)}});
-  }));
+  server.Post(object + "/sign/([^/]+)/(.+)",
+              Storage(ctx, [&ctx](const httplib::Request& req, httplib::Response& res,
+                                  http::RequestContext& rc) {
+                Caller c = Authenticate(req, ctx, rc);
+                const int64_t expires_in = ExpiresIn(JsonBody(req));
+                ReadTarget t =
+                    FindReadableObject(ctx.db, c.who, c.clock, Capture(req, 1), Capture(req, 2));
+                std::string token = SignObjectToken(t.bucket.id, t.object.name, expires_in,
+                                                    ctx.secret, c.clock.now_seconds());
+                SendJson(res, {{"signedURL", SignedUrlPath(t.bucket.id, t.object.name, token)}});
+              }));
 
-  server.Post(object + "/sign/([^/]+)", Storage(ctx, [&ctx](const httplib::Request& req,
-                                                            httplib::Response& res,
-                                                            http::RequestContext& rc) {
-    auto who = Authenticate(req, ctx, rc);
-    json body = JsonBody(req);
-    const int64_t expires_in = ExpiresIn(body);
-    const std::string bucket = Capture(req, 1);
-    json out = json::array();
-    for (const auto& path : StringList(body, "paths")) {
-      json entry = {{"path", path}, {"signedURL", nullptr}, {"error", nullptr}};
-      try {
-        ReadTarget t = FindReadableObject(ctx.db, who, bucket, path);
-        entry["signedURL"] = SignedUrlPath(
-            bucket, path, SignObjectToken(bucket, path, expires_in, ctx.secret, http::NowSeconds()));
-      } catch (const storage::Error& e) {
-        if (e.code() == "NoSuchBucket") throw;
-        entry["error"] = "Either the object does not exist or you do not have access to it";
-      }
-      out.push_back(std::move(entry));
-    }
-    SendJson(res, out);
-  }));
+  server.Post(
+      object + "/sign/([^/]+)",
+      Storage(ctx, [&ctx](const httplib::Request& req, httplib::Response& res,
+                          http::RequestContext& rc) {
+        Caller c = Authenticate(req, ctx, rc);
+        json body = JsonBody(req);
+        const int64_t expires_in = ExpiresIn(body);
+        const std::string bucket = Capture(req, 1);
+        json out = json::array();
+        for (const auto& path : StringList(body, "paths")) {
+          json entry = {{"path", path}, {"signedURL", nullptr}, {"error", nullptr}};
+          try {
+            ReadTarget t = FindReadableObject(ctx.db, c.who, c.clock, bucket, path);
+            entry["signedURL"] = SignedUrlPath(
+                bucket, path,
+                SignObjectToken(bucket, path, expires_in, ctx.secret, c.clock.now_seconds()));
+          } catch (const storage::Error& e) {
+            if (e.code() == "NoSuchBucket") throw;
+            entry["error"] = "Either the object does not exist or you do not have access to it";
+          }
+          out.push_back(std::move(entry));
+        }
+        SendJson(res, out);
+      }));
 
   auto info = Storage(ctx, [&ctx](const httplib::Request& req, httplib::Response& res,
                                   http::RequestContext& rc) {
-    auto who = Authenticate(req, ctx, rc);
-    SendJson(res, InfoJson(FindReadableObject(ctx.db, who, Capture(req, 1), Capture(req, 2)).object));
+    Caller c = Authenticate(req, ctx, rc);
+    SendJson(
+        res,
+        InfoJson(
+            FindReadableObject(ctx.db, c.who, c.clock, Capture(req, 1), Capture(req, 2)).object));
   });
   server.Get(object + "/info/authenticated/([^/]+)/(.+)", info);
   server.Get(object + "/info/([^/]+)/(.+)", info);

@@ -3,17 +3,15 @@
 #include <ctime>
 
 #include "server/files/file_errors.h"
-#include "server/files/object_policies.h"
-#include "server/files/object_store.h"
-#include "storage/executor.h"
-#include "storage/transaction.h"
+#include "storage/objects/bucket_store.h"
+#include "storage/objects/content_store.h"
+#include "storage/unit_of_work.h"
 
 namespace ib::files {
 namespace {
 
 using nlohmann::json;
-using storage::Executor;
-using storage::SqlValue;
+using storage::guards::Command;
 
 constexpr size_t kMaxKeyBytes = 1024;
 
@@ -36,8 +34,8 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
   if (n == 2 && c < 0xC2) return 0;
   if (n == 3 && c == 0xE0 && byte(i + 1) < 0xA0) return 0;
   if (n == 3 && c == 0xED && byte(i + 1) >= 0xA0) return 0;
-  if (n == 4 && (c > 0xF4 || (c == 0xF0 && byte(i + 1) < 0x90) ||
-                 (c == 0xF4 && byte(i + 1) >= 0x90))) {
+  if (n == 4 &&
+      (c > 0xF4 || (c == 0xF0 && byte(i + 1) < 0x90) || (c == 0xF4 && byte(i + 1) >= 0x90))) {
     return 0;
   }
   return n;
@@ -49,16 +47,35 @@ storage::Principal Service() {
   return p;
 }
 
-// The destination side of a move or copy: bucket visible, key valid and free, policy allows,
-// size and type fit the destination bucket.
-Bucket CheckDestination(storage::Connection& conn, const storage::Principal& who,
-                        const MoveRequest& r, ObjectCommand command, const ObjectRow& source,
-                        int64_t global_limit) {
-  Bucket dest = LoadVisibleBucket(conn, who, r.destination_bucket);
-  if (!MayAccessObject(who, command, dest.facts(), r.destination_key)) {
+BucketRow VisibleBucket(storage::Connection& conn, const storage::Principal& who,
+                        std::string_view id) {
+  auto bucket = storage::objects::FindVisibleBucket(conn, who, id);
+  if (!bucket) throw errors::NoSuchBucket();
+  return std::move(*bucket);
+}
+
+// The source of a move or copy: hidden or missing -> NoSuchKey.
+ObjectRow ReadableSource(storage::Connection& conn, const storage::Principal& who,
+                         const MoveRequest& r) {
+  BucketRow bucket = VisibleBucket(conn, who, r.bucket_id);
+  auto row = storage::objects::FindObjectFor(conn, who, Command::kSelect, bucket.id, r.source_key);
+  if (!row) throw errors::NoSuchKey();
+  return std::move(*row);
+}
+
+// The destination of a move (update) or copy (insert): bucket visible, the guard's check
+// admits the new row (before anything could reveal whether the key is taken), key free, size
+// and type fit the destination bucket.
+BucketRow CheckDestination(storage::WriteScope& scope, const MoveRequest& r, Command command,
+                           const ObjectRow& source, int64_t global_limit) {
+  BucketRow dest = VisibleBucket(scope.conn(), scope.who(), r.destination_bucket);
+  if (!storage::objects::MayWriteObject(scope.conn(), scope.catalog(), scope.who(), command,
+                                        dest.id, r.destination_key)) {
     throw errors::RowLevelSecurity();
   }
-  if (LoadObject(conn, dest.id, r.destination_key)) throw errors::KeyAlreadyExists();
+  if (storage::objects::FindObject(scope.conn(), dest.id, r.destination_key)) {
+    throw errors::KeyAlreadyExists();
+  }
   if (source.size > EffectiveSizeLimit(dest, global_limit)) throw errors::EntityTooLarge();
   if (!MimeTypeAllowed(dest.allowed_mime_types, source.mimetype)) {
     throw errors::InvalidMimeType(source.mimetype);
@@ -66,42 +83,7 @@ Bucket CheckDestination(storage::Connection& conn, const storage::Principal& who
   return dest;
 }
 
-// The source side: hidden or missing -> NoSuchKey.
-ObjectRow LoadReadableSource(storage::Connection& conn, const storage::Principal& who,
-                             const MoveRequest& r) {
-  Bucket bucket = LoadVisibleBucket(conn, who, r.bucket_id);
-  auto row = LoadObject(conn, bucket.id, r.source_key);
-  if (!row || !MayAccessObject(who, ObjectCommand::kSelect, bucket.facts(), row->name)) {
-    throw errors::NoSuchKey();
-  }
-  return std::move(*row);
-}
-
 }  // namespace
-
-const char* const kObjectColumns =
-    "o.id, o.bucket_id, o.name, o.owner, o.size, o.mimetype, o.cache_control, o.etag, "
-    "o.user_metadata, o.created_at, o.updated_at, o.last_accessed_at, c.id";
-const char* const kObjectFrom =
-    "storage_objects AS o LEFT JOIN storage_contents AS c ON c.object_id = o.id";
-
-ObjectRow ReadObjectRow(const storage::Row& row) {
-  ObjectRow o;
-  o.id = row.Text(0);
-  o.bucket_id = row.Text(1);
-  o.name = row.Text(2);
-  o.owner = row.OptText(3);
-  o.size = row.Int(4);
-  o.mimetype = row.Text(5);
-  o.cache_control = row.Text(6);
-  o.etag = row.Text(7);
-  o.user_metadata = row.OptText(8);
-  o.created_at = row.Text(9);
-  o.updated_at = row.Text(10);
-  o.last_accessed_at = row.Text(11);
-  o.content_id = row.Int(12);
-  return o;
-}
 
 json SystemMetadata(const ObjectRow& row) {
   return {{"eTag", row.etag},
@@ -176,70 +158,55 @@ std::string HttpDate(std::string_view timestamptz) {
   return std::string(buf, n);
 }
 
-std::optional<ObjectRow> LoadObject(storage::Connection& conn, std::string_view bucket_id,
-                                    std::string_view key) {
-  std::optional<ObjectRow> out;
-  Executor(conn).Run({std::string("SELECT ") + kObjectColumns + " FROM " + kObjectFrom +
-                          " WHERE o.bucket_id = ? AND o.name = ?",
-                      {std::string(bucket_id), std::string(key)}, ""},
-                     [&](const storage::Row& row) { out = ReadObjectRow(row); });
-  return out;
-}
-
 ReadTarget FindReadableObject(storage::Db& db, const storage::Principal& who,
-                              std::string_view bucket_id, std::string_view key) {
-  storage::Db::ReadLease lease(db);
-  storage::Transaction tx(lease.conn(), storage::Transaction::Mode::kRead);
-  Bucket bucket = LoadVisibleBucket(lease.conn(), who, bucket_id);
-  auto row = LoadObject(lease.conn(), bucket.id, key);
-  if (!row || !MayAccessObject(who, ObjectCommand::kSelect, bucket.facts(), key)) {
-    throw errors::NoSuchKey();
-  }
-  tx.Commit();
-  return ReadTarget{std::move(bucket), std::move(*row)};
+                              const storage::RequestClock& clock, std::string_view bucket_id,
+                              std::string_view key) {
+  return db.Read(who, clock, [&](storage::ReadScope& scope) {
+    BucketRow bucket = VisibleBucket(scope.conn(), who, bucket_id);
+    auto row = storage::objects::FindObjectFor(scope.conn(), who, Command::kSelect, bucket.id, key);
+    if (!row) throw errors::NoSuchKey();
+    return ReadTarget{std::move(bucket), std::move(*row)};
+  });
 }
 
-ReadTarget FindPublicObject(storage::Db& db, std::string_view bucket_id, std::string_view key) {
-  storage::Db::ReadLease lease(db);
-  storage::Transaction tx(lease.conn(), storage::Transaction::Mode::kRead);
-  auto bucket = LoadBucket(lease.conn(), bucket_id);
-  if (!bucket || !bucket->is_public) throw errors::NoSuchBucket();
-  auto row = LoadObject(lease.conn(), bucket->id, key);
-  if (!row) throw errors::NoSuchKey();
-  tx.Commit();
-  return ReadTarget{std::move(*bucket), std::move(*row)};
+ReadTarget FindPublicObject(storage::Db& db, const storage::RequestClock& clock,
+                            std::string_view bucket_id, std::string_view key) {
+  return db.Read(storage::Principal{}, clock, [&](storage::ReadScope& scope) {
+    auto bucket = storage::objects::FindBucket(scope.conn(), bucket_id);
+    if (!bucket || !bucket->is_public) throw errors::NoSuchBucket();
+    auto row = storage::objects::FindObject(scope.conn(), bucket->id, key);
+    if (!row) throw errors::NoSuchKey();
+    return ReadTarget{std::move(*bucket), std::move(*row)};
+  });
 }
 
-ReadTarget FindObjectBySignature(storage::Db& db, std::string_view bucket_id,
-                                 std::string_view key) {
-  return FindReadableObject(db, Service(), bucket_id, key);
+ReadTarget FindObjectBySignature(storage::Db& db, const storage::RequestClock& clock,
+                                 std::string_view bucket_id, std::string_view key) {
+  return FindReadableObject(db, Service(), clock, bucket_id, key);
 }
 
 std::vector<ObjectRow> RemoveObjects(storage::Db& db, const storage::Principal& who,
-                                     std::string_view bucket_id,
+                                     const storage::RequestClock& clock, std::string_view bucket_id,
                                      const std::vector<std::string>& keys) {
   if (keys.size() > kMaxRemoveKeys) {
     throw errors::InvalidRequest("prefixes must NOT have more than 1000 items");
   }
   std::vector<ObjectRow> removed;
   std::vector<int64_t> detached;
-  {
-    storage::Db::WriteLease lease(db);
-    storage::Transaction tx(lease.conn(), storage::Transaction::Mode::kWrite);
-    Bucket bucket = LoadVisibleBucket(lease.conn(), who, bucket_id);
-    Executor ex(lease.conn());
+  db.Write(who, clock, [&](storage::WriteScope& scope) {
+    BucketRow bucket = VisibleBucket(scope.conn(), who, bucket_id);
     for (const auto& key : keys) {
-      auto row = LoadObject(lease.conn(), bucket.id, key);
-      if (!row || !MayAccessObject(who, ObjectCommand::kDelete, bucket.facts(), key)) continue;
-      for (int64_t content : DetachObjectContent(lease.conn(), row->id)) {
+      auto row =
+          storage::objects::FindObjectFor(scope.conn(), who, Command::kDelete, bucket.id, key);
+      if (!row) continue;
+      for (int64_t content : storage::objects::DetachObjectContent(scope.conn(), row->id)) {
         detached.push_back(content);
       }
-      ex.Run({"DELETE FROM storage_objects WHERE id = ?", {row->id}, "storage_objects"});
+      storage::objects::DeleteObject(scope.writer(), *row);
       removed.push_back(std::move(*row));
     }
-    tx.Commit();
-  }
-  PurgeContents(db, detached);  // the bytes, in small steps, with the lease released
+  });
+  storage::objects::PurgeContents(db, clock, detached);  // the bytes, in small steps
   return removed;
 }
 
@@ -267,48 +234,34 @@ MoveRequest ParseMoveRequest(const json& body) {
   return r;
 }
 
-void MoveObject(storage::Db& db, const storage::Principal& who, const MoveRequest& r,
-                int64_t global_limit) {
-  storage::Db::WriteLease lease(db);
-  storage::Transaction tx(lease.conn(), storage::Transaction::Mode::kWrite);
-  ObjectRow source = LoadReadableSource(lease.conn(), who, r);
-  Bucket bucket = LoadVisibleBucket(lease.conn(), who, r.bucket_id);
-  // A move is an UPDATE of the row: the update policy must admit the old row and the new one.
-  if (!MayAccessObject(who, ObjectCommand::kUpdate, bucket.facts(), source.name)) {
-    throw errors::RowLevelSecurity();
-  }
-  Bucket dest = CheckDestination(lease.conn(), who, r, ObjectCommand::kUpdate, source,
-                                 global_limit);
-  Executor(lease.conn())
-      .Run({"UPDATE storage_objects SET bucket_id = ?, name = ?, updated_at = now() WHERE id = ?",
-            {dest.id, r.destination_key, source.id}, "storage_objects"});
-  tx.Commit();
+void MoveObject(storage::Db& db, const storage::Principal& who, const storage::RequestClock& clock,
+                const MoveRequest& r, int64_t global_limit) {
+  db.Write(who, clock, [&](storage::WriteScope& scope) {
+    ObjectRow source = ReadableSource(scope.conn(), who, r);
+    // A move is an UPDATE of the row: the update guard must admit the old row and the new one.
+    if (!storage::objects::FindObjectFor(scope.conn(), who, Command::kUpdate, source.bucket_id,
+                                         source.name)) {
+      throw errors::RowLevelSecurity();
+    }
+    BucketRow dest = CheckDestination(scope, r, Command::kUpdate, source, global_limit);
+    storage::objects::RenameObject(scope.writer(), source, dest.id, r.destination_key);
+  });
 }
 
-std::string CopyObject(storage::Db& db, const storage::Principal& who, const MoveRequest& r,
+std::string CopyObject(storage::Db& db, const storage::Principal& who,
+                       const storage::RequestClock& clock, const MoveRequest& r,
                        int64_t global_limit) {
-  storage::Db::WriteLease lease(db);
-  storage::Transaction tx(lease.conn(), storage::Transaction::Mode::kWrite);
-  ObjectRow source = LoadReadableSource(lease.conn(), who, r);
-  Bucket dest = CheckDestination(lease.conn(), who, r, ObjectCommand::kInsert, source,
-                                 global_limit);
-  Executor ex(lease.conn());
-  auto id = ex.Scalar(
-      {"INSERT INTO storage_objects (bucket_id, name, owner, size, mimetype, cache_control, "
-       "etag, user_metadata) VALUES (?, ?, (SELECT id FROM auth_users WHERE id = ?), ?, ?, ?, ?, "
-       "?) RETURNING id",
-       {dest.id, r.destination_key, who.user_id, source.size, source.mimetype,
-        source.cache_control, source.etag,
-        source.user_metadata ? SqlValue{*source.user_metadata} : SqlValue{}},
-       "storage_objects"});
-  if (!id || !std::holds_alternative<std::string>(*id)) {
-    throw storage::Error::Internal("copy: no id returned");
-  }
-  const std::string& new_id = std::get<std::string>(*id);
-  // A new object: nothing is detached.
-  (void)AttachContent(lease.conn(), CopyContent(lease.conn(), source.content_id), new_id);
-  tx.Commit();
-  return new_id;
+  return db.Write(who, clock, [&](storage::WriteScope& scope) {
+    ObjectRow source = ReadableSource(scope.conn(), who, r);
+    BucketRow dest = CheckDestination(scope, r, Command::kInsert, source, global_limit);
+    std::string id = storage::objects::InsertObject(
+        scope.writer(), dest.id, r.destination_key,
+        {source.size, source.mimetype, source.cache_control, source.etag, source.user_metadata});
+    // A new object: nothing is detached.
+    (void)storage::objects::AttachContent(
+        scope.conn(), storage::objects::CopyContent(scope.conn(), source.content_id), id);
+    return id;
+  });
 }
 
 }  // namespace ib::files

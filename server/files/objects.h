@@ -1,12 +1,12 @@
-// Object rows of /storage/v1: the row, its JSON shapes (list entry metadata, info, removed row),
-// key validation, and the object operations that need no request body streaming: find for
-// reading (hidden reads answer NoSuchBucket / NoSuchKey), remove, move and copy. Storage access
-// only (no HTTP); each write is one transaction under Db::WriteLease. Thread-safe as Db is.
+// Object rows of /storage/v1: their JSON shapes (list entry metadata, info, removed row), key
+// validation, and the object operations that need no body streaming, one unit of work each
+// over storage/objects: find for reading (hidden reads answer NoSuchBucket / NoSuchKey),
+// remove, move and copy, with the guard table deciding before any constraint can answer.
+// No HTTP and no SQL here. Thread-safe as Db is.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,35 +14,13 @@
 
 #include "server/files/buckets.h"
 #include "storage/db.h"
+#include "storage/objects/object_store.h"
 #include "storage/principal.h"
-
-namespace ib::storage {
-class Row;
-}  // namespace ib::storage
+#include "storage/request_clock.h"
 
 namespace ib::files {
 
-struct ObjectRow {
-  std::string id;
-  std::string bucket_id;
-  std::string name;
-  std::optional<std::string> owner;
-  int64_t size = 0;
-  std::string mimetype;
-  std::string cache_control;
-  std::string etag;
-  std::optional<std::string> user_metadata;  // JSON text
-  std::string created_at;
-  std::string updated_at;
-  std::string last_accessed_at;
-  int64_t content_id = 0;  // 0 when the bytes are missing (never for a published object)
-};
-
-// "SELECT " + kObjectColumns + " FROM " + kObjectFrom + " WHERE ..." gives rows for
-// ReadObjectRow (o = storage_objects, c = its attached content).
-extern const char* const kObjectColumns;
-extern const char* const kObjectFrom;
-ObjectRow ReadObjectRow(const storage::Row& row);
+using storage::objects::ObjectRow;
 
 // {"eTag","size","mimetype","cacheControl","lastModified","contentLength","httpStatusCode"}
 nlohmann::json SystemMetadata(const ObjectRow& row);
@@ -59,28 +37,27 @@ void ValidateObjectKey(std::string_view key);  // throws InvalidKey
 // "Tue, 15 Nov 1994 08:12:31 GMT" for a canonical timestamptz ("1994-11-15T08:12:31...").
 std::string HttpDate(std::string_view timestamptz);
 
-std::optional<ObjectRow> LoadObject(storage::Connection& conn, std::string_view bucket_id,
-                                    std::string_view key);
-
 struct ReadTarget {
-  Bucket bucket;
+  BucketRow bucket;
   ObjectRow object;
 };
 // For downloads, info and signing: the object if `who` may read it, else NoSuchBucket /
 // NoSuchKey (never an access error, as Supabase hides what a policy hides).
 ReadTarget FindReadableObject(storage::Db& db, const storage::Principal& who,
-                              std::string_view bucket_id, std::string_view key);
+                              const storage::RequestClock& clock, std::string_view bucket_id,
+                              std::string_view key);
 // For /object/public: only objects of public buckets; a private bucket answers NoSuchBucket.
-ReadTarget FindPublicObject(storage::Db& db, std::string_view bucket_id, std::string_view key);
+ReadTarget FindPublicObject(storage::Db& db, const storage::RequestClock& clock,
+                            std::string_view bucket_id, std::string_view key);
 // For signed URLs, whose verified token is the authority.
-ReadTarget FindObjectBySignature(storage::Db& db, std::string_view bucket_id,
-                                 std::string_view key);
+ReadTarget FindObjectBySignature(storage::Db& db, const storage::RequestClock& clock,
+                                 std::string_view bucket_id, std::string_view key);
 
 // Deletes the listed keys the caller may delete; others (missing or hidden) are skipped.
 // Returns the deleted rows. At most kMaxRemoveKeys keys.
 inline constexpr size_t kMaxRemoveKeys = 1000;
 std::vector<ObjectRow> RemoveObjects(storage::Db& db, const storage::Principal& who,
-                                     std::string_view bucket_id,
+                                     const storage::RequestClock& clock, std::string_view bucket_id,
                                      const std::vector<std::string>& keys);
 
 struct MoveRequest {
@@ -91,10 +68,14 @@ struct MoveRequest {
 };
 // Parses {"bucketId","sourceKey","destinationKey","destinationBucket"?}; throws InvalidRequest.
 MoveRequest ParseMoveRequest(const nlohmann::json& body);
-void MoveObject(storage::Db& db, const storage::Principal& who, const MoveRequest& request,
-                int64_t global_limit);
-// Returns the new object's id.
-std::string CopyObject(storage::Db& db, const storage::Principal& who, const MoveRequest& request,
+// The source must be readable and updatable, the destination admitted by the update guard's
+// check; only then a taken destination answers KeyAlreadyExists.
+void MoveObject(storage::Db& db, const storage::Principal& who, const storage::RequestClock& clock,
+                const MoveRequest& request, int64_t global_limit);
+// The source must be readable, the destination admitted by the insert guard's check (before
+// KeyAlreadyExists). Returns the new object's id.
+std::string CopyObject(storage::Db& db, const storage::Principal& who,
+                       const storage::RequestClock& clock, const MoveRequest& request,
                        int64_t global_limit);
 
 }  // namespace ib::files

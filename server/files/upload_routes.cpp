@@ -1,14 +1,15 @@
-// Uploads (wire-protocol §4.3): POST /object/{bucket}/{key} (x-upsert) and PUT (overwrite or
+// Uploads (docs/wire.md, Storage): POST /object/{bucket}/{key} (x-upsert) and PUT (overwrite or
 // create), raw body or multipart/form-data. Registered in httplib's content-reader form so the
-// body streams into ObjectWriter chunk by chunk and is never held whole. A refused upload
-// still reads (and drops) the rest of the body, so the client always gets the answer (§1.5).
+// body streams into ContentWriter chunk by chunk and is never held whole. A refused upload
+// still reads (and drops) the rest of the body, so the client always gets the answer
+// instead of a reset connection.
 #include <charconv>
 
 #include "server/auth/jwt.h"
 #include "server/files/file_errors.h"
 #include "server/files/file_routes_internal.h"
-#include "server/files/object_store.h"
 #include "server/files/uploads.h"
+#include "storage/objects/content_store.h"
 
 namespace ib::files::routes {
 namespace {
@@ -53,7 +54,7 @@ std::optional<std::string> HeaderMetadata(const httplib::Request& req) {
 // request can be answered once the body is consumed.
 class BodySink {
  public:
-  explicit BodySink(ObjectWriter& writer) : writer_(writer) {}
+  explicit BodySink(storage::objects::ContentWriter& writer) : writer_(writer) {}
   void Write(const char* data, size_t n) {
     if (error_) return;
     try {
@@ -67,7 +68,7 @@ class BodySink {
   }
 
  private:
-  ObjectWriter& writer_;
+  storage::objects::ContentWriter& writer_;
   std::exception_ptr error_;
 };
 
@@ -154,18 +155,17 @@ void Upload(const http::ServerContext& ctx, const httplib::Request& req, httplib
             const httplib::ContentReader& reader, http::RequestContext& rc, bool put) {
   const bool multipart = req.is_multipart_form_data();
   const int64_t global_limit = ctx.config.storage_max_file_size;
-  storage::Principal who;
+  Caller caller;
   UploadTarget target;
   UploadLimits limits;
   UploadAttributes attributes;
   try {
-    who = Authenticate(req, ctx, rc);
+    caller = Authenticate(req, ctx, rc);
     target = UploadTarget{Capture(req, 1), Capture(req, 2),
                           put || http::Header(req, "x-upsert").value_or("") == "true"};
-    limits = PrepareUpload(ctx.db, who, target, global_limit);
+    limits = PrepareUpload(ctx.db, caller.who, caller.clock, target, global_limit);
     if (!multipart) {
-      attributes.mimetype =
-          http::Header(req, "Content-Type").value_or("application/octet-stream");
+      attributes.mimetype = http::Header(req, "Content-Type").value_or("application/octet-stream");
       attributes.cache_control = http::Header(req, "Cache-Control").value_or("no-cache");
       attributes.user_metadata = HeaderMetadata(req);
       CheckMimeType(limits, attributes.mimetype);
@@ -179,7 +179,7 @@ void Upload(const http::ServerContext& ctx, const httplib::Request& req, httplib
     throw;
   }
 
-  ObjectWriter writer(ctx.db, limits.max_size);
+  storage::objects::ContentWriter writer(ctx.db, caller.who, caller.clock, limits.max_size);
   BodySink sink(writer);
   bool read_ok = false;
   if (multipart) {
@@ -200,9 +200,9 @@ void Upload(const http::ServerContext& ctx, const httplib::Request& req, httplib
     if (writer.too_large() || res.status == 413) throw errors::EntityTooLarge();
     if (!read_ok) throw errors::InvalidRequest("could not read the request body");
   }
-  StagedContent content = writer.Finish();
+  storage::objects::StagedContent content = writer.Finish();
   PublishedObject published =
-      PublishUpload(ctx.db, who, target, attributes, content, global_limit);
+      PublishUpload(ctx.db, caller.who, caller.clock, target, attributes, content, global_limit);
   writer.Keep();
   SendJson(res, {{"Id", published.id}, {"Key", published.key}});
 }
@@ -212,8 +212,8 @@ void Upload(const http::ServerContext& ctx, const httplib::Request& req, httplib
 void RegisterUploadRoutes(httplib::Server& server, const http::ServerContext& ctx) {
   // Content-reader routes are tried before every plain POST/PUT route, so these patterns skip
   // the fixed words other object routes use (/object/list/b is a list, not an upload).
-  const std::string post = std::string(kPrefix) +
-                           "/object/(?!(?:list|sign|move|copy|upload)/)([^/]+)/(.+)";
+  const std::string post =
+      std::string(kPrefix) + "/object/(?!(?:list|sign|move|copy|upload)/)([^/]+)/(.+)";
   const std::string put = std::string(kPrefix) + "/object/(?!upload/)([^/]+)/(.+)";
   for (bool is_put : {false, true}) {
     auto handler = [&ctx, is_put](const httplib::Request& req, httplib::Response& res,

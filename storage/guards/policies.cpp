@@ -15,6 +15,15 @@ constexpr std::string_view kOwnFeedback =
     "$t.user_id = :uid AND EXISTS (SELECT 1 FROM interview_sessions AS parent "
     "WHERE parent.id = $t.interview_id AND parent.user_id = :uid)";
 
+// Storage: a user's folder in `interview-audio` is every name whose first path segment is their
+// uid, i.e. starting with "<uid>/". Written as a byte range ("<uid>/" < name < "<uid>0", '0'
+// being the byte after '/'), which the (bucket_id, name) index serves and which needs no LIKE.
+constexpr std::string_view kOwnAudio =
+    "$t.bucket_id = 'interview-audio' AND $t.name > :uid || '/' AND $t.name < :uid || '0'";
+constexpr std::string_view kInPublicBucket =
+    "EXISTS (SELECT 1 FROM storage_buckets AS bucket "
+    "WHERE bucket.id = $t.bucket_id AND bucket.public)";
+
 using C = Command;
 constexpr RoleSet kUser{Role::kAuthenticated};
 constexpr RoleSet kEveryone{Role::kAnon, Role::kAuthenticated};
@@ -65,6 +74,16 @@ const std::vector<Policy>& AllPolicies() {
       {"Users can delete own progress", "user_progress", C::kDelete, kUser, kOwnRow, ""},
 
       {"Leaderboard is viewable by everyone", "leaderboard", C::kSelect, kEveryone, "1", ""},
+
+      // Storage (Supabase's storage.objects / storage.buckets). Buckets have no insert, update
+      // or delete rows: managing them is the service's alone.
+      {"Users can upload own interview audio", "storage_objects", C::kInsert, kUser, "", kOwnAudio},
+      {"Users can read own interview audio", "storage_objects", C::kSelect, kUser, kOwnAudio, ""},
+      {"Users can update own interview audio", "storage_objects", C::kUpdate, kUser, kOwnAudio, kOwnAudio},
+      {"Users can delete own interview audio", "storage_objects", C::kDelete, kUser, kOwnAudio, ""},
+      {"Public bucket objects are readable by everyone", "storage_objects", C::kSelect, kEveryone, kInPublicBucket, ""},
+      {"Users can see the interview-audio bucket", "storage_buckets", C::kSelect, kUser, "$t.id = 'interview-audio'", ""},
+      {"Public buckets are visible to everyone", "storage_buckets", C::kSelect, kEveryone, "$t.public", ""},
   };
   return kPolicies;
 }

@@ -41,7 +41,7 @@ TEST_CASE("files/buckets: size limits as numbers or strings with units") {
 }
 
 TEST_CASE("files/buckets: effective size limit never exceeds the global one") {
-  Bucket b;
+  BucketRow b;
   constexpr int64_t kGlobal = 52428800;
   CHECK(EffectiveSizeLimit(b, kGlobal) == kGlobal);
   b.file_size_limit = 1000;
@@ -71,21 +71,21 @@ TEST_CASE("files/buckets: create and update bodies") {
                       "allowed_mime_types":["image/*","audio/webm"]})"),
       "", true);
   CHECK(spec.id == "b");
-  CHECK(spec.is_public == true);
-  REQUIRE(spec.file_size_limit.has_value());
-  CHECK(*spec.file_size_limit == 1000000);
-  REQUIRE(spec.allowed_mime_types.has_value());
-  CHECK(spec.allowed_mime_types->value().size() == 2);
+  CHECK(spec.values.is_public == true);
+  REQUIRE(spec.values.file_size_limit.has_value());
+  CHECK(*spec.values.file_size_limit == 1000000);
+  REQUIRE(spec.values.allowed_mime_types.has_value());
+  CHECK(spec.values.allowed_mime_types->value().size() == 2);
 
   BucketSpec by_name = ParseBucketSpec(json::parse(R"({"name":"only-name"})"), "", true);
   CHECK(by_name.id == "only-name");
-  CHECK_FALSE(by_name.is_public.has_value());
-  CHECK_FALSE(by_name.file_size_limit.has_value());
+  CHECK_FALSE(by_name.values.is_public.has_value());
+  CHECK_FALSE(by_name.values.file_size_limit.has_value());
 
   BucketSpec update = ParseBucketSpec(json::parse(R"({"file_size_limit":null})"), "b", false);
   CHECK(update.id == "b");
-  REQUIRE(update.file_size_limit.has_value());
-  CHECK_FALSE(update.file_size_limit->has_value());  // cleared
+  REQUIRE(update.values.file_size_limit.has_value());
+  CHECK_FALSE(update.values.file_size_limit->has_value());  // cleared
 
   auto code = [](const json& body) {
     try {
