@@ -37,7 +37,7 @@ void RenderError(Service service, const storage::Error& error, httplib::Response
 std::optional<std::string> Header(const httplib::Request& req, const char* name);
 
 // The raw query string of the request target, split into decoded (key, value) pairs in order,
-// repeats kept, '+' as space (wire-protocol §1.4).
+// repeats kept, '+' as space (how supabase-js form-encodes queries; docs/wire.md).
 std::vector<std::pair<std::string, std::string>> QueryPairs(const httplib::Request& req);
 
 // Percent-decodes `text` (and '+' as space when `plus_as_space`).
