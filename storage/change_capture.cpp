@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <string_view>
 
 #include "storage/catalog.h"
@@ -76,11 +77,7 @@ void OnPreUpdate(void* self, sqlite3* db, int op, const char* db_name, const cha
   capture->Record(std::move(change));
 }
 
-// Column names by position and the primary key's columns, for one table.
-struct Shape {
-  std::vector<std::string> columns;
-  std::vector<std::string> primary_key;  // empty: the rowid identifies the row
-};
+using Shape = ChangeCapture::Shape;
 
 Shape ShapeFromPragma(Connection& conn, const std::string& table) {
   Shape shape;
@@ -95,17 +92,16 @@ Shape ShapeFromPragma(Connection& conn, const std::string& table) {
   return shape;
 }
 
-Shape ShapeOf(Connection& conn, const Catalog* catalog, const std::string& table, size_t width) {
-  if (catalog) {
-    if (const Table* t = catalog->FindTable(table); t && t->columns.size() == width) {
-      Shape shape;
-      for (const auto& c : t->columns) shape.columns.push_back(c.name);
-      shape.primary_key = t->primary_key;
-      return shape;
-    }
-  }
-  // Not in the catalog (created after it loaded) or with hidden columns: ask SQLite.
-  return ShapeFromPragma(conn, table);
+// The catalog's shape of `table`, if the catalog knows it with exactly `width` columns.
+std::optional<Shape> CatalogShape(const Catalog* catalog, const std::string& table,
+                                  size_t width) {
+  if (!catalog) return std::nullopt;
+  const Table* t = catalog->FindTable(table);
+  if (!t || t->columns.size() != width) return std::nullopt;
+  Shape shape;
+  for (const auto& c : t->columns) shape.columns.push_back(c.name);
+  shape.primary_key = t->primary_key;
+  return shape;
 }
 
 std::optional<ChangeRow> Named(const Shape& shape, std::vector<SqlValue>& values) {
@@ -163,13 +159,20 @@ std::vector<ChangeRecord> ChangeCapture::Committed(Connection& conn) {
   // order agree for consumers.
   const int64_t commit_micros = std::max(RequestClock::Now().now_micros, last_commit_micros_);
   last_commit_micros_ = commit_micros;
-  std::map<std::string, Shape, std::less<>> shapes;
+  // Tables outside the catalog (created after it loaded, or with hidden columns) are asked
+  // of SQLite once per commit, since their shape may change; catalog shapes are kept.
+  std::map<std::string, Shape, std::less<>> asked;
   out.reserve(pending.size());
   for (Pending& p : pending) {
     const size_t width = std::max(p.old_values.size(), p.new_values.size());
-    auto it = shapes.find(p.table);
-    if (it == shapes.end()) {
-      it = shapes.emplace(p.table, ShapeOf(conn, catalog_.get(), p.table, width)).first;
+    auto it = catalog_shapes_.find(p.table);
+    if (it == catalog_shapes_.end() || it->second.columns.size() != width) {
+      if (auto shape = CatalogShape(catalog_.get(), p.table, width)) {
+        it = catalog_shapes_.insert_or_assign(p.table, std::move(*shape)).first;
+      } else {
+        it = asked.find(p.table);
+        if (it == asked.end()) it = asked.emplace(p.table, ShapeFromPragma(conn, p.table)).first;
+      }
     }
     ChangeRecord record;
     record.table = std::move(p.table);

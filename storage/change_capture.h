@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,7 +31,10 @@ class ChangeCapture {
   ChangeCapture& operator=(const ChangeCapture&) = delete;
 
   // Column names and primary keys come from the catalog; other tables are asked by PRAGMA.
-  void SetCatalog(std::shared_ptr<const Catalog> catalog) { catalog_ = std::move(catalog); }
+  void SetCatalog(std::shared_ptr<const Catalog> catalog) {
+    catalog_ = std::move(catalog);
+    catalog_shapes_.clear();
+  }
 
   void Begin();  // a write transaction began: start recording
   size_t Mark() const { return pending_.size(); }
@@ -50,6 +54,12 @@ class ChangeCapture {
     std::vector<SqlValue> old_values;
     std::vector<SqlValue> new_values;
   };
+  // Column names by position and the primary key's columns, for one table.
+  struct Shape {
+    std::vector<std::string> columns;
+    std::vector<std::string> primary_key;  // empty: the rowid identifies the row
+  };
+
   // Called by the preupdate hook (public only for the C callback).
   void Record(Pending change) { pending_.push_back(std::move(change)); }
   bool armed() const { return armed_; }
@@ -58,6 +68,7 @@ class ChangeCapture {
   sqlite3* handle_;
   ChangeLog& log_;
   std::shared_ptr<const Catalog> catalog_;
+  std::map<std::string, Shape, std::less<>> catalog_shapes_;  // filled as tables are written
   bool armed_ = false;
   std::vector<Pending> pending_;
   int64_t next_sequence_ = 1;
