@@ -101,7 +101,7 @@ void RegisterDownloadRoutes(httplib::Server& server, const http::ServerContext& 
                rc.principal = "signed-url";
                const std::string bucket = Capture(req, 1);
                const std::string key = Capture(req, 2);
-               const storage::RequestClock clock = storage::RequestClock::Now();
+               const storage::RequestClock clock = rc.clock;
                VerifyObjectToken(QueryValue(req, "token").value_or(""), bucket, key, ctx.secret,
                                  clock.now_seconds());
                Serve(ctx, req, res, clock, FindObjectBySignature(ctx.db, clock, bucket, key));
@@ -112,7 +112,7 @@ void RegisterDownloadRoutes(httplib::Server& server, const http::ServerContext& 
                                  http::RequestContext& rc) {
                TakeOverRanges(req);
                rc.principal = "public";
-               const storage::RequestClock clock = storage::RequestClock::Now();
+               const storage::RequestClock clock = rc.clock;
                Serve(ctx, req, res, clock,
                      FindPublicObject(ctx.db, clock, Capture(req, 1), Capture(req, 2)));
              }));

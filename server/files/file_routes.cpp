@@ -13,7 +13,7 @@ std::string Capture(const httplib::Request& req, size_t i) {
 
 Caller Authenticate(const httplib::Request& req, const http::ServerContext& ctx,
                     http::RequestContext& rc, AuthMode mode) {
-  Caller caller{storage::Principal{}, storage::RequestClock::Now()};
+  Caller caller{storage::Principal{}, rc.clock};
   caller.who = StoragePrincipal(http::Header(req, "Authorization"), http::Header(req, "apikey"),
                                 ctx.secret, caller.clock.now_seconds(), mode);
   rc.principal = storage::RoleName(caller.who.role);

@@ -21,8 +21,8 @@ inline constexpr const char* kPrefix = "/storage/v1";
 
 // std::string(req.matches[i]) (httplib has percent-decoded the path); "" when absent.
 std::string Capture(const httplib::Request& req, size_t i);
-// Who asks (named on the log line too) and the request's one instant, read here once: every
-// row the request stamps and every token it checks or signs use it.
+// Who asks (named on the log line too) and the request's one instant (rc.clock): every row
+// the request stamps and every token it checks or signs use it.
 struct Caller {
   storage::Principal who;
   storage::RequestClock clock;

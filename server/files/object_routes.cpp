@@ -122,7 +122,7 @@ void RegisterObjectRoutes(httplib::Server& server, const http::ServerContext& ct
                 bucket, path,
                 SignObjectToken(bucket, path, expires_in, ctx.secret, c.clock.now_seconds()));
           } catch (const storage::Error& e) {
-            if (e.code() == "NoSuchBucket") throw;
+            if (e.Is(storage::ErrorCode::kNoSuchBucket)) throw;
             entry["error"] = "Either the object does not exist or you do not have access to it";
           }
           out.push_back(std::move(entry));
