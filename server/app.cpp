@@ -61,7 +61,8 @@ void App::LoadSecret() {
     return;
   }
   // No secret given: generate one once and keep it in the database, so keys survive restarts.
-  secret_ = storage::LoadOrCreateJwtSecret(*db_, storage::RequestClock::Now(), [] { return auth::RandomHex(32); });
+  secret_ = storage::LoadOrCreateJwtSecret(*db_, storage::RequestClock::Now(),
+                                           [] { return auth::RandomHex(32); });
 }
 
 int App::Start() {
@@ -78,8 +79,7 @@ int App::Start() {
 
   context_ = std::make_unique<http::ServerContext>(
       http::ServerContext{*db_, catalog_, secret_, config_, schema_version_});
-  rest_ = std::make_unique<rest::RestEngine>(*db_, catalog_,
-                                             rest::EngineOptions{config_.max_rows});
+  rest_ = std::make_unique<rest::RestEngine>(*db_, catalog_, rest::EngineOptions{config_.max_rows});
   listener_ = std::make_unique<http::Listener>(*context_, *rest_);
   const int port = listener_->Bind();
   if (port < 0) {

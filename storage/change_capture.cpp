@@ -1,9 +1,9 @@
 // The preupdate API is declared only when this is defined; Debian's libsqlite3 is built with
 // it (and with the session extension, which rests on the same hook).
 #define SQLITE_ENABLE_PREUPDATE_HOOK 1
-#include <sqlite3.h>
-
 #include "storage/change_capture.h"
+
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <iostream>
@@ -21,17 +21,20 @@ namespace {
 SqlValue ValueOf(sqlite3_value* v) {
   if (!v) return SqlValue{};
   switch (sqlite3_value_type(v)) {
-    case SQLITE_INTEGER: return SqlValue{static_cast<int64_t>(sqlite3_value_int64(v))};
-    case SQLITE_FLOAT: return SqlValue{sqlite3_value_double(v)};
+    case SQLITE_INTEGER:
+      return SqlValue{static_cast<int64_t>(sqlite3_value_int64(v))};
+    case SQLITE_FLOAT:
+      return SqlValue{sqlite3_value_double(v)};
     case SQLITE_TEXT:
       return SqlValue{std::string(reinterpret_cast<const char*>(sqlite3_value_text(v)),
                                   static_cast<size_t>(sqlite3_value_bytes(v)))};
     case SQLITE_BLOB: {
       const auto* bytes = static_cast<const char*>(sqlite3_value_blob(v));
-      return SqlValue{Blob{std::string(bytes ? bytes : "", static_cast<size_t>(
-                                                                sqlite3_value_bytes(v)))}};
+      return SqlValue{
+          Blob{std::string(bytes ? bytes : "", static_cast<size_t>(sqlite3_value_bytes(v)))}};
     }
-    default: return SqlValue{};
+    default:
+      return SqlValue{};
   }
 }
 
@@ -51,7 +54,7 @@ void OnPreUpdate(void* self, sqlite3* db, int op, const char* db_name, const cha
                  sqlite3_int64 old_rowid, sqlite3_int64 new_rowid) {
   auto* capture = static_cast<ChangeCapture*>(self);
   if (!capture->armed()) return;
-  if (std::string_view(db_name) != "main") return;  // temp tables are not data
+  if (std::string_view(db_name) != "main") return;               // temp tables are not data
   if (std::string_view(table).rfind("sqlite_", 0) == 0) return;  // SQLite's own bookkeeping
   ChangeCapture::Pending change;
   change.table = table;
@@ -72,7 +75,8 @@ void OnPreUpdate(void* self, sqlite3* db, int op, const char* db_name, const cha
       change.rowid = old_rowid;
       change.old_values = ReadValues(db, true);
       break;
-    default: return;
+    default:
+      return;
   }
   capture->Record(std::move(change));
 }
@@ -93,8 +97,7 @@ Shape ShapeFromPragma(Connection& conn, const std::string& table) {
 }
 
 // The catalog's shape of `table`, if the catalog knows it with exactly `width` columns.
-std::optional<Shape> CatalogShape(const Catalog* catalog, const std::string& table,
-                                  size_t width) {
+std::optional<Shape> CatalogShape(const Catalog* catalog, const std::string& table, size_t width) {
   if (!catalog) return std::nullopt;
   const Table* t = catalog->FindTable(table);
   if (!t || t->columns.size() != width) return std::nullopt;

@@ -6,9 +6,12 @@ namespace ib::storage {
 
 const char* ChangeOpName(ChangeOp op) {
   switch (op) {
-    case ChangeOp::kInsert: return "INSERT";
-    case ChangeOp::kUpdate: return "UPDATE";
-    case ChangeOp::kDelete: return "DELETE";
+    case ChangeOp::kInsert:
+      return "INSERT";
+    case ChangeOp::kUpdate:
+      return "UPDATE";
+    case ChangeOp::kDelete:
+      return "DELETE";
   }
   return "INSERT";
 }

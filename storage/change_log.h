@@ -28,11 +28,11 @@ using ChangeRow = std::map<std::string, SqlValue, std::less<>>;
 struct ChangeRecord {
   std::string table;
   ChangeOp op = ChangeOp::kInsert;
-  ChangeRow key;                   // primary-key columns; {"rowid": n} for a table without one
+  ChangeRow key;                     // primary-key columns; {"rowid": n} for a table without one
   std::optional<ChangeRow> old_row;  // update and delete: every column before
   std::optional<ChangeRow> new_row;  // insert and update: every column after
-  int64_t sequence = 0;            // per Db, strictly increasing in commit order, from 1
-  int64_t commit_micros = 0;       // when the transaction committed (Unix microseconds)
+  int64_t sequence = 0;              // per Db, strictly increasing in commit order, from 1
+  int64_t commit_micros = 0;         // when the transaction committed (Unix microseconds)
 };
 
 class ChangeLog {

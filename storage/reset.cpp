@@ -21,7 +21,6 @@ struct SeedRow {
   std::vector<std::pair<std::string, SqlValue>> values;
 };
 
-
 // The rows the migrations insert into a fresh database, found by migrating a scratch
 // in-memory one, so a reset restores whatever a later migration seeds without a list here.
 // Computed once: the embedded migrations never change while the process runs.
@@ -33,15 +32,14 @@ const std::vector<SeedRow>& SeedRows(const Catalog& catalog) {
     Migrate(lease.conn().db(), EmbeddedMigrations());
     for (const auto& table : catalog.tables()) {
       if (table->name == kKeptTable) continue;
-      Executor(lease.conn()).Run({"SELECT * FROM " + table->ident.sql(), {}, ""},
-                                 [&](const Row& r) {
-                                   SeedRow row{table->name, {}};
-                                   for (int i = 0; i < r.size(); ++i) {
-                                     row.values.emplace_back(std::string(r.name(i)),
-                                                             OwnedCopy(r[i]));
-                                   }
-                                   seeds.push_back(std::move(row));
-                                 });
+      Executor(lease.conn())
+          .Run({"SELECT * FROM " + table->ident.sql(), {}, ""}, [&](const Row& r) {
+            SeedRow row{table->name, {}};
+            for (int i = 0; i < r.size(); ++i) {
+              row.values.emplace_back(std::string(r.name(i)), OwnedCopy(r[i]));
+            }
+            seeds.push_back(std::move(row));
+          });
     }
     return seeds;
   }();
@@ -94,9 +92,7 @@ int EmptyAndReseed(WriteScope& scope, const std::vector<SeedRow>& seeds) {
 
 int ResetAllData(Db& db, const Principal& who, const RequestClock& clock) {
   const auto& seeds = SeedRows(db.catalog());
-  return db.Write(who, clock, [&seeds](WriteScope& scope) {
-    return EmptyAndReseed(scope, seeds);
-  });
+  return db.Write(who, clock, [&seeds](WriteScope& scope) { return EmptyAndReseed(scope, seeds); });
 }
 
 }  // namespace ib::storage

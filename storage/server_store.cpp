@@ -35,8 +35,9 @@ std::string LoadOrCreateJwtSecret(Db& db, const RequestClock& clock,
 }
 
 void ProbeReadable(Db& db, const RequestClock& clock) {
-  db.Read(Principal{}, clock,
-          [](ReadScope& scope) { Executor(scope.conn()).Scalar({"SELECT 1", {}, ""}); });
+  db.Read(Principal{}, clock, [](ReadScope& scope) {
+    Executor(scope.conn()).Scalar({"SELECT 1", {}, ""});
+  });
 }
 
 }  // namespace ib::storage

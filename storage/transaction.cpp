@@ -17,9 +17,7 @@ Transaction::Transaction(Connection& conn, Mode mode) : conn_(conn), mode_(mode)
   if (ChangeCapture* capture = Capture()) capture->Begin();
 }
 
-ChangeCapture* Transaction::Capture() {
-  return mode_ == Mode::kWrite ? conn_.capture() : nullptr;
-}
+ChangeCapture* Transaction::Capture() { return mode_ == Mode::kWrite ? conn_.capture() : nullptr; }
 
 Transaction::~Transaction() {
   if (!open_) return;

@@ -219,8 +219,8 @@ TEST_CASE("change log: a cascaded delete is one delete record per removed row") 
   testing::GamificationFixture f;
   const std::string user = f.AddUser("a@x.io");
   const std::string session = f.AddSession(user);
-  f.db().Exec("INSERT INTO interview_responses (interview_id, role, content) VALUES ('" +
-              session + "', 'user', 'hello')");
+  f.db().Exec("INSERT INTO interview_responses (interview_id, role, content) VALUES ('" + session +
+              "', 'user', 'hello')");
   f.db().Exec("INSERT INTO interview_feedback (interview_id, user_id, overall_score) VALUES ('" +
               session + "', '" + user + "', 70)");
   f.db().Exec("INSERT INTO voice_analytics (interview_id, clarity_score) VALUES ('" + session +
@@ -242,13 +242,13 @@ TEST_CASE("change log: a cascaded delete is one delete record per removed row") 
 TEST_CASE("change log: a rolled-back transaction publishes nothing") {
   testing::TestDb t;
   Collector c(t.db());
-  CHECK_THROWS_AS(AsService(t.db(),
-                            [](WriteScope& s) {
-                              s.writer().Insert("ib_settings",
-                                                {{"key", Text("a")}, {"value", Text("1")}});
-                              throw Error::Internal("refused");
-                            }),
-                  Error);
+  CHECK_THROWS_AS(
+      AsService(t.db(),
+                [](WriteScope& s) {
+                  s.writer().Insert("ib_settings", {{"key", Text("a")}, {"value", Text("1")}});
+                  throw Error::Internal("refused");
+                }),
+      Error);
   CHECK(c.batches().empty());
   CHECK(t.db().changes().last_sequence() == 0);
   // Nothing of it leaks into the next transaction either.

@@ -16,8 +16,8 @@ TEST_CASE("reset: empties every table but ib_settings, and restores the migratio
   db.Exec("INSERT INTO ib_settings (key, value) VALUES ('jwt_secret', 's3cret')");
   const std::string u = f.AddUser("a@x.io");
   f.Complete(u, 95.0);
-  const auto seeded_buckets = db.Scalar(
-      "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'storage_buckets'");
+  const auto seeded_buckets =
+      db.Scalar("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'storage_buckets'");
   const int emptied = ResetAllData(db.db(), testing::Service(), RequestClock::Now());
   CHECK(emptied == static_cast<int>(db.catalog().tables().size()) - 1);
   for (const auto& table : db.catalog().tables()) {
@@ -33,8 +33,7 @@ TEST_CASE("reset: empties every table but ib_settings, and restores the migratio
   }
   CHECK(std::get<std::string>(db.Scalar("SELECT value FROM ib_settings")) == "s3cret");
   if (std::get<int64_t>(seeded_buckets) == 1) {
-    CHECK(std::get<std::string>(db.Scalar("SELECT id FROM storage_buckets")) ==
-          "interview-audio");
+    CHECK(std::get<std::string>(db.Scalar("SELECT id FROM storage_buckets")) == "interview-audio");
   }
   // The schema still works afterwards: the same user id can be created and awarded again.
   const std::string again = f.AddUser("a@x.io");

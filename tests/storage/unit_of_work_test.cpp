@@ -161,8 +161,7 @@ TEST_CASE("unit of work: a savepoint rolled back undoes its rows and its after-c
   });
   CHECK(ran == std::vector<std::string>{"kept"});
   CHECK(CountSettings(t.conn()) == 2);
-  CHECK(std::get<int64_t>(t.Scalar("SELECT count(*) FROM ib_settings WHERE key = 'undone'")) ==
-        0);
+  CHECK(std::get<int64_t>(t.Scalar("SELECT count(*) FROM ib_settings WHERE key = 'undone'")) == 0);
 }
 
 TEST_CASE("unit of work: RequestClock::Now reads the system clock in microseconds") {
