@@ -44,8 +44,7 @@ RestResponse WithPreferenceApplied(RestResponse out, const Preferences& prefs) {
 
 void RefuseStrictPreferences(const Preferences& prefs) {
   if (prefs.handling_strict && !prefs.invalid.empty()) {
-    throw Error(400, "PGRST122", "Invalid preferences given with handling=strict",
-                "Invalid preferences: " + prefs.invalid.front());
+    throw Error::StrictPreferences(prefs.invalid.front());
   }
 }
 
@@ -76,7 +75,7 @@ RestResponse RestEngine::HandleTable(const RestRequest& request, const storage::
   } else if (request.method == "DELETE") {
     out = RunDelete(in);
   } else {
-    throw Error(405, "PGRST117", "Unsupported HTTP method: " + request.method);
+    throw Error::UnsupportedMethod(request.method);
   }
   return WithPreferenceApplied(std::move(out), prefs);
 }

@@ -108,9 +108,7 @@ ReadPlan& FindNode(ReadPlan& root, const EmbedPath& path) {
       }
     }
     if (!next) {
-      throw Error(400, "PGRST108",
-                  "'" + name + "' is not an embedded resource in this request", std::nullopt,
-                  std::string("Verify that '") + name + "' is included in the 'select' query parameter.");
+      throw Error::NotEmbeddedWithHint(name);
     }
     node = next;
   }

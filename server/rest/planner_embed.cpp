@@ -41,10 +41,8 @@ Error Ambiguous(const ReadPlan& parent, const SelectItem& item,
   }
   details += "]";
   hint += ". Find the desired relationship in the 'details' key.";
-  return Error(300, "PGRST201",
-               "Could not embed because more than one relationship was found for '" +
-                   parent.table->name + "' and '" + item.relation + "'",
-               details, hint);
+  return Error::AmbiguousEmbed(parent.table->name, item.relation, std::move(details),
+                              std::move(hint));
 }
 
 }  // namespace
@@ -59,13 +57,7 @@ void ResolveEmbed(const SelectItem& item, const PlanContext& ctx, const ReadPlan
     }
   }
   if (candidates.empty()) {
-    throw Error(400, "PGRST200",
-                "Could not find a relationship between '" + parent.table->name + "' and '" +
-                    item.relation + "' in the schema cache",
-                "Searched for a foreign key relationship between '" + parent.table->name +
-                    "' and '" + item.relation +
-                    (item.hint.empty() ? "" : "' using the hint '" + item.hint) +
-                    "' in the schema 'public', but no matches were found.");
+    throw Error::NoRelationship(parent.table->name, item.relation, item.hint);
   }
   if (candidates.size() > 1) throw Ambiguous(parent, item, candidates);
   const ForeignKey& fk = *candidates[0];
@@ -88,10 +80,7 @@ void ResolveEmbed(const SelectItem& item, const PlanContext& ctx, const ReadPlan
     child.join.to_one = target->IsUniqueKey(fk.columns);
   }
   if (child.spread && !child.join.to_one) {
-    throw Error(400, "PGRST119",
-                "A spread operation on '" + item.relation + "' is not possible",
-                std::string("'") + parent.table->name + "' and '" + item.relation +
-                    "' do not form a many-to-one or one-to-one relationship");
+    throw Error::SpreadNotToOne(parent.table->name, item.relation);
   }
 }
 

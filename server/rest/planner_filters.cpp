@@ -18,8 +18,7 @@ using storage::ValueKind;
 namespace {
 
 Error NotImplemented(FilterOp op) {
-  return Error(400, "PGRST127", "Feature not implemented",
-               std::string("operator '") + FilterOpName(op) + "' is not available");
+  return Error::NotImplemented(FilterOpName(op));
 }
 
 // PostgREST lets `*` stand for `%` in like patterns, since `%` is awkward in URLs.
@@ -111,8 +110,7 @@ EmbedExists EmbedCondition(const Filter& filter, const ReadPlan& node) {
     e.predicates.push_back(PlanPredicate(*node.embeds[i]->table, filter));
     return e;
   }
-  throw Error(400, "PGRST108",
-              "'" + filter.embed_path[0] + "' is not an embedded resource in this request");
+  throw Error::NotEmbedded(filter.embed_path[0]);
 }
 
 void ConvertTree(const LogicTree& tree, const PlanContext& ctx, ReadPlan& node, Condition& out,
@@ -172,14 +170,10 @@ void AddOrder(const std::vector<OrderTerm>& terms, ReadPlan& node) {
         }
       }
       if (!embed) {
-        throw Error(400, "PGRST108",
-                    "'" + term.relation + "' is not an embedded resource in this request");
+        throw Error::NotEmbedded(term.relation);
       }
       if (!embed->join.to_one) {
-        throw Error(400, "PGRST118",
-                    "A related order on '" + term.relation +
-                        "' is not possible", std::string("'") + term.relation +
-                        "' is not a to-one relationship");
+        throw Error::RelatedOrderNotToOne(term.relation);
       }
       plan.target = ResolveField(*embed->table, term.field);
     }
