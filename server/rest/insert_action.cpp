@@ -3,6 +3,7 @@
 // update path of an upsert, the update guard); one failing row refuses the whole request.
 #include "server/rest/actions.h"
 #include "server/rest/renderer.h"
+#include "server/rest/sql_builder.h"
 #include "server/rest/write_support.h"
 #include "storage/error.h"
 #include "storage/executor.h"
@@ -64,9 +65,7 @@ std::vector<const storage::Column*> ConflictTarget(const storage::Table& table,
     out.push_back(c);
   }
   if (out.empty() || !table.IsUniqueKey(names)) {
-    throw Error(400, "42P10",
-                "there is no unique or exclusion constraint matching the ON CONFLICT "
-                "specification");
+    throw Error::NoConflictConstraint();
   }
   return out;
 }
@@ -75,29 +74,35 @@ std::vector<const storage::Column*> ConflictTarget(const storage::Table& table,
 std::optional<int64_t> FindConflict(storage::Executor& ex, const storage::Table& table,
                                     const std::vector<const storage::Column*>& target,
                                     const RowValues& row) {
-  storage::SqlQuery q;
-  q.text = "SELECT rowid FROM " + table.ident.sql() + " WHERE ";
-  for (size_t i = 0; i < target.size(); ++i) {
-    const SqlValue* v = row.Find(target[i]);
+  std::vector<SqlValue> values;
+  for (const auto* column : target) {
+    const SqlValue* v = row.Find(column);
     if (!v || std::holds_alternative<std::monostate>(*v)) return std::nullopt;
-    if (i) q.text += " AND ";
-    q.text += target[i]->ident.sql() + " = ?";
-    q.params.push_back(*v);
+    values.push_back(*v);
   }
   std::optional<int64_t> found;
-  ex.Run(q, [&](const storage::Row& r) { found = r.Int(0); });
+  ex.Run(BuildConflictLookup(table, target, std::move(values)),
+         [&](const storage::Row& r) { found = r.Int(0); });
   return found;
 }
 
 bool VisibleForUpdate(storage::Executor& ex, const storage::Table& table,
                       const storage::Principal& who, int64_t rowid) {
   if (who.is_service()) return true;
-  auto guard = storage::guards::Using(table.name, Command::kUpdate, who, "t0");
-  storage::SqlQuery q{"SELECT count(*) FROM " + table.ident.sql() + " AS t0 WHERE t0.rowid = ? AND " +
-                          guard.sql, {SqlValue{rowid}}, table.name};
-  for (auto& p : guard.params) q.params.push_back(std::move(p));
-  auto n = ex.Scalar(q);
-  return n && std::get<int64_t>(*n) > 0;
+  GuardSql guard = ToGuardSql(storage::guards::Using(table.name, Command::kUpdate, who, "t0"));
+  return CountOf(ex, BuildGuardedRowCount(table, rowid, guard)) > 0;
+}
+
+// Postgres evaluates a policy's WITH CHECK on the row about to be written before any unique,
+// foreign-key, not-null or check constraint, so a refused caller learns nothing from a
+// constraint about rows it cannot read. The candidate is checked before it is written.
+void CheckInsertCandidate(storage::Executor& ex, const storage::Table& table,
+                          const storage::Principal& who, const RowValues& row) {
+  if (who.is_service()) return;
+  GuardSql check = ToGuardSql(storage::guards::Check(table.name, Command::kInsert, who, "t0"));
+  if (CountOf(ex, BuildFailingInsertCandidate(table, row.columns, row.values, check)) > 0) {
+    throw RlsViolation(table, who);
+  }
 }
 
 std::vector<const nlohmann::json*> BodyRows(const nlohmann::json& body) {
@@ -135,12 +140,16 @@ RestResponse RunInsert(const ActionInput& in) {
   std::vector<int64_t> written, inserted, updated;
   for (const auto* obj : rows) {
     RowValues row = ConvertRow(*obj, columns, missing_default);
+    // As in Postgres, the insert check applies to the proposed row even when it then
+    // conflicts (ON CONFLICT DO NOTHING / DO UPDATE), so a conflict never answers first.
+    CheckInsertCandidate(ex, in.table, who, row);
     std::optional<int64_t> existing;
     if (upsert) existing = FindConflict(ex, in.table, target, row);
     if (existing) {
       if (in.prefs.resolution == Resolution::kIgnoreDuplicates) continue;
       // Postgres refuses INSERT ... ON CONFLICT DO UPDATE on a row the update policy hides.
       if (!VisibleForUpdate(ex, in.table, who, *existing)) throw RlsViolation(in.table, who);
+      CheckUpdateCandidates(lease.conn(), in.table, who, {*existing}, row.columns, row.values);
       writer.Update(in.table.name, *existing, ToRowData(row));
       updated.push_back(*existing);
       written.push_back(*existing);

@@ -1,5 +1,7 @@
 #include "server/rest/sql_builder.h"
 
+#include <algorithm>
+
 #include "storage/error.h"
 #include "storage/json_text.h"
 
@@ -479,6 +481,110 @@ storage::SqlQuery BuildTargetRowids(const ReadPlan& plan) {
   WriteWhere(w, plan, nullptr);
   WriteOrderAndPaging(w, plan);
   return w.Take(plan.table->name);
+}
+
+namespace {
+
+std::string RowidsJson(const std::vector<int64_t>& rowids) {
+  return JsonArrayOf(std::vector<SqlValue>(rowids.begin(), rowids.end()));
+}
+
+// " WHERE NOT coalesce(<check>, 0)" over alias t0: the rows a WITH CHECK refuses.
+void WriteFailingCheck(SqlWriter& w, const GuardSql& check) {
+  w << " WHERE NOT coalesce(";
+  w.AppendGuard(check);
+  w << ", 0)";
+}
+
+const char* kRowidIn = ".rowid IN (SELECT value FROM json_each(";
+
+}  // namespace
+
+storage::SqlQuery BuildConflictLookup(const storage::Table& table,
+                                      const std::vector<const storage::Column*>& target,
+                                      std::vector<SqlValue> values) {
+  SqlWriter w;
+  w << "SELECT rowid FROM " << table.ident.sql() << " WHERE ";
+  for (size_t i = 0; i < target.size(); ++i) {
+    if (i) w << " AND ";
+    w << target[i]->ident.sql() << " = ";
+    w.Param(std::move(values[i]));
+  }
+  return w.Take(table.name);
+}
+
+storage::SqlQuery BuildGuardedRowCount(const storage::Table& table, int64_t rowid,
+                                       const GuardSql& guard) {
+  SqlWriter w;
+  w << "SELECT count(*) FROM " << table.ident.sql() << " AS t0 WHERE t0.rowid = ";
+  w.Param(rowid);
+  if (!guard.sql.empty()) {
+    w << " AND ";
+    w.AppendGuard(guard);
+  }
+  return w.Take(table.name);
+}
+
+storage::SqlQuery BuildFailingStoredRows(const storage::Table& table,
+                                         const std::vector<int64_t>& rowids,
+                                         const GuardSql& check) {
+  SqlWriter w;
+  w << "SELECT count(*) FROM (SELECT * FROM " << table.ident.sql() << " AS t WHERE t"
+    << kRowidIn;
+  w.Param(RowidsJson(rowids));
+  w << "))) AS t0";
+  WriteFailingCheck(w, check);
+  return w.Take(table.name);
+}
+
+storage::SqlQuery BuildFailingInsertCandidate(const storage::Table& table,
+                                              const std::vector<const storage::Column*>& given,
+                                              std::vector<SqlValue> values,
+                                              const GuardSql& check) {
+  SqlWriter w;
+  w << "SELECT count(*) FROM (SELECT ";
+  bool first = true;
+  for (const auto& column : table.columns) {
+    if (!first) w << ", ";
+    first = false;
+    auto it = std::find(given.begin(), given.end(), &column);
+    if (it != given.end()) {
+      w.Param(std::move(values[static_cast<size_t>(it - given.begin())]));
+    } else {
+      // The declared default is schema text from our migrations, never request text.
+      w << (column.default_sql ? *column.default_sql : std::string("NULL"));
+    }
+    w << " AS " << column.ident.sql();
+  }
+  w << ") AS t0";
+  WriteFailingCheck(w, check);
+  return w.Take(table.name);
+}
+
+storage::SqlQuery BuildFailingUpdateCandidates(const storage::Table& table,
+                                               const std::vector<int64_t>& rowids,
+                                               const std::vector<const storage::Column*>& changed,
+                                               std::vector<SqlValue> values,
+                                               const GuardSql& check) {
+  SqlWriter w;
+  w << "SELECT count(*) FROM (SELECT ";
+  bool first = true;
+  for (const auto& column : table.columns) {
+    if (!first) w << ", ";
+    first = false;
+    auto it = std::find(changed.begin(), changed.end(), &column);
+    if (it != changed.end()) {
+      w.Param(std::move(values[static_cast<size_t>(it - changed.begin())]));
+    } else {
+      w << "t." << column.ident.sql();
+    }
+    w << " AS " << column.ident.sql();
+  }
+  w << " FROM " << table.ident.sql() << " AS t WHERE t" << kRowidIn;
+  w.Param(RowidsJson(rowids));
+  w << "))) AS t0";
+  WriteFailingCheck(w, check);
+  return w.Take(table.name);
 }
 
 }  // namespace ib::rest

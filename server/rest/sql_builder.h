@@ -2,6 +2,8 @@
 // only from catalog Idents, and request text reaches the statement only as parameters, so
 // the SQL text is a function of the plan's shape (which keeps the statement cache warm).
 // Embeds are JSON subqueries (json_object/json_group_array) inside the one statement.
+// The write actions' lookups and guard checks are built here too, so no other file of
+// server/rest holds SQL text.
 #pragma once
 
 #include <string>
@@ -33,5 +35,38 @@ storage::SqlQuery BuildCount(const ReadPlan& plan);
 // SELECT rowid of the rows the plan's filters (and its guard) match, with its order and
 // paging: the targets of an UPDATE or DELETE.
 storage::SqlQuery BuildTargetRowids(const ReadPlan& plan);
+
+// --- writes ---
+
+// SELECT rowid of the row whose `target` columns equal `values` (an upsert's conflict).
+storage::SqlQuery BuildConflictLookup(const storage::Table& table,
+                                      const std::vector<const storage::Column*>& target,
+                                      std::vector<storage::SqlValue> values);
+
+// SELECT count(*): 1 when `guard` (over alias t0) lets row `rowid` through, else 0.
+storage::SqlQuery BuildGuardedRowCount(const storage::Table& table, int64_t rowid,
+                                       const GuardSql& guard);
+
+// SELECT count(*) of the stored rows among `rowids` that fail `check` (over alias t0). A
+// NULL predicate fails, as a WITH CHECK does in Postgres.
+storage::SqlQuery BuildFailingStoredRows(const storage::Table& table,
+                                         const std::vector<int64_t>& rowids,
+                                         const GuardSql& check);
+
+// SELECT count(*) (0 or 1) that is 1 when the row an INSERT would write fails `check`: the
+// `given` columns take `values`, every other column its declared default (NULL without one).
+// Lets the guard answer before any constraint can.
+storage::SqlQuery BuildFailingInsertCandidate(const storage::Table& table,
+                                              const std::vector<const storage::Column*>& given,
+                                              std::vector<storage::SqlValue> values,
+                                              const GuardSql& check);
+
+// SELECT count(*) of the rows among `rowids` that would fail `check` once the `changed`
+// columns take `values` (the rows an UPDATE would write, evaluated before it runs).
+storage::SqlQuery BuildFailingUpdateCandidates(const storage::Table& table,
+                                               const std::vector<int64_t>& rowids,
+                                               const std::vector<const storage::Column*>& changed,
+                                               std::vector<storage::SqlValue> values,
+                                               const GuardSql& check);
 
 }  // namespace ib::rest

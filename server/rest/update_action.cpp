@@ -1,5 +1,6 @@
 // PATCH on a table: set the body's columns on every row the filters and the update guard
-// select (optionally ordered and limited), then check the guard on the new rows.
+// select (optionally ordered and limited). The guard's check runs on the rows as they will be,
+// before the UPDATE (so it answers before a constraint) and again on the rows as stored.
 #include "server/rest/actions.h"
 #include "server/rest/renderer.h"
 #include "server/rest/sql_builder.h"
@@ -51,8 +52,7 @@ RestResponse AnswerWrite(storage::Connection& conn, const ActionInput& in,
   }
   RequireSingle(in.media, n);
   if (in.prefs.max_affected && in.prefs.handling_strict && n > *in.prefs.max_affected) {
-    throw Error(400, "PGRST124", "Query result exceeds max-affected preference constraint",
-                "The query affects " + std::to_string(n) + " rows");
+    throw Error::MaxAffectedExceeded(n);
   }
   return out;
 }
@@ -63,12 +63,18 @@ RestResponse RunUpdate(const ActionInput& in) {
   auto columns = ResolveWriteColumns(in.table, {&body}, std::nullopt);
   const auto& who = in.plan.who;
   RefuseProtectedColumns(in.table, columns, who);
+  std::vector<SqlValue> values;
   storage::hooks::RowData changes;
-  for (const auto* c : columns) changes[c->name] = storage::FromJson(c->type, body[c->name]);
+  for (const auto* c : columns) {
+    values.push_back(storage::FromJson(c->type, body[c->name]));
+    changes[c->name] = values.back();
+  }
 
   storage::Db::WriteLease lease(in.db);
   storage::Transaction tx(lease.conn(), storage::Transaction::Mode::kWrite);
   std::vector<int64_t> rowids = TargetRowids(lease.conn(), in, Command::kUpdate);
+  // The guard's WITH CHECK answers before any constraint can (see insert_action.cpp).
+  CheckUpdateCandidates(lease.conn(), in.table, who, rowids, columns, values);
   if (!changes.empty()) {
     storage::RowWriter writer(lease.conn(), in.plan.catalog, who, in.plan.now_micros);
     for (int64_t rowid : rowids) writer.Update(in.table.name, rowid, changes);

@@ -5,7 +5,7 @@
 #include "storage/error.h"
 #include "storage/executor.h"
 #include "storage/guards/guards.h"
-#include "storage/json_text.h"
+#include "server/rest/sql_builder.h"
 
 namespace ib::rest {
 
@@ -43,15 +43,6 @@ std::vector<const storage::Column*> ResolveWriteColumns(
   return out;
 }
 
-std::string RowidsJson(const std::vector<int64_t>& rowids) {
-  std::string ids = "[";
-  for (size_t i = 0; i < rowids.size(); ++i) {
-    if (i) ids += ',';
-    storage::AppendInt(ids, rowids[i]);
-  }
-  return ids + "]";
-}
-
 storage::Error RlsViolation(const storage::Table& table, const storage::Principal& who) {
   return Error::PermissionDenied(
       who.is_anon(), "new row violates row-level security policy for table \"" + table.name + "\"");
@@ -68,21 +59,37 @@ void RefuseProtectedColumns(const storage::Table& table,
   }
 }
 
+GuardSql ToGuardSql(storage::guards::GuardPredicate guard) {
+  return GuardSql{std::move(guard.sql), std::move(guard.params)};
+}
+
+int64_t CountOf(storage::Executor& ex, const storage::SqlQuery& query) {
+  auto n = ex.Scalar(query);
+  return n ? std::get<int64_t>(*n) : 0;
+}
+
 void CheckWrittenRows(storage::Connection& conn, const storage::Table& table,
                       storage::guards::Command command, const storage::Principal& who,
                       const std::vector<int64_t>& rowids) {
   if (who.is_service() || rowids.empty()) return;
-  auto check = storage::guards::Check(table.name, command, who, "t0");
-  std::string ids = RowidsJson(rowids);
-  // coalesce: a predicate that is NULL (e.g. auth.uid() is NULL) fails the check, as in Postgres.
-  storage::SqlQuery q{"SELECT count(*) FROM " + table.ident.sql() +
-                          " AS t0 WHERE t0.rowid IN (SELECT value FROM json_each(?)) AND NOT "
-                          "coalesce(" + check.sql + ", 0)",
-                      {}, table.name};
-  q.params.emplace_back(ids);
-  for (auto& p : check.params) q.params.push_back(std::move(p));
-  auto failing = storage::Executor(conn).Scalar(q);
-  if (failing && std::get<int64_t>(*failing) > 0) throw RlsViolation(table, who);
+  GuardSql check = ToGuardSql(storage::guards::Check(table.name, command, who, "t0"));
+  storage::Executor ex(conn);
+  if (CountOf(ex, BuildFailingStoredRows(table, rowids, check)) > 0) {
+    throw RlsViolation(table, who);
+  }
+}
+
+void CheckUpdateCandidates(storage::Connection& conn, const storage::Table& table,
+                           const storage::Principal& who, const std::vector<int64_t>& rowids,
+                           const std::vector<const storage::Column*>& changed,
+                           const std::vector<storage::SqlValue>& values) {
+  if (who.is_service() || rowids.empty()) return;
+  GuardSql check =
+      ToGuardSql(storage::guards::Check(table.name, storage::guards::Command::kUpdate, who, "t0"));
+  storage::Executor ex(conn);
+  if (CountOf(ex, BuildFailingUpdateCandidates(table, rowids, changed, values, check)) > 0) {
+    throw RlsViolation(table, who);
+  }
 }
 
 }  // namespace ib::rest

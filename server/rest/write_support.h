@@ -1,6 +1,6 @@
 // Pieces shared by the write actions (insert, update, delete): body parsing, column
 // resolution against the catalog, protected-column refusal and the guard's WITH CHECK on
-// written rows. Internal to server/rest.
+// rows about to be written and on written rows. Internal to server/rest.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -13,6 +13,9 @@
 #include "storage/catalog.h"
 #include "storage/error.h"
 #include "storage/db.h"
+#include "server/rest/plan.h"
+#include "storage/executor.h"
+#include "storage/guards/guards.h"
 #include "storage/guards/policy.h"
 #include "storage/principal.h"
 
@@ -39,8 +42,18 @@ void CheckWrittenRows(storage::Connection& conn, const storage::Table& table,
                       storage::guards::Command command, const storage::Principal& who,
                       const std::vector<int64_t>& rowids);
 
-// A JSON array of rowids, bound as one parameter and read back with json_each(?).
-std::string RowidsJson(const std::vector<int64_t>& rowids);
+// The update guard's WITH CHECK on the rows `rowids` would become once `changed` take
+// `values`, evaluated before the UPDATE so the guard answers before any constraint.
+void CheckUpdateCandidates(storage::Connection& conn, const storage::Table& table,
+                           const storage::Principal& who, const std::vector<int64_t>& rowids,
+                           const std::vector<const storage::Column*>& changed,
+                           const std::vector<storage::SqlValue>& values);
+
+// A guard predicate as the SQL builder takes it.
+GuardSql ToGuardSql(storage::guards::GuardPredicate guard);
+
+// The integer a count(*) query answers (0 when it yields nothing).
+int64_t CountOf(storage::Executor& ex, const storage::SqlQuery& query);
 
 storage::Error RlsViolation(const storage::Table& table, const storage::Principal& who);
 
