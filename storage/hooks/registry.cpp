@@ -1,5 +1,6 @@
 // Every former trigger of the schema as one row: table event -> function. Read top to bottom,
 // this is the whole list of what else happens when a row is written (explained in docs/hooks.md).
+#include "storage/hooks/fired_trace.h"
 #include "storage/hooks/hook.h"
 #include "storage/hooks/hook_functions.h"
 
@@ -39,7 +40,9 @@ const std::vector<Hook>& AllHooks() {
 
 void Fire(HookContext& ctx, Op op, Timing timing, HookRow& row) {
   for (const Hook& hook : AllHooks()) {
-    if (hook.op == op && hook.timing == timing && hook.table == row.table) hook.fn(ctx, row);
+    if (hook.op != op || hook.timing != timing || hook.table != row.table) continue;
+    FiredTrace::Record(hook.name);
+    hook.fn(ctx, row);
   }
 }
 
