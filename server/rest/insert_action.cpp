@@ -65,7 +65,7 @@ std::vector<const storage::Column*> ConflictTarget(const storage::Table& table,
     out.push_back(c);
   }
   if (out.empty() || !table.IsUniqueKey(names)) {
-    throw Error::NoConflictConstraint();
+    throw Error::NoConflictTarget();
   }
   return out;
 }
