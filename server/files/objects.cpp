@@ -66,14 +66,14 @@ ObjectRow ReadableSource(storage::Connection& conn, const storage::Principal& wh
 // The destination of a move (update) or copy (insert): bucket visible, the guard's check
 // admits the new row (before anything could reveal whether the key is taken), key free, size
 // and type fit the destination bucket.
-BucketRow CheckDestination(storage::WriteScope& scope, const MoveRequest& r, Command command,
+BucketRow CheckDestination(storage::Connection& conn, const storage::Catalog& catalog,
+                           const storage::Principal& who, const MoveRequest& r, Command command,
                            const ObjectRow& source, int64_t global_limit) {
-  BucketRow dest = VisibleBucket(scope.conn(), scope.who(), r.destination_bucket);
-  if (!storage::objects::MayWriteObject(scope.conn(), scope.catalog(), scope.who(), command,
-                                        dest.id, r.destination_key)) {
+  BucketRow dest = VisibleBucket(conn, who, r.destination_bucket);
+  if (!storage::objects::MayWriteObject(conn, catalog, who, command, dest.id, r.destination_key)) {
     throw errors::RowLevelSecurity();
   }
-  if (storage::objects::FindObject(scope.conn(), dest.id, r.destination_key)) {
+  if (storage::objects::FindObject(conn, dest.id, r.destination_key)) {
     throw errors::KeyAlreadyExists();
   }
   if (source.size > EffectiveSizeLimit(dest, global_limit)) throw errors::EntityTooLarge();
@@ -243,25 +243,49 @@ void MoveObject(storage::Db& db, const storage::Principal& who, const storage::R
                                          source.name)) {
       throw errors::RowLevelSecurity();
     }
-    BucketRow dest = CheckDestination(scope, r, Command::kUpdate, source, global_limit);
+    BucketRow dest = CheckDestination(scope.conn(), scope.catalog(), who, r, Command::kUpdate,
+                                      source, global_limit);
     storage::objects::RenameObject(scope.writer(), source, dest.id, r.destination_key);
   });
 }
 
+// In three steps, like an upload: the checks (so a refused copy stages nothing), the bytes
+// duplicated a few chunks per unit of work, then the new row and its bytes in one unit of work
+// after the checks again. If the source was overwritten or removed while its bytes were being
+// copied, the staged copy is dropped and the copy starts over (a few times at most).
 std::string CopyObject(storage::Db& db, const storage::Principal& who,
                        const storage::RequestClock& clock, const MoveRequest& r,
                        int64_t global_limit) {
-  return db.Write(who, clock, [&](storage::WriteScope& scope) {
-    ObjectRow source = ReadableSource(scope.conn(), who, r);
-    BucketRow dest = CheckDestination(scope, r, Command::kInsert, source, global_limit);
-    std::string id = storage::objects::InsertObject(
-        scope.writer(), dest.id, r.destination_key,
-        {source.size, source.mimetype, source.cache_control, source.etag, source.user_metadata});
-    // A new object: nothing is detached.
-    (void)storage::objects::AttachContent(
-        scope.conn(), storage::objects::CopyContent(scope.conn(), source.content_id), id);
-    return id;
-  });
+  constexpr int kAttempts = 3;
+  for (int attempt = 1;; ++attempt) {
+    const ObjectRow source = db.Read(who, clock, [&](storage::ReadScope& scope) {
+      ObjectRow row = ReadableSource(scope.conn(), who, r);
+      CheckDestination(scope.conn(), scope.catalog(), who, r, Command::kInsert, row, global_limit);
+      return row;
+    });
+    const int64_t staged = storage::objects::StageCopy(db, who, clock, source.content_id);
+    std::optional<std::string> id;
+    try {
+      id = db.Write(who, clock, [&](storage::WriteScope& scope) -> std::optional<std::string> {
+        ObjectRow now = ReadableSource(scope.conn(), who, r);
+        BucketRow dest = CheckDestination(scope.conn(), scope.catalog(), who, r, Command::kInsert,
+                                          now, global_limit);
+        if (now.content_id != source.content_id) return std::nullopt;  // changed meanwhile
+        std::string new_id = storage::objects::InsertObject(
+            scope.writer(), dest.id, r.destination_key,
+            {now.size, now.mimetype, now.cache_control, now.etag, now.user_metadata});
+        // A new object: nothing is detached.
+        (void)storage::objects::AttachContent(scope.conn(), staged, new_id);
+        return new_id;
+      });
+    } catch (...) {
+      storage::objects::PurgeContents(db, clock, {staged});
+      throw;
+    }
+    if (id) return *id;
+    storage::objects::PurgeContents(db, clock, {staged});
+    if (attempt == kAttempts) throw storage::Error::Internal("copy: the source kept changing");
+  }
 }
 
 }  // namespace ib::files

@@ -13,6 +13,7 @@ namespace ib::storage::objects {
 namespace {
 
 constexpr int64_t kPurgeBatchChunks = 8;  // 2 MiB of object bytes per purge unit of work
+constexpr int64_t kCopyBatchChunks = 4;   // 1 MiB per copy unit of work
 
 std::string Hex(const unsigned char* bytes, size_t n) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -153,20 +154,35 @@ std::string ReadContentSlice(Db& db, const RequestClock& clock, int64_t content_
   });
 }
 
-int64_t CopyContent(Connection& conn, int64_t content_id) {
-  Executor ex(conn);
-  const int64_t new_id =
-      InsertedId(ex.Scalar({"INSERT INTO storage_contents (object_id, size) SELECT NULL, size FROM "
-                            "storage_contents WHERE id = ? RETURNING id",
-                            {content_id},
-                            "storage_contents"}),
-                 "copy: no content");
-  // One statement: SQLite moves the blobs page by page, never the whole object in memory.
-  ex.Run(
-      {"INSERT INTO storage_object_chunks (content_id, idx, data) SELECT ?, idx, data FROM "
-       "storage_object_chunks WHERE content_id = ?",
-       {new_id, content_id},
-       "storage_object_chunks"});
+int64_t StageCopy(Db& db, const Principal& who, const RequestClock& clock, int64_t content_id) {
+  const int64_t new_id = db.Write(who, clock, [&](WriteScope& scope) {
+    return InsertedId(
+        Executor(scope.conn())
+            .Scalar({"INSERT INTO storage_contents (object_id, size) SELECT NULL, size FROM "
+                     "storage_contents WHERE id = ? RETURNING id",
+                     {content_id},
+                     "storage_contents"}),
+        "copy: no content");
+  });
+  try {
+    for (int64_t from = 0;; from += kCopyBatchChunks) {
+      const int64_t copied = db.Write(who, clock, [&](WriteScope& scope) {
+        // One statement per batch: SQLite moves the blobs page by page.
+        const int64_t n = Executor(scope.conn())
+                              .Run({"INSERT INTO storage_object_chunks (content_id, idx, data) "
+                                    "SELECT ?, idx, data FROM storage_object_chunks WHERE "
+                                    "content_id = ? AND idx >= ? AND idx < ?",
+                                    {new_id, content_id, from, from + kCopyBatchChunks},
+                                    "storage_object_chunks"});
+        ShrinkCache(scope.conn());
+        return n;
+      });
+      if (copied < kCopyBatchChunks) break;
+    }
+  } catch (...) {
+    PurgeContents(db, clock, {new_id});
+    throw;
+  }
   return new_id;
 }
 

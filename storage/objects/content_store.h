@@ -77,9 +77,14 @@ class ContentWriter {
 std::string ReadContentSlice(Db& db, const RequestClock& clock, int64_t content_id, int64_t offset,
                              size_t max_length);
 
+// Duplicates a content's chunks into a new, unattached content (a copy), a few chunks per write
+// unit of work as `who`, so neither the writer lock nor a transaction's captured changes ever
+// hold a whole object. Returns the new content id; purges what it staged and rethrows on
+// failure. The source may be detached meanwhile: the caller publishes the copy only if the
+// source content is still its object's (content ids are never reused).
+int64_t StageCopy(Db& db, const Principal& who, const RequestClock& clock, int64_t content_id);
+
 // Inside the caller's write unit of work:
-// Duplicates a content's chunks (copy); returns the new, unattached content id.
-int64_t CopyContent(Connection& conn, int64_t content_id);
 // Attaches a staged content to its object. Returns the object's previous contents, now
 // detached: the caller purges them (PurgeContents) once its unit of work has committed.
 std::vector<int64_t> AttachContent(Connection& conn, int64_t content_id,

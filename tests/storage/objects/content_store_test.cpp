@@ -7,6 +7,7 @@
 #include <random>
 #include <string>
 
+#include "storage/error.h"
 #include "storage/unit_of_work.h"
 #include "tests/support/test_db.h"
 
@@ -114,6 +115,28 @@ TEST_CASE("objects/content: attaching replaces an object's bytes, detached bytes
   // An attached content is never purged, whatever the caller asks.
   PurgeContents(t.db(), kClock, {second.content_id});
   CHECK(Count(t, "storage_object_chunks") == 1);
+}
+
+TEST_CASE("objects/content: a staged copy duplicates every chunk, batch by batch") {
+  TestDb t;
+  const std::string bytes = RandomBytes(9 * kChunkSize + 77, 4);  // ten chunks: three batches
+  ContentWriter writer(t.db(), testing::Service(), kClock, kGlobal);
+  StagedContent source = Stage(writer, bytes);
+  writer.Keep();
+  const int64_t copy = StageCopy(t.db(), testing::Service(), kClock, source.content_id);
+  CHECK(copy != source.content_id);
+  CHECK(Count(t, "storage_object_chunks") == 20);
+  std::string all;
+  while (all.size() < bytes.size()) {
+    std::string piece =
+        ReadContentSlice(t.db(), kClock, copy, static_cast<int64_t>(all.size()), kChunkSize);
+    REQUIRE_FALSE(piece.empty());
+    all += piece;
+  }
+  CHECK(all == bytes);
+  // A copy of a missing content fails and leaves nothing staged.
+  CHECK_THROWS_AS(StageCopy(t.db(), testing::Service(), kClock, 987654), Error);
+  CHECK(Count(t, "storage_contents") == 2);
 }
 
 TEST_CASE("objects/content: abandoned staged contents are removed at start") {
