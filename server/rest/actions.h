@@ -7,6 +7,7 @@
 #include "server/rest/preferences.h"
 #include "server/rest/rest_request.h"
 #include "storage/db.h"
+#include "storage/request_clock.h"
 #include "storage/guards/policy.h"
 
 namespace ib::rest {
@@ -18,7 +19,8 @@ struct ActionInput {
   MediaType media;
   const storage::Table& table;
   const PlanContext& plan;
-  storage::Db& db;
+  const storage::RequestClock& clock;
+  storage::Db& db;  // run only through db.Write / db.Read (storage/unit_of_work.h)
 };
 
 RestResponse RunRead(const ActionInput& in);    // GET / HEAD
@@ -26,7 +28,7 @@ RestResponse RunRead(const ActionInput& in);    // GET / HEAD
 RestResponse ExecuteRead(const ActionInput& in, const ReadPlan& plan, storage::Connection& conn);
 // /rest/v1/rpc/<fn> (rpc_action.cpp).
 RestResponse RunRpc(const RestRequest& request, const Preferences& prefs, MediaType media,
-                    const PlanContext& plan, storage::Db& db);
+                    const PlanContext& plan, const storage::RequestClock& clock, storage::Db& db);
 RestResponse RunInsert(const ActionInput& in);  // POST (insert and upsert)
 RestResponse RunUpdate(const ActionInput& in);  // PATCH
 RestResponse RunDelete(const ActionInput& in);  // DELETE

@@ -7,7 +7,7 @@
 #include "storage/executor.h"
 #include "storage/guards/guards.h"
 #include "storage/row_writer.h"
-#include "storage/transaction.h"
+#include "storage/unit_of_work.h"
 
 namespace ib::rest {
 
@@ -15,15 +15,14 @@ using storage::Error;
 using Command = storage::guards::Command;
 
 RestResponse RunDelete(const ActionInput& in) {
-  storage::Db::WriteLease lease(in.db);
-  storage::Transaction tx(lease.conn(), storage::Transaction::Mode::kWrite);
-  std::vector<int64_t> rowids = TargetRowids(lease.conn(), in, Command::kDelete);
-
-  RestResponse out = AnswerWrite(lease.conn(), in, rowids);
+  std::vector<int64_t> rowids;
+  RestResponse out = in.db.Write(in.plan.who, in.clock, [&](storage::WriteScope& scope) {
+    rowids = TargetRowids(scope.conn(), in, Command::kDelete);
+    RestResponse answer = AnswerWrite(scope.conn(), in, rowids);
+    for (int64_t rowid : rowids) scope.writer().Delete(in.table.name, rowid);
+    return answer;
+  });
   const int64_t n = static_cast<int64_t>(rowids.size());
-  storage::RowWriter writer(lease.conn(), in.plan.catalog, in.plan.who, in.plan.now_micros);
-  for (int64_t rowid : rowids) writer.Delete(in.table.name, rowid);
-  tx.Commit();
   bool counted = in.prefs.count != CountPreference::kNone;
   out.headers.emplace_back("Content-Range", counted ? "*/" + std::to_string(n) : "*/*");
   return out;

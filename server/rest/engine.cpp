@@ -1,7 +1,5 @@
 #include "server/rest/engine.h"
 
-#include <chrono>
-
 #include "server/rest/actions.h"
 #include "server/rest/query_params.h"
 #include "storage/error.h"
@@ -14,12 +12,13 @@ RestEngine::RestEngine(storage::Db& db, std::shared_ptr<const storage::Catalog> 
                        EngineOptions options)
     : db_(db), catalog_(std::move(catalog)), options_(options) {}
 
-RestResponse RestEngine::Handle(const RestRequest& request, const storage::Principal& who) {
+RestResponse RestEngine::Handle(const RestRequest& request, const storage::Principal& who,
+                                const storage::RequestClock& clock) {
   // Only the public schema is exposed (PostgREST db-schemas = public).
   if (request.profile && !request.profile->empty() && *request.profile != "public") {
     throw Error::InvalidSchema(*request.profile);
   }
-  return HandleTable(request, who);
+  return HandleTable(request, who, clock);
 }
 
 namespace {
@@ -50,20 +49,20 @@ void RefuseStrictPreferences(const Preferences& prefs) {
 
 }  // namespace
 
-RestResponse RestEngine::HandleTable(const RestRequest& request, const storage::Principal& who) {
+RestResponse RestEngine::HandleTable(const RestRequest& request, const storage::Principal& who,
+                                     const storage::RequestClock& clock) {
   Preferences prefs = ParsePrefer(request.prefer);
   RefuseStrictPreferences(prefs);
   MediaType media = ParseAccept(request.accept);
-  auto now = std::chrono::duration_cast<std::chrono::microseconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-                 .count();
-  PlanContext plan{*catalog_, who, options_.max_rows, now};
-  if (request.rpc) return WithPreferenceApplied(RunRpc(request, prefs, media, plan, db_), prefs);
+  PlanContext plan{*catalog_, who, options_.max_rows, clock.now_micros};
+  if (request.rpc) {
+    return WithPreferenceApplied(RunRpc(request, prefs, media, plan, clock, db_), prefs);
+  }
 
   const storage::Table& table = ResolveTable(*catalog_, request.resource);
   ApiRequest api = ParseQueryParams(request.params);
   ApplyRangeHeader(request, api);
-  ActionInput in{request, api, prefs, media, table, plan, db_};
+  ActionInput in{request, api, prefs, media, table, plan, clock, db_};
 
   RestResponse out;
   if (request.method == "GET" || request.method == "HEAD") {

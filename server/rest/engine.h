@@ -1,7 +1,6 @@
 // RestEngine: the PostgREST pipeline for one request, as a straight line of stages:
 // parse (query_params, preferences) -> plan (planner, guards) -> SQL (sql_builder) ->
-// execute in one transaction (storage) -> render (renderer). Writes take the writer
-// connection; reads use the calling thread's read connection. Thread-safe: one engine serves
+// execute in one unit of work (db.Write / db.Read) -> render (renderer). Thread-safe: one engine serves
 // every worker thread; per-request state lives on the stack.
 #pragma once
 
@@ -11,6 +10,7 @@
 #include "storage/catalog.h"
 #include "storage/db.h"
 #include "storage/principal.h"
+#include "storage/request_clock.h"
 
 namespace ib::rest {
 
@@ -23,11 +23,14 @@ class RestEngine {
   RestEngine(storage::Db& db, std::shared_ptr<const storage::Catalog> catalog,
              EngineOptions options);
 
-  // Answers the request or throws storage::Error.
-  RestResponse Handle(const RestRequest& request, const storage::Principal& who);
+  // Answers the request or throws storage::Error. `clock` is the request's one instant
+  // (read where the request entered); the engine never reads the system clock.
+  RestResponse Handle(const RestRequest& request, const storage::Principal& who,
+                      const storage::RequestClock& clock);
 
  private:
-  RestResponse HandleTable(const RestRequest& request, const storage::Principal& who);
+  RestResponse HandleTable(const RestRequest& request, const storage::Principal& who,
+                           const storage::RequestClock& clock);
 
   storage::Db& db_;
   std::shared_ptr<const storage::Catalog> catalog_;

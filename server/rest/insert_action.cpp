@@ -9,7 +9,7 @@
 #include "storage/executor.h"
 #include "storage/guards/guards.h"
 #include "storage/row_writer.h"
-#include "storage/transaction.h"
+#include "storage/unit_of_work.h"
 #include "storage/values.h"
 
 namespace ib::rest {
@@ -133,48 +133,46 @@ RestResponse RunInsert(const ActionInput& in) {
   if (upsert) target = ConflictTarget(in.table, in.api);
   const bool missing_default = in.prefs.missing_default || !in.api.columns;
 
-  storage::Db::WriteLease lease(in.db);
-  storage::Transaction tx(lease.conn(), storage::Transaction::Mode::kWrite);
-  storage::Executor ex(lease.conn());
-  storage::RowWriter writer(lease.conn(), in.plan.catalog, who, in.plan.now_micros);
   std::vector<int64_t> written, inserted, updated;
-  for (const auto* obj : rows) {
-    RowValues row = ConvertRow(*obj, columns, missing_default);
-    // As in Postgres, the insert check applies to the proposed row even when it then
-    // conflicts (ON CONFLICT DO NOTHING / DO UPDATE), so a conflict never answers first.
-    CheckInsertCandidate(ex, in.table, who, row);
-    std::optional<int64_t> existing;
-    if (upsert) existing = FindConflict(ex, in.table, target, row);
-    if (existing) {
-      if (in.prefs.resolution == Resolution::kIgnoreDuplicates) continue;
-      // Postgres refuses INSERT ... ON CONFLICT DO UPDATE on a row the update policy hides.
-      if (!VisibleForUpdate(ex, in.table, who, *existing)) throw RlsViolation(in.table, who);
-      CheckUpdateCandidates(lease.conn(), in.table, who, {*existing}, row.columns, row.values);
-      writer.Update(in.table.name, *existing, ToRowData(row));
-      updated.push_back(*existing);
-      written.push_back(*existing);
-      continue;
+  RestResponse out = in.db.Write(who, in.clock, [&](storage::WriteScope& scope) {
+    storage::Executor ex(scope.conn());
+    for (const auto* obj : rows) {
+      RowValues row = ConvertRow(*obj, columns, missing_default);
+      // As in Postgres, the insert check applies to the proposed row even when it then
+      // conflicts (ON CONFLICT DO NOTHING / DO UPDATE), so a conflict never answers first.
+      CheckInsertCandidate(ex, in.table, who, row);
+      std::optional<int64_t> existing;
+      if (upsert) existing = FindConflict(ex, in.table, target, row);
+      if (existing) {
+        if (in.prefs.resolution == Resolution::kIgnoreDuplicates) continue;
+        // Postgres refuses INSERT ... ON CONFLICT DO UPDATE on a row the update policy hides.
+        if (!VisibleForUpdate(ex, in.table, who, *existing)) throw RlsViolation(in.table, who);
+        CheckUpdateCandidates(scope.conn(), in.table, who, {*existing}, row.columns, row.values);
+        scope.writer().Update(in.table.name, *existing, ToRowData(row));
+        updated.push_back(*existing);
+        written.push_back(*existing);
+        continue;
+      }
+      int64_t rowid = scope.writer().Insert(in.table.name, ToRowData(row));
+      inserted.push_back(rowid);
+      written.push_back(rowid);
     }
-    int64_t rowid = writer.Insert(in.table.name, ToRowData(row));
-    inserted.push_back(rowid);
-    written.push_back(rowid);
-  }
-  CheckWrittenRows(lease.conn(), in.table, Command::kInsert, who, inserted);
-  CheckWrittenRows(lease.conn(), in.table, Command::kUpdate, who, updated);
+    CheckWrittenRows(scope.conn(), in.table, Command::kInsert, who, inserted);
+    CheckWrittenRows(scope.conn(), in.table, Command::kUpdate, who, updated);
 
-  RestResponse out;
-  out.status = (upsert && inserted.empty() && !updated.empty()) ? 200 : 201;
-  int64_t count = static_cast<int64_t>(written.size());
-  if (in.prefs.return_pref == ReturnPreference::kRepresentation) {
-    auto plan = PlanSelectOnly(in.api, in.plan, in.table);
-    plan->rowids = written;
-    count = RenderRows(lease.conn(), *plan, in.media, out.body);
-    RequireSingle(in.media, count);
-    out.content_type = std::string(ContentTypeFor(in.media));
-  } else {
-    out.content_type.clear();
-  }
-  tx.Commit();
+    RestResponse answer;
+    answer.status = (upsert && inserted.empty() && !updated.empty()) ? 200 : 201;
+    if (in.prefs.return_pref == ReturnPreference::kRepresentation) {
+      auto plan = PlanSelectOnly(in.api, in.plan, in.table);
+      plan->rowids = written;
+      int64_t count = RenderRows(scope.conn(), *plan, in.media, answer.body);
+      RequireSingle(in.media, count);
+      answer.content_type = std::string(ContentTypeFor(in.media));
+    } else {
+      answer.content_type.clear();
+    }
+    return answer;
+  });
   bool counted = in.prefs.count != CountPreference::kNone;
   out.headers.emplace_back("Content-Range",
                            counted ? "*/" + std::to_string(written.size()) : "*/*");

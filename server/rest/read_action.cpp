@@ -6,7 +6,7 @@
 #include "server/rest/sql_builder.h"
 #include "storage/error.h"
 #include "storage/executor.h"
-#include "storage/transaction.h"
+#include "storage/unit_of_work.h"
 
 namespace ib::rest {
 
@@ -70,15 +70,9 @@ RestResponse ExecuteRead(const ActionInput& in, const ReadPlan& plan, storage::C
 
 RestResponse RunRead(const ActionInput& in) {
   auto plan = PlanRead(in.api, in.plan, in.table);
-  storage::Db::ReadLease lease(in.db);
-  if (in.prefs.count == CountPreference::kNone) {
-    return ExecuteRead(in, *plan, lease.conn());  // one statement: its own snapshot
-  }
-  // The count and the page must see the same rows: one read transaction.
-  storage::Transaction snapshot(lease.conn(), storage::Transaction::Mode::kRead);
-  RestResponse out = ExecuteRead(in, *plan, lease.conn());
-  snapshot.Commit();
-  return out;
+  // One snapshot: the count and the page see the same rows.
+  return in.db.Read(in.plan.who, in.clock,
+                    [&](storage::ReadScope& scope) { return ExecuteRead(in, *plan, scope.conn()); });
 }
 
 }  // namespace ib::rest

@@ -41,9 +41,9 @@ http::Handler MakeHandler(RestEngine& engine, const http::ServerContext& ctx, bo
                               http::RequestContext& rc) {
     storage::Principal who = auth::AuthenticateRest(
         http::Header(req, "Authorization"), http::Header(req, "apikey"), ctx.secret,
-        http::NowSeconds());
+        rc.clock.now_seconds());
     rc.principal = storage::RoleName(who.role);
-    Send(engine.Handle(ToRestRequest(req, rpc), who), res);
+    Send(engine.Handle(ToRestRequest(req, rpc), who, rc.clock), res);
   };
 }
 
@@ -74,7 +74,7 @@ void RegisterRestRoutes(httplib::Server& server, RestEngine& engine,
                                     storage::Principal who = auth::AuthenticateRest(
                                         http::Header(req, "Authorization"),
                                         http::Header(req, "apikey"), ctx.secret,
-                                        http::NowSeconds());
+                                        rc.clock.now_seconds());
                                     rc.principal = storage::RoleName(who.role);
                                     std::string host = req.get_header_value("Host");
                                     res.set_content(BuildOpenApi(*ctx.catalog, host, IB_VERSION),

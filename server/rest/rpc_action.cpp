@@ -10,7 +10,7 @@
 #include "storage/error.h"
 #include "storage/json_text.h"
 #include "storage/rpc/rpc.h"
-#include "storage/transaction.h"
+#include "storage/unit_of_work.h"
 
 namespace ib::rest {
 
@@ -127,35 +127,25 @@ RestResponse RunSetFunction(const ActionInput& in, const rpc::Function& fn,
     return ExecuteRead(in, *plan, conn);
   };
   if (fn.writes) {
-    storage::Db::WriteLease lease(in.db);
-    storage::Transaction tx(lease.conn(), storage::Transaction::Mode::kWrite);
-    RestResponse out = run(lease.conn());
-    tx.Commit();
-    return out;
+    return in.db.Write(in.plan.who, in.clock,
+                       [&](storage::WriteScope& scope) { return run(scope.conn()); });
   }
-  storage::Db::ReadLease lease(in.db);
-  storage::Transaction snapshot(lease.conn(), storage::Transaction::Mode::kRead);
-  RestResponse out = run(lease.conn());
-  snapshot.Commit();
-  return out;
+  return in.db.Read(in.plan.who, in.clock,
+                    [&](storage::ReadScope& scope) { return run(scope.conn()); });
 }
 
-RestResponse RunValueFunction(const PlanContext& plan, storage::Db& db, const rpc::Function& fn,
+RestResponse RunValueFunction(const PlanContext& plan, const storage::RequestClock& clock,
+                              storage::Db& db, const rpc::Function& fn,
                               const rpc::CallArgs& args) {
   auto run = [&](storage::Connection& conn) {
     rpc::CallContext call{conn, plan.catalog, plan.who, plan.now_micros, args};
     return fn.value_impl(call);
   };
-  nlohmann::json value;
-  if (fn.writes) {
-    storage::Db::WriteLease lease(db);
-    storage::Transaction tx(lease.conn(), storage::Transaction::Mode::kWrite);
-    value = run(lease.conn());
-    tx.Commit();
-  } else {
-    storage::Db::ReadLease lease(db);
-    value = run(lease.conn());
-  }
+  // A value function that only reads still runs in one snapshot, like every read.
+  nlohmann::json value =
+      fn.writes
+          ? db.Write(plan.who, clock, [&](storage::WriteScope& scope) { return run(scope.conn()); })
+          : db.Read(plan.who, clock, [&](storage::ReadScope& scope) { return run(scope.conn()); });
   RestResponse out;
   if (fn.returns == rpc::Returns::kVoid) {
     out.status = 204;
@@ -170,7 +160,7 @@ RestResponse RunValueFunction(const PlanContext& plan, storage::Db& db, const rp
 }  // namespace
 
 RestResponse RunRpc(const RestRequest& request, const Preferences& prefs, MediaType media,
-                    const PlanContext& plan, storage::Db& db) {
+                    const PlanContext& plan, const storage::RequestClock& clock, storage::Db& db) {
   const rpc::Function* fn = rpc::FindFunction(request.resource);
   std::set<std::string> arg_names;
   if (fn) {
@@ -185,11 +175,11 @@ RestResponse RunRpc(const RestRequest& request, const Preferences& prefs, MediaT
   rpc::CallArgs args = BindArgs(*fn, request, api);
   CheckCaller(*fn, plan.who, args);
   if (fn->returns != rpc::Returns::kSetOf) {
-    return RunValueFunction(plan, db, *fn, args);
+    return RunValueFunction(plan, clock, db, *fn, args);
   }
   const storage::Table* shape = plan.catalog.FindFunctionResult(fn->name);
   if (!shape) throw Error::Internal("function result shape missing for " + fn->name);
-  ActionInput in{request, api, prefs, media, *shape, plan, db};
+  ActionInput in{request, api, prefs, media, *shape, plan, clock, db};
   return RunSetFunction(in, *fn, args);
 }
 

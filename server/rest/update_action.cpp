@@ -9,7 +9,7 @@
 #include "storage/executor.h"
 #include "storage/guards/guards.h"
 #include "storage/row_writer.h"
-#include "storage/transaction.h"
+#include "storage/unit_of_work.h"
 #include "storage/values.h"
 
 namespace ib::rest {
@@ -70,20 +70,18 @@ RestResponse RunUpdate(const ActionInput& in) {
     changes[c->name] = values.back();
   }
 
-  storage::Db::WriteLease lease(in.db);
-  storage::Transaction tx(lease.conn(), storage::Transaction::Mode::kWrite);
-  std::vector<int64_t> rowids = TargetRowids(lease.conn(), in, Command::kUpdate);
-  // The guard's WITH CHECK answers before any constraint can (see insert_action.cpp).
-  CheckUpdateCandidates(lease.conn(), in.table, who, rowids, columns, values);
-  if (!changes.empty()) {
-    storage::RowWriter writer(lease.conn(), in.plan.catalog, who, in.plan.now_micros);
-    for (int64_t rowid : rowids) writer.Update(in.table.name, rowid, changes);
-  }
-  CheckWrittenRows(lease.conn(), in.table, Command::kUpdate, who, rowids);
-
-  RestResponse out = AnswerWrite(lease.conn(), in, rowids);
+  std::vector<int64_t> rowids;
+  RestResponse out = in.db.Write(who, in.clock, [&](storage::WriteScope& scope) {
+    rowids = TargetRowids(scope.conn(), in, Command::kUpdate);
+    // The guard's WITH CHECK answers before any constraint can (see insert_action.cpp).
+    CheckUpdateCandidates(scope.conn(), in.table, who, rowids, columns, values);
+    if (!changes.empty()) {
+      for (int64_t rowid : rowids) scope.writer().Update(in.table.name, rowid, changes);
+    }
+    CheckWrittenRows(scope.conn(), in.table, Command::kUpdate, who, rowids);
+    return AnswerWrite(scope.conn(), in, rowids);
+  });
   const int64_t n = static_cast<int64_t>(rowids.size());
-  tx.Commit();
   bool counted = in.prefs.count != CountPreference::kNone;
   out.headers.emplace_back("Content-Range",
                            ContentRange(0, n, counted ? std::optional<int64_t>(n) : std::nullopt));
