@@ -1,7 +1,7 @@
 -- interviewbase schema, version 3: Supabase Storage (/storage/v1) in the same database file, so
 -- one file is the whole backup. Buckets and objects keep the column names of
 -- Supabase's storage.buckets / storage.objects; an object's bytes live in fixed-size chunks.
--- Access rules are not here: they are C++ rows in server/files/object_policies.cpp.
+-- Access rules are not here: they are rows of storage/guards/policies.cpp (docs/guards.md).
 
 CREATE TABLE storage_buckets (
   id TEXT PRIMARY KEY NOT NULL,
