@@ -72,3 +72,26 @@ TEST_CASE("sql_builder: postgres null ordering is spelled out for SQLite") {
   CHECK(q.sql.text.find("\"duration_minutes\" DESC NULLS FIRST") != std::string::npos);
   CHECK(q.sql.text.find("\"title\" ASC NULLS LAST") != std::string::npos);
 }
+
+TEST_CASE("sql_builder: the write checks bind every value and read defaults from the schema") {
+  ib::testing::TestDb t;
+  const auto& table = *t.catalog().FindTable("user_progress");
+  const std::string evil = "x' OR 1=1; --";
+  std::vector<const ib::storage::Column*> given = {table.FindColumn("user_id"),
+                                                   table.FindColumn("skill")};
+  ib::rest::GuardSql check{"(t0.user_id = ?)", {std::string("uid-value")}};
+  auto insert = ib::rest::BuildFailingInsertCandidate(table, given, {evil, evil}, check);
+  auto update =
+      ib::rest::BuildFailingUpdateCandidates(table, {42}, given, {evil, evil}, check);
+  auto lookup = ib::rest::BuildConflictLookup(table, given, {evil, evil});
+  for (const auto* q : {&insert, &update, &lookup}) {
+    CAPTURE(q->text);
+    CHECK(q->text.find("OR 1=1") == std::string::npos);
+    CHECK(q->text.find("uid-value") == std::string::npos);
+  }
+  // Absent columns take their declared default in the candidate row, present ones a parameter.
+  CHECK(insert.text.find("gen_random_uuid()") != std::string::npos);
+  CHECK(insert.params.size() == 3);
+  CHECK(insert.params.back() == ib::storage::SqlValue(std::string("uid-value")));
+  CHECK(update.params.size() == 4);
+}
