@@ -7,8 +7,8 @@
 #include "server/rest/preferences.h"
 #include "server/rest/rest_request.h"
 #include "storage/db.h"
-#include "storage/request_clock.h"
 #include "storage/guards/policy.h"
+#include "storage/request_clock.h"
 
 namespace ib::rest {
 
@@ -23,7 +23,7 @@ struct ActionInput {
   storage::Db& db;  // run only through db.Write / db.Read (storage/unit_of_work.h)
 };
 
-RestResponse RunRead(const ActionInput& in);    // GET / HEAD
+RestResponse RunRead(const ActionInput& in);  // GET / HEAD
 // Runs an already-planned read on `conn` (inside the caller's transaction, if any).
 RestResponse ExecuteRead(const ActionInput& in, const ReadPlan& plan, storage::Connection& conn);
 // /rest/v1/rpc/<fn> (rpc_action.cpp).

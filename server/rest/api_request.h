@@ -16,7 +16,7 @@ namespace ib::rest {
 
 // One step of a JSON path: `->key`, `->0`, `->>key` (as_text on the last arrow only).
 struct JsonPathStep {
-  std::string key;      // object key, or the index digits when is_index (`0`, `-1` from the end)
+  std::string key;  // object key, or the index digits when is_index (`0`, `-1` from the end)
   bool is_index = false;
   bool as_text = false;  // true for `->>`
   bool operator==(const JsonPathStep& o) const {
@@ -52,13 +52,35 @@ struct SelectItem {
 };
 
 enum class FilterOp {
-  kEq, kNeq, kGt, kGte, kLt, kLte,
-  kLike, kIlike, kMatch, kImatch,
-  kIs, kIsDistinct, kIn,
-  kCs, kCd, kOv,
-  kSl, kSr, kNxl, kNxr, kAdj,  // range operators (parsed; the planner refuses them)
-  kFts, kPlfts, kPhfts, kWfts,
-  kLikeAll, kLikeAny, kIlikeAll, kIlikeAny,  // like(all).{..} etc.
+  kEq,
+  kNeq,
+  kGt,
+  kGte,
+  kLt,
+  kLte,
+  kLike,
+  kIlike,
+  kMatch,
+  kImatch,
+  kIs,
+  kIsDistinct,
+  kIn,
+  kCs,
+  kCd,
+  kOv,
+  kSl,
+  kSr,
+  kNxl,
+  kNxr,
+  kAdj,  // range operators (parsed; the planner refuses them)
+  kFts,
+  kPlfts,
+  kPhfts,
+  kWfts,
+  kLikeAll,
+  kLikeAny,
+  kIlikeAll,
+  kIlikeAny,  // like(all).{..} etc.
 };
 
 const char* FilterOpName(FilterOp op);

@@ -1,7 +1,7 @@
 // RestEngine: the PostgREST pipeline for one request, as a straight line of stages:
 // parse (query_params, preferences) -> plan (planner, guards) -> SQL (sql_builder) ->
-// execute in one unit of work (db.Write / db.Read) -> render (renderer). Thread-safe: one engine serves
-// every worker thread; per-request state lives on the stack.
+// execute in one unit of work (db.Write / db.Read) -> render (renderer). Thread-safe: one engine
+// serves every worker thread; per-request state lives on the stack.
 #pragma once
 
 #include <memory>

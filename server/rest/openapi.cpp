@@ -13,24 +13,33 @@ using storage::ValueKind;
 // Swagger type/format for a column, as PostgREST maps Postgres types.
 json SchemaFor(const storage::ColumnType& type) {
   switch (type.kind) {
-    case ValueKind::kInt: return {{"type", "integer"}, {"format", "integer"}};
-    case ValueKind::kBigInt: return {{"type", "integer"}, {"format", "bigint"}};
-    case ValueKind::kDecimal: return {{"type", "number"}, {"format", "numeric"}};
-    case ValueKind::kReal: return {{"type", "number"}, {"format", "double precision"}};
-    case ValueKind::kBool: return {{"type", "boolean"}, {"format", "boolean"}};
-    case ValueKind::kJsonb: return {{"format", "jsonb"}};
+    case ValueKind::kInt:
+      return {{"type", "integer"}, {"format", "integer"}};
+    case ValueKind::kBigInt:
+      return {{"type", "integer"}, {"format", "bigint"}};
+    case ValueKind::kDecimal:
+      return {{"type", "number"}, {"format", "numeric"}};
+    case ValueKind::kReal:
+      return {{"type", "number"}, {"format", "double precision"}};
+    case ValueKind::kBool:
+      return {{"type", "boolean"}, {"format", "boolean"}};
+    case ValueKind::kJsonb:
+      return {{"format", "jsonb"}};
     case ValueKind::kTextArray:
       return {{"type", "array"}, {"format", "text[]"}, {"items", {{"type", "string"}}}};
-    case ValueKind::kUuid: return {{"type", "string"}, {"format", "uuid"}};
+    case ValueKind::kUuid:
+      return {{"type", "string"}, {"format", "uuid"}};
     case ValueKind::kTimestamptz:
       return {{"type", "string"}, {"format", "timestamp with time zone"}};
-    case ValueKind::kDate: return {{"type", "string"}, {"format", "date"}};
+    case ValueKind::kDate:
+      return {{"type", "string"}, {"format", "date"}};
     case ValueKind::kVarchar: {
       json s = {{"type", "string"}, {"format", "character varying"}};
       if (type.length > 0) s["maxLength"] = type.length;
       return s;
     }
-    default: return {{"type", "string"}, {"format", "text"}};
+    default:
+      return {{"type", "string"}, {"format", "text"}};
   }
 }
 
@@ -54,10 +63,21 @@ json TablePath(const storage::Table& table) {
   json ref = {{"$ref", "#/definitions/" + table.name}};
   json body = {{"name", table.name}, {"in", "body"}, {"required", false}, {"schema", ref}};
   return {
-      {"get", {{"tags", {table.name}}, {"responses", {{"200", {{"description", "OK"}, {"schema", {{"type", "array"}, {"items", ref}}}}}, {"206", {{"description", "Partial Content"}}}}}}},
-      {"post", {{"tags", {table.name}}, {"parameters", {body}}, {"responses", {{"201", {{"description", "Created"}}}}}}},
-      {"patch", {{"tags", {table.name}}, {"parameters", {body}}, {"responses", {{"204", {{"description", "No Content"}}}}}}},
-      {"delete", {{"tags", {table.name}}, {"responses", {{"204", {{"description", "No Content"}}}}}}},
+      {"get",
+       {{"tags", {table.name}},
+        {"responses",
+         {{"200", {{"description", "OK"}, {"schema", {{"type", "array"}, {"items", ref}}}}},
+          {"206", {{"description", "Partial Content"}}}}}}},
+      {"post",
+       {{"tags", {table.name}},
+        {"parameters", {body}},
+        {"responses", {{"201", {{"description", "Created"}}}}}}},
+      {"patch",
+       {{"tags", {table.name}},
+        {"parameters", {body}},
+        {"responses", {{"204", {{"description", "No Content"}}}}}}},
+      {"delete",
+       {{"tags", {table.name}}, {"responses", {{"204", {{"description", "No Content"}}}}}}},
   };
 }
 
@@ -72,8 +92,11 @@ json RpcPath(const storage::rpc::Function& fn) {
   if (!required.empty()) schema["required"] = required;
   json params = {{{"name", "args"}, {"in", "body"}, {"required", true}, {"schema", schema}}};
   json responses = {{"200", {{"description", "OK"}}}};
-  return {{"post", {{"tags", {"(rpc) " + fn.name}}, {"parameters", params},
-                    {"produces", {"application/json"}}, {"responses", responses}}},
+  return {{"post",
+           {{"tags", {"(rpc) " + fn.name}},
+            {"parameters", params},
+            {"produces", {"application/json"}},
+            {"responses", responses}}},
           {"get", {{"tags", {"(rpc) " + fn.name}}, {"responses", responses}}}};
 }
 
@@ -93,7 +116,10 @@ std::string BuildOpenApi(const storage::Catalog& catalog, const std::string& hos
   for (const auto& fn : storage::rpc::AllFunctions()) paths["/rpc/" + fn.name] = RpcPath(fn);
   json doc = {
       {"swagger", "2.0"},
-      {"info", {{"title", "interviewbase REST API"}, {"description", "PostgREST-compatible API of the interview platform"}, {"version", version}}},
+      {"info",
+       {{"title", "interviewbase REST API"},
+        {"description", "PostgREST-compatible API of the interview platform"},
+        {"version", version}}},
       {"host", host},
       {"basePath", "/rest/v1"},
       {"schemes", {"http"}},

@@ -46,7 +46,7 @@ struct Predicate {
   FilterOp op = FilterOp::kEq;
   bool negated = false;
   std::vector<storage::SqlValue> values;  // one operand, or the `in`/like(any) items
-  std::string is_value;                    // kIs: null | true | false | unknown
+  std::string is_value;                   // kIs: null | true | false | unknown
   std::string fts_config;
 };
 
@@ -84,9 +84,9 @@ struct JoinPlan {
 
 struct ReadPlan {
   const storage::Table* table = nullptr;
-  std::string alias;  // SQL alias of this node's table: t0 (top), t1, t2, ...
+  std::string alias;        // SQL alias of this node's table: t0 (top), t1, t2, ...
   bool count_only = false;  // `rel(count)`: the embed is [{"count": n}]
-  std::string key;  // output key under the parent (embeds only)
+  std::string key;          // output key under the parent (embeds only)
   bool spread = false;
   std::vector<OutputField> fields;  // in select order; star expands to all columns
   std::vector<std::unique_ptr<ReadPlan>> embeds;

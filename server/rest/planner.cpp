@@ -116,8 +116,8 @@ ReadPlan& FindNode(ReadPlan& root, const EmbedPath& path) {
 }
 
 void AttachGuards(ReadPlan& node, const PlanContext& ctx) {
-  auto guard = storage::guards::Using(node.table->name, storage::guards::Command::kSelect,
-                                      ctx.who, node.alias);
+  auto guard = storage::guards::Using(node.table->name, storage::guards::Command::kSelect, ctx.who,
+                                      node.alias);
   node.guard = GuardSql{std::move(guard.sql), std::move(guard.params)};
   for (auto& embed : node.embeds) AttachGuards(*embed, ctx);
 }
@@ -129,13 +129,16 @@ namespace {
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
   }
   return true;
 }
 
 void ApplyPaging(const ApiRequest& request, const PlanContext& ctx, ReadPlan& root) {
-  for (const auto& [path, terms] : request.order) detail::AddOrder(terms, detail::FindNode(root, path));
+  for (const auto& [path, terms] : request.order)
+    detail::AddOrder(terms, detail::FindNode(root, path));
   for (const auto& [path, limit] : request.limit) detail::FindNode(root, path).limit = limit;
   for (const auto& [path, offset] : request.offset) detail::FindNode(root, path).offset = offset;
   if (ctx.max_rows > 0 && (!root.limit || *root.limit > ctx.max_rows)) root.limit = ctx.max_rows;

@@ -42,7 +42,7 @@ Error Ambiguous(const ReadPlan& parent, const SelectItem& item,
   details += "]";
   hint += ". Find the desired relationship in the 'details' key.";
   return Error::AmbiguousEmbed(parent.table->name, item.relation, std::move(details),
-                              std::move(hint));
+                               std::move(hint));
 }
 
 }  // namespace

@@ -17,9 +17,7 @@ using storage::ValueKind;
 
 namespace {
 
-Error NotImplemented(FilterOp op) {
-  return Error::NotImplemented(FilterOpName(op));
-}
+Error NotImplemented(FilterOp op) { return Error::NotImplemented(FilterOpName(op)); }
 
 // PostgREST lets `*` stand for `%` in like patterns, since `%` is awkward in URLs.
 std::string LikePattern(std::string_view value) {
@@ -60,18 +58,27 @@ Predicate PlanPredicate(const storage::Table& table, const Filter& filter) {
   p.negated = op.negated;
   ColumnType type = OperandType(p.target);
   switch (op.op) {
-    case FilterOp::kEq: case FilterOp::kNeq: case FilterOp::kGt: case FilterOp::kGte:
-    case FilterOp::kLt: case FilterOp::kLte: case FilterOp::kIsDistinct:
+    case FilterOp::kEq:
+    case FilterOp::kNeq:
+    case FilterOp::kGt:
+    case FilterOp::kGte:
+    case FilterOp::kLt:
+    case FilterOp::kLte:
+    case FilterOp::kIsDistinct:
       p.values.push_back(storage::FromText(type, op.value));
       break;
-    case FilterOp::kLike: case FilterOp::kIlike:
+    case FilterOp::kLike:
+    case FilterOp::kIlike:
       p.values.emplace_back(LikePattern(op.value));
       break;
-    case FilterOp::kLikeAll: case FilterOp::kLikeAny:
-    case FilterOp::kIlikeAll: case FilterOp::kIlikeAny:
+    case FilterOp::kLikeAll:
+    case FilterOp::kLikeAny:
+    case FilterOp::kIlikeAll:
+    case FilterOp::kIlikeAny:
       for (const auto& item : op.items) p.values.emplace_back(LikePattern(item));
       break;
-    case FilterOp::kMatch: case FilterOp::kImatch:
+    case FilterOp::kMatch:
+    case FilterOp::kImatch:
       p.values.emplace_back(op.value);
       break;
     case FilterOp::kIs: {
@@ -84,7 +91,9 @@ Predicate PlanPredicate(const storage::Table& table, const Filter& filter) {
     case FilterOp::kIn:
       for (const auto& item : op.items) p.values.push_back(storage::FromText(type, item));
       break;
-    case FilterOp::kCs: case FilterOp::kCd: case FilterOp::kOv:
+    case FilterOp::kCs:
+    case FilterOp::kCd:
+    case FilterOp::kOv:
       if (!IsContainerKind(type.kind)) throw NotImplemented(op.op);
       p.values.push_back(storage::FromText(type, op.value));
       break;

@@ -14,11 +14,14 @@ using storage::Error;
 
 std::string_view ContentTypeFor(MediaType media) {
   switch (media) {
-    case MediaType::kSingleObject: return "application/vnd.pgrst.object+json; charset=utf-8";
-    case MediaType::kCsv: return "text/csv; charset=utf-8";
+    case MediaType::kSingleObject:
+      return "application/vnd.pgrst.object+json; charset=utf-8";
+    case MediaType::kCsv:
+      return "text/csv; charset=utf-8";
     case MediaType::kArrayStripNulls:
       return "application/vnd.pgrst.array+json; nulls=stripped; charset=utf-8";
-    default: return "application/json; charset=utf-8";
+    default:
+      return "application/json; charset=utf-8";
   }
 }
 
@@ -71,8 +74,9 @@ RestResponse ExecuteRead(const ActionInput& in, const ReadPlan& plan, storage::C
 RestResponse RunRead(const ActionInput& in) {
   auto plan = PlanRead(in.api, in.plan, in.table);
   // One snapshot: the count and the page see the same rows.
-  return in.db.Read(in.plan.who, in.clock,
-                    [&](storage::ReadScope& scope) { return ExecuteRead(in, *plan, scope.conn()); });
+  return in.db.Read(in.plan.who, in.clock, [&](storage::ReadScope& scope) {
+    return ExecuteRead(in, *plan, scope.conn());
+  });
 }
 
 }  // namespace ib::rest

@@ -14,10 +14,10 @@ struct RestRequest {
   std::string resource;  // table or function name, percent-decoded
   bool rpc = false;      // /rest/v1/rpc/{resource}
   std::vector<std::pair<std::string, std::string>> params;  // decoded, in order, repeats kept
-  std::string accept;                 // "" when absent
-  std::vector<std::string> prefer;    // every Prefer header value
-  std::optional<std::string> range;   // Range header
-  std::optional<std::string> profile; // Accept-Profile (reads) or Content-Profile (writes)
+  std::string accept;                                       // "" when absent
+  std::vector<std::string> prefer;                          // every Prefer header value
+  std::optional<std::string> range;                         // Range header
+  std::optional<std::string> profile;  // Accept-Profile (reads) or Content-Profile (writes)
   std::string body;
 };
 

@@ -39,9 +39,9 @@ void Send(const RestResponse& out, httplib::Response& res) {
 http::Handler MakeHandler(RestEngine& engine, const http::ServerContext& ctx, bool rpc) {
   return [&engine, &ctx, rpc](const httplib::Request& req, httplib::Response& res,
                               http::RequestContext& rc) {
-    storage::Principal who = auth::AuthenticateRest(
-        http::Header(req, "Authorization"), http::Header(req, "apikey"), ctx.secret,
-        rc.clock.now_seconds());
+    storage::Principal who =
+        auth::AuthenticateRest(http::Header(req, "Authorization"), http::Header(req, "apikey"),
+                               ctx.secret, rc.clock.now_seconds());
     rc.principal = storage::RoleName(who.role);
     Send(engine.Handle(ToRestRequest(req, rpc), who, rc.clock), res);
   };
@@ -67,20 +67,20 @@ void RegisterRestRoutes(httplib::Server& server, RestEngine& engine,
   server.Put(kRpc, wrong_verb);
   server.Patch(kRpc, wrong_verb);
   server.Delete(kRpc, wrong_verb);
-  server.Get(R"(/rest/v1/?)", http::Wrap(
-                                  http::Service::kRest,
-                                  [&ctx](const httplib::Request& req, httplib::Response& res,
-                                         http::RequestContext& rc) {
-                                    storage::Principal who = auth::AuthenticateRest(
-                                        http::Header(req, "Authorization"),
-                                        http::Header(req, "apikey"), ctx.secret,
-                                        rc.clock.now_seconds());
-                                    rc.principal = storage::RoleName(who.role);
-                                    std::string host = req.get_header_value("Host");
-                                    res.set_content(BuildOpenApi(*ctx.catalog, host, IB_VERSION),
-                                                    "application/openapi+json; charset=utf-8");
-                                  },
-                                  log));
+  server.Get(
+      R"(/rest/v1/?)",
+      http::Wrap(
+          http::Service::kRest,
+          [&ctx](const httplib::Request& req, httplib::Response& res, http::RequestContext& rc) {
+            storage::Principal who = auth::AuthenticateRest(http::Header(req, "Authorization"),
+                                                            http::Header(req, "apikey"), ctx.secret,
+                                                            rc.clock.now_seconds());
+            rc.principal = storage::RoleName(who.role);
+            std::string host = req.get_header_value("Host");
+            res.set_content(BuildOpenApi(*ctx.catalog, host, IB_VERSION),
+                            "application/openapi+json; charset=utf-8");
+          },
+          log));
   server.Get(kTable, table);
   server.Post(kTable, table);
   server.Patch(kTable, table);

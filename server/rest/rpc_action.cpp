@@ -38,8 +38,7 @@ Error NoSuchFunction(const std::string& name, const std::vector<std::string>& gi
 
 // Named arguments from the JSON body (POST) or the query string (GET/HEAD), converted by
 // the codec to each argument's declared type, defaults filled in.
-rpc::CallArgs BindArgs(const rpc::Function& fn, const RestRequest& request,
-                       const ApiRequest& api) {
+rpc::CallArgs BindArgs(const rpc::Function& fn, const RestRequest& request, const ApiRequest& api) {
   std::vector<std::string> given;
   std::vector<std::pair<std::string, storage::SqlValue>> values;
   auto find_arg = [&](const std::string& name) -> const rpc::Arg* {
@@ -49,22 +48,22 @@ rpc::CallArgs BindArgs(const rpc::Function& fn, const RestRequest& request,
     return nullptr;
   };
   if (request.method == "POST") {
-    nlohmann::json body = request.body.empty() ? nlohmann::json::object()
-                                               : ParseJsonBody(request.body);
+    nlohmann::json body =
+        request.body.empty() ? nlohmann::json::object() : ParseJsonBody(request.body);
     if (!body.is_object()) throw Error::InvalidBody("Empty or invalid json");
     for (const auto& [key, value] : body.items()) given.push_back(key);
     for (const auto& [key, value] : body.items()) {
       const rpc::Arg* arg = find_arg(key);
       if (!arg) throw NoSuchFunction(fn.name, given, &fn);
-      values.emplace_back(key, storage::FromJson(storage::ParseDeclaredType(arg->declared_type),
-                                                 value));
+      values.emplace_back(key,
+                          storage::FromJson(storage::ParseDeclaredType(arg->declared_type), value));
     }
   } else {
     for (const auto& [key, value] : api.rpc_args) given.push_back(key);
     for (const auto& [key, value] : api.rpc_args) {
       const rpc::Arg* arg = find_arg(key);
-      values.emplace_back(key, storage::FromText(storage::ParseDeclaredType(arg->declared_type),
-                                                 value));
+      values.emplace_back(key,
+                          storage::FromText(storage::ParseDeclaredType(arg->declared_type), value));
     }
   }
   rpc::CallArgs out;
@@ -75,8 +74,8 @@ rpc::CallArgs BindArgs(const rpc::Function& fn, const RestRequest& request,
       out.values.push_back(*it);
     } else if (arg.default_value) {
       out.values.emplace_back(
-          arg.name, storage::FromText(storage::ParseDeclaredType(arg.declared_type),
-                                      *arg.default_value));
+          arg.name,
+          storage::FromText(storage::ParseDeclaredType(arg.declared_type), *arg.default_value));
     } else {
       throw NoSuchFunction(fn.name, given, &fn);
     }
@@ -108,9 +107,8 @@ void CheckCaller(const rpc::Function& fn, const storage::Principal& who,
     const auto& v = args.Get(fn.own_user_arg);
     const auto* id = std::get_if<std::string>(&v);
     if (!id || *id != who.user_id) {
-      throw Error::PermissionDenied(who.is_anon(),
-                                    "permission denied: " + fn.own_user_arg +
-                                        " must be the caller's own user id");
+      throw Error::PermissionDenied(who.is_anon(), "permission denied: " + fn.own_user_arg +
+                                                       " must be the caller's own user id");
     }
   }
 }
@@ -135,8 +133,7 @@ RestResponse RunSetFunction(const ActionInput& in, const rpc::Function& fn,
 }
 
 RestResponse RunValueFunction(const PlanContext& plan, const storage::RequestClock& clock,
-                              storage::Db& db, const rpc::Function& fn,
-                              const rpc::CallArgs& args) {
+                              storage::Db& db, const rpc::Function& fn, const rpc::CallArgs& args) {
   auto run = [&](storage::Connection& conn) {
     rpc::CallContext call{conn, plan.catalog, plan.who, plan.now_micros, args};
     return fn.value_impl(call);

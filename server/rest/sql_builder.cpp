@@ -96,15 +96,15 @@ void WriteJsonValue(SqlWriter& w, const std::string& alias, const OutputField& f
       break;
     case ValueKind::kDecimal:
       if (type.scale >= 0) {
-        w << "CASE WHEN " << col << " IS NULL THEN NULL ELSE json(printf('%." +
-                 std::to_string(type.scale) + "f', " + col + ")) END";
+        w << "CASE WHEN " << col
+          << " IS NULL THEN NULL ELSE json(printf('%." + std::to_string(type.scale) + "f', " + col +
+                 ")) END";
       } else {
         w << col;
       }
       break;
     case ValueKind::kBytea:
-      w << "CASE WHEN " << col << " IS NULL THEN NULL ELSE '\\x' || lower(hex(" << col
-        << ")) END";
+      w << "CASE WHEN " << col << " IS NULL THEN NULL ELSE '\\x' || lower(hex(" << col << ")) END";
       break;
     default:
       w << col;
@@ -195,14 +195,22 @@ void WriteJsonObject(SqlWriter& w, const ReadPlan& node) {
 
 const char* ComparisonSql(FilterOp op) {
   switch (op) {
-    case FilterOp::kEq: return " = ";
-    case FilterOp::kNeq: return " <> ";
-    case FilterOp::kGt: return " > ";
-    case FilterOp::kGte: return " >= ";
-    case FilterOp::kLt: return " < ";
-    case FilterOp::kLte: return " <= ";
-    case FilterOp::kIsDistinct: return " IS NOT ";
-    default: return nullptr;
+    case FilterOp::kEq:
+      return " = ";
+    case FilterOp::kNeq:
+      return " <> ";
+    case FilterOp::kGt:
+      return " > ";
+    case FilterOp::kGte:
+      return " >= ";
+    case FilterOp::kLt:
+      return " < ";
+    case FilterOp::kLte:
+      return " <= ";
+    case FilterOp::kIsDistinct:
+      return " IS NOT ";
+    default:
+      return nullptr;
   }
 }
 
@@ -263,11 +271,14 @@ void WritePredicate(SqlWriter& w, const std::string& alias, const Predicate& p) 
         w << ") LIKE lower(";
         w.Param(p.values[0]) << ") ESCAPE '\\'";
         break;
-      case FilterOp::kLikeAll: case FilterOp::kLikeAny:
-      case FilterOp::kIlikeAll: case FilterOp::kIlikeAny:
+      case FilterOp::kLikeAll:
+      case FilterOp::kLikeAny:
+      case FilterOp::kIlikeAll:
+      case FilterOp::kIlikeAny:
         WritePatternList(w, alias, p);
         break;
-      case FilterOp::kMatch: case FilterOp::kImatch:
+      case FilterOp::kMatch:
+      case FilterOp::kImatch:
         w << (p.op == FilterOp::kMatch ? "ib_regexp(" : "ib_iregexp(");
         w.Param(p.values[0]) << ", ";
         WriteColumn(w, alias, p.target);
@@ -275,10 +286,14 @@ void WritePredicate(SqlWriter& w, const std::string& alias, const Predicate& p) 
         break;
       case FilterOp::kIs:
         WriteColumn(w, alias, p.target);
-        if (p.is_value == "null" || p.is_value == "unknown") w << " IS NULL";
-        else if (p.is_value == "not_null") w << " IS NOT NULL";
-        else if (p.is_value == "true") w << " IS TRUE";
-        else w << " IS FALSE";
+        if (p.is_value == "null" || p.is_value == "unknown")
+          w << " IS NULL";
+        else if (p.is_value == "not_null")
+          w << " IS NOT NULL";
+        else if (p.is_value == "true")
+          w << " IS TRUE";
+        else
+          w << " IS FALSE";
         break;
       case FilterOp::kIn:
         if (p.values.empty()) {
@@ -314,8 +329,8 @@ void WritePredicate(SqlWriter& w, const std::string& alias, const Predicate& p) 
   w << ")";
 }
 
-void WriteExists(SqlWriter& w, const ReadPlan& child, const std::string& parent_alias,
-                 bool exists, const std::vector<Predicate>& extra = {}) {
+void WriteExists(SqlWriter& w, const ReadPlan& child, const std::string& parent_alias, bool exists,
+                 const std::vector<Predicate>& extra = {}) {
   w << (exists ? "EXISTS (SELECT 1 FROM " : "NOT EXISTS (SELECT 1 FROM ")
     << child.table->ident.sql() << " AS " << child.alias;
   WriteWhere(w, child, &parent_alias);
@@ -529,8 +544,7 @@ storage::SqlQuery BuildFailingStoredRows(const storage::Table& table,
                                          const std::vector<int64_t>& rowids,
                                          const GuardSql& check) {
   SqlWriter w;
-  w << "SELECT count(*) FROM (SELECT * FROM " << table.ident.sql() << " AS t WHERE t"
-    << kRowidIn;
+  w << "SELECT count(*) FROM (SELECT * FROM " << table.ident.sql() << " AS t WHERE t" << kRowidIn;
   w.Param(RowidsJson(rowids));
   w << "))) AS t0";
   WriteFailingCheck(w, check);
@@ -539,8 +553,7 @@ storage::SqlQuery BuildFailingStoredRows(const storage::Table& table,
 
 storage::SqlQuery BuildFailingInsertCandidate(const storage::Table& table,
                                               const std::vector<const storage::Column*>& given,
-                                              std::vector<SqlValue> values,
-                                              const GuardSql& check) {
+                                              std::vector<SqlValue> values, const GuardSql& check) {
   SqlWriter w;
   w << "SELECT count(*) FROM (SELECT ";
   bool first = true;

@@ -50,8 +50,7 @@ storage::SqlQuery BuildGuardedRowCount(const storage::Table& table, int64_t rowi
 // SELECT count(*) of the stored rows among `rowids` that fail `check` (over alias t0). A
 // NULL predicate fails, as a WITH CHECK does in Postgres.
 storage::SqlQuery BuildFailingStoredRows(const storage::Table& table,
-                                         const std::vector<int64_t>& rowids,
-                                         const GuardSql& check);
+                                         const std::vector<int64_t>& rowids, const GuardSql& check);
 
 // SELECT count(*) (0 or 1) that is 1 when the row an INSERT would write fails `check`: the
 // `given` columns take `values`, every other column its declared default (NULL without one).

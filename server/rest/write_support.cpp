@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
+#include "server/rest/sql_builder.h"
 #include "storage/error.h"
 #include "storage/executor.h"
 #include "storage/guards/guards.h"
-#include "server/rest/sql_builder.h"
 
 namespace ib::rest {
 

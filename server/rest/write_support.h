@@ -3,17 +3,16 @@
 // rows about to be written and on written rows. Internal to server/rest.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "storage/catalog.h"
-#include "storage/error.h"
-#include "storage/db.h"
 #include "server/rest/plan.h"
+#include "storage/catalog.h"
+#include "storage/db.h"
+#include "storage/error.h"
 #include "storage/executor.h"
 #include "storage/guards/guards.h"
 #include "storage/guards/policy.h"

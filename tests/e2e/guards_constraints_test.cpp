@@ -65,8 +65,7 @@ TEST_CASE("guards before constraints: single insert colliding with another user'
   CheckRefused(t.Post(t.ta, kProgress, Attacker::Progress(t.bob, "s")), 403);
   CheckRefused(t.Post(t.server.anon_key(), kProgress, Attacker::Progress(t.bob, "s")), 401);
   // Bob's profile exists (made at sign-up): its primary key must not answer either.
-  CheckRefused(t.Post(t.ta, "/rest/v1/profiles", {{"id", t.bob}, {"email", "x@example.com"}}),
-               403);
+  CheckRefused(t.Post(t.ta, "/rest/v1/profiles", {{"id", t.bob}, {"email", "x@example.com"}}), 403);
   // Positive control: Alice's own duplicate is a unique violation.
   REQUIRE(t.Post(t.ta, kProgress, Attacker::Progress(t.alice, "s")).status == 201);
   CheckDuplicate(t.Post(t.ta, kProgress, Attacker::Progress(t.alice, "s")));
@@ -111,11 +110,11 @@ TEST_CASE("guards before constraints: upsert, merge and ignore, into another use
   for (const char* resolution : {"resolution=merge-duplicates", "resolution=ignore-duplicates"}) {
     CAPTURE(resolution);
     // Bob's row exists under this key, and under the other key it does not: same answer.
-    CheckRefused(t.Post(t.ta, kOnConflict, Attacker::Progress(t.bob, "s"), {{"Prefer", resolution}}),
-                 403);
-    CheckRefused(t.Post(t.ta, kOnConflict, Attacker::Progress(t.bob, "none"),
-                        {{"Prefer", resolution}}),
-                 403);
+    CheckRefused(
+        t.Post(t.ta, kOnConflict, Attacker::Progress(t.bob, "s"), {{"Prefer", resolution}}), 403);
+    CheckRefused(
+        t.Post(t.ta, kOnConflict, Attacker::Progress(t.bob, "none"), {{"Prefer", resolution}}),
+        403);
     CheckRefused(t.Post(t.server.anon_key(), kOnConflict, Attacker::Progress(t.bob, "s"),
                         {{"Prefer", resolution}}),
                  401);
@@ -139,8 +138,8 @@ TEST_CASE("guards before constraints: PATCH moving a row onto another user's key
   REQUIRE(t.Post(t.ta, kProgress, Attacker::Progress(t.alice, "s")).status == 201);
   REQUIRE(t.Post(t.ta, kProgress, Attacker::Progress(t.alice, "t")).status == 201);
   const std::string mine = std::string(kProgress) + "?skill=eq.t&user_id=eq." + t.alice;
-  CheckRefused(t.server.Send("PATCH", mine, t.ta, json({{"user_id", t.bob}, {"skill", "s"}}).dump()),
-               403);
+  CheckRefused(
+      t.server.Send("PATCH", mine, t.ta, json({{"user_id", t.bob}, {"skill", "s"}}).dump()), 403);
   CheckRefused(t.server.Send("PATCH", mine, t.ta, json({{"user_id", nullptr}}).dump()), 403);
   // Positive control: onto Alice's own key it is a unique violation.
   CheckDuplicate(t.server.Send("PATCH", mine, t.ta, json({{"skill", "s"}}).dump()));

@@ -4,9 +4,9 @@
 #include "server/rest/engine.h"
 
 #include <doctest/doctest.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "storage/error.h"
 #include "storage/hooks/fired_trace.h"
@@ -70,9 +70,9 @@ struct Engine {
     return engine.Handle(r, who, kClock);
   }
   std::string Session(const std::string& uid, const std::string& title) {
-    RestResponse r = Call(ib::testing::User(uid), "POST", "interview_sessions", {{"select", "id"}},
-                          json({{"user_id", uid}, {"title", title}}).dump(),
-                          {"return=representation"});
+    RestResponse r =
+        Call(ib::testing::User(uid), "POST", "interview_sessions", {{"select", "id"}},
+             json({{"user_id", uid}, {"title", title}}).dump(), {"return=representation"});
     REQUIRE(r.status == 201);
     return json::parse(r.body)[0]["id"];
   }
@@ -99,14 +99,14 @@ TEST_CASE("engine: GET and HEAD answer the caller's visible rows with Content-Ra
   Engine e;
   e.Session(e.alice, "a");
   e.Session(e.bob, "b");
-  RestResponse mine = e.Call(ib::testing::User(e.alice), "GET", "interview_sessions",
-                             {{"select", "title"}});
+  RestResponse mine =
+      e.Call(ib::testing::User(e.alice), "GET", "interview_sessions", {{"select", "title"}});
   CHECK(mine.status == 200);
   CHECK(json::parse(mine.body) == json::parse(R"([{"title":"a"}])"));
   CHECK(Header(mine, "Content-Range") == "0-0/*");
-  RestResponse all = e.Call(ib::testing::Service(), "GET", "interview_sessions",
-                            {{"select", "title"}, {"order", "title"}, {"limit", "1"}}, "",
-                            {"count=exact"});
+  RestResponse all =
+      e.Call(ib::testing::Service(), "GET", "interview_sessions",
+             {{"select", "title"}, {"order", "title"}, {"limit", "1"}}, "", {"count=exact"});
   CHECK(all.status == 206);
   CHECK(Header(all, "Content-Range") == "0-0/2");
   RestResponse head = e.Call(ib::testing::User(e.alice), "HEAD", "interview_sessions");
@@ -123,17 +123,16 @@ TEST_CASE("engine: the renderer's shapes - single object, CSV, stripped nulls") 
                             "application/vnd.pgrst.object+json");
   CHECK(json::parse(one.body) == json::parse(R"({"title":"a"})"));
   e.Session(e.alice, "b");
-  CHECK_THROWS_WITH_AS(e.Call(alice, "GET", "interview_sessions", {}, "", {},
-                              "application/vnd.pgrst.object+json"),
-                       "Cannot coerce the result to a single JSON object", ib::storage::Error);
+  CHECK_THROWS_WITH_AS(
+      e.Call(alice, "GET", "interview_sessions", {}, "", {}, "application/vnd.pgrst.object+json"),
+      "Cannot coerce the result to a single JSON object", ib::storage::Error);
   RestResponse csv = e.Call(alice, "GET", "interview_sessions",
                             {{"select", "title"}, {"order", "title"}}, "", {}, "text/csv");
   CHECK(csv.body == "title\na\nb\n");
   CHECK(csv.content_type.rfind("text/csv", 0) == 0);
-  RestResponse stripped =
-      e.Call(alice, "GET", "interview_sessions",
-             {{"select", "title,description"}, {"title", "eq.a"}}, "", {},
-             "application/vnd.pgrst.array+json;nulls=stripped");
+  RestResponse stripped = e.Call(alice, "GET", "interview_sessions",
+                                 {{"select", "title,description"}, {"title", "eq.a"}}, "", {},
+                                 "application/vnd.pgrst.array+json;nulls=stripped");
   CHECK(json::parse(stripped.body) == json::parse(R"([{"title":"a"}])"));
 }
 
@@ -154,10 +153,9 @@ TEST_CASE("engine: POST single, bulk and upsert") {
   CHECK(json::parse(many.body) == json::parse(R"([{"skill":"t"},{"skill":"u"}])"));
   CHECK(Header(many, "Content-Range") == "*/2");
   row["xp"] = 7;
-  RestResponse merged =
-      e.Call(alice, "POST", "user_progress",
-             {{"on_conflict", "user_id,category,skill"}, {"select", "xp"}}, row.dump(),
-             {"resolution=merge-duplicates", "return=representation"});
+  RestResponse merged = e.Call(
+      alice, "POST", "user_progress", {{"on_conflict", "user_id,category,skill"}, {"select", "xp"}},
+      row.dump(), {"resolution=merge-duplicates", "return=representation"});
   CHECK(merged.status == 200);
   CHECK(json::parse(merged.body) == json::parse(R"([{"xp":7}])"));
   CHECK(e.Rows("user_progress") == 3);
@@ -198,16 +196,16 @@ TEST_CASE("engine: RPC, set-returning and value") {
 TEST_CASE("engine: a refused write leaves no row, including its hooks' rows") {
   Engine e;
   const int64_t before = e.Rows("interview_sessions");
-  json bulk = json::array({{{"user_id", e.alice}, {"title", "mine"}},
-                           {{"user_id", e.bob}, {"title", "theirs"}}});
+  json bulk = json::array(
+      {{{"user_id", e.alice}, {"title", "mine"}}, {{"user_id", e.bob}, {"title", "theirs"}}});
   ib::storage::hooks::FiredTrace trace;
   CHECK_THROWS_AS(e.Call(ib::testing::User(e.alice), "POST", "interview_sessions", {}, bulk.dump()),
                   ib::storage::Error);
   // The first row was written and its hooks ran, then the guard refused the second row.
   CHECK(Fired(trace, "count_interviews_on_insert"));
   CHECK(e.Rows("interview_sessions") == before);
-  CHECK(std::get<int64_t>(e.t.Scalar("SELECT total_interviews FROM profiles WHERE id = ?",
-                                     {e.alice})) == 0);
+  CHECK(std::get<int64_t>(
+            e.t.Scalar("SELECT total_interviews FROM profiles WHERE id = ?", {e.alice})) == 0);
 }
 
 TEST_CASE("row_writer: a throwing hook rolls the write back; after-commit runs once, after it") {
@@ -215,13 +213,13 @@ TEST_CASE("row_writer: a throwing hook rolls the write back; after-commit runs o
   // handle_new_user's profile insert collides on the unique email: the hook throws.
   e.t.Exec("UPDATE profiles SET email = 'taken@example.com' WHERE email = 'bob@example.com'");
   int after_commit = 0;
-  CHECK_THROWS_AS(e.t.db().Write(ib::testing::Service(), kClock,
-                                 [&](ib::storage::WriteScope& scope) {
-                                   scope.AfterCommit([&] { ++after_commit; });
-                                   scope.writer().Insert("auth_users",
-                                                         {{"email", "taken@example.com"}});
-                                 }),
-                  ib::storage::Error);
+  CHECK_THROWS_AS(
+      e.t.db().Write(ib::testing::Service(), kClock,
+                     [&](ib::storage::WriteScope& scope) {
+                       scope.AfterCommit([&] { ++after_commit; });
+                       scope.writer().Insert("auth_users", {{"email", "taken@example.com"}});
+                     }),
+      ib::storage::Error);
   CHECK(after_commit == 0);
   CHECK(e.Rows("auth_users") == 2);
   e.t.db().Write(ib::testing::Service(), kClock, [&](ib::storage::WriteScope& scope) {

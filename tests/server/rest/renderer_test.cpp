@@ -10,8 +10,8 @@ TEST_CASE("renderer: Content-Range for pages, empty pages and counts") {
     const char* want;
   };
   const Case cases[] = {
-      {0, 1, std::nullopt, "0-0/*"},  {0, 10, 25, "0-9/25"},        {20, 5, 25, "20-24/25"},
-      {0, 0, std::nullopt, "*/*"},    {0, 0, 0, "*/0"},             {30, 0, 25, "*/25"},
+      {0, 1, std::nullopt, "0-0/*"}, {0, 10, 25, "0-9/25"}, {20, 5, 25, "20-24/25"},
+      {0, 0, std::nullopt, "*/*"},   {0, 0, 0, "*/0"},      {30, 0, 25, "*/25"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.want);
