@@ -80,7 +80,7 @@ const std::vector<Setting>& Settings() {
          c.password_min_length = static_cast<int>(ParseInteger("password-min-length", v, 1, 1024));
        }},
       {"refresh-reuse-interval", [](Config& c, const std::string& v) {
-         c.refresh_reuse_interval = ParseInteger("refresh-reuse-interval", v, 0, 24 * 3600);
+         c.refresh_reuse_interval = ParseInteger("refresh-reuse-interval", v, 0, int64_t{24} * 3600);
        }},
       {"signin-failures-per-email", [](Config& c, const std::string& v) {
          c.signin_failures_per_email = ParseInteger("signin-failures-per-email", v, 0, 1LL << 40);

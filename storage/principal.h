@@ -13,7 +13,10 @@ namespace ib::storage {
 struct Principal {
   Role role = Role::kAnon;
   std::string user_id;    // the token's `sub` ("" for anon and most service keys)
-  nlohmann::json claims;  // the verified claims (an object; empty for anon without a token)
+  // The verified claims (an object; null for anon without a token). Initialised through
+  // json's value_t constructor, which may allocate, so that Principal's implicit default
+  // constructor is not declared noexcept on the strength of json's noexcept null constructor.
+  nlohmann::json claims = nlohmann::json::value_t::null;
 
   bool is_service() const { return role == Role::kServiceRole; }
   bool is_anon() const { return role == Role::kAnon; }

@@ -99,7 +99,7 @@ void RenderError(Service service, const storage::Error& e, httplib::Response& re
       body = e.ToJson();
       res.status = e.status();
       if (e.status() == 401) {
-        std::string desc = e.message();
+        const std::string& desc = e.message();
         res.set_header("WWW-Authenticate",
                        e.Is(storage::ErrorCode::kInsufficientPrivilege)
                            ? std::string("Bearer")

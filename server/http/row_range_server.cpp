@@ -15,7 +15,7 @@
 namespace ib::http {
 namespace {
 
-constexpr size_t kMaxHead = 64 * 1024;  // past this, httplib's own limits answer (431/414)
+constexpr size_t kMaxHead = size_t{64} * 1024;  // past this, httplib's own limits answer (431/414)
 
 bool WaitFor(int fd, short events, time_t sec, time_t usec) {
   pollfd p{fd, events, 0};

@@ -19,7 +19,7 @@ SqlValue MetadataText(const nlohmann::json& metadata, const char* key) {
   return it->dump();
 }
 
-SqlValue Coalesce(SqlValue first, SqlValue second) {
+SqlValue Coalesce(const SqlValue& first, const SqlValue& second) {
   return std::holds_alternative<std::monostate>(first) ? second : first;
 }
 
