@@ -12,15 +12,6 @@ std::string CodeText(int status, ErrorCode code) {
   return std::string(ErrorCodeText(code));
 }
 
-// The ad-hoc constructor's code text back to its value; kHttpStatus when no code spells it.
-ErrorCode CodeFromText(std::string_view text) {
-  for (int i = 0; i <= static_cast<int>(ErrorCode::kResourceNotEmpty); ++i) {
-    auto code = static_cast<ErrorCode>(i);
-    if (code != ErrorCode::kHttpStatus && ErrorCodeText(code) == text) return code;
-  }
-  return ErrorCode::kHttpStatus;
-}
-
 }  // namespace
 
 Error::Error(int status, ErrorCode code, std::string message, std::optional<std::string> details,
@@ -28,15 +19,6 @@ Error::Error(int status, ErrorCode code, std::string message, std::optional<std:
     : status_(status),
       error_code_(code),
       code_(CodeText(status, code)),
-      message_(std::move(message)),
-      details_(std::move(details)),
-      hint_(std::move(hint)) {}
-
-Error::Error(int status, std::string_view code, std::string message,
-             std::optional<std::string> details, std::optional<std::string> hint)
-    : status_(status),
-      error_code_(CodeFromText(code)),
-      code_(code),
       message_(std::move(message)),
       details_(std::move(details)),
       hint_(std::move(hint)) {}

@@ -19,11 +19,6 @@ class Error : public std::exception {
   struct Auth;   // GoTrue's /auth/v1 codes: storage/error_auth.h
   struct Files;  // Supabase Storage's /storage/v1 codes: storage/error_files.h
 
-  // Ad-hoc construction by code text. Being retired: every caller moves to a factory.
-  Error(int status, std::string_view code, std::string message,
-        std::optional<std::string> details = std::nullopt,
-        std::optional<std::string> hint = std::nullopt);
-
   int status() const { return status_; }
   ErrorCode error_code() const { return error_code_; }
   bool Is(ErrorCode code) const { return error_code_ == code; }
