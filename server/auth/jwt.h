@@ -23,7 +23,9 @@ enum class JwtFailure {
 struct JwtResult {
   std::optional<JwtFailure> failure;  // unset = valid
   std::string message;                // human-readable reason (e.g. "Expected 3 parts in JWT; got 2")
-  nlohmann::json claims;              // payload object when valid
+  // Payload object when valid. value_t::null, not `{}`, so the implicit default constructor
+  // is not noexcept on the strength of json's noexcept null constructor (see Principal).
+  nlohmann::json claims = nlohmann::json::value_t::null;
   bool ok() const { return !failure.has_value(); }
 };
 

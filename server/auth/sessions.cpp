@@ -74,7 +74,7 @@ nlohmann::json LoadUserJson(storage::Connection& conn, const UserRecord& user) {
 
 std::string IssueRefreshToken(WriteScope& w, const SessionRecord& session,
                               std::optional<std::string_view> parent) {
-  const std::string token = NewRefreshToken();
+  std::string token = NewRefreshToken();
   store::NewRefreshToken row{HashRefreshToken(token), std::nullopt, std::nullopt};
   if (parent) {
     row.parent_hash = HashRefreshToken(*parent);

@@ -209,7 +209,12 @@ std::string ApiRequest::ToString() const {
   };
   if (columns) AppendPart(out, "columns=" + names(*columns));
   if (on_conflict) AppendPart(out, "on_conflict=" + names(*on_conflict));
-  for (const auto& [name, value] : rpc_args) AppendPart(out, "rpc:" + name + "=" + value);
+  for (const auto& [name, value] : rpc_args) {
+    std::string part = "rpc:" + name;
+    part += '=';
+    part += value;
+    AppendPart(out, part);
+  }
   return out;
 }
 

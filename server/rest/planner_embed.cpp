@@ -22,6 +22,7 @@ bool MatchesHint(const ForeignKey& fk, const std::string& hint) {
 std::vector<const storage::Column*> Columns(const storage::Table& table,
                                             const std::vector<std::string>& names) {
   std::vector<const storage::Column*> out;
+  out.reserve(names.size());
   for (const auto& n : names) out.push_back(table.FindColumn(n));
   return out;
 }

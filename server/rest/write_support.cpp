@@ -52,6 +52,7 @@ void RefuseProtectedColumns(const storage::Table& table,
                             const std::vector<const storage::Column*>& columns,
                             const storage::Principal& who) {
   std::vector<std::string> names;
+  names.reserve(columns.size());
   for (const auto* c : columns) names.push_back(c->name);
   if (auto col = storage::guards::ProtectedColumnWritten(table.name, names, who)) {
     throw Error::PermissionDenied(

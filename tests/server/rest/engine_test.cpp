@@ -208,7 +208,7 @@ TEST_CASE("engine: a refused write leaves no row, including its hooks' rows") {
             e.t.Scalar("SELECT total_interviews FROM profiles WHERE id = ?", {e.alice})) == 0);
 }
 
-TEST_CASE("row_writer: a throwing hook rolls the write back; after-commit runs once, after it") {
+TEST_CASE("row_writer: a throwing hook rolls the write back, after-commit runs once, after it") {
   Engine e;
   // handle_new_user's profile insert collides on the unique email: the hook throws.
   e.t.Exec("UPDATE profiles SET email = 'taken@example.com' WHERE email = 'bob@example.com'");
