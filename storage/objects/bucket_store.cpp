@@ -38,7 +38,7 @@ BucketRow ReadBucket(const Row& row) {
   return b;
 }
 
-std::optional<BucketRow> FindOne(Connection& conn, SqlQuery query) {
+std::optional<BucketRow> FindOne(Connection& conn, const SqlQuery& query) {
   std::optional<BucketRow> out;
   Executor(conn).Run(query, [&](const Row& row) { out = ReadBucket(row); });
   return out;
@@ -87,7 +87,7 @@ std::optional<BucketRow> FindVisibleBucket(Connection& conn, const Principal& wh
              {std::string(id)},
              ""};
   q.text += AndUsing(kTable, guards::Command::kSelect, who, "b", q.params);
-  return FindOne(conn, std::move(q));
+  return FindOne(conn, q);
 }
 
 std::vector<BucketRow> ListVisibleBuckets(Connection& conn, const Principal& who,

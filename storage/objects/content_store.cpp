@@ -3,7 +3,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
-#include <iostream>
+#include <cstdio>
 
 #include "storage/error.h"
 #include "storage/executor.h"
@@ -130,7 +130,11 @@ StagedContent ContentWriter::Finish() {
 
 void ContentWriter::Discard() noexcept {
   if (content_id_ == 0) return;
-  PurgeContents(db_, clock_, {content_id_});
+  try {
+    PurgeContents(db_, clock_, {content_id_});
+  } catch (...) {
+    // No memory even for the one-id list: RemoveAbandonedUploads frees the content later.
+  }
   content_id_ = 0;
 }
 
@@ -207,34 +211,49 @@ std::vector<int64_t> DetachObjectContent(Connection& conn, const std::string& ob
   return ids;
 }
 
+namespace {
+
+// One detached content's chunks, then its row.
+void PurgeContent(Db& db, const RequestClock& clock, int64_t id) {
+  const Principal service = Service();
+  for (;;) {
+    const int64_t deleted = db.Write(service, clock, [&](WriteScope& scope) {
+      Executor ex(scope.conn());
+      const int64_t n = ex.Run(
+          {"DELETE FROM storage_object_chunks WHERE rowid IN (SELECT ch.rowid FROM "
+           "storage_object_chunks AS ch JOIN storage_contents AS c ON c.id = ch.content_id "
+           "WHERE ch.content_id = ? AND c.object_id IS NULL LIMIT ?)",
+           {id, kPurgeBatchChunks},
+           "storage_object_chunks"});
+      if (n == 0) {
+        ex.Run({"DELETE FROM storage_contents WHERE id = ? AND object_id IS NULL",
+                {id},
+                "storage_contents"});
+      }
+      ShrinkCache(scope.conn());
+      return n;
+    });
+    if (deleted == 0) break;
+  }
+}
+
+// stdio, which cannot throw, so a failed purge never escapes PurgeContents.
+void LogPurgeFailure(int64_t id, const char* what) noexcept {
+  std::fprintf(stderr, "storage: could not purge content %lld: %s\n", static_cast<long long>(id),
+               what);
+}
+
+}  // namespace
+
 void PurgeContents(Db& db, const RequestClock& clock,
                    const std::vector<int64_t>& content_ids) noexcept {
-  const Principal service = Service();
   for (int64_t id : content_ids) {
     try {
-      // A few chunks per unit of work: freeing a blob's overflow pages reads every one of
-      // them, so one big DELETE would fill the writer's page cache and hold the lock throughout.
-      for (;;) {
-        const int64_t deleted = db.Write(service, clock, [&](WriteScope& scope) {
-          Executor ex(scope.conn());
-          const int64_t n = ex.Run(
-              {"DELETE FROM storage_object_chunks WHERE rowid IN (SELECT ch.rowid FROM "
-               "storage_object_chunks AS ch JOIN storage_contents AS c ON c.id = ch.content_id "
-               "WHERE ch.content_id = ? AND c.object_id IS NULL LIMIT ?)",
-               {id, kPurgeBatchChunks},
-               "storage_object_chunks"});
-          if (n == 0) {
-            ex.Run({"DELETE FROM storage_contents WHERE id = ? AND object_id IS NULL",
-                    {id},
-                    "storage_contents"});
-          }
-          ShrinkCache(scope.conn());
-          return n;
-        });
-        if (deleted == 0) break;
-      }
+      PurgeContent(db, clock, id);
     } catch (const std::exception& e) {
-      std::cerr << "storage: could not purge content " << id << ": " << e.what() << std::endl;
+      LogPurgeFailure(id, e.what());
+    } catch (...) {
+      LogPurgeFailure(id, "unknown error");
     }
   }
 }

@@ -23,7 +23,7 @@ class Db;
 
 namespace ib::storage::objects {
 
-inline constexpr size_t kChunkSize = 256 * 1024;
+inline constexpr size_t kChunkSize = size_t{256} * 1024;
 
 struct StagedContent {
   int64_t content_id = 0;
