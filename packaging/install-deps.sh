@@ -10,8 +10,8 @@ packages=(
 )
 if [[ "${1:-}" == "--test" ]]; then
   # Tests also drive the real supabase-js client (Node.js), compare with PostgreSQL, and
-  # benchmarks use wrk.
-  packages+=(nodejs npm postgresql wrk curl)
+  # benchmarks use wrk; the lints run clang-format and clang-tidy.
+  packages+=(nodejs npm postgresql wrk curl clang-format clang-tidy)
 fi
 
 missing=()

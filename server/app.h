@@ -10,8 +10,13 @@
 
 namespace ib {
 
-namespace storage { class Db; class Catalog; }
-namespace rest { class RestEngine; }
+namespace storage {
+class Db;
+class Catalog;
+}  // namespace storage
+namespace rest {
+class RestEngine;
+}
 namespace http {
 struct ServerContext;
 class Listener;

@@ -15,8 +15,9 @@ int64_t ParseInteger(const std::string& flag, const std::string& value, int64_t 
   int64_t out = 0;
   auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), out);
   if (ec != std::errc() || ptr != value.data() + value.size() || out < min || out > max) {
-    throw ConfigError("invalid value for --" + flag + ": '" + value + "' (expected an integer from " +
-                      std::to_string(min) + " to " + std::to_string(max) + ")");
+    throw ConfigError("invalid value for --" + flag + ": '" + value +
+                      "' (expected an integer from " + std::to_string(min) + " to " +
+                      std::to_string(max) + ")");
   }
   return out;
 }
@@ -37,28 +38,33 @@ const std::vector<Setting>& Settings() {
   static const std::vector<Setting> kSettings = {
       {"db", [](Config& c, const std::string& v) { c.db_path = v; }},
       {"host", [](Config& c, const std::string& v) { c.host = v; }},
-      {"port", [](Config& c, const std::string& v) {
+      {"port",
+       [](Config& c, const std::string& v) {
          c.port = static_cast<int>(ParseInteger("port", v, 0, 65535));
        }},
-      {"jwt-secret", [](Config& c, const std::string& v) {
+      {"jwt-secret",
+       [](Config& c, const std::string& v) {
          if (v.size() < kMinSecretLength) {
            throw ConfigError("--jwt-secret must be at least 32 characters long");
          }
          c.jwt_secret = v;
        }},
-      {"jwt-expiry", [](Config& c, const std::string& v) {
+      {"jwt-expiry",
+       [](Config& c, const std::string& v) {
          c.jwt_expiry = ParseInteger("jwt-expiry", v, 1, 10LL * 365 * 24 * 3600);
        }},
-      {"max-rows", [](Config& c, const std::string& v) {
+      {"max-rows",
+       [](Config& c, const std::string& v) {
          c.max_rows = ParseInteger("max-rows", v, 0, 1LL << 40);
        }},
-      {"threads", [](Config& c, const std::string& v) {
+      {"threads",
+       [](Config& c, const std::string& v) {
          c.threads = static_cast<int>(ParseInteger("threads", v, 0, 1024));
        }},
-      {"log-requests", [](Config& c, const std::string& v) {
-         c.log_requests = ParseBool("log-requests", v);
-       }},
-      {"storage-max-file-size", [](Config& c, const std::string& v) {
+      {"log-requests",
+       [](Config& c, const std::string& v) { c.log_requests = ParseBool("log-requests", v); }},
+      {"storage-max-file-size",
+       [](Config& c, const std::string& v) {
          auto bytes = files::ParseByteSize(v);
          if (!bytes || *bytes < 1 || *bytes > (1LL << 40)) {
            throw ConfigError("invalid value for --storage-max-file-size: '" + v +
@@ -66,7 +72,8 @@ const std::vector<Setting>& Settings() {
          }
          c.storage_max_file_size = *bytes;
        }},
-      {"password-cost", [](Config& c, const std::string& v) {
+      {"password-cost",
+       [](Config& c, const std::string& v) {
          if (v == "interactive") {
            c.password_cost = PasswordCostLevel::kInteractive;
          } else if (v == "minimal") {
@@ -76,22 +83,29 @@ const std::vector<Setting>& Settings() {
                              "' (expected interactive or minimal)");
          }
        }},
-      {"password-min-length", [](Config& c, const std::string& v) {
+      {"password-min-length",
+       [](Config& c, const std::string& v) {
          c.password_min_length = static_cast<int>(ParseInteger("password-min-length", v, 1, 1024));
        }},
-      {"refresh-reuse-interval", [](Config& c, const std::string& v) {
-         c.refresh_reuse_interval = ParseInteger("refresh-reuse-interval", v, 0, int64_t{24} * 3600);
+      {"refresh-reuse-interval",
+       [](Config& c, const std::string& v) {
+         c.refresh_reuse_interval =
+             ParseInteger("refresh-reuse-interval", v, 0, int64_t{24} * 3600);
        }},
-      {"signin-failures-per-email", [](Config& c, const std::string& v) {
+      {"signin-failures-per-email",
+       [](Config& c, const std::string& v) {
          c.signin_failures_per_email = ParseInteger("signin-failures-per-email", v, 0, 1LL << 40);
        }},
-      {"signin-failures-per-ip", [](Config& c, const std::string& v) {
+      {"signin-failures-per-ip",
+       [](Config& c, const std::string& v) {
          c.signin_failures_per_ip = ParseInteger("signin-failures-per-ip", v, 0, 1LL << 40);
        }},
-      {"signups-per-ip", [](Config& c, const std::string& v) {
+      {"signups-per-ip",
+       [](Config& c, const std::string& v) {
          c.signups_per_ip = ParseInteger("signups-per-ip", v, 0, 1LL << 40);
        }},
-      {"refreshes-per-ip", [](Config& c, const std::string& v) {
+      {"refreshes-per-ip",
+       [](Config& c, const std::string& v) {
          c.refreshes_per_ip = ParseInteger("refreshes-per-ip", v, 0, 1LL << 40);
        }},
   };

@@ -17,17 +17,17 @@ enum class PasswordCostLevel { kInteractive, kMinimal };
 struct Config {
   std::string db_path = "./data/interviewbase.db";
   std::string host = "127.0.0.1";
-  int port = 54321;                       // 0 = any free port
-  std::optional<std::string> jwt_secret;  // unset: generated once, stored in the database
-  int64_t jwt_expiry = 3600;              // access-token lifetime, seconds
-  int64_t max_rows = 1000;                // PostgREST db-max-rows; 0 = unlimited
-  int threads = 0;                        // HTTP worker threads; 0 = automatic
-  bool log_requests = true;               // one line per request on standard error
+  int port = 54321;                          // 0 = any free port
+  std::optional<std::string> jwt_secret;     // unset: generated once, stored in the database
+  int64_t jwt_expiry = 3600;                 // access-token lifetime, seconds
+  int64_t max_rows = 1000;                   // PostgREST db-max-rows; 0 = unlimited
+  int threads = 0;                           // HTTP worker threads; 0 = automatic
+  bool log_requests = true;                  // one line per request on standard error
   int64_t storage_max_file_size = 52428800;  // bytes per stored object (50 MiB); buckets lower it
   // Auth (/auth/v1).
   PasswordCostLevel password_cost = PasswordCostLevel::kInteractive;
-  int password_min_length = 6;            // shorter -> 422 weak_password
-  int64_t refresh_reuse_interval = 10;    // seconds a rotated refresh token stays usable
+  int password_min_length = 6;             // shorter -> 422 weak_password
+  int64_t refresh_reuse_interval = 10;     // seconds a rotated refresh token stays usable
   int64_t signin_failures_per_email = 10;  // per 5 minutes; 0 = unlimited (also below)
   int64_t signin_failures_per_ip = 100;
   int64_t signups_per_ip = 1000;

@@ -20,7 +20,9 @@ bool IsExposed(const std::string& name) {
 std::vector<std::string> ReadTableNames(Executor& ex) {
   std::vector<std::string> names;
   ex.Run({"SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-          "ORDER BY name", {}, ""},
+          "ORDER BY name",
+          {},
+          ""},
          [&](const Row& row) { names.push_back(row.Text(0)); });
   return names;
 }
@@ -59,25 +61,30 @@ std::shared_ptr<const Catalog> Catalog::Load(Connection& conn,
   auto catalog = std::make_shared<Catalog>();
   Executor ex(conn);
   for (const auto& name : ReadTableNames(ex)) {
-    auto table = std::unique_ptr<Table>(new Table{name, Ident(name), IsExposed(name), {}, {}, {}, {}});
+    auto table =
+        std::unique_ptr<Table>(new Table{name, Ident(name), IsExposed(name), {}, {}, {}, {}});
     // pragma_table_info(?) takes the table name as a bound value, like every other query.
     std::vector<std::pair<int, std::string>> pk;
-    ex.Run({"SELECT cid, name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?1)",
-            {name}, ""},
-           [&](const Row& row) {
-             Column col{row.Text(1), Ident(row.Text(1)), ParseDeclaredType(row.Text(2)),
-                        row.Int(3) != 0, row.Int(5) != 0, row.OptText(4),
-                        static_cast<int>(row.Int(0))};
-             if (col.primary_key) pk.emplace_back(static_cast<int>(row.Int(5)), col.name);
-             table->columns.push_back(std::move(col));
-           });
+    ex.Run(
+        {"SELECT cid, name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?1)",
+         {name},
+         ""},
+        [&](const Row& row) {
+          Column col{
+              row.Text(1),     Ident(row.Text(1)), ParseDeclaredType(row.Text(2)), row.Int(3) != 0,
+              row.Int(5) != 0, row.OptText(4),     static_cast<int>(row.Int(0))};
+          if (col.primary_key) pk.emplace_back(static_cast<int>(row.Int(5)), col.name);
+          table->columns.push_back(std::move(col));
+        });
     std::sort(pk.begin(), pk.end());
     for (auto& [order, col] : pk) table->primary_key.push_back(col);
     if (!table->primary_key.empty()) table->unique_keys.push_back(table->primary_key);
 
     std::vector<std::string> unique_indexes;
     ex.Run({"SELECT name FROM pragma_index_list(?1) WHERE \"unique\" = 1 AND origin <> 'pk' "
-            "ORDER BY seq DESC", {name}, ""},
+            "ORDER BY seq DESC",
+            {name},
+            ""},
            [&](const Row& row) { unique_indexes.push_back(row.Text(0)); });
     for (const auto& index : unique_indexes) {
       std::vector<std::string> cols;
@@ -88,7 +95,9 @@ std::shared_ptr<const Catalog> Catalog::Load(Connection& conn,
 
     std::map<int64_t, ForeignKey> fks;
     ex.Run({"SELECT id, seq, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?1) "
-            "ORDER BY id, seq", {name}, ""},
+            "ORDER BY id, seq",
+            {name},
+            ""},
            [&](const Row& row) {
              auto& fk = fks[row.Int(0)];
              fk.table = name;
@@ -120,7 +129,8 @@ std::shared_ptr<const Catalog> Catalog::Load(Connection& conn,
     }
   }
   for (const auto& spec : functions) {
-    auto table = std::unique_ptr<Table>(new Table{spec.name, Ident(spec.name), false, {}, {}, {}, {}});
+    auto table =
+        std::unique_ptr<Table>(new Table{spec.name, Ident(spec.name), false, {}, {}, {}, {}});
     int position = 0;
     for (const auto& [name, type] : spec.columns) {
       table->columns.push_back(Column{name, Ident(name), ParseDeclaredType(type), false, false,

@@ -33,9 +33,8 @@ void Configure(SQLite::Database& db, bool in_memory) {
 }  // namespace
 
 Connection::Connection(const std::string& uri)
-    : db_(std::make_unique<SQLite::Database>(
-          uri, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_URI |
-                   SQLITE_OPEN_NOMUTEX)),
+    : db_(std::make_unique<SQLite::Database>(uri, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE |
+                                                      SQLite::OPEN_URI | SQLITE_OPEN_NOMUTEX)),
       statements_(std::make_unique<StatementCache>(db_->getHandle())) {
   Configure(*db_, uri.find("mode=memory") != std::string::npos);
   RegisterSqlFunctions(db_->getHandle());
@@ -52,8 +51,7 @@ void Connection::EnableCapture(ChangeLog& log) {
 
 sqlite3* Connection::handle() { return db_->getHandle(); }
 
-Db::Db(const std::string& path)
-    : changes_(std::make_unique<ChangeLog>()), id_(next_db_id++) {
+Db::Db(const std::string& path) : changes_(std::make_unique<ChangeLog>()), id_(next_db_id++) {
   if (path == ":memory:") {
     in_memory_ = true;
     uri_ = "file:ib_memory_" + std::to_string(id_) + "?mode=memory";

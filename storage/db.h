@@ -12,7 +12,9 @@
 #include <vector>
 
 struct sqlite3;
-namespace SQLite { class Database; }
+namespace SQLite {
+class Database;
+}
 
 namespace ib::storage {
 
@@ -60,6 +62,7 @@ class Db {
    public:
     explicit WriteLease(Db& db) : lock_(db.write_mutex_), conn_(*db.writer_) {}
     Connection& conn() { return conn_; }
+
    private:
     std::unique_lock<std::mutex> lock_;
     Connection& conn_;
@@ -69,6 +72,7 @@ class Db {
    public:
     explicit ReadLease(Db& db);
     Connection& conn() { return *conn_; }
+
    private:
     std::unique_lock<std::mutex> lock_;
     Connection* conn_;
@@ -103,7 +107,7 @@ class Db {
   std::string uri_;
   bool in_memory_ = false;
   std::unique_ptr<ChangeLog> changes_;  // before writer_, whose capture publishes to it
-  std::mutex write_mutex_;  // guards writer_ (and everything, for in-memory databases)
+  std::mutex write_mutex_;              // guards writer_ (and everything, for in-memory databases)
   std::unique_ptr<Connection> writer_;
   std::mutex readers_mutex_;  // guards readers_ (the list; each connection is one thread's)
   std::vector<std::unique_ptr<Connection>> readers_;

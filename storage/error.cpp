@@ -29,9 +29,15 @@ std::string Error::ToJson() const {
   out += ",\"message\":";
   AppendJsonString(out, message_);
   out += ",\"details\":";
-  if (details_) AppendJsonString(out, *details_); else out += "null";
+  if (details_)
+    AppendJsonString(out, *details_);
+  else
+    out += "null";
   out += ",\"hint\":";
-  if (hint_) AppendJsonString(out, *hint_); else out += "null";
+  if (hint_)
+    AppendJsonString(out, *hint_);
+  else
+    out += "null";
   out += "}";
   return out;
 }
@@ -94,9 +100,9 @@ Error Error::NotNullViolation(std::string_view table, std::string_view column) {
                    " violates not-null constraint");
 }
 Error Error::CheckViolation(std::string_view table, std::string_view constraint) {
-  return Error(400, ErrorCode::kCheckViolation,
-               "new row for relation " + Quoted(table) + " violates check constraint " +
-                   Quoted(constraint));
+  return Error(
+      400, ErrorCode::kCheckViolation,
+      "new row for relation " + Quoted(table) + " violates check constraint " + Quoted(constraint));
 }
 Error Error::UniqueViolation(std::string_view message, std::optional<std::string> details) {
   return Error(409, ErrorCode::kUniqueViolation, std::string(message), std::move(details));
@@ -145,8 +151,7 @@ Error Error::StrictPreferences(std::string_view invalid) {
                "Invalid preferences: " + std::string(invalid));
 }
 Error Error::MaxAffectedExceeded(long long rows) {
-  return Error(400, ErrorCode::kPgrst124,
-               "Query result exceeds max-affected preference constraint",
+  return Error(400, ErrorCode::kPgrst124, "Query result exceeds max-affected preference constraint",
                "The query affects " + std::to_string(rows) + " rows");
 }
 Error Error::NotImplemented(std::string_view op) {
@@ -158,11 +163,10 @@ Error Error::NotEmbedded(std::string_view relation) {
                "'" + std::string(relation) + "' is not an embedded resource in this request");
 }
 Error Error::NotEmbeddedWithHint(std::string_view relation) {
-  return Error(400, ErrorCode::kPgrst108,
-               "'" + std::string(relation) + "' is not an embedded resource in this request",
-               std::nullopt,
-               "Verify that '" + std::string(relation) +
-                   "' is included in the 'select' query parameter.");
+  return Error(
+      400, ErrorCode::kPgrst108,
+      "'" + std::string(relation) + "' is not an embedded resource in this request", std::nullopt,
+      "Verify that '" + std::string(relation) + "' is included in the 'select' query parameter.");
 }
 Error Error::RelatedOrderNotToOne(std::string_view relation) {
   return Error(400, ErrorCode::kPgrst118,
@@ -186,8 +190,8 @@ Error Error::UnknownColumn(std::string_view table, std::string_view column) {
 }
 Error Error::UnknownBodyColumn(std::string_view table, std::string_view column) {
   return Error(400, ErrorCode::kPgrst204,
-               "Could not find the '" + std::string(column) + "' column of '" +
-                   std::string(table) + "' in the schema cache");
+               "Could not find the '" + std::string(column) + "' column of '" + std::string(table) +
+                   "' in the schema cache");
 }
 Error Error::UnknownFunction(std::string_view signature, std::optional<std::string> hint) {
   return Error(404, ErrorCode::kPgrst202,
@@ -198,15 +202,15 @@ Error Error::NoRelationship(std::string_view parent, std::string_view relation,
                             std::string_view hint_name) {
   std::string p(parent);
   std::string r(relation);
-  return Error(400, ErrorCode::kPgrst200,
-               "Could not find a relationship between '" + p + "' and '" + r +
-                   "' in the schema cache",
-               "Searched for a foreign key relationship between '" + p + "' and '" + r +
-                   (hint_name.empty() ? "" : "' using the hint '" + std::string(hint_name)) +
-                   "' in the schema 'public', but no matches were found.");
+  return Error(
+      400, ErrorCode::kPgrst200,
+      "Could not find a relationship between '" + p + "' and '" + r + "' in the schema cache",
+      "Searched for a foreign key relationship between '" + p + "' and '" + r +
+          (hint_name.empty() ? "" : "' using the hint '" + std::string(hint_name)) +
+          "' in the schema 'public', but no matches were found.");
 }
-Error Error::AmbiguousEmbed(std::string_view parent, std::string_view relation,
-                            std::string details, std::string hint) {
+Error Error::AmbiguousEmbed(std::string_view parent, std::string_view relation, std::string details,
+                            std::string hint) {
   return Error(300, ErrorCode::kPgrst201,
                "Could not embed because more than one relationship was found for '" +
                    std::string(parent) + "' and '" + std::string(relation) + "'",
@@ -239,11 +243,16 @@ Error Error::PayloadTooLarge(std::string_view message) {
 }
 Error Error::FromHttpStatus(int status) {
   switch (status) {
-    case 404: return NotFound("Not Found: no route matches this path");
-    case 405: return Error(405, ErrorCode::kPgrst117, "Method Not Allowed");
-    case 413: return PayloadTooLarge("Payload Too Large");
-    case 414: return Error(414, ErrorCode::kHttpStatus, "URI Too Long");
-    case 431: return Error(431, ErrorCode::kHttpStatus, "Request Header Fields Too Large");
+    case 404:
+      return NotFound("Not Found: no route matches this path");
+    case 405:
+      return Error(405, ErrorCode::kPgrst117, "Method Not Allowed");
+    case 413:
+      return PayloadTooLarge("Payload Too Large");
+    case 414:
+      return Error(414, ErrorCode::kHttpStatus, "URI Too Long");
+    case 431:
+      return Error(431, ErrorCode::kHttpStatus, "Request Header Fields Too Large");
     default:
       return Error(status, ErrorCode::kHttpStatus,
                    status >= 500 ? "internal server error" : "Bad Request");

@@ -36,11 +36,11 @@ class Error : public std::exception {
   // 22P02: invalid input syntax for type <type>: "<value>"
   static Error InvalidTextRepresentation(std::string_view type, std::string_view value);
   static Error InvalidJson(std::optional<std::string> details);  // 22P02 ... type json
-  static Error InvalidBytea();                                     // 22P02 ... type bytea
+  static Error InvalidBytea();                                   // 22P02 ... type bytea
   static Error MalformedArray(std::string_view literal, std::optional<std::string> details);
-  static Error UnsupportedUnicodeEscape();                  // 22P05 \u0000 in text
-  static Error InvalidHexDigit(char digit);                 // 22023
-  static Error OddHexDigits();                              // 22023
+  static Error UnsupportedUnicodeEscape();   // 22P05 \u0000 in text
+  static Error InvalidHexDigit(char digit);  // 22023
+  static Error OddHexDigits();               // 22023
   // 22007: invalid input syntax for type timestamp with time zone / date
   static Error InvalidDatetime(std::string_view type, std::string_view value);
   // 22008: date/time field value out of range
@@ -77,31 +77,31 @@ class Error : public std::exception {
   // variant adds PostgREST's "Verify that ... select" hint (embedded filter paths).
   static Error NotEmbedded(std::string_view relation);
   static Error NotEmbeddedWithHint(std::string_view relation);
-  static Error RelatedOrderNotToOne(std::string_view relation);                 // PGRST118
+  static Error RelatedOrderNotToOne(std::string_view relation);                     // PGRST118
   static Error SpreadNotToOne(std::string_view parent, std::string_view relation);  // PGRST119
 
   // --- schema cache (PGRST2xx, 42703) ---
-  static Error UnknownTable(std::string_view table);                           // PGRST205
-  static Error UnknownColumn(std::string_view table, std::string_view column); // 42703
+  static Error UnknownTable(std::string_view table);                                // PGRST205
+  static Error UnknownColumn(std::string_view table, std::string_view column);      // 42703
   static Error UnknownBodyColumn(std::string_view table, std::string_view column);  // PGRST204
   static Error UnknownFunction(std::string_view signature, std::optional<std::string> hint);
   // PGRST200: `hint_name` is the !hint of select=rel!hint(...), empty when none was given.
   static Error NoRelationship(std::string_view parent, std::string_view relation,
-                             std::string_view hint_name);
+                              std::string_view hint_name);
   // 300 PGRST201: `details` is the JSON list of candidates, `hint` the spellings to choose.
   static Error AmbiguousEmbed(std::string_view parent, std::string_view relation,
                               std::string details, std::string hint);
 
   // --- roles (PGRST3xx, 42501) ---
-  static Error JwtInvalid(std::string_view message);  // 401 PGRST301
+  static Error JwtInvalid(std::string_view message);     // 401 PGRST301
   static Error MissingApiKey(std::string_view message);  // 401 PGRST301 + hint about apikey
-  static Error JwtExpired();                          // 401 PGRST303
-  static Error UnknownRole(std::string_view role);    // 401 22023
+  static Error JwtExpired();                             // 401 PGRST303
+  static Error UnknownRole(std::string_view role);       // 401 22023
   static Error PermissionDenied(bool anon, std::string_view message);  // 401/403 42501
 
   // --- server ---
-  static Error Internal(std::string_view message);  // 500 XX000; message is logged, not sent
-  static Error NotFound(std::string_view message);  // 404 PGRST000-style plain not found
+  static Error Internal(std::string_view message);         // 500 XX000; message is logged, not sent
+  static Error NotFound(std::string_view message);         // 404 PGRST000-style plain not found
   static Error PayloadTooLarge(std::string_view message);  // 413 PGRST413
   // What httplib answered without a handler (no route, 405, 413, 414, 431, ...) as an Error.
   static Error FromHttpStatus(int status);

@@ -29,28 +29,28 @@ enum class ErrorCode {
   kInternalError,                     // XX000
 
   // --- PostgREST ---
-  kPgrst000,  // plain not found
-  kPgrst100,  // query string parse failure
-  kPgrst101,  // method not allowed on RPC
-  kPgrst102,  // invalid body
-  kPgrst103,  // range not satisfiable
-  kPgrst106,  // schema not exposed
-  kPgrst107,  // Accept not satisfiable
-  kPgrst108,  // filter or order on a resource not embedded
-  kPgrst116,  // not exactly one row for a single object
-  kPgrst117,  // unsupported HTTP method
-  kPgrst118,  // related order on a to-many embed
-  kPgrst119,  // spread of a to-many embed
-  kPgrst122,  // invalid preference with handling=strict
-  kPgrst124,  // max-affected exceeded
-  kPgrst127,  // feature not implemented
-  kPgrst200,  // no relationship for an embed
-  kPgrst201,  // ambiguous embed
-  kPgrst202,  // unknown function
-  kPgrst204,  // unknown body column
-  kPgrst205,  // unknown table
-  kPgrst301,  // JWT invalid
-  kPgrst303,  // JWT expired
+  kPgrst000,    // plain not found
+  kPgrst100,    // query string parse failure
+  kPgrst101,    // method not allowed on RPC
+  kPgrst102,    // invalid body
+  kPgrst103,    // range not satisfiable
+  kPgrst106,    // schema not exposed
+  kPgrst107,    // Accept not satisfiable
+  kPgrst108,    // filter or order on a resource not embedded
+  kPgrst116,    // not exactly one row for a single object
+  kPgrst117,    // unsupported HTTP method
+  kPgrst118,    // related order on a to-many embed
+  kPgrst119,    // spread of a to-many embed
+  kPgrst122,    // invalid preference with handling=strict
+  kPgrst124,    // max-affected exceeded
+  kPgrst127,    // feature not implemented
+  kPgrst200,    // no relationship for an embed
+  kPgrst201,    // ambiguous embed
+  kPgrst202,    // unknown function
+  kPgrst204,    // unknown body column
+  kPgrst205,    // unknown table
+  kPgrst301,    // JWT invalid
+  kPgrst303,    // JWT expired
   kHttpStatus,  // "PGRST" + the HTTP status, for statuses httplib answers itself (413, 414...)
 
   // --- GoTrue (/auth/v1) ---

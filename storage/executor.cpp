@@ -1,9 +1,9 @@
 #include "storage/executor.h"
 
+#include <SQLiteCpp/Exception.h>
 #include <sqlite3.h>
 
 #include <iostream>
-#include <SQLiteCpp/Exception.h>
 
 #include "storage/change_capture.h"
 #include "storage/db.h"
@@ -58,8 +58,10 @@ std::string ConstraintName(const std::string& table, const std::string& columns,
                            const char* suffix) {
   std::string name = table + "_";
   for (char c : columns) {
-    if (c == ',') name += '_';
-    else if (c != ' ') name += c;
+    if (c == ',')
+      name += '_';
+    else if (c != ' ')
+      name += c;
   }
   return name + suffix;
 }
@@ -82,10 +84,9 @@ void ThrowSqliteError(int extended_code, std::string_view message, std::string_v
     }
     case SQLITE_CONSTRAINT_FOREIGNKEY:
       // SQLite does not say which key failed; Postgres' details would name it.
-      throw Error::ForeignKeyViolation(
-          "insert or update on table \"" + std::string(table) +
-              "\" violates foreign key constraint",
-          std::nullopt);
+      throw Error::ForeignKeyViolation("insert or update on table \"" + std::string(table) +
+                                           "\" violates foreign key constraint",
+                                       std::nullopt);
     case SQLITE_CONSTRAINT_NOTNULL: {
       auto [failed_table, column] = SplitConstraintTarget(message);
       throw Error::NotNullViolation(failed_table, column);
@@ -183,11 +184,21 @@ std::optional<SqlValue> Executor::Scalar(const SqlQuery& query) {
     if (result) return;
     auto v = row[0];
     switch (v.type) {
-      case SqlValueView::Type::kNull: result = SqlValue{}; break;
-      case SqlValueView::Type::kInteger: result = SqlValue{v.integer}; break;
-      case SqlValueView::Type::kReal: result = SqlValue{v.real}; break;
-      case SqlValueView::Type::kText: result = SqlValue{std::string(v.text)}; break;
-      case SqlValueView::Type::kBlob: result = SqlValue{Blob{std::string(v.text)}}; break;
+      case SqlValueView::Type::kNull:
+        result = SqlValue{};
+        break;
+      case SqlValueView::Type::kInteger:
+        result = SqlValue{v.integer};
+        break;
+      case SqlValueView::Type::kReal:
+        result = SqlValue{v.real};
+        break;
+      case SqlValueView::Type::kText:
+        result = SqlValue{std::string(v.text)};
+        break;
+      case SqlValueView::Type::kBlob:
+        result = SqlValue{Blob{std::string(v.text)}};
+        break;
     }
   });
   return result;

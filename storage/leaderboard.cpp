@@ -63,12 +63,13 @@ void Rerank(Connection& conn) {
   // One statement for everyone, as the brief allows: RANK() is exactly "1 + the number of
   // strictly greater scores". Routed around RowWriter on purpose: the leaderboard has no
   // hooks, and n single-row updates per completion would make every completion O(n) writes.
-  Executor(conn).Run({"UPDATE leaderboard SET rank = r.rk FROM (SELECT rowid AS rid, "
-                      "RANK() OVER (ORDER BY COALESCE(total_score, 0) DESC) AS rk "
-                      "FROM leaderboard) AS r "
-                      "WHERE r.rid = leaderboard.rowid AND leaderboard.rank IS NOT r.rk",
-                      {},
-                      "leaderboard"});
+  Executor(conn).Run(
+      {"UPDATE leaderboard SET rank = r.rk FROM (SELECT rowid AS rid, "
+       "RANK() OVER (ORDER BY COALESCE(total_score, 0) DESC) AS rk "
+       "FROM leaderboard) AS r "
+       "WHERE r.rid = leaderboard.rowid AND leaderboard.rank IS NOT r.rk",
+       {},
+       "leaderboard"});
 }
 
 void RefreshAll(RowWriter& writer) {

@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
-namespace SQLite { class Database; }
+namespace SQLite {
+class Database;
+}
 
 namespace ib::storage {
 

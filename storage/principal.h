@@ -3,7 +3,6 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 
 #include "storage/role.h"
@@ -12,7 +11,7 @@ namespace ib::storage {
 
 struct Principal {
   Role role = Role::kAnon;
-  std::string user_id;    // the token's `sub` ("" for anon and most service keys)
+  std::string user_id;  // the token's `sub` ("" for anon and most service keys)
   // The verified claims (an object; null for anon without a token). Initialised through
   // json's value_t constructor, which may allocate, so that Principal's implicit default
   // constructor is not declared noexcept on the strength of json's noexcept null constructor.

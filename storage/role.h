@@ -11,9 +11,12 @@ enum class Role { kAnon, kAuthenticated, kServiceRole };
 
 inline const char* RoleName(Role role) {
   switch (role) {
-    case Role::kAnon: return "anon";
-    case Role::kAuthenticated: return "authenticated";
-    case Role::kServiceRole: return "service_role";
+    case Role::kAnon:
+      return "anon";
+    case Role::kAuthenticated:
+      return "authenticated";
+    case Role::kServiceRole:
+      return "service_role";
   }
   return "anon";
 }

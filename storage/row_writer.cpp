@@ -107,8 +107,8 @@ void RowWriter::Delete(std::string_view table_name, int64_t rowid) {
   hooks::HookContext ctx{*this, who_, now_micros_};
   hooks::HookRow row{table.name, rowid, std::move(*old_row), {}};
   hooks::Fire(ctx, hooks::Op::kDelete, hooks::Timing::kBefore, row);
-  Executor(conn_).Run({"DELETE FROM " + table.ident.sql() + " WHERE rowid = ?", {rowid},
-                       table.name});
+  Executor(conn_).Run(
+      {"DELETE FROM " + table.ident.sql() + " WHERE rowid = ?", {rowid}, table.name});
   hooks::Fire(ctx, hooks::Op::kDelete, hooks::Timing::kAfter, row);
 }
 
@@ -132,10 +132,11 @@ std::optional<int64_t> RowWriter::FindRowid(std::string_view table_name, std::st
   const Column* c = table.FindColumn(column);
   if (!c) throw Error::Internal("unknown column " + std::string(column));
   std::optional<int64_t> out;
-  Executor(conn_).Run({"SELECT rowid FROM " + table.ident.sql() + " WHERE " + c->ident.sql() +
-                           " = ? LIMIT 1",
-                       {value}, ""},
-                      [&](const Row& r) { out = r.Int(0); });
+  Executor(conn_).Run(
+      {"SELECT rowid FROM " + table.ident.sql() + " WHERE " + c->ident.sql() + " = ? LIMIT 1",
+       {value},
+       ""},
+      [&](const Row& r) { out = r.Int(0); });
   return out;
 }
 

@@ -1,9 +1,8 @@
 // SQLite functions standing in for the Postgres ones the schema's defaults call.
 #include <sqlite3.h>
 
-#include <nlohmann/json.hpp>
-
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <regex>
 #include <string>
@@ -130,19 +129,19 @@ void RegexpNoCase(sqlite3_context* ctx, int, sqlite3_value** argv) { Regexp(ctx,
 
 void RegisterSqlFunctions(sqlite3* handle) {
   // INNOCUOUS: safe to run from schema defaults even with trusted_schema off.
-  sqlite3_create_function_v2(handle, "gen_random_uuid", 0, SQLITE_UTF8 | SQLITE_INNOCUOUS,
-                             nullptr, GenRandomUuid, nullptr, nullptr, nullptr);
+  sqlite3_create_function_v2(handle, "gen_random_uuid", 0, SQLITE_UTF8 | SQLITE_INNOCUOUS, nullptr,
+                             GenRandomUuid, nullptr, nullptr, nullptr);
   sqlite3_create_function_v2(handle, "now", 0, SQLITE_UTF8 | SQLITE_INNOCUOUS, nullptr, Now,
                              nullptr, nullptr, nullptr);
   const int pure = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
-  sqlite3_create_function_v2(handle, "ib_jsonb_contains", 2, pure, nullptr, JsonbContains,
-                             nullptr, nullptr, nullptr);
-  sqlite3_create_function_v2(handle, "ib_jsonb_overlaps", 2, pure, nullptr, JsonbOverlaps,
-                             nullptr, nullptr, nullptr);
-  sqlite3_create_function_v2(handle, "ib_regexp", 2, pure, nullptr, RegexpCase, nullptr,
+  sqlite3_create_function_v2(handle, "ib_jsonb_contains", 2, pure, nullptr, JsonbContains, nullptr,
                              nullptr, nullptr);
-  sqlite3_create_function_v2(handle, "ib_iregexp", 2, pure, nullptr, RegexpNoCase, nullptr,
+  sqlite3_create_function_v2(handle, "ib_jsonb_overlaps", 2, pure, nullptr, JsonbOverlaps, nullptr,
                              nullptr, nullptr);
+  sqlite3_create_function_v2(handle, "ib_regexp", 2, pure, nullptr, RegexpCase, nullptr, nullptr,
+                             nullptr);
+  sqlite3_create_function_v2(handle, "ib_iregexp", 2, pure, nullptr, RegexpNoCase, nullptr, nullptr,
+                             nullptr);
 }
 
 }  // namespace ib::storage

@@ -22,11 +22,16 @@ SqlValueView ViewOf(const SqlValue& v) {
 
 SqlValue OwnedCopy(const SqlValueView& v) {
   switch (v.type) {
-    case SqlValueView::Type::kInteger: return v.integer;
-    case SqlValueView::Type::kReal: return v.real;
-    case SqlValueView::Type::kText: return std::string(v.text);
-    case SqlValueView::Type::kBlob: return Blob{std::string(v.text)};
-    default: return std::monostate{};
+    case SqlValueView::Type::kInteger:
+      return v.integer;
+    case SqlValueView::Type::kReal:
+      return v.real;
+    case SqlValueView::Type::kText:
+      return std::string(v.text);
+    case SqlValueView::Type::kBlob:
+      return Blob{std::string(v.text)};
+    default:
+      return std::monostate{};
   }
 }
 

@@ -10,7 +10,6 @@
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
-
 #include <string>
 #include <string_view>
 
@@ -36,9 +35,9 @@ enum class ValueKind {
 
 struct ColumnType {
   ValueKind kind = ValueKind::kText;
-  int length = 0;      // varchar(n)
-  int precision = 0;   // decimal(p,s); 0 = unconstrained
-  int scale = -1;      // decimal(p,s); -1 = unconstrained
+  int length = 0;        // varchar(n)
+  int precision = 0;     // decimal(p,s); 0 = unconstrained
+  int scale = -1;        // decimal(p,s); -1 = unconstrained
   std::string declared;  // as written in the schema, e.g. "DECIMAL(5,2)"
 
   // The Postgres type name used in error messages ("integer", "uuid", "numeric", ...).

@@ -16,8 +16,8 @@ namespace ib::auth {
 struct UserListPage {
   // {"users":[…],"aud":"authenticated"}; value_t::null for the reason given in Principal.
   nlohmann::json body = nlohmann::json::value_t::null;
-  int64_t total = 0;    // X-Total-Count
-  std::string link;     // Link header
+  int64_t total = 0;  // X-Total-Count
+  std::string link;   // Link header
 };
 
 class AdminUsers {

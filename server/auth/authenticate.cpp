@@ -44,8 +44,7 @@ void Remember(std::string_view token, std::string_view secret, const storage::Pr
   std::optional<int64_t> exp;
   auto it = p.claims.find("exp");
   if (it != p.claims.end() && it->is_number()) {
-    exp = it->is_number_integer() ? it->get<int64_t>()
-                                  : static_cast<int64_t>(it->get<double>());
+    exp = it->is_number_integer() ? it->get<int64_t>() : static_cast<int64_t>(it->get<double>());
   }
   cache[std::string(token)] = CachedPrincipal{std::string(secret), exp, p};
 }
@@ -78,8 +77,7 @@ ApiKeyCheck CheckApiKey(std::optional<std::string_view> apikey, std::string_view
 }
 
 AuthOutcome Resolve(std::optional<std::string_view> authorization,
-                    std::optional<std::string_view> apikey, std::string_view secret,
-                    int64_t now) {
+                    std::optional<std::string_view> apikey, std::string_view secret, int64_t now) {
   AuthOutcome out;
   std::optional<std::string_view> token;
   if (authorization && !storage::Trim(*authorization, storage::kHttpSpace).empty()) {
@@ -108,9 +106,8 @@ AuthOutcome Resolve(std::optional<std::string_view> authorization,
   storage::Principal p;
   p.claims = std::move(jwt.claims);
   auto role_it = p.claims.find("role");
-  std::string role = (role_it != p.claims.end() && role_it->is_string())
-                         ? role_it->get<std::string>()
-                         : "anon";
+  std::string role =
+      (role_it != p.claims.end() && role_it->is_string()) ? role_it->get<std::string>() : "anon";
   if (role == "anon") {
     p.role = storage::Role::kAnon;
   } else if (role == "authenticated") {
@@ -131,8 +128,8 @@ AuthOutcome Resolve(std::optional<std::string_view> authorization,
 }
 
 storage::Principal AuthenticateRest(std::optional<std::string_view> authorization,
-                                    std::optional<std::string_view> apikey,
-                                    std::string_view secret, int64_t now) {
+                                    std::optional<std::string_view> apikey, std::string_view secret,
+                                    int64_t now) {
   // Supabase's gateway admits a request only with one of the project's keys in `apikey`;
   // the bearer then decides the role. With neither header, PostgREST's own answer below.
   const bool has_bearer =

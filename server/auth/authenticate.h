@@ -37,14 +37,13 @@ struct AuthOutcome {
 
 // Never throws. `authorization` is the raw header ("Bearer xxx"), `apikey` the raw header.
 AuthOutcome Resolve(std::optional<std::string_view> authorization,
-                    std::optional<std::string_view> apikey, std::string_view secret,
-                    int64_t now);
+                    std::optional<std::string_view> apikey, std::string_view secret, int64_t now);
 
 // REST flavour: returns the principal or throws storage::Error: 401 invalid_api_key /
 // no_api_key unless `apikey` holds one of our anon or service_role keys (when a bearer is
 // sent), then 401 PGRST301 / PGRST303 / 22023 for a bad bearer, or 401 for no key at all.
 storage::Principal AuthenticateRest(std::optional<std::string_view> authorization,
-                                    std::optional<std::string_view> apikey,
-                                    std::string_view secret, int64_t now);
+                                    std::optional<std::string_view> apikey, std::string_view secret,
+                                    int64_t now);
 
 }  // namespace ib::auth

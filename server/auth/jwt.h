@@ -4,9 +4,8 @@
 // thread-safe: the caller passes the secret and the current time.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,7 +21,7 @@ enum class JwtFailure {
 
 struct JwtResult {
   std::optional<JwtFailure> failure;  // unset = valid
-  std::string message;                // human-readable reason (e.g. "Expected 3 parts in JWT; got 2")
+  std::string message;  // human-readable reason (e.g. "Expected 3 parts in JWT; got 2")
   // Payload object when valid. value_t::null, not `{}`, so the implicit default constructor
   // is not noexcept on the strength of json's noexcept null constructor (see Principal).
   nlohmann::json claims = nlohmann::json::value_t::null;

@@ -1,8 +1,9 @@
 #include "server/files/byte_range.h"
-#include "storage/text.h"
 
 #include <algorithm>
 #include <charconv>
+
+#include "storage/text.h"
 
 namespace ib::files {
 namespace {
@@ -26,9 +27,12 @@ ByteRange Partial(int64_t first, int64_t last) {
 
 std::string ByteRange::ToString() const {
   switch (kind) {
-    case Kind::kWhole: return "whole";
-    case Kind::kUnsatisfiable: return "unsatisfiable";
-    case Kind::kPartial: return std::to_string(first) + "-" + std::to_string(last);
+    case Kind::kWhole:
+      return "whole";
+    case Kind::kUnsatisfiable:
+      return "unsatisfiable";
+    case Kind::kPartial:
+      return std::to_string(first) + "-" + std::to_string(last);
   }
   return "?";
 }

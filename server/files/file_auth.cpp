@@ -7,8 +7,8 @@
 namespace ib::files {
 
 storage::Principal StoragePrincipal(std::optional<std::string_view> authorization,
-                                    std::optional<std::string_view> apikey,
-                                    std::string_view secret, int64_t now, AuthMode mode) {
+                                    std::optional<std::string_view> apikey, std::string_view secret,
+                                    int64_t now, AuthMode mode) {
   auth::AuthOutcome out = auth::Resolve(authorization, apikey, secret, now);
   if (out.principal) return std::move(*out.principal);
   if (mode == AuthMode::kLenient) return storage::Principal{};

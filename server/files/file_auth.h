@@ -15,7 +15,7 @@ namespace ib::files {
 enum class AuthMode { kStrict, kLenient };
 
 storage::Principal StoragePrincipal(std::optional<std::string_view> authorization,
-                                    std::optional<std::string_view> apikey,
-                                    std::string_view secret, int64_t now, AuthMode mode);
+                                    std::optional<std::string_view> apikey, std::string_view secret,
+                                    int64_t now, AuthMode mode);
 
 }  // namespace ib::files

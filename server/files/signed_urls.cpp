@@ -6,10 +6,14 @@ namespace ib::files {
 
 std::string JwtLibraryMessage(auth::JwtFailure failure) {
   switch (failure) {
-    case auth::JwtFailure::kExpired: return "jwt expired";
-    case auth::JwtFailure::kBadSignature: return "invalid signature";
-    case auth::JwtFailure::kBadAlgorithm: return "invalid algorithm";
-    case auth::JwtFailure::kMalformed: return "jwt malformed";
+    case auth::JwtFailure::kExpired:
+      return "jwt expired";
+    case auth::JwtFailure::kBadSignature:
+      return "invalid signature";
+    case auth::JwtFailure::kBadAlgorithm:
+      return "invalid algorithm";
+    case auth::JwtFailure::kMalformed:
+      return "jwt malformed";
   }
   return "invalid token";
 }
@@ -30,7 +34,8 @@ std::string SignedUrlPath(std::string_view bucket, std::string_view key, std::st
 
 void VerifyObjectToken(std::string_view token, std::string_view bucket, std::string_view key,
                        std::string_view secret, int64_t now) {
-  if (token.empty()) throw errors::MissingParameter("querystring must have required property 'token'");
+  if (token.empty())
+    throw errors::MissingParameter("querystring must have required property 'token'");
   auth::JwtResult jwt = auth::VerifyHs256(token, secret, now);
   if (!jwt.ok()) throw errors::InvalidJwt(JwtLibraryMessage(*jwt.failure));
   auto url = jwt.claims.find("url");

@@ -14,7 +14,8 @@
 namespace ib::files::routes {
 namespace {
 
-constexpr size_t kMaxFieldBytes = size_t{64} * 1024;  // multipart text fields (cacheControl, metadata)
+constexpr size_t kMaxFieldBytes =
+    size_t{64} * 1024;  // multipart text fields (cacheControl, metadata)
 
 std::optional<uint64_t> ContentLength(const httplib::Request& req) {
   auto text = http::Header(req, "Content-Length");

@@ -19,14 +19,21 @@ std::string StorageErrorName(const storage::Error& e) {
   // Storage's `error` field is a short phrase for some codes and the code itself otherwise.
   using storage::ErrorCode;
   switch (e.error_code()) {
-    case ErrorCode::kNoSuchKey: return "not_found";
-    case ErrorCode::kNoSuchBucket: return "Bucket not found";
+    case ErrorCode::kNoSuchKey:
+      return "not_found";
+    case ErrorCode::kNoSuchBucket:
+      return "Bucket not found";
     case ErrorCode::kBucketAlreadyExists:
-    case ErrorCode::kKeyAlreadyExists: return "Duplicate";
-    case ErrorCode::kAccessDenied: return "Unauthorized";
-    case ErrorCode::kEntityTooLarge: return "Payload too large";
-    case ErrorCode::kInvalidMimeType: return "invalid_mime_type";
-    default: return e.code();
+    case ErrorCode::kKeyAlreadyExists:
+      return "Duplicate";
+    case ErrorCode::kAccessDenied:
+      return "Unauthorized";
+    case ErrorCode::kEntityTooLarge:
+      return "Payload too large";
+    case ErrorCode::kInvalidMimeType:
+      return "invalid_mime_type";
+    default:
+      return e.code();
   }
 }
 

@@ -38,10 +38,9 @@ Listener::Listener(const ServerContext& ctx, rest::RestEngine& rest)
   server_->set_read_timeout(5, 0);
   server_->set_write_timeout(5, 0);
   // 64 MiB, or more when storage may accept larger objects (plus room for multipart framing).
-  server_->set_payload_max_length(
-      std::max<uint64_t>(uint64_t{64} * 1024 * 1024,
-                         static_cast<uint64_t>(ctx.config.storage_max_file_size) +
-                             uint64_t{1024} * 1024));
+  server_->set_payload_max_length(std::max<uint64_t>(
+      uint64_t{64} * 1024 * 1024,
+      static_cast<uint64_t>(ctx.config.storage_max_file_size) + uint64_t{1024} * 1024));
 
   rest::RegisterRestRoutes(*server_, rest, ctx);
   files::RegisterFileRoutes(*server_, ctx);

@@ -47,7 +47,8 @@ std::string RewriteRequestHead(std::string_view head) {
     pos = end;
     if (!first_line && line.size() > 6 && Lower(line.substr(0, 6)) == "range:") {
       std::string_view value = line.substr(6);
-      while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+      while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+        value.remove_prefix(1);
       if (Lower(value.substr(0, 6)) != "bytes=") {
         out += kRowRangeHeader;
         out += ':';

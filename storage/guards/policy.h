@@ -14,12 +14,12 @@ namespace ib::storage::guards {
 enum class Command { kSelect, kInsert, kUpdate, kDelete };
 
 struct Policy {
-  std::string_view name;        // the Postgres policy name
+  std::string_view name;  // the Postgres policy name
   std::string_view table;
   Command command;
-  RoleSet roles;                // service_role needs none: it bypasses all guards
-  std::string_view using_sql;   // rows the caller may see/update/delete ("" = n/a)
-  std::string_view check_sql;   // new rows must satisfy (insert/update; "" = n/a)
+  RoleSet roles;               // service_role needs none: it bypasses all guards
+  std::string_view using_sql;  // rows the caller may see/update/delete ("" = n/a)
+  std::string_view check_sql;  // new rows must satisfy (insert/update; "" = n/a)
 };
 
 struct ProtectedColumns {

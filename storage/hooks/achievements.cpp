@@ -2,7 +2,6 @@
 // once per user (UNIQUE(user_id, achievement_type) backs that up), its xp_reward returned to
 // the caller, which adds it to total_xp and recomputes the level.
 #include <nlohmann/json.hpp>
-
 #include <set>
 
 #include "storage/executor.h"

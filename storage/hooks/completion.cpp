@@ -44,14 +44,14 @@ std::optional<double> ScoreOf(const RowData& row) {
 // D: the UTC date of completed_at (canonical storage text starts with it).
 std::string ActivityDay(const RowData& session, int64_t now_micros) {
   const std::string at = IsNull(session, "completed_at") ? FormatTimestamptz(now_micros)
-                                                          : TextOf(session, "completed_at");
+                                                         : TextOf(session, "completed_at");
   return NormalizeTimestamptz(at).substr(0, 10);
 }
 
 int64_t AwardedCount(HookContext& ctx, const std::string& user_id) {
-  auto n = Executor(ctx.writer.conn())
-               .Scalar({"SELECT COUNT(*) FROM ib_completed_sessions WHERE user_id = ?",
-                        {user_id}, ""});
+  auto n =
+      Executor(ctx.writer.conn())
+          .Scalar({"SELECT COUNT(*) FROM ib_completed_sessions WHERE user_id = ?", {user_id}, ""});
   return n ? std::get<int64_t>(*n) : 0;
 }
 
@@ -151,9 +151,8 @@ double AverageScore(HookContext& ctx, const std::string& user_id) {
 void StampCompletedAt(HookContext& ctx, HookRow& row) {
   if (!EntersCompleted(row)) return;
   auto it = row.row.find("completed_at");
-  const bool null_after = it != row.row.end()
-                              ? std::holds_alternative<std::monostate>(it->second)
-                              : IsNull(row.old_row, "completed_at");
+  const bool null_after = it != row.row.end() ? std::holds_alternative<std::monostate>(it->second)
+                                              : IsNull(row.old_row, "completed_at");
   if (null_after) row.row["completed_at"] = FormatTimestamptz(ctx.now_micros);
 }
 
@@ -161,10 +160,9 @@ void AwardCompletion(HookContext& ctx, HookRow& row) {
   if (TextOf(row.row, "status") != "completed") return;
   const std::string session_id = TextOf(row.row, "id");
   if (ctx.writer.FindRowid("ib_completed_sessions", "session_id", session_id)) return;
-  ctx.writer.Insert("ib_completed_sessions",
-                    {{"session_id", session_id},
-                     {"user_id", TextOf(row.row, "user_id")},
-                     {"awarded_at", FormatTimestamptz(ctx.now_micros)}});
+  ctx.writer.Insert("ib_completed_sessions", {{"session_id", session_id},
+                                              {"user_id", TextOf(row.row, "user_id")},
+                                              {"awarded_at", FormatTimestamptz(ctx.now_micros)}});
   Award(ctx, row.row);
 }
 

@@ -30,9 +30,9 @@ enum class Timing { kBefore, kAfter };
 using RowData = std::map<std::string, SqlValue, std::less<>>;
 
 struct HookContext {
-  RowWriter& writer;      // write through this, so nested writes fire their hooks
-  const Principal& who;   // the caller (hooks act with the service's rights regardless)
-  int64_t now_micros;     // the request's clock: one instant for the whole transaction
+  RowWriter& writer;     // write through this, so nested writes fire their hooks
+  const Principal& who;  // the caller (hooks act with the service's rights regardless)
+  int64_t now_micros;    // the request's clock: one instant for the whole transaction
 };
 
 // The row a hook sees. Insert: `row` = values to write (before) / as stored (after).

@@ -12,9 +12,9 @@ namespace {
 void RecountInterviews(HookContext& ctx, const std::string& user_id) {
   auto rowid = ProfileRowid(ctx, user_id);
   if (!rowid) return;  // no profile, nothing to keep in step
-  auto n = Executor(ctx.writer.conn())
-               .Scalar({"SELECT COUNT(*) FROM interview_sessions WHERE user_id = ?", {user_id},
-                        ""});
+  auto n =
+      Executor(ctx.writer.conn())
+          .Scalar({"SELECT COUNT(*) FROM interview_sessions WHERE user_id = ?", {user_id}, ""});
   ctx.writer.Update("profiles", *rowid,
                     {{"total_interviews", n ? std::get<int64_t>(*n) : int64_t{0}}});
 }
@@ -29,8 +29,8 @@ void CountInterviews(HookContext& ctx, HookRow& row) {
   if (!old_owner.empty()) RecountInterviews(ctx, old_owner);
   if (!new_owner.empty()) RecountInterviews(ctx, new_owner);
   if (!is_update) return;
-  const bool completed = TextOf(row.old_row, "status") == "completed" ||
-                         TextOf(row.row, "status") == "completed";
+  const bool completed =
+      TextOf(row.old_row, "status") == "completed" || TextOf(row.row, "status") == "completed";
   if (!completed) return;
   RecomputeUserStats(ctx, old_owner);
   RecomputeUserStats(ctx, new_owner);

@@ -12,26 +12,33 @@ const std::vector<Hook>& AllHooks() {
   static const std::vector<Hook> kHooks = {
       // 1. updated_at on every update of these tables, whatever the client sent.
       {"update_profiles_updated_at", "profiles", O::kUpdate, T::kBefore, SetUpdatedAt},
-      {"update_interview_sessions_updated_at", "interview_sessions", O::kUpdate, T::kBefore, SetUpdatedAt},
-      {"update_interview_feedback_updated_at", "interview_feedback", O::kUpdate, T::kBefore, SetUpdatedAt},
+      {"update_interview_sessions_updated_at", "interview_sessions", O::kUpdate, T::kBefore,
+       SetUpdatedAt},
+      {"update_interview_feedback_updated_at", "interview_feedback", O::kUpdate, T::kBefore,
+       SetUpdatedAt},
       {"update_user_progress_updated_at", "user_progress", O::kUpdate, T::kBefore, SetUpdatedAt},
       {"update_streaks_updated_at", "streaks", O::kUpdate, T::kBefore, SetUpdatedAt},
       // 2. new user: the profile is created with the auth user, and follows its email.
       {"handle_new_user", "auth_users", O::kInsert, T::kAfter, CreateProfileForNewUser},
       {"handle_user_email_change", "auth_users", O::kUpdate, T::kAfter, SyncProfileEmail},
       // 3. feedback link: the first feedback of a session becomes its feedback_id.
-      {"link_feedback_to_session", "interview_feedback", O::kInsert, T::kAfter, LinkFeedbackToSession},
+      {"link_feedback_to_session", "interview_feedback", O::kInsert, T::kAfter,
+       LinkFeedbackToSession},
       // 4. interview counters: total_interviews follows the owner's sessions.
       {"count_interviews_on_insert", "interview_sessions", O::kInsert, T::kAfter, CountInterviews},
       {"count_interviews_on_delete", "interview_sessions", O::kDelete, T::kAfter, CountInterviews},
-      {"count_interviews_on_owner_change", "interview_sessions", O::kUpdate, T::kAfter, CountInterviews},
+      {"count_interviews_on_owner_change", "interview_sessions", O::kUpdate, T::kAfter,
+       CountInterviews},
       // 5. completion: stamp completed_at, then award once per session (ib_completed_sessions).
-      {"stamp_completed_at_on_insert", "interview_sessions", O::kInsert, T::kBefore, StampCompletedAt},
-      {"stamp_completed_at_on_update", "interview_sessions", O::kUpdate, T::kBefore, StampCompletedAt},
+      {"stamp_completed_at_on_insert", "interview_sessions", O::kInsert, T::kBefore,
+       StampCompletedAt},
+      {"stamp_completed_at_on_update", "interview_sessions", O::kUpdate, T::kBefore,
+       StampCompletedAt},
       {"award_completion_on_insert", "interview_sessions", O::kInsert, T::kAfter, AwardCompletion},
       {"award_completion_on_update", "interview_sessions", O::kUpdate, T::kAfter, AwardCompletion},
       // 6. deletion: recompute the owner's stats; a vanished leaderboard row reranks the rest.
-      {"recompute_stats_on_session_delete", "interview_sessions", O::kDelete, T::kAfter, RecomputeAfterSessionDelete},
+      {"recompute_stats_on_session_delete", "interview_sessions", O::kDelete, T::kAfter,
+       RecomputeAfterSessionDelete},
       {"rerank_on_leaderboard_delete", "leaderboard", O::kDelete, T::kAfter, RerankLeaderboard},
       {"rerank_on_user_delete", "auth_users", O::kDelete, T::kAfter, RerankLeaderboard},
   };

@@ -1,8 +1,7 @@
 // Hook 5, streak part: one activity per UTC day (the date of completed_at), kept in the
 // user's streaks row and mirrored into the profile by completion.cpp.
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "storage/error.h"
 #include "storage/hooks/gamification.h"

@@ -219,12 +219,12 @@ void PurgeContent(Db& db, const RequestClock& clock, int64_t id) {
   for (;;) {
     const int64_t deleted = db.Write(service, clock, [&](WriteScope& scope) {
       Executor ex(scope.conn());
-      const int64_t n = ex.Run(
-          {"DELETE FROM storage_object_chunks WHERE rowid IN (SELECT ch.rowid FROM "
-           "storage_object_chunks AS ch JOIN storage_contents AS c ON c.id = ch.content_id "
-           "WHERE ch.content_id = ? AND c.object_id IS NULL LIMIT ?)",
-           {id, kPurgeBatchChunks},
-           "storage_object_chunks"});
+      const int64_t n =
+          ex.Run({"DELETE FROM storage_object_chunks WHERE rowid IN (SELECT ch.rowid FROM "
+                  "storage_object_chunks AS ch JOIN storage_contents AS c ON c.id = ch.content_id "
+                  "WHERE ch.content_id = ? AND c.object_id IS NULL LIMIT ?)",
+                  {id, kPurgeBatchChunks},
+                  "storage_object_chunks"});
       if (n == 0) {
         ex.Run({"DELETE FROM storage_contents WHERE id = ? AND object_id IS NULL",
                 {id},

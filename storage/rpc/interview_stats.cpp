@@ -11,10 +11,14 @@ namespace {
 
 SqlValue ValueOf(const SqlValueView& v) {
   switch (v.type) {
-    case SqlValueView::Type::kInteger: return v.integer;
-    case SqlValueView::Type::kReal: return v.real;
-    case SqlValueView::Type::kText: return std::string(v.text);
-    default: return std::monostate{};
+    case SqlValueView::Type::kInteger:
+      return v.integer;
+    case SqlValueView::Type::kReal:
+      return v.real;
+    case SqlValueView::Type::kText:
+      return std::string(v.text);
+    default:
+      return std::monostate{};
   }
 }
 
@@ -38,9 +42,10 @@ SqlQuery GetUserInterviewStats(CallContext& ctx) {
       });
   // average_score travels as the exact text Postgres would print; the renderer emits numeric
   // text that is a valid JSON number unquoted.
-  return {"SELECT ? AS total_interviews, ? AS completed_interviews, ? AS average_score, "
-          "? AS total_duration_minutes, ? AS last_interview_date",
-          std::move(values), ""};
+  return {
+      "SELECT ? AS total_interviews, ? AS completed_interviews, ? AS average_score, "
+      "? AS total_duration_minutes, ? AS last_interview_date",
+      std::move(values), ""};
 }
 
 }  // namespace ib::storage::rpc

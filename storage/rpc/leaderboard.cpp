@@ -6,13 +6,14 @@
 namespace ib::storage::rpc {
 
 SqlQuery GetLeaderboard(CallContext& ctx) {
-  return {"SELECT l.rank AS rank, l.user_id AS user_id, "
-          "COALESCE(p.name, p.username) AS display_name, p.avatar_url AS avatar_url, "
-          "l.total_score AS total_score, l.total_xp AS total_xp, p.level AS level "
-          "FROM leaderboard AS l LEFT JOIN profiles AS p ON p.id = l.user_id "
-          "ORDER BY l.rank IS NULL, l.rank, l.total_xp DESC, l.user_id LIMIT ?",
-          {SqlLimit(ctx.args.Get("p_limit"))},
-          ""};
+  return {
+      "SELECT l.rank AS rank, l.user_id AS user_id, "
+      "COALESCE(p.name, p.username) AS display_name, p.avatar_url AS avatar_url, "
+      "l.total_score AS total_score, l.total_xp AS total_xp, p.level AS level "
+      "FROM leaderboard AS l LEFT JOIN profiles AS p ON p.id = l.user_id "
+      "ORDER BY l.rank IS NULL, l.rank, l.total_xp DESC, l.user_id LIMIT ?",
+      {SqlLimit(ctx.args.Get("p_limit"))},
+      ""};
 }
 
 }  // namespace ib::storage::rpc

@@ -12,8 +12,8 @@ constexpr int kMaxDisplayScale = 1000;
 constexpr uint64_t kNBase = 10000;
 
 struct Lead {
-  int weight = 0;          // weight of the first non-zero base-10000 digit
-  uint64_t first = 0;      // that digit (0 for zero)
+  int weight = 0;      // weight of the first non-zero base-10000 digit
+  uint64_t first = 0;  // that digit (0 for zero)
 };
 
 Lead LeadOfInteger(uint64_t v) {
@@ -74,11 +74,10 @@ void Increment(std::string& digits) {
 
 std::string PgNumericAvgText(int64_t sum_units, int64_t count, int sum_scale) {
   const bool negative = sum_units < 0;
-  const uint64_t units = negative ? 0 - static_cast<uint64_t>(sum_units)
-                                  : static_cast<uint64_t>(sum_units);
+  const uint64_t units =
+      negative ? 0 - static_cast<uint64_t>(sum_units) : static_cast<uint64_t>(sum_units);
   const uint64_t n = static_cast<uint64_t>(count);
-  const int rscale =
-      SelectDivScale(LeadOf(units, sum_scale), sum_scale, LeadOfInteger(n));
+  const int rscale = SelectDivScale(LeadOf(units, sum_scale), sum_scale, LeadOfInteger(n));
 
   // Exact long division of units / (10^scale * n), one decimal digit at a time, then one
   // more digit decides the rounding (half away from zero, as div_var rounds).

@@ -14,14 +14,15 @@ SqlValue SqlLimit(const SqlValue& limit) {
 }
 
 SqlQuery GetRecentInterviewsWithFeedback(CallContext& ctx) {
-  return {"SELECT s.id AS interview_id, s.title AS title, s.interview_type AS interview_type, "
-          "s.status AS status, s.overall_score AS overall_score, s.created_at AS created_at, "
-          "f.id AS feedback_id, f.hiring_recommendation AS hiring_recommendation "
-          "FROM interview_sessions AS s "
-          "LEFT JOIN interview_feedback AS f ON f.interview_id = s.id "
-          "WHERE s.user_id = ? ORDER BY s.created_at DESC, s.rowid DESC, f.rowid LIMIT ?",
-          {ctx.args.Get("p_user_id"), SqlLimit(ctx.args.Get("p_limit"))},
-          ""};
+  return {
+      "SELECT s.id AS interview_id, s.title AS title, s.interview_type AS interview_type, "
+      "s.status AS status, s.overall_score AS overall_score, s.created_at AS created_at, "
+      "f.id AS feedback_id, f.hiring_recommendation AS hiring_recommendation "
+      "FROM interview_sessions AS s "
+      "LEFT JOIN interview_feedback AS f ON f.interview_id = s.id "
+      "WHERE s.user_id = ? ORDER BY s.created_at DESC, s.rowid DESC, f.rowid LIMIT ?",
+      {ctx.args.Get("p_user_id"), SqlLimit(ctx.args.Get("p_limit"))},
+      ""};
 }
 
 }  // namespace ib::storage::rpc

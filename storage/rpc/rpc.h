@@ -6,7 +6,6 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <optional>
 #include <string>
 #include <string_view>
@@ -63,7 +62,7 @@ struct Function {
   std::string name;
   std::vector<Arg> args;
   Returns returns = Returns::kSetOf;
-  std::vector<ResultColumn> columns;  // kSetOf only
+  std::vector<ResultColumn> columns;    // kSetOf only
   RoleSet roles{Role::kAuthenticated};  // who may call; service_role may always call
   // When set, an authenticated caller must pass their own id in this argument (else 42501).
   std::string own_user_arg;

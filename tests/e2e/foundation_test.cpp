@@ -2,10 +2,8 @@
 // and the first REST slice (insert then read back every column type; refusals leave the table
 // unchanged).
 #include <doctest/doctest.h>
-
-#include <signal.h>
-
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -132,9 +130,9 @@ TEST_CASE("rest slice: insert then read back a session with every column type") 
   ServerProcess server({"--password-cost", "minimal"});
   std::string uid = server.CreateUser("slice@example.com");
   const std::string& sk = server.service_key();
-  Reply created = server.Send("POST", "/rest/v1/interview_sessions?select=*", sk,
-                              FullSession(uid).dump(),
-                              {{"Prefer", "return=representation"}, {"apikey", sk}});
+  Reply created =
+      server.Send("POST", "/rest/v1/interview_sessions?select=*", sk, FullSession(uid).dump(),
+                  {{"Prefer", "return=representation"}, {"apikey", sk}});
   REQUIRE(created.status == 201);
   json row = created.json().at(0);
   CHECK(row["id"].get<std::string>().size() == 36);
@@ -150,10 +148,10 @@ TEST_CASE("rest slice: insert then read back a session with every column type") 
   CHECK(row["completed_at"].is_null());
   CHECK(row["created_at"].get<std::string>().size() == 32);
 
-  Reply read = server.Send("GET",
-                           "/rest/v1/interview_sessions?select=id,title,metadata&id=eq." +
-                               row["id"].get<std::string>(),
-                           sk, "", {{"apikey", sk}});
+  Reply read = server.Send(
+      "GET",
+      "/rest/v1/interview_sessions?select=id,title,metadata&id=eq." + row["id"].get<std::string>(),
+      sk, "", {{"apikey", sk}});
   CHECK(read.status == 200);
   json rows = read.json();
   REQUIRE(rows.size() == 1);
@@ -166,7 +164,12 @@ TEST_CASE("rest slice: bad input is refused with its code and the table is uncha
   std::string uid = server.CreateUser("refuse@example.com");
   const std::string& sk = server.service_key();
   httplib::Headers h = {{"apikey", sk}};
-  struct Case { std::string path; std::string body; int status; std::string code; };
+  struct Case {
+    std::string path;
+    std::string body;
+    int status;
+    std::string code;
+  };
   json bad_uuid = FullSession(uid);
   bad_uuid["user_id"] = "not-a-uuid";
   json bad_time = FullSession(uid);

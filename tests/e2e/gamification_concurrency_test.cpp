@@ -42,8 +42,8 @@ std::vector<std::string> RunConcurrently(const ServerProcess& server,
       for (size_t i = next++; i < work.size(); i = next++) {
         const Work& w = work[i];
         json body = {{"status", "completed"}, {"overall_score", w.score}};
-        Reply r = server.Send("PATCH", "/rest/v1/interview_sessions?id=eq." + w.session_id,
-                              w.token, body.dump());
+        Reply r = server.Send("PATCH", "/rest/v1/interview_sessions?id=eq." + w.session_id, w.token,
+                              body.dump());
         if (r.status != 204) {
           std::lock_guard<std::mutex> lock(failures_mutex);
           failures.push_back(std::to_string(r.status) + " " + r.body);
@@ -77,13 +77,18 @@ TEST_CASE("gamification: 8 concurrent clients, 50 users, counters and ranks stay
   CHECK_MESSAGE(failures.empty(), (failures.empty() ? "" : failures.front()));
 
   auto derived = ib::e2e::DeriveAll(server);
-  json profiles = AsService(server, "GET", "/rest/v1/profiles?select=id,total_interviews,"
-                                           "completed_interviews,average_score,total_xp,level")
+  json profiles = AsService(server, "GET",
+                            "/rest/v1/profiles?select=id,total_interviews,"
+                            "completed_interviews,average_score,total_xp,level")
                       .json();
-  json board = AsService(server, "GET", "/rest/v1/leaderboard?select=user_id,total_score,"
-                                        "total_xp,rank,weekly_score").json();
-  json awards = AsService(server, "GET", "/rest/v1/achievements?select=user_id,achievement_type"
-                                         "&order=achievement_type").json();
+  json board = AsService(server, "GET",
+                         "/rest/v1/leaderboard?select=user_id,total_score,"
+                         "total_xp,rank,weekly_score")
+                   .json();
+  json awards = AsService(server, "GET",
+                          "/rest/v1/achievements?select=user_id,achievement_type"
+                          "&order=achievement_type")
+                    .json();
   REQUIRE(profiles.size() == kUsers);
   REQUIRE(board.size() == kUsers);
   for (const auto& p : profiles) {

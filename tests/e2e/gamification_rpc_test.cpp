@@ -61,10 +61,13 @@ TEST_CASE("rpc: GET and POST give the same rows - p_limit defaults to 10") {
   REQUIRE(defaulted.status == 200);
   CHECK(defaulted.json().size() == 10);
   CHECK(defaulted.json()[0]["title"] == "s11");
-  CHECK(w.Get(w.ta, "/rest/v1/rpc/get_recent_interviews_with_feedback?p_user_id=" + w.a +
-                        "&p_limit=3").json().size() == 3);
+  CHECK(w.Get(w.ta,
+              "/rest/v1/rpc/get_recent_interviews_with_feedback?p_user_id=" + w.a + "&p_limit=3")
+            .json()
+            .size() == 3);
   CHECK(w.Post(w.ta, "get_recent_interviews_with_feedback", {{"p_user_id", w.a}, {"p_limit", 20}})
-            .json().size() == 12);
+            .json()
+            .size() == 12);
   // A user without sessions: one row of zeros and nulls.
   Reply empty = w.Post(w.server.service_key(), "get_user_interview_stats",
                        {{"p_user_id", "00000000-0000-4000-8000-000000000009"}});
@@ -91,8 +94,8 @@ TEST_CASE("rpc: unknown functions and arguments are 404 PGRST202") {
 
 TEST_CASE("rpc: a wrong argument type is 400 with the Postgres SQLSTATE") {
   RpcWorld w;
-  Reply limit = w.Get(w.ta, "/rest/v1/rpc/get_recent_interviews_with_feedback?p_user_id=" + w.a +
-                                "&p_limit=ten");
+  Reply limit = w.Get(
+      w.ta, "/rest/v1/rpc/get_recent_interviews_with_feedback?p_user_id=" + w.a + "&p_limit=ten");
   CHECK(limit.status == 400);
   CHECK(limit.json()["code"] == "22P02");
   Reply uuid = w.Post(w.ta, "get_user_interview_stats", {{"p_user_id", "not-a-uuid"}});
@@ -115,8 +118,8 @@ TEST_CASE("rpc: callers — own id only, anon only for get_leaderboard, refresh 
   CHECK(anon.json()["code"] == "42501");
   CHECK(w.Post(w.server.anon_key(), "get_recent_interviews_with_feedback", {{"p_user_id", w.a}})
             .status == 401);
-  CHECK(w.Post(w.server.service_key(), "get_user_interview_stats", {{"p_user_id", w.b}})
-            .status == 200);
+  CHECK(w.Post(w.server.service_key(), "get_user_interview_stats", {{"p_user_id", w.b}}).status ==
+        200);
 
   Reply board = w.Get(w.server.anon_key(), "/rest/v1/rpc/get_leaderboard");
   REQUIRE(board.status == 200);
@@ -134,10 +137,12 @@ TEST_CASE("rpc: callers — own id only, anon only for get_leaderboard, refresh 
 TEST_CASE("rpc: filters, order, limit, select and count apply to set results") {
   RpcWorld w;
   const std::string base = "/rest/v1/rpc/get_recent_interviews_with_feedback?p_user_id=" + w.a;
-  Reply filtered = w.server.Send(
-      "GET", base + "&p_limit=20&status=eq.completed&order=overall_score.desc&limit=2"
-                    "&select=title,overall_score",
-      w.ta, "", {{"Prefer", "count=exact"}});
+  Reply filtered =
+      w.server.Send("GET",
+                    base +
+                        "&p_limit=20&status=eq.completed&order=overall_score.desc&limit=2"
+                        "&select=title,overall_score",
+                    w.ta, "", {{"Prefer", "count=exact"}});
   REQUIRE_MESSAGE(filtered.status == 206, filtered.body);  // a counted partial range
   CHECK(filtered.json() == json::parse(R"([{"title":"s9","overall_score":79.00},
                                            {"title":"s6","overall_score":76.00}])"));
@@ -147,9 +152,9 @@ TEST_CASE("rpc: filters, order, limit, select and count apply to set results") {
                                "&overall_score=gte.76&order=title",
                                w.ta, json({{"p_user_id", w.a}}).dump());
   CHECK(posted.json() == json::parse(R"([{"title":"s6"},{"title":"s9"}])"));
-  Reply one = w.server.Send("GET", "/rest/v1/rpc/get_leaderboard?select=user_id,rank&rank=eq.1",
-                            w.server.anon_key(), "",
-                            {{"Accept", "application/vnd.pgrst.object+json"}});
+  Reply one =
+      w.server.Send("GET", "/rest/v1/rpc/get_leaderboard?select=user_id,rank&rank=eq.1",
+                    w.server.anon_key(), "", {{"Accept", "application/vnd.pgrst.object+json"}});
   REQUIRE(one.status == 200);
   CHECK(one.json()["rank"] == 1);
 }

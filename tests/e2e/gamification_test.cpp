@@ -51,20 +51,27 @@ struct Journey {
     const std::string id = ib::e2e::NewSession(
         server, token, uid, {{"interview_type", type}, {"status", "in_progress"}});
     // PostgREST bulk inserts need the same keys in every object.
-    json turns = json::array({{{"interview_id", id}, {"role", "assistant"},
-                               {"content", "Tell me about yourself."}, {"sequence_number", 1},
+    json turns = json::array({{{"interview_id", id},
+                               {"role", "assistant"},
+                               {"content", "Tell me about yourself."},
+                               {"sequence_number", 1},
                                {"confidence", nullptr}},
-                              {{"interview_id", id}, {"role", "user"},
-                               {"content", "I build databases."}, {"sequence_number", 2},
+                              {{"interview_id", id},
+                               {"role", "user"},
+                               {"content", "I build databases."},
+                               {"sequence_number", 2},
                                {"confidence", 0.87}}});
     REQUIRE(As("POST", "/rest/v1/interview_responses", turns).status == 201);
-    json voice = {{"interview_id", id}, {"clarity_score", 88.5}, {"pace_score", 71},
+    json voice = {{"interview_id", id},
+                  {"clarity_score", 88.5},
+                  {"pace_score", 71},
                   {"filler_words_count", 3}};
     REQUIRE(As("POST", "/rest/v1/voice_analytics", voice).status == 201);
     Reply done = As("PATCH", "/rest/v1/interview_sessions?id=eq." + id, completion,
                     {{"Prefer", "return=representation"}});
     REQUIRE_MESSAGE(done.status == 200, done.body);
-    json feedback = {{"interview_id", id}, {"user_id", uid},
+    json feedback = {{"interview_id", id},
+                     {"user_id", uid},
                      {"overall_score", completion.value("overall_score", json(0))},
                      {"hiring_recommendation", "hire"},
                      {"scores", json::array({{{"category", "communication"}, {"score", 8}}})}};
@@ -80,22 +87,26 @@ struct Journey {
 TEST_CASE("gamification: a user's journey over HTTP matches the rules") {
   Journey j;
   // 1. Voice, 87.5, completed now (the hook stamps completed_at): S = 88.
-  json first = j.Interview("voice", {{"status", "completed"}, {"overall_score", 87.5},
-                                     {"duration_minutes", 25}});
+  json first = j.Interview(
+      "voice", {{"status", "completed"}, {"overall_score", 87.5}, {"duration_minutes", 25}});
   REQUIRE(first["completed_at"].is_string());
   const std::string today = first["completed_at"].get<std::string>().substr(0, 10);
   // 2. Text, 92, recorded for yesterday: S = 92, high_score; the streak does not move back.
-  json second = j.Interview("text", {{"status", "completed"}, {"overall_score", 92},
+  json second = j.Interview("text", {{"status", "completed"},
+                                     {"overall_score", 92},
                                      {"completed_at", ShiftDay(today, -1) + "T10:00:00Z"}});
   // 3. Voice, 64.49, tomorrow: S = 64; the streak becomes 2.
-  json third = j.Interview("voice", {{"status", "completed"}, {"overall_score", 64.49},
+  json third = j.Interview("voice", {{"status", "completed"},
+                                     {"overall_score", 64.49},
                                      {"duration_minutes", 40},
                                      {"completed_at", ShiftDay(today, 1) + "T08:00:00+02:00"}});
   // Reopening and completing again awards nothing.
   REQUIRE(j.As("PATCH", "/rest/v1/interview_sessions?id=eq." + third["id"].get<std::string>(),
-               {{"status", "in_progress"}}).status == 204);
+               {{"status", "in_progress"}})
+              .status == 204);
   REQUIRE(j.As("PATCH", "/rest/v1/interview_sessions?id=eq." + third["id"].get<std::string>(),
-               {{"status", "completed"}}).status == 204);
+               {{"status", "completed"}})
+              .status == 204);
 
   const int64_t s_sum = 88 + 92 + 64;
   const int64_t xp = 3 * 50 + s_sum + 50 /* first_interview */ + 100 /* high_score */;
@@ -114,8 +125,10 @@ TEST_CASE("gamification: a user's journey over HTTP matches the rules") {
   CHECK(streak["longest_streak"] == 2);
   CHECK(streak["streak_data"] == json({ShiftDay(today, -1), today, ShiftDay(today, 1)}));
 
-  json achievements = j.As("GET", "/rest/v1/achievements?select=achievement_type,xp_reward,title"
-                                  "&order=achievement_type").json();
+  json achievements = j.As("GET",
+                           "/rest/v1/achievements?select=achievement_type,xp_reward,title"
+                           "&order=achievement_type")
+                          .json();
   REQUIRE(achievements.size() == 2);
   CHECK(achievements[0]["achievement_type"] == "first_interview");
   CHECK(achievements[0]["xp_reward"] == 50);
@@ -123,12 +136,19 @@ TEST_CASE("gamification: a user's journey over HTTP matches the rules") {
   CHECK(achievements[1]["title"].get<std::string>().size() > 0);
 
   // The leaderboard is public: read it as anon.
-  json board = j.server.Send("GET", "/rest/v1/leaderboard?select=user_id,total_score,total_xp,"
-                                    "rank,weekly_score,monthly_score",
-                             j.server.anon_key()).json();
+  json board = j.server
+                   .Send("GET",
+                         "/rest/v1/leaderboard?select=user_id,total_score,total_xp,"
+                         "rank,weekly_score,monthly_score",
+                         j.server.anon_key())
+                   .json();
   REQUIRE(board.size() == 1);
-  CHECK(board[0] == json({{"user_id", j.uid}, {"total_score", s_sum}, {"total_xp", xp},
-                          {"rank", 1}, {"weekly_score", s_sum}, {"monthly_score", s_sum}}));
+  CHECK(board[0] == json({{"user_id", j.uid},
+                          {"total_score", s_sum},
+                          {"total_xp", xp},
+                          {"rank", 1},
+                          {"weekly_score", s_sum},
+                          {"monthly_score", s_sum}}));
 
   Reply stats = j.As("POST", "/rest/v1/rpc/get_user_interview_stats", {{"p_user_id", j.uid}});
   REQUIRE(stats.status == 200);
@@ -139,8 +159,8 @@ TEST_CASE("gamification: a user's journey over HTTP matches the rules") {
   CHECK(st["total_duration_minutes"] == 65);
   CHECK(st["last_interview_date"] == third["created_at"]);
 
-  json recent = j.As("GET", "/rest/v1/rpc/get_recent_interviews_with_feedback?p_user_id=" + j.uid)
-                    .json();
+  json recent =
+      j.As("GET", "/rest/v1/rpc/get_recent_interviews_with_feedback?p_user_id=" + j.uid).json();
   REQUIRE(recent.size() == 3);
   CHECK(recent[0]["interview_id"] == third["id"]);
   CHECK(recent[0]["feedback_id"] == third["feedback_id"]);
@@ -150,8 +170,12 @@ TEST_CASE("gamification: a user's journey over HTTP matches the rules") {
 
   json top = j.server.Send("GET", "/rest/v1/rpc/get_leaderboard", j.server.anon_key()).json();
   REQUIRE(top.size() == 1);
-  CHECK(top[0] == json({{"rank", 1}, {"user_id", j.uid}, {"display_name", "Jo Urney"},
-                        {"avatar_url", nullptr}, {"total_score", s_sum}, {"total_xp", xp},
+  CHECK(top[0] == json({{"rank", 1},
+                        {"user_id", j.uid},
+                        {"display_name", "Jo Urney"},
+                        {"avatar_url", nullptr},
+                        {"total_score", s_sum},
+                        {"total_xp", xp},
                         {"level", 3}}));
 }
 
@@ -160,8 +184,9 @@ TEST_CASE("gamification: deleting a completed interview recomputes - XP stays") 
   json a = j.Interview("voice", {{"status", "completed"}, {"overall_score", 70}});
   json b = j.Interview("voice", {{"status", "completed"}, {"overall_score", 95}});
   const int64_t xp = j.One("/rest/v1/profiles?id=eq." + j.uid)["total_xp"];
-  REQUIRE(j.As("DELETE", "/rest/v1/interview_sessions?id=eq." + b["id"].get<std::string>())
-              .status == 204);
+  REQUIRE(
+      j.As("DELETE", "/rest/v1/interview_sessions?id=eq." + b["id"].get<std::string>()).status ==
+      204);
   json profile = j.One("/rest/v1/profiles?id=eq." + j.uid);
   CHECK(profile["total_interviews"] == 1);
   CHECK(profile["completed_interviews"] == 1);
@@ -207,9 +232,9 @@ TEST_CASE("gamification: /admin/v1/reset is service-only and wipes the data, not
 
   Reply done = AsService(j.server, "POST", "/admin/v1/reset");
   REQUIRE_MESSAGE(done.status == 200, done.body);
-  for (const char* table : {"profiles", "interview_sessions", "interview_responses",
-                            "interview_feedback", "voice_analytics", "achievements",
-                            "leaderboard", "streaks"}) {
+  for (const char* table :
+       {"profiles", "interview_sessions", "interview_responses", "interview_feedback",
+        "voice_analytics", "achievements", "leaderboard", "streaks"}) {
     CAPTURE(table);
     CHECK(AsService(j.server, "GET", std::string("/rest/v1/") + table).json() == json::array());
   }

@@ -1,9 +1,8 @@
 // Hostile input (docs/limits.md): each request gets a complete 2xx or 4xx within 5 s, never a
 // 5xx, and other clients keep getting answers meanwhile, also while one client sends its
 // headers slowly.
-#include <doctest/doctest.h>
-
 #include <arpa/inet.h>
+#include <doctest/doctest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -53,7 +52,8 @@ TEST_CASE("hostile: deep, wide and long requests get a complete 2xx or 4xx") {
   ExpectQuick4xxOr2xx(server, "GET", base + "?or=" + Encode("(" + logic + ")"));
   // A 2,000-term or= and a 10,000-item in.(); past the 8 KiB URI limit they are answered 414.
   std::string terms;
-  for (int i = 0; i < 2000; ++i) terms += (i ? "," : "") + std::string("title.eq.t") + std::to_string(i);
+  for (int i = 0; i < 2000; ++i)
+    terms += (i ? "," : "") + std::string("title.eq.t") + std::to_string(i);
   ExpectQuick4xxOr2xx(server, "GET", base + "?or=(" + terms + ")");
   std::string items;
   for (int i = 0; i < 10000; ++i) items += (i ? "," : "") + std::to_string(i);
@@ -64,8 +64,7 @@ TEST_CASE("hostile: deep, wide and long requests get a complete 2xx or 4xx") {
   // 5 MB bodies nested 10,000 deep, as an array and inside a jsonb value.
   std::string nested = Repeat("[", 10000) + Repeat("]", 10000);
   ExpectQuick4xxOr2xx(server, "POST", base, nested + std::string(5 * 1024 * 1024, ' '));
-  ExpectQuick4xxOr2xx(server, "POST", base,
-                      "{\"title\":\"x\",\"metadata\":" + nested + "}");
+  ExpectQuick4xxOr2xx(server, "POST", base, "{\"title\":\"x\",\"metadata\":" + nested + "}");
   // 200 headers.
   httplib::Headers many;
   for (int i = 0; i < 200; ++i) many.emplace("X-Filler-" + std::to_string(i), "v");

@@ -177,15 +177,19 @@ Dataset LoadDataset(const ServerProcess& server) {
     const std::string uid = ib::e2e::NewUser(server, "diff" + std::to_string(n++) + "@x.io", "D");
     d.users.push_back(uid);
     for (const S& s : sessions) {
-      json body = {{"user_id", uid}, {"title", std::string("It's ") + s.created},
-                   {"status", s.status}, {"overall_score", s.score},
-                   {"duration_minutes", s.minutes}, {"interview_type", s.type},
+      json body = {{"user_id", uid},
+                   {"title", std::string("It's ") + s.created},
+                   {"status", s.status},
+                   {"overall_score", s.score},
+                   {"duration_minutes", s.minutes},
+                   {"interview_type", s.type},
                    {"created_at", s.created}};
       Reply r = AsService(server, "POST", "/rest/v1/interview_sessions?select=id", body.dump(),
                           {{"Prefer", "return=representation"}});
       REQUIRE_MESSAGE(r.status == 201, r.body);
       for (int f = 0; f < s.feedback; ++f) {
-        json fb = {{"interview_id", r.json()[0]["id"]}, {"user_id", uid},
+        json fb = {{"interview_id", r.json()[0]["id"]},
+                   {"user_id", uid},
                    {"overall_score", 50 + f},
                    {"hiring_recommendation", f ? "strong_hire" : "hire"}};
         REQUIRE(AsService(server, "POST", "/rest/v1/interview_feedback", fb.dump()).status == 201);
@@ -209,9 +213,9 @@ TEST_CASE("postgres diff: helper functions match PostgreSQL 15 row by row") {
   CopyTable(server, pg, "interview_sessions",
             {"id", "user_id", "title", "interview_type", "status", "overall_score",
              "duration_minutes", "created_at", "completed_at"});
-  CopyTable(server, pg, "interview_feedback",
-            {"id", "interview_id", "user_id", "overall_score", "hiring_recommendation",
-             "created_at"});
+  CopyTable(
+      server, pg, "interview_feedback",
+      {"id", "interview_id", "user_id", "overall_score", "hiring_recommendation", "created_at"});
 
   for (const std::string& uid : data.users) {
     CAPTURE(uid);
@@ -224,10 +228,13 @@ TEST_CASE("postgres diff: helper functions match PostgreSQL 15 row by row") {
     CAPTURE(theirs);
     CHECK(Flatten(ours.body) == Flatten(theirs));
 
-    const std::vector<std::pair<json, std::string>> limits = {
-        {json::object(), ""}, {{{"p_limit", 10}}, ", 10"}, {{{"p_limit", 4}}, ", 4"},
-        {{{"p_limit", 2}}, ", 2"}, {{{"p_limit", 1}}, ", 1"}, {{{"p_limit", 0}}, ", 0"},
-        {{{"p_limit", nullptr}}, ", NULL"}};
+    const std::vector<std::pair<json, std::string>> limits = {{json::object(), ""},
+                                                              {{{"p_limit", 10}}, ", 10"},
+                                                              {{{"p_limit", 4}}, ", 4"},
+                                                              {{{"p_limit", 2}}, ", 2"},
+                                                              {{{"p_limit", 1}}, ", 1"},
+                                                              {{{"p_limit", 0}}, ", 0"},
+                                                              {{{"p_limit", nullptr}}, ", NULL"}};
     for (const auto& [args, pg_args] : limits) {
       json body = args;
       body["p_user_id"] = uid;
@@ -235,9 +242,9 @@ TEST_CASE("postgres diff: helper functions match PostgreSQL 15 row by row") {
       Reply recent = AsService(server, "POST", "/rest/v1/rpc/get_recent_interviews_with_feedback",
                                body.dump());
       REQUIRE(recent.status == 200);
-      const std::string pg_recent = pg.Query(
-          "SELECT json_agg(t) FROM get_recent_interviews_with_feedback('" + uid + "'" + pg_args +
-          ") t");
+      const std::string pg_recent =
+          pg.Query("SELECT json_agg(t) FROM get_recent_interviews_with_feedback('" + uid + "'" +
+                   pg_args + ") t");
       CAPTURE(recent.body);
       CAPTURE(pg_recent);
       CHECK(SortedRecent(Flatten(recent.body)) == SortedRecent(Flatten(pg_recent)));

@@ -26,8 +26,8 @@ struct Fixture {
     for (int i = 0; i < 50; ++i) {
       char title[8];
       std::snprintf(title, sizeof title, "s%02d", i);
-      json row = {{"user_id", uid}, {"title", title},
-                  {"status", i % 2 == 0 ? "completed" : "pending"}};
+      json row = {
+          {"user_id", uid}, {"title", title}, {"status", i % 2 == 0 ? "completed" : "pending"}};
       row["duration_minutes"] = i < 40 ? json(i) : json(nullptr);
       rows.push_back(row);
     }
@@ -77,12 +77,14 @@ TEST_CASE("rest: reads, filters and their quoting rules") {
   CHECK(aliased.json()[0].size() == 2);
   CHECK(aliased.json()[0]["t"] == "s03");
 
-  Reply repeated = f.Get("/rest/v1/interview_sessions?select=title&duration_minutes=gt.10"
-                         "&duration_minutes=lt.13&order=title");
+  Reply repeated = f.Get(
+      "/rest/v1/interview_sessions?select=title&duration_minutes=gt.10"
+      "&duration_minutes=lt.13&order=title");
   CHECK(Titles(repeated) == std::vector<std::string>{"s11", "s12"});
 
   REQUIRE(f.Call("PATCH", "/rest/v1/interview_sessions?id=eq." + f.ids[0],
-                 R"({"title":"a b","description":"Foo bar"})").status == 204);
+                 R"({"title":"a b","description":"Foo bar"})")
+              .status == 204);
   CHECK(Titles(f.Get("/rest/v1/interview_sessions?select=title&title=eq.a+b")) ==
         std::vector<std::string>{"a b"});
   CHECK(f.Get("/rest/v1/interview_sessions?description=like.*bar").json().size() == 1);
@@ -115,23 +117,28 @@ TEST_CASE("rest: reads, filters and their quoting rules") {
   CHECK(bad_case.json()["code"] == "42703");
   Reply missing = f.Get("/rest/v1/nosuch");
   CHECK(missing.status == 404);
-  for (const char* key : {"code", "message", "details", "hint"}) CHECK(missing.json().contains(key));
+  for (const char* key : {"code", "message", "details", "hint"})
+    CHECK(missing.json().contains(key));
   Reply bad_value = f.Get("/rest/v1/interview_sessions?duration_minutes=eq.null");
   CHECK(bad_value.status == 400);
   CHECK(bad_value.json()["code"] == "22P02");
-  CHECK(f.Get("/rest/v1/interview_sessions?created_at=gt.2000-01-01T00:00:00.000Z").json().size() == 50);
+  CHECK(f.Get("/rest/v1/interview_sessions?created_at=gt.2000-01-01T00:00:00.000Z").json().size() ==
+        50);
   CHECK(f.Get("/rest/v1/interview_sessions?created_at=gt.garbage").json()["code"] == "22007");
 }
 
 TEST_CASE("rest: ordering, paging, counts, HEAD and single objects") {
   Fixture f;
-  Reply asc = f.Get("/rest/v1/interview_sessions?select=duration_minutes&order=duration_minutes.asc");
+  Reply asc =
+      f.Get("/rest/v1/interview_sessions?select=duration_minutes&order=duration_minutes.asc");
   CHECK(asc.json()[0]["duration_minutes"] == 0);
   CHECK(asc.json()[49]["duration_minutes"].is_null());
-  Reply desc = f.Get("/rest/v1/interview_sessions?select=duration_minutes&order=duration_minutes.desc");
+  Reply desc =
+      f.Get("/rest/v1/interview_sessions?select=duration_minutes&order=duration_minutes.desc");
   CHECK(desc.json()[0]["duration_minutes"].is_null());
-  Reply last = f.Get("/rest/v1/interview_sessions?select=duration_minutes"
-                     "&order=duration_minutes.desc.nullslast,title.asc&limit=1");
+  Reply last = f.Get(
+      "/rest/v1/interview_sessions?select=duration_minutes"
+      "&order=duration_minutes.desc.nullslast,title.asc&limit=1");
   CHECK(last.json()[0]["duration_minutes"] == 39);
 
   Reply page = f.Get("/rest/v1/interview_sessions?offset=10&limit=10&order=title",
@@ -142,10 +149,12 @@ TEST_CASE("rest: ordering, paging, counts, HEAD and single objects") {
   Reply everything = f.Get("/rest/v1/interview_sessions?select=id", {{"Prefer", "count=exact"}});
   CHECK(everything.status == 200);
   CHECK(everything.header("Content-Range") == "0-49/50");
-  Reply planned = f.Get("/rest/v1/interview_sessions?select=id&limit=1", {{"Prefer", "count=planned"}});
+  Reply planned =
+      f.Get("/rest/v1/interview_sessions?select=id&limit=1", {{"Prefer", "count=planned"}});
   CHECK(planned.header("Content-Range") == "0-0/50");
 
-  Reply head = f.Call("HEAD", "/rest/v1/interview_sessions?select=*", "", {{"Prefer", "count=exact"}});
+  Reply head =
+      f.Call("HEAD", "/rest/v1/interview_sessions?select=*", "", {{"Prefer", "count=exact"}});
   CHECK(head.status == 200);
   CHECK(head.body.empty());
   CHECK(head.header("Content-Range") == "0-49/50");
@@ -175,7 +184,8 @@ TEST_CASE("rest: ordering, paging, counts, HEAD and single objects") {
   CHECK(one.json().is_object());
   CHECK(one.json()["title"] == "s07");
   CHECK(one.header("Content-Type").rfind("application/vnd.pgrst.object+json", 0) == 0);
-  Reply zero = f.Get("/rest/v1/interview_sessions?id=eq.00000000-0000-4000-8000-000000000000", single);
+  Reply zero =
+      f.Get("/rest/v1/interview_sessions?id=eq.00000000-0000-4000-8000-000000000000", single);
   CHECK(zero.status == 406);
   CHECK(zero.json()["code"] == "PGRST116");
   CHECK(zero.json()["details"] == "The result contains 0 rows");
@@ -199,31 +209,42 @@ TEST_CASE("rest: ordering, paging, counts, HEAD and single objects") {
 
 TEST_CASE("rest: embedding in both directions") {
   Fixture f;
-  Reply to_one = f.Get("/rest/v1/interview_feedback?select=overall_score,session:interview_sessions(title)&order=overall_score");
+  Reply to_one = f.Get(
+      "/rest/v1/"
+      "interview_feedback?select=overall_score,session:interview_sessions(title)&order=overall_"
+      "score");
   REQUIRE(to_one.json().size() == 3);
   CHECK(to_one.json()[0]["session"]["title"] == "s00");
   CHECK(to_one.json()[0]["overall_score"] == 70);
 
-  Reply to_many = f.Get("/rest/v1/interview_sessions?select=title,interview_feedback(overall_score)&order=title&limit=4");
+  Reply to_many = f.Get(
+      "/rest/v1/"
+      "interview_sessions?select=title,interview_feedback(overall_score)&order=title&limit=4");
   CHECK(to_many.json()[0]["interview_feedback"][0]["overall_score"] == 70);
   CHECK(to_many.json()[3]["interview_feedback"] == json::array());
 
-  Reply inner = f.Get("/rest/v1/interview_sessions?select=title,interview_feedback!inner(overall_score)"
-                      "&interview_feedback.overall_score=eq.71",
-                      {{"Prefer", "count=exact"}});
+  Reply inner = f.Get(
+      "/rest/v1/interview_sessions?select=title,interview_feedback!inner(overall_score)"
+      "&interview_feedback.overall_score=eq.71",
+      {{"Prefer", "count=exact"}});
   CHECK(Titles(inner) == std::vector<std::string>{"s01"});
   CHECK(inner.header("Content-Range") == "0-0/1");
 
-  Reply trimmed = f.Get("/rest/v1/interview_sessions?select=title,interview_feedback(overall_score)"
-                        "&interview_feedback.overall_score=eq.71&order=title&limit=3");
+  Reply trimmed = f.Get(
+      "/rest/v1/interview_sessions?select=title,interview_feedback(overall_score)"
+      "&interview_feedback.overall_score=eq.71&order=title&limit=3");
   CHECK(trimmed.json().size() == 3);
   CHECK(trimmed.json()[0]["interview_feedback"] == json::array());
   CHECK(trimmed.json()[1]["interview_feedback"].size() == 1);
 
-  Reply hinted = f.Get("/rest/v1/interview_feedback?select=interview_sessions!interview_id(title)&limit=1");
+  Reply hinted =
+      f.Get("/rest/v1/interview_feedback?select=interview_sessions!interview_id(title)&limit=1");
   CHECK(hinted.status == 200);
   CHECK(hinted.json()[0]["interview_sessions"]["title"].is_string());
-  Reply fk_name = f.Get("/rest/v1/interview_feedback?select=interview_sessions!interview_feedback_interview_id_fkey(title)&limit=1");
+  Reply fk_name = f.Get(
+      "/rest/v1/"
+      "interview_feedback?select=interview_sessions!interview_feedback_interview_id_fkey(title)&"
+      "limit=1");
   CHECK(fk_name.status == 200);
 
   // Three feedback rows on one session, newest-first limit 1 per parent.
@@ -231,13 +252,17 @@ TEST_CASE("rest: embedding in both directions") {
     json fb = {{"interview_id", f.ids[0]}, {"user_id", f.uid}, {"overall_score", score}};
     REQUIRE(f.Post("/rest/v1/interview_feedback", fb.dump()).status == 201);
   }
-  Reply limited = f.Get("/rest/v1/interview_sessions?select=title,interview_feedback(overall_score)"
-                        "&interview_feedback.order=overall_score.desc&interview_feedback.limit=1"
-                        "&id=eq." + f.ids[0]);
+  Reply limited = f.Get(
+      "/rest/v1/interview_sessions?select=title,interview_feedback(overall_score)"
+      "&interview_feedback.order=overall_score.desc&interview_feedback.limit=1"
+      "&id=eq." +
+      f.ids[0]);
   CHECK(limited.json()[0]["interview_feedback"] == json::parse(R"([{"overall_score":70}])"));
 
-  Reply anti = f.Get("/rest/v1/interview_sessions?select=title,interview_feedback(id)"
-                     "&interview_feedback=is.null", {{"Prefer", "count=exact"}});
+  Reply anti = f.Get(
+      "/rest/v1/interview_sessions?select=title,interview_feedback(id)"
+      "&interview_feedback=is.null",
+      {{"Prefer", "count=exact"}});
   CHECK(anti.header("Content-Range").substr(anti.header("Content-Range").find('/')) == "/47");
   Reply no_rel = f.Get("/rest/v1/interview_sessions?select=leaderboard(*)");
   CHECK(no_rel.status == 400);
@@ -245,8 +270,9 @@ TEST_CASE("rest: embedding in both directions") {
   Reply not_embedded = f.Get("/rest/v1/interview_sessions?voice_analytics.id=eq.1");
   CHECK(not_embedded.status == 400);
   CHECK(not_embedded.json()["code"] == "PGRST108");
-  Reply ordered_by_parent = f.Get("/rest/v1/interview_feedback?select=overall_score,s:interview_sessions(title)"
-                                  "&order=s(title).desc&limit=1");
+  Reply ordered_by_parent = f.Get(
+      "/rest/v1/interview_feedback?select=overall_score,s:interview_sessions(title)"
+      "&order=s(title).desc&limit=1");
   CHECK(ordered_by_parent.status == 200);
   CHECK(ordered_by_parent.json()[0]["s"]["title"] == "s02");
 }
@@ -282,8 +308,8 @@ TEST_CASE("rest: writes and their statuses") {
                          {{"Prefer", "count=exact"}});
   CHECK(counted.status == 201);
   CHECK(counted.header("Content-Range") == "*/3");
-  Reply mismatched = f.Post("/rest/v1/interview_sessions",
-                            json::array({one, {{"user_id", f.uid}}}).dump());
+  Reply mismatched =
+      f.Post("/rest/v1/interview_sessions", json::array({one, {{"user_id", f.uid}}}).dump());
   CHECK(mismatched.status == 400);
   CHECK(mismatched.json()["code"] == "PGRST102");
 
@@ -291,15 +317,19 @@ TEST_CASE("rest: writes and their statuses") {
   Reply conflict = f.Post("/rest/v1/interview_sessions", dup.dump());
   CHECK(conflict.status == 409);
   CHECK(conflict.json()["code"] == "23505");
-  Reply check = f.Post("/rest/v1/interview_responses",
-                       json({{"interview_id", f.ids[0]}, {"role", "robot"}, {"content", "x"}}).dump());
+  Reply check =
+      f.Post("/rest/v1/interview_responses",
+             json({{"interview_id", f.ids[0]}, {"role", "robot"}, {"content", "x"}}).dump());
   CHECK(check.status == 400);
   CHECK(check.json()["code"] == "23514");
-  Reply bulk_bad = f.Post("/rest/v1/interview_sessions",
-                          json::array({one, {{"user_id", "00000000-0000-4000-8000-000000000000"}, {"title", "x"}}}).dump(),
-                          {{"Prefer", "count=exact"}});
+  Reply bulk_bad = f.Post(
+      "/rest/v1/interview_sessions",
+      json::array({one, {{"user_id", "00000000-0000-4000-8000-000000000000"}, {"title", "x"}}})
+          .dump(),
+      {{"Prefer", "count=exact"}});
   CHECK(bulk_bad.status == 409);
-  CHECK(f.Get("/rest/v1/interview_sessions?select=id", {{"Prefer", "count=exact"}}).header("Content-Range") == "0-56/57");
+  CHECK(f.Get("/rest/v1/interview_sessions?select=id", {{"Prefer", "count=exact"}})
+            .header("Content-Range") == "0-56/57");
 
   // Upserts on user_progress(user_id, category, skill).
   json progress = {{"user_id", f.uid}, {"category", "algo"}, {"skill", "graphs"}, {"xp", 10}};
@@ -323,28 +353,33 @@ TEST_CASE("rest: writes and their statuses") {
   CHECK(no_key.status == 400);
   CHECK(no_key.json()["code"] == "42P10");
 
-  Reply patched = f.Call("PATCH", "/rest/v1/interview_sessions?id=eq." + f.ids[5], R"({"status":"completed"})");
+  Reply patched =
+      f.Call("PATCH", "/rest/v1/interview_sessions?id=eq." + f.ids[5], R"({"status":"completed"})");
   CHECK(patched.status == 204);
-  Reply patched_rep = f.Call("PATCH", "/rest/v1/interview_sessions?select=title,status&id=eq." + f.ids[5],
-                             R"({"title":"renamed"})", {{"Prefer", "return=representation"}});
+  Reply patched_rep =
+      f.Call("PATCH", "/rest/v1/interview_sessions?select=title,status&id=eq." + f.ids[5],
+             R"({"title":"renamed"})", {{"Prefer", "return=representation"}});
   CHECK(patched_rep.status == 200);
   CHECK(patched_rep.json() == json::parse(R"([{"title":"renamed","status":"completed"}])"));
-  Reply patch_none = f.Call("PATCH", "/rest/v1/interview_sessions?id=eq.00000000-0000-4000-8000-000000000000",
-                            R"({"title":"x"})", {{"Accept", "application/vnd.pgrst.object+json"}});
+  Reply patch_none =
+      f.Call("PATCH", "/rest/v1/interview_sessions?id=eq.00000000-0000-4000-8000-000000000000",
+             R"({"title":"x"})", {{"Accept", "application/vnd.pgrst.object+json"}});
   CHECK(patch_none.status == 406);
-  Reply patch_many = f.Call("PATCH", "/rest/v1/interview_sessions?status=eq.pending",
-                            R"({"title":"all"})", {{"Accept", "application/vnd.pgrst.object+json"}});
+  Reply patch_many =
+      f.Call("PATCH", "/rest/v1/interview_sessions?status=eq.pending", R"({"title":"all"})",
+             {{"Accept", "application/vnd.pgrst.object+json"}});
   CHECK(patch_many.status == 406);
   CHECK(f.Get("/rest/v1/interview_sessions?title=eq.all").json() == json::array());  // rolled back
-  Reply bad_patch = f.Call("PATCH", "/rest/v1/interview_sessions?id=eq." + f.ids[5], R"({"nope":1})");
+  Reply bad_patch =
+      f.Call("PATCH", "/rest/v1/interview_sessions?id=eq." + f.ids[5], R"({"nope":1})");
   CHECK(bad_patch.json()["code"] == "PGRST204");
 
   Reply deleted = f.Call("DELETE", "/rest/v1/interview_sessions?id=eq." + f.ids[9], "",
                          {{"Prefer", "count=exact"}});
   CHECK(deleted.status == 204);
   CHECK(deleted.header("Content-Range") == "*/1");
-  Reply deleted_rep = f.Call("DELETE", "/rest/v1/interview_sessions?select=title&id=eq." + f.ids[8], "",
-                             {{"Prefer", "return=representation"}});
+  Reply deleted_rep = f.Call("DELETE", "/rest/v1/interview_sessions?select=title&id=eq." + f.ids[8],
+                             "", {{"Prefer", "return=representation"}});
   CHECK(deleted_rep.status == 200);
   CHECK(deleted_rep.json() == json::parse(R"([{"title":"s08"}])"));
   Reply delete_none = f.Call("DELETE", "/rest/v1/interview_sessions?id=eq." + f.ids[8], "");
@@ -353,7 +388,8 @@ TEST_CASE("rest: writes and their statuses") {
 
 TEST_CASE("rest: JWT refusals and the OpenAPI document") {
   ServerProcess server;
-  std::string expired = ServerProcess::Token("authenticated", "11111111-1111-4111-8111-111111111111", -10);
+  std::string expired =
+      ServerProcess::Token("authenticated", "11111111-1111-4111-8111-111111111111", -10);
   Reply r = server.Send("GET", "/rest/v1/interview_sessions", expired);
   CHECK(r.status == 401);
   CHECK(r.json()["code"] == "PGRST303");
@@ -375,5 +411,6 @@ TEST_CASE("rest: JWT refusals and the OpenAPI document") {
   CHECK(spec["swagger"] == "2.0");
   CHECK(spec["paths"].contains("/interview_sessions"));
   CHECK_FALSE(spec["paths"].contains("/auth_users"));
-  CHECK(spec["definitions"]["interview_sessions"]["properties"]["overall_score"]["type"] == "number");
+  CHECK(spec["definitions"]["interview_sessions"]["properties"]["overall_score"]["type"] ==
+        "number");
 }

@@ -1,7 +1,8 @@
 // /storage/v1 over HTTP against the real binary (docs/wire.md, docs/guards.md): what
-// supabase-js's storage calls send and read, buckets allowed and refused, the <uid>/ rule of interview-audio with two users and
-// anon, public buckets, and bearer handling. Transfers (ranges, big files, 413, signed URLs,
-// cut-short uploads, the auth-user cascade) are in storage_transfer_test.cpp.
+// supabase-js's storage calls send and read, buckets allowed and refused, the <uid>/ rule of
+// interview-audio with two users and anon, public buckets, and bearer handling. Transfers (ranges,
+// big files, 413, signed URLs, cut-short uploads, the auth-user cascade) are in
+// storage_transfer_test.cpp.
 #include <doctest/doctest.h>
 
 #include "tests/e2e/support/storage_client.h"
@@ -38,12 +39,14 @@ TEST_CASE("storage: the supabase-js storage calls") {
   CHECK(up.status == 200);
   CHECK(up.json()["Key"] == "b/dir/a b.txt");
   CHECK(up.json()["Id"].get<std::string>().size() == 36);
-  Reply dup = st.Upload(st.S(), "b", "dir/a%20b.txt", "hello", "text/plain", {{"x-upsert", "false"}});
+  Reply dup =
+      st.Upload(st.S(), "b", "dir/a%20b.txt", "hello", "text/plain", {{"x-upsert", "false"}});
   CHECK(dup.status == 400);
   CHECK(dup.json()["statusCode"] == "409");
   CHECK(dup.json()["code"] == "KeyAlreadyExists");
   CHECK(dup.json()["message"] == "The resource already exists");
-  Reply upsert = st.Upload(st.S(), "b", "dir/a%20b.txt", "hello", "text/plain", {{"x-upsert", "true"}});
+  Reply upsert =
+      st.Upload(st.S(), "b", "dir/a%20b.txt", "hello", "text/plain", {{"x-upsert", "true"}});
   CHECK(upsert.status == 200);
   CHECK(upsert.json()["Id"] == up.json()["Id"]);
 
@@ -77,9 +80,10 @@ TEST_CASE("storage: the supabase-js storage calls") {
   CHECK(root[0]["name"] == "dir");
   CHECK(root[0]["id"].is_null());
   CHECK(root[1]["name"] == "multi.webm");
-  json in_dir = st.Call(st.A(), "POST", "/object/list/b",
-                        R"({"prefix":"dir","limit":100,"offset":0,"sortBy":{"column":"name","order":"asc"}})")
-                    .json();
+  json in_dir =
+      st.Call(st.A(), "POST", "/object/list/b",
+              R"({"prefix":"dir","limit":100,"offset":0,"sortBy":{"column":"name","order":"asc"}})")
+          .json();
   REQUIRE(in_dir.size() == 1);
   CHECK(in_dir[0]["name"] == "a b.txt");
   CHECK(in_dir[0]["metadata"]["size"] == 5);
@@ -121,14 +125,19 @@ TEST_CASE("storage: buckets allowed and refused") {
   CHECK(audio.json()["file_size_limit"].is_null());
 
   // Create: service only; unit strings; invalid names.
-  CHECK(StorageError(st.Call(user, "POST", "/bucket", R"({"id":"mine"})")) == "400 403 AccessDenied");
-  CHECK(StorageError(st.Call(st.A(), "POST", "/bucket", R"({"id":"mine"})")) == "400 403 AccessDenied");
+  CHECK(StorageError(st.Call(user, "POST", "/bucket", R"({"id":"mine"})")) ==
+        "400 403 AccessDenied");
+  CHECK(StorageError(st.Call(st.A(), "POST", "/bucket", R"({"id":"mine"})")) ==
+        "400 403 AccessDenied");
   CHECK(st.Call(user, "POST", "/bucket", R"({"id":"mine"})").json()["message"] ==
         "new row violates row-level security policy");
+  CHECK(
+      st.Call(
+            st.S(), "POST", "/bucket",
+            R"({"id":"avatars","name":"avatars","public":true,"file_size_limit":"1MB","allowed_mime_types":["image/*"]})")
+          .status == 200);
   CHECK(st.Call(st.S(), "POST", "/bucket",
-                R"({"id":"avatars","name":"avatars","public":true,"file_size_limit":"1MB","allowed_mime_types":["image/*"]})")
-            .status == 200);
-  CHECK(st.Call(st.S(), "POST", "/bucket", R"({"id":"docs","name":"docs","public":false,"file_size_limit":2048})")
+                R"({"id":"docs","name":"docs","public":false,"file_size_limit":2048})")
             .status == 200);
   CHECK(StorageError(st.Call(st.S(), "POST", "/bucket", R"({"id":"a/b","name":"a/b"})")) ==
         "400 400 InvalidBucketName");
@@ -164,7 +173,8 @@ TEST_CASE("storage: buckets allowed and refused") {
   // Update: service only.
   CHECK(StorageError(st.Call(user, "PUT", "/bucket/docs", R"({"public":true})")) ==
         "400 403 AccessDenied");
-  Reply updated = st.Call(st.S(), "PUT", "/bucket/docs", R"({"public":true,"file_size_limit":null})");
+  Reply updated =
+      st.Call(st.S(), "PUT", "/bucket/docs", R"({"public":true,"file_size_limit":null})");
   CHECK(updated.status == 200);
   CHECK(updated.json()["message"] == "Successfully updated");
   json docs = st.Call(st.A(), "GET", "/bucket/docs").json();
@@ -180,8 +190,10 @@ TEST_CASE("storage: buckets allowed and refused") {
   CHECK(StorageError(st.Call(user, "POST", "/bucket/docs/empty", "{}")) == "400 403 AccessDenied");
   CHECK(StorageError(st.Call(user, "DELETE", "/bucket/docs", "{}")) == "400 403 AccessDenied");
   CHECK(st.Call(st.S(), "POST", "/bucket/docs/empty", "{}").status == 200);
-  CHECK(DbScalar(st.server.db_path(), "SELECT count(*) FROM storage_objects WHERE bucket_id='docs'") == 0);
-  CHECK(st.Call(st.S(), "DELETE", "/bucket/docs", "{}").json()["message"] == "Successfully deleted");
+  CHECK(DbScalar(st.server.db_path(),
+                 "SELECT count(*) FROM storage_objects WHERE bucket_id='docs'") == 0);
+  CHECK(st.Call(st.S(), "DELETE", "/bucket/docs", "{}").json()["message"] ==
+        "Successfully deleted");
   CHECK(StorageError(st.Call(st.S(), "GET", "/bucket/docs")) == "400 404 NoSuchBucket");
   CHECK(StorageError(st.Call(st.S(), "DELETE", "/bucket/docs", "{}")) == "400 404 NoSuchBucket");
 }
@@ -207,24 +219,28 @@ TEST_CASE("storage: interview-audio - users reach only <uid>/, anon nothing") {
   CHECK(StorageError(st.Upload(ta, "nosuch", a + "/x.webm", "x")) == "400 404 NoSuchBucket");
   CHECK(StoredRows(st.server) == stored);
   // The owner is recorded.
-  CHECK(DbScalar(st.server.db_path(), "SELECT count(*) FROM storage_objects WHERE owner = '" + a + "'") == 1);
+  CHECK(DbScalar(st.server.db_path(),
+                 "SELECT count(*) FROM storage_objects WHERE owner = '" + a + "'") == 1);
 
   // Read: own yes; other user and anon see "not found" (never an access error).
   CHECK(st.Download(ta, kAudio, mine).body == "alice audio");
   CHECK(StorageError(st.Download(tb, kAudio, mine)) == "400 404 NoSuchKey");
   CHECK(StorageError(st.Download(st.A(), kAudio, mine)) == "400 404 NoSuchBucket");
   CHECK(StorageError(st.Call(ta, "GET", "/object/authenticated/" + kAudio + "/" + mine)) == "ok");
-  CHECK(StorageError(st.Call(tb, "GET", "/object/info/" + kAudio + "/" + mine)) == "400 404 NoSuchKey");
-  CHECK(st.Call(ta, "GET", "/object/info/" + kAudio + "/" + mine).json()["size"] == 11);
-  CHECK(StorageError(st.Call(tb, "POST", "/object/sign/" + kAudio + "/" + mine, R"({"expiresIn":60})")) ==
+  CHECK(StorageError(st.Call(tb, "GET", "/object/info/" + kAudio + "/" + mine)) ==
         "400 404 NoSuchKey");
+  CHECK(st.Call(ta, "GET", "/object/info/" + kAudio + "/" + mine).json()["size"] == 11);
+  CHECK(StorageError(st.Call(tb, "POST", "/object/sign/" + kAudio + "/" + mine,
+                             R"({"expiresIn":60})")) == "400 404 NoSuchKey");
   CHECK(st.Call(ta, "HEAD", "/object/" + kAudio + "/" + mine).status == 200);
   CHECK(st.Call(tb, "HEAD", "/object/" + kAudio + "/" + mine).status == 400);
 
   // Overwrite: own with upsert yes; other user's no.
-  CHECK(st.Upload(ta, kAudio, mine, "take two", "audio/webm", {{"x-upsert", "true"}}).status == 200);
+  CHECK(st.Upload(ta, kAudio, mine, "take two", "audio/webm", {{"x-upsert", "true"}}).status ==
+        200);
   CHECK(st.Call(ta, "PUT", "/object/" + kAudio + "/" + mine, "take three",
-                {{"Content-Type", "audio/webm"}}).status == 200);
+                {{"Content-Type", "audio/webm"}})
+            .status == 200);
   CHECK(StorageError(st.Upload(tb, kAudio, mine, "hijack", "audio/webm", {{"x-upsert", "true"}})) ==
         "400 403 AccessDenied");
   CHECK(StorageError(st.Call(tb, "PUT", "/object/" + kAudio + "/" + mine, "hijack",
@@ -248,26 +264,30 @@ TEST_CASE("storage: interview-audio - users reach only <uid>/, anon nothing") {
         "400 404 NoSuchBucket");
 
   // Move/copy across folders: only within one's own.
-  CHECK(StorageError(st.Call(ta, "POST", "/object/copy",
-                             json({{"bucketId", kAudio}, {"sourceKey", mine},
-                                   {"destinationKey", b + "/stolen.webm"}}).dump())) ==
-        "400 403 AccessDenied");
-  CHECK(StorageError(st.Call(tb, "POST", "/object/copy",
-                             json({{"bucketId", kAudio}, {"sourceKey", mine},
-                                   {"destinationKey", b + "/stolen.webm"}}).dump())) ==
-        "400 404 NoSuchKey");
-  CHECK(StorageError(st.Call(tb, "POST", "/object/move",
-                             json({{"bucketId", kAudio}, {"sourceKey", mine},
-                                   {"destinationKey", b + "/stolen.webm"}}).dump())) ==
-        "400 404 NoSuchKey");
+  CHECK(
+      StorageError(st.Call(
+          ta, "POST", "/object/copy",
+          json({{"bucketId", kAudio}, {"sourceKey", mine}, {"destinationKey", b + "/stolen.webm"}})
+              .dump())) == "400 403 AccessDenied");
+  CHECK(
+      StorageError(st.Call(
+          tb, "POST", "/object/copy",
+          json({{"bucketId", kAudio}, {"sourceKey", mine}, {"destinationKey", b + "/stolen.webm"}})
+              .dump())) == "400 404 NoSuchKey");
+  CHECK(
+      StorageError(st.Call(
+          tb, "POST", "/object/move",
+          json({{"bucketId", kAudio}, {"sourceKey", mine}, {"destinationKey", b + "/stolen.webm"}})
+              .dump())) == "400 404 NoSuchKey");
 
   // Delete: other user's and anon's deletes skip silently; own deletes.
   CHECK(st.Call(tb, "DELETE", "/object/" + kAudio, json({{"prefixes", {mine}}}).dump()).json() ==
         json::array());
-  CHECK(StorageError(st.Call(st.A(), "DELETE", "/object/" + kAudio, json({{"prefixes", {mine}}}).dump())) ==
-        "400 404 NoSuchBucket");
+  CHECK(StorageError(st.Call(st.A(), "DELETE", "/object/" + kAudio,
+                             json({{"prefixes", {mine}}}).dump())) == "400 404 NoSuchBucket");
   CHECK(st.Download(ta, kAudio, mine).body == "take three");
-  json gone = st.Call(ta, "DELETE", "/object/" + kAudio, json({{"prefixes", {mine}}}).dump()).json();
+  json gone =
+      st.Call(ta, "DELETE", "/object/" + kAudio, json({{"prefixes", {mine}}}).dump()).json();
   REQUIRE(gone.size() == 1);
   CHECK(gone[0]["owner"] == a);
   CHECK(StorageError(st.Download(ta, kAudio, mine)) == "400 404 NoSuchKey");
@@ -284,9 +304,11 @@ TEST_CASE("storage: public buckets - anyone reads, only the service writes") {
   CHECK(st.Download(user, "pub", "logo.png").body == "png bytes");
   CHECK(st.server.Send("GET", "/storage/v1/object/public/pub/logo.png", "").body == "png bytes");
   CHECK(st.Call(st.A(), "POST", "/object/list/pub", "{}").json().size() == 1);
-  CHECK(StorageError(st.Upload(st.A(), "pub", "x.png", "x", "image/png")) == "400 403 AccessDenied");
+  CHECK(StorageError(st.Upload(st.A(), "pub", "x.png", "x", "image/png")) ==
+        "400 403 AccessDenied");
   CHECK(StorageError(st.Upload(user, "pub", "x.png", "x", "image/png")) == "400 403 AccessDenied");
-  CHECK(st.Call(st.A(), "DELETE", "/object/pub", R"({"prefixes":["logo.png"]})").json() == json::array());
+  CHECK(st.Call(st.A(), "DELETE", "/object/pub", R"({"prefixes":["logo.png"]})").json() ==
+        json::array());
   CHECK(StorageError(st.Download(user, "priv", "secret.txt")) == "400 404 NoSuchBucket");
   CHECK(StorageError(st.server.Send("GET", "/storage/v1/object/public/priv/secret.txt", "")) ==
         "400 404 NoSuchBucket");
@@ -302,7 +324,8 @@ TEST_CASE("storage: bearer handling - bad tokens are AccessDenied, plain downloa
   CHECK(StorageError(r) == "400 403 AccessDenied");
   CHECK(r.json()["message"] == "jwt expired");
   CHECK(r.json()["error"] == "Unauthorized");
-  CHECK(StorageError(st.Call("not-a-jwt", "POST", "/object/list/pub", "{}")) == "400 403 AccessDenied");
+  CHECK(StorageError(st.Call("not-a-jwt", "POST", "/object/list/pub", "{}")) ==
+        "400 403 AccessDenied");
   CHECK(StorageError(st.Upload(expired, "pub", "g.txt", "x")) == "400 403 AccessDenied");
   // As in Supabase, the plain download route treats a missing or bad bearer as anon.
   CHECK(st.Download(expired, "pub", "f.txt").body == "hi");

@@ -33,7 +33,8 @@ TEST_CASE("storage: downloads - ranges at start, middle and end, 416, HEAD, ETag
   st.MakeBucket("b", true);
   const std::string bytes = RandomBytes(600 * 1024 + 7, 42);  // spans three 256 KiB chunks
   REQUIRE(st.Upload(st.S(), "b", "f.bin", bytes, "application/x-thing",
-                    {{"Cache-Control", "max-age=60"}}).status == 200);
+                    {{"Cache-Control", "max-age=60"}})
+              .status == 200);
   auto range = [&](const std::string& spec) {
     return st.Download(st.A(), "b", "f.bin", {{"Range", spec}});
   };
@@ -48,9 +49,8 @@ TEST_CASE("storage: downloads - ranges at start, middle and end, 416, HEAD, ETag
   CHECK(middle.body == bytes.substr(262100, 101));
   Reply tail = range("bytes=-10");
   CHECK(tail.body == bytes.substr(bytes.size() - 10));
-  CHECK(tail.header("Content-Range") ==
-        "bytes " + std::to_string(bytes.size() - 10) + "-" + std::to_string(bytes.size() - 1) +
-            "/" + size);
+  CHECK(tail.header("Content-Range") == "bytes " + std::to_string(bytes.size() - 10) + "-" +
+                                            std::to_string(bytes.size() - 1) + "/" + size);
   Reply open_end = range("bytes=600000-");
   CHECK(open_end.body == bytes.substr(600000));
   Reply clamped = range("bytes=614000-999999999");
@@ -115,7 +115,8 @@ TEST_CASE("storage: a 20 MB random file round-trips byte for byte (raw and multi
   REQUIRE(st.Call(st.S(), "POST", "/object/copy",
                   R"({"bucketId":"big","sourceKey":"raw.bin","destinationKey":"copy.bin"})")
               .status == 200);
-  REQUIRE(st.Call(st.S(), "DELETE", "/object/big", R"({"prefixes":["raw.bin"]})").json().size() == 1);
+  REQUIRE(st.Call(st.S(), "DELETE", "/object/big", R"({"prefixes":["raw.bin"]})").json().size() ==
+          1);
   CHECK(st.Download(st.S(), "big", "copy.bin").body == bytes);
 }
 
@@ -143,7 +144,8 @@ TEST_CASE("storage: multipart - the first file part is the object, fields around
   // No Content-Type on the part: application/octet-stream.
   REQUIRE(st.Call(st.S(), "POST", "/object/b/untyped",
                   part("name=\"\"; filename=\"blob\"", "", "bytes") + "--B--\r\n",
-                  {{"Content-Type", "multipart/form-data; boundary=B"}}).status == 200);
+                  {{"Content-Type", "multipart/form-data; boundary=B"}})
+              .status == 200);
   CHECK(st.Download(st.S(), "b", "untyped").header("Content-Type") == "application/octet-stream");
 }
 
@@ -155,8 +157,9 @@ TEST_CASE("storage: over the size limit -> 413 and nothing stored") {
     Reply raw = st.Upload(st.S(), "b", "big.bin", over, "application/octet-stream");
     CHECK(StorageError(raw) == "400 413 EntityTooLarge");
     CHECK(raw.json()["error"] == "Payload too large");
-    Reply multi = st.Call(st.S(), "POST", "/object/b/big.bin", MultipartBody("B", over, "audio/webm"),
-                          {{"Content-Type", "multipart/form-data; boundary=B"}});
+    Reply multi =
+        st.Call(st.S(), "POST", "/object/b/big.bin", MultipartBody("B", over, "audio/webm"),
+                {{"Content-Type", "multipart/form-data; boundary=B"}});
     CHECK(StorageError(multi) == "400 413 EntityTooLarge");
     CHECK(StoredRows(st.server) == 0);
     const std::string exact(52428800, 'y');
@@ -171,26 +174,29 @@ TEST_CASE("storage: over the size limit -> 413 and nothing stored") {
     httplib::Client cli("127.0.0.1", st.server.port());
     httplib::Headers h = {{"apikey", st.S()}, {"Authorization", "Bearer " + st.S()}};
     size_t sent = 0;
-    auto res = cli.Post("/storage/v1/object/b/chunked.bin", h,
-                        [&](size_t, httplib::DataSink& sink) {
-                          std::string piece(100000, 'z');
-                          if (sent >= 1500000) {
-                            sink.done();
-                            return true;
-                          }
-                          sent += piece.size();
-                          return sink.write(piece.data(), piece.size());
-                        },
-                        "application/octet-stream");
+    auto res = cli.Post(
+        "/storage/v1/object/b/chunked.bin", h,
+        [&](size_t, httplib::DataSink& sink) {
+          std::string piece(100000, 'z');
+          if (sent >= 1500000) {
+            sink.done();
+            return true;
+          }
+          sent += piece.size();
+          return sink.write(piece.data(), piece.size());
+        },
+        "application/octet-stream");
     REQUIRE(res);
     CHECK(json::parse(res->body)["code"] == "EntityTooLarge");
     CHECK(StoredRows(st.server) == 0);
     CHECK(st.Upload(st.S(), "b", "a.bin", std::string(1000000, 'x')).status == 200);
     // A bucket may only lower the global limit.
-    CHECK(StorageError(st.Call(st.S(), "POST", "/bucket", R"({"id":"c","file_size_limit":"2MB"})")) ==
-          "400 413 EntityTooLarge");
+    CHECK(
+        StorageError(st.Call(st.S(), "POST", "/bucket", R"({"id":"c","file_size_limit":"2MB"})")) ==
+        "400 413 EntityTooLarge");
     st.MakeBucket("small", false, {{"file_size_limit", 10}});
-    CHECK(StorageError(st.Upload(st.S(), "small", "a.txt", "eleven char")) == "400 413 EntityTooLarge");
+    CHECK(StorageError(st.Upload(st.S(), "small", "a.txt", "eleven char")) ==
+          "400 413 EntityTooLarge");
     CHECK(st.Upload(st.S(), "small", "a.txt", "ten chars!").status == 200);
   }
 }
@@ -204,17 +210,18 @@ TEST_CASE("storage: signed URLs - expiry, wrong object, download, many") {
         "400 404 NoSuchKey");
   CHECK(StorageError(st.Call(st.S(), "POST", "/object/sign/b/f.txt", "{}")) ==
         "400 400 MissingParameter");
-  std::string url = st.Call(st.S(), "POST", "/object/sign/b/f.txt", R"({"expiresIn":1})")
-                        .json()["signedURL"];
+  std::string url =
+      st.Call(st.S(), "POST", "/object/sign/b/f.txt", R"({"expiresIn":1})").json()["signedURL"];
   CHECK(st.server.Send("GET", "/storage/v1" + url, "").body == "signed bytes");
-  CHECK(st.server.Send("GET", "/storage/v1" + url + "&download=", "").header("Content-Disposition") ==
-        "attachment");
+  CHECK(
+      st.server.Send("GET", "/storage/v1" + url + "&download=", "").header("Content-Disposition") ==
+      "attachment");
   // The token names one object: not another, not with a bad signature, not without a token.
   std::string token = url.substr(url.find("token=") + 6);
   CHECK(StorageError(st.server.Send("GET", "/storage/v1/object/sign/b/g.txt?token=" + token, "")) ==
         "400 400 InvalidSignature");
-  CHECK(StorageError(st.server.Send("GET", "/storage/v1/object/sign/b/f.txt?token=" + token + "x", "")) ==
-        "400 400 InvalidJWT");
+  CHECK(StorageError(st.server.Send("GET", "/storage/v1/object/sign/b/f.txt?token=" + token + "x",
+                                    "")) == "400 400 InvalidJWT");
   CHECK(StorageError(st.server.Send("GET", "/storage/v1/object/sign/b/f.txt", "")) ==
         "400 400 MissingParameter");
   std::this_thread::sleep_for(std::chrono::seconds(2));
@@ -222,7 +229,9 @@ TEST_CASE("storage: signed URLs - expiry, wrong object, download, many") {
   CHECK(StorageError(expired) == "400 400 InvalidJWT");
   CHECK(expired.json()["message"] == "jwt expired");
 
-  json many = st.Call(st.S(), "POST", "/object/sign/b", R"({"expiresIn":60,"paths":["f.txt","nope"]})").json();
+  json many =
+      st.Call(st.S(), "POST", "/object/sign/b", R"({"expiresIn":60,"paths":["f.txt","nope"]})")
+          .json();
   REQUIRE(many.size() == 2);
   CHECK(many[0]["path"] == "f.txt");
   CHECK(many[0]["error"].is_null());
@@ -246,28 +255,42 @@ TEST_CASE("storage: move, copy, info, single delete, PUT") {
   CHECK(info["metadata"] == json({{"k", 1}}));
   CHECK(StorageError(st.Call(st.S(), "GET", "/object/info/b/nope.txt")) == "400 404 NoSuchKey");
 
-  auto move = [&](const json& body) { return st.Call(st.S(), "POST", "/object/move", body.dump()); };
-  CHECK(StorageError(move({{"bucketId", "b"}, {"sourceKey", "a.txt"}, {"destinationKey", "taken.txt"}})) ==
+  auto move = [&](const json& body) {
+    return st.Call(st.S(), "POST", "/object/move", body.dump());
+  };
+  CHECK(StorageError(
+            move({{"bucketId", "b"}, {"sourceKey", "a.txt"}, {"destinationKey", "taken.txt"}})) ==
         "400 409 KeyAlreadyExists");
-  CHECK(StorageError(move({{"bucketId", "b"}, {"sourceKey", "nope"}, {"destinationKey", "x.txt"}})) ==
-        "400 404 NoSuchKey");
-  CHECK(StorageError(move({{"bucketId", "b"}, {"sourceKey", "a.txt"}})) == "400 400 MissingParameter");
-  Reply moved = move({{"bucketId", "b"}, {"sourceKey", "a.txt"}, {"destinationKey", "dir/moved.txt"}});
+  CHECK(
+      StorageError(move({{"bucketId", "b"}, {"sourceKey", "nope"}, {"destinationKey", "x.txt"}})) ==
+      "400 404 NoSuchKey");
+  CHECK(StorageError(move({{"bucketId", "b"}, {"sourceKey", "a.txt"}})) ==
+        "400 400 MissingParameter");
+  Reply moved =
+      move({{"bucketId", "b"}, {"sourceKey", "a.txt"}, {"destinationKey", "dir/moved.txt"}});
   CHECK(moved.json()["message"] == "Successfully moved");
   CHECK(st.Download(st.S(), "b", "dir/moved.txt").body == "aaa");
   CHECK(StorageError(st.Download(st.S(), "b", "a.txt")) == "400 404 NoSuchKey");
-  CHECK(move({{"bucketId", "b"}, {"sourceKey", "dir/moved.txt"}, {"destinationBucket", "c"},
-              {"destinationKey", "there.txt"}}).status == 200);
+  CHECK(move({{"bucketId", "b"},
+              {"sourceKey", "dir/moved.txt"},
+              {"destinationBucket", "c"},
+              {"destinationKey", "there.txt"}})
+            .status == 200);
   CHECK(st.Download(st.S(), "c", "there.txt").body == "aaa");
 
-  Reply copied = st.Call(st.S(), "POST", "/object/copy",
-                         R"({"bucketId":"c","sourceKey":"there.txt","destinationKey":"again.txt"})");
+  Reply copied =
+      st.Call(st.S(), "POST", "/object/copy",
+              R"({"bucketId":"c","sourceKey":"there.txt","destinationKey":"again.txt"})");
   CHECK(copied.json()["Key"] == "c/again.txt");
   CHECK(st.Download(st.S(), "c", "again.txt").body == "aaa");
 
   // PUT creates or overwrites.
-  CHECK(st.Call(st.S(), "PUT", "/object/c/put.txt", "v1", {{"Content-Type", "text/plain"}}).status == 200);
-  CHECK(st.Call(st.S(), "PUT", "/object/c/put.txt", "v2", {{"Content-Type", "text/plain"}}).status == 200);
+  CHECK(
+      st.Call(st.S(), "PUT", "/object/c/put.txt", "v1", {{"Content-Type", "text/plain"}}).status ==
+      200);
+  CHECK(
+      st.Call(st.S(), "PUT", "/object/c/put.txt", "v2", {{"Content-Type", "text/plain"}}).status ==
+      200);
   CHECK(st.Download(st.S(), "c", "put.txt").body == "v2");
 
   CHECK(st.Call(st.S(), "DELETE", "/object/c/put.txt").json()["message"] == "Successfully deleted");
@@ -278,13 +301,14 @@ TEST_CASE("storage: hostile input gets a 4xx, never a 5xx") {
   Storage st;
   st.MakeBucket("b", true);
   auto is_4xx = [](const Reply& r) { return r.status >= 400 && r.status < 500; };
-  CHECK(is_4xx(st.Upload(st.S(), "b", std::string(8000, 'k'), "x")));          // key too long
+  CHECK(is_4xx(st.Upload(st.S(), "b", std::string(8000, 'k'), "x")));  // key too long
   CHECK(is_4xx(st.Download(st.S(), "b", std::string(8000, 'k'))));
-  CHECK(is_4xx(st.Upload(st.S(), "b", "a%00b", "x")));                          // NUL in the key
-  CHECK(is_4xx(st.Upload(st.S(), "b", "a%FFb", "x")));                          // not UTF-8
-  CHECK(is_4xx(st.Upload(st.S(), "b", "a//b", "x")));                           // empty segment
+  CHECK(is_4xx(st.Upload(st.S(), "b", "a%00b", "x")));  // NUL in the key
+  CHECK(is_4xx(st.Upload(st.S(), "b", "a%FFb", "x")));  // not UTF-8
+  CHECK(is_4xx(st.Upload(st.S(), "b", "a//b", "x")));   // empty segment
   CHECK(is_4xx(st.Call(st.S(), "POST", "/object/list/b", "{\"prefix\":")));
-  CHECK(is_4xx(st.Call(st.S(), "POST", "/object/list/b", std::string(10000, '[') + std::string(10000, ']'))));
+  CHECK(is_4xx(st.Call(st.S(), "POST", "/object/list/b",
+                       std::string(10000, '[') + std::string(10000, ']'))));
   CHECK(is_4xx(st.Call(st.S(), "POST", "/object/list/b", R"({"limit":"all"})")));
   CHECK(is_4xx(st.Call(st.S(), "DELETE", "/object/b", R"({"prefixes":"a"})")));
   json many = {{"prefixes", std::vector<std::string>(1001, "x")}};
@@ -293,9 +317,10 @@ TEST_CASE("storage: hostile input gets a 4xx, never a 5xx") {
   CHECK(is_4xx(st.Call(st.S(), "POST", "/bucket", json({{"id", std::string(20000, 'b')}}).dump())));
   CHECK(is_4xx(st.Call(st.S(), "POST", "/object/b/m.bin", "--B\r\nbroken",
                        {{"Content-Type", "multipart/form-data; boundary=B"}})));
-  CHECK(is_4xx(st.Call(st.S(), "POST", "/object/b/m.bin",
-                       "--B\r\nContent-Disposition: form-data; name=\"cacheControl\"\r\n\r\n1\r\n--B--\r\n",
-                       {{"Content-Type", "multipart/form-data; boundary=B"}})));  // no file part
+  CHECK(is_4xx(
+      st.Call(st.S(), "POST", "/object/b/m.bin",
+              "--B\r\nContent-Disposition: form-data; name=\"cacheControl\"\r\n\r\n1\r\n--B--\r\n",
+              {{"Content-Type", "multipart/form-data; boundary=B"}})));  // no file part
   CHECK(is_4xx(st.Upload(st.S(), "b", "m.txt", "x", "text/plain", {{"x-metadata", "!!!"}})));
   CHECK(is_4xx(st.Call(st.S(), "POST", "/object/sign/b/x", R"({"expiresIn":-1})")));
   CHECK(StoredRows(st.server) == 0);
@@ -313,7 +338,11 @@ TEST_CASE("storage: an upload cut short leaves nothing, also across a SIGKILL") 
     Storage st;
     RawConnection conn(st.server.port());
     partial_upload(st.server, conn);
-    CHECK(WaitFor([&] { return DbScalar(st.server.db_path(), "SELECT count(*) FROM storage_object_chunks") > 0; }, 5));
+    CHECK(WaitFor(
+        [&] {
+          return DbScalar(st.server.db_path(), "SELECT count(*) FROM storage_object_chunks") > 0;
+        },
+        5));
     conn.Close();  // the client goes away mid-body
     CHECK(WaitFor([&] { return StoredRows(st.server) == 0; }, 10));
   }
@@ -324,7 +353,7 @@ TEST_CASE("storage: an upload cut short leaves nothing, also across a SIGKILL") 
   CHECK(WaitFor([&] { return DbScalar(db, "SELECT count(*) FROM storage_object_chunks") > 0; }, 5));
   first.server.Stop(9);
   CHECK(DbScalar(db, "SELECT count(*) FROM storage_objects") == 0);  // never visible
-  ServerProcess second({}, db);                                       // cleans up at start
+  ServerProcess second({}, db);                                      // cleans up at start
   CHECK(DbScalar(db, "SELECT count(*) FROM storage_contents") == 0);
   CHECK(DbScalar(db, "SELECT count(*) FROM storage_object_chunks") == 0);
   CHECK(DbText(db, "PRAGMA integrity_check") == "ok");
@@ -334,7 +363,8 @@ TEST_CASE("storage: deleting the auth user deletes their objects") {
   Storage st;
   const std::string a = MakeUser(st.server, "gone@x.io");
   const std::string ta = ServerProcess::Token("authenticated", a);
-  REQUIRE(st.Upload(ta, kAudio, a + "/one.webm", RandomBytes(300000, 1), "audio/webm").status == 200);
+  REQUIRE(st.Upload(ta, kAudio, a + "/one.webm", RandomBytes(300000, 1), "audio/webm").status ==
+          200);
   REQUIRE(st.Upload(ta, kAudio, a + "/two.webm", "two", "audio/webm").status == 200);
   REQUIRE(st.Upload(st.S(), kAudio, "service.webm", "kept", "audio/webm").status == 200);
   Reply del = st.server.Send("DELETE", "/auth/v1/admin/users/" + a, st.S(),

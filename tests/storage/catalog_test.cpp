@@ -28,11 +28,14 @@ TEST_CASE("catalog: declared types come back with their Postgres names") {
   ib::testing::TestDb t;
   const auto* s = t.catalog().FindExposedTable("interview_sessions");
   REQUIRE(s);
-  struct Case { const char* column; ValueKind kind; };
-  for (auto c : {Case{"id", ValueKind::kUuid}, Case{"title", ValueKind::kVarchar},
-                 Case{"metadata", ValueKind::kJsonb}, Case{"started_at", ValueKind::kTimestamptz},
-                 Case{"duration_minutes", ValueKind::kInt},
-                 Case{"overall_score", ValueKind::kDecimal}}) {
+  struct Case {
+    const char* column;
+    ValueKind kind;
+  };
+  for (auto c :
+       {Case{"id", ValueKind::kUuid}, Case{"title", ValueKind::kVarchar},
+        Case{"metadata", ValueKind::kJsonb}, Case{"started_at", ValueKind::kTimestamptz},
+        Case{"duration_minutes", ValueKind::kInt}, Case{"overall_score", ValueKind::kDecimal}}) {
     CAPTURE(c.column);
     const auto* col = s->FindColumn(c.column);
     REQUIRE(col);

@@ -21,7 +21,13 @@ Error Caught(int code, const char* message, const char* table = "") {
 }  // namespace
 
 TEST_CASE("executor: SQLite constraint codes map to Postgres SQLSTATEs") {
-  struct Case { int code; const char* message; int status; const char* sqlstate; const char* text; };
+  struct Case {
+    int code;
+    const char* message;
+    int status;
+    const char* sqlstate;
+    const char* text;
+  };
   Case cases[] = {
       {SQLITE_CONSTRAINT_UNIQUE, "UNIQUE constraint failed: profiles.email", 409, "23505",
        "duplicate key value violates unique constraint \"profiles_email_key\""},
@@ -54,8 +60,9 @@ TEST_CASE("executor: values are bound, rows come back as typed views") {
   ib::testing::TestDb t;
   ib::storage::Executor ex(t.conn());
   std::vector<std::string> seen;
-  ex.Run({"SELECT ?, ?, ?, ?", {int64_t{7}, 1.5, std::string("x'; DROP TABLE profiles; --"),
-                                ib::storage::SqlValue{}}, ""},
+  ex.Run({"SELECT ?, ?, ?, ?",
+          {int64_t{7}, 1.5, std::string("x'; DROP TABLE profiles; --"), ib::storage::SqlValue{}},
+          ""},
          [&](const ib::storage::Row& row) {
            CHECK(row[0].integer == 7);
            CHECK(row[1].real == 1.5);
@@ -70,8 +77,8 @@ TEST_CASE("executor: a statement error leaves the statement reusable") {
   ib::testing::TestDb t;
   ib::storage::Executor ex(t.conn());
   std::string uid = t.AddUser("reuse@example.com");
-  ib::storage::SqlQuery q{"INSERT INTO profiles (id, email) VALUES (?, ?)", {uid, std::string("a@b.c")},
-                          "profiles"};
+  ib::storage::SqlQuery q{
+      "INSERT INTO profiles (id, email) VALUES (?, ?)", {uid, std::string("a@b.c")}, "profiles"};
   ex.Run(q);
   CHECK_THROWS_AS(ex.Run(q), Error);
   q.params[1] = std::string("other@b.c");

@@ -1,8 +1,7 @@
 #include "storage/migrator.h"
 
-#include <doctest/doctest.h>
-
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <doctest/doctest.h>
 
 #include "storage/db.h"
 #include "storage/error.h"
@@ -55,7 +54,8 @@ TEST_CASE("schema: defaults are random v4 uuids and canonical timestamps") {
   std::string uid = t.AddUser("defaults@example.com");
   CHECK(uid.size() == 36);
   CHECK(uid[14] == '4');
-  auto created = std::get<std::string>(t.Scalar("SELECT created_at FROM auth_users WHERE id = ?", {uid}));
+  auto created =
+      std::get<std::string>(t.Scalar("SELECT created_at FROM auth_users WHERE id = ?", {uid}));
   CHECK(created.size() == 32);
   CHECK(created.substr(26) == "+00:00");
   CHECK(created[10] == 'T');

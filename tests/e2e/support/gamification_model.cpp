@@ -58,8 +58,8 @@ std::map<std::string, Derived> DeriveAll(const ServerProcess& server) {
   std::map<std::string, int64_t> cents, scored;
   std::map<std::string, double> best;
   std::map<std::string, bool> perfect;  // some interview scored exactly 100
-  Reply sessions = AsService(server, "GET",
-                             "/rest/v1/interview_sessions?select=user_id,status,overall_score");
+  Reply sessions =
+      AsService(server, "GET", "/rest/v1/interview_sessions?select=user_id,status,overall_score");
   for (const auto& s : sessions.json()) {
     Derived& d = out[s["user_id"]];
     d.total_interviews += 1;

@@ -3,9 +3,8 @@
 // with what the rules say: counters, average, S sums, XP, level, ranks. Not thread-safe.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -29,10 +28,10 @@ std::string NewSession(const ServerProcess& server, const std::string& token,
 struct Derived {
   int64_t total_interviews = 0;
   int64_t completed = 0;
-  double average = 0;        // mean overall_score of completed scored sessions, 2 places
-  int64_t total_score = 0;   // sum of S over completed sessions
-  int64_t rewards = 0;       // sum of xp_reward over the user's achievement rows
-  int64_t xp = 0;            // 50 per completion + sum of S + rewards
+  double average = 0;       // mean overall_score of completed scored sessions, 2 places
+  int64_t total_score = 0;  // sum of S over completed sessions
+  int64_t rewards = 0;      // sum of xp_reward over the user's achievement rows
+  int64_t xp = 0;           // 50 per completion + sum of S + rewards
   int64_t level = 1;
   std::vector<std::string> achievements_expected;  // types the rules unlock (order-free ones)
 };

@@ -99,8 +99,9 @@ int FreePort() {
 PostgresInstance::PostgresInstance() {
   bin_dir_ = FindBinDir();
   if (bin_dir_.empty()) {
-    why_ = "PostgreSQL not found (no initdb/postgres/psql under /usr/lib/postgresql/*/bin; "
-           "install it with packaging/install-deps.sh --test or set IB_PG_BINDIR)";
+    why_ =
+        "PostgreSQL not found (no initdb/postgres/psql under /usr/lib/postgresql/*/bin; "
+        "install it with packaging/install-deps.sh --test or set IB_PG_BINDIR)";
     return;
   }
   char tmpl[] = "/tmp/ib-pg-XXXXXX";
@@ -179,8 +180,10 @@ PostgresInstance::~PostgresInstance() {
     // SIGINT to the postmaster itself (runuser may not forward it): fast shutdown.
     std::ifstream pidfile(dir_ + "/data/postmaster.pid");
     long postmaster = 0;
-    if (pidfile >> postmaster && postmaster > 0) kill(static_cast<pid_t>(postmaster), SIGINT);
-    else kill(pid_, SIGINT);
+    if (pidfile >> postmaster && postmaster > 0)
+      kill(static_cast<pid_t>(postmaster), SIGINT);
+    else
+      kill(pid_, SIGINT);
     for (int i = 0; i < 200; ++i) {
       if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
         pid_ = -1;

@@ -28,8 +28,9 @@ ServerProcess::ServerProcess(std::vector<std::string> args, std::string db_path)
   dir_ = tmpl;
   db_path_ = db_path.empty() ? dir_ + "/test.db" : db_path;
 
-  std::vector<std::string> argv = {IB_BINARY, "serve", "--db", db_path_, "--port", "0",
-                                   "--jwt-secret", kTestSecret, "--log-requests", "false"};
+  std::vector<std::string> argv = {IB_BINARY,        "serve", "--db",         db_path_,
+                                   "--port",         "0",     "--jwt-secret", kTestSecret,
+                                   "--log-requests", "false"};
   argv.insert(argv.end(), args.begin(), args.end());
   int out_pipe[2];
   if (pipe(out_pipe) != 0) throw std::runtime_error("pipe failed");
@@ -155,14 +156,13 @@ std::string ServerProcess::CreateUser(const std::string& email, const std::strin
                          {"password", password},
                          {"email_confirm", true},
                          {"user_metadata", metadata}};
-  Reply r = Send("POST", "/auth/v1/admin/users", service_key_, body.dump(),
-                 {{"apikey", service_key_}});
+  Reply r =
+      Send("POST", "/auth/v1/admin/users", service_key_, body.dump(), {{"apikey", service_key_}});
   if (r.status != 200) throw std::runtime_error("CreateUser failed: " + r.body);
   return r.json().at("id").get<std::string>();
 }
 
-CommandResult RunBinary(const std::vector<std::string>& args,
-                        const std::vector<std::string>& env) {
+CommandResult RunBinary(const std::vector<std::string>& args, const std::vector<std::string>& env) {
   int out_pipe[2];
   if (pipe(out_pipe) != 0) throw std::runtime_error("pipe failed");
   pid_t pid = fork();
@@ -184,7 +184,8 @@ CommandResult RunBinary(const std::vector<std::string>& args,
   CommandResult result;
   char buf[4096];
   ssize_t n;
-  while ((n = read(out_pipe[0], buf, sizeof buf)) > 0) result.output.append(buf, static_cast<size_t>(n));
+  while ((n = read(out_pipe[0], buf, sizeof buf)) > 0)
+    result.output.append(buf, static_cast<size_t>(n));
   close(out_pipe[0]);
   int status = 0;
   waitpid(pid, &status, 0);

@@ -54,14 +54,13 @@ Reply Storage::Call(const std::string& token, const std::string& method, const s
 }
 
 Reply Storage::Upload(const std::string& token, const std::string& bucket, const std::string& key,
-                      const std::string& bytes, const std::string& type,
-                      httplib::Headers h) const {
+                      const std::string& bytes, const std::string& type, httplib::Headers h) const {
   h.emplace("Content-Type", type);
   return Call(token, "POST", "/object/" + bucket + "/" + key, bytes, std::move(h));
 }
 
-Reply Storage::Download(const std::string& token, const std::string& bucket,
-                        const std::string& key, httplib::Headers h) const {
+Reply Storage::Download(const std::string& token, const std::string& bucket, const std::string& key,
+                        httplib::Headers h) const {
   return Call(token, "GET", "/object/" + bucket + "/" + key, "", std::move(h));
 }
 
@@ -158,8 +157,8 @@ std::string EncodeUri(const std::string& s) {
 std::string MultipartBody(const std::string& boundary, const std::string& bytes,
                           const std::string& type) {
   return "--" + boundary +
-         "\r\nContent-Disposition: form-data; name=\"cacheControl\"\r\n\r\n3600\r\n--" +
-         boundary + "\r\nContent-Disposition: form-data; name=\"\"; filename=\"blob\"\r\n" +
+         "\r\nContent-Disposition: form-data; name=\"cacheControl\"\r\n\r\n3600\r\n--" + boundary +
+         "\r\nContent-Disposition: form-data; name=\"\"; filename=\"blob\"\r\n" +
          "Content-Type: " + type + "\r\n\r\n" + bytes + "\r\n--" + boundary + "--\r\n";
 }
 

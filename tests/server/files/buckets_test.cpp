@@ -21,12 +21,23 @@ TEST_CASE("files/buckets: size limits as numbers or strings with units") {
   };
   // Decimal units, as supabase/storage's parseFileSizeToBytes.
   const std::vector<Case> cases = {
-      {"1MB", 1000000},       {"1mb", 1000000},        {"1.5MB", 1500000},
-      {"100KB", 100000},      {"1GB", 1000000000},     {"10B", 10},
-      {"52428800", 52428800}, {" 2 MB ", 2000000},     {"0", 0},
-      {"", std::nullopt},     {"MB", std::nullopt},    {"1TB", std::nullopt},
-      {"-1MB", std::nullopt}, {"1.2.3MB", std::nullopt}, {".5MB", std::nullopt},
-      {"1 M B", std::nullopt}, {"99999999999GB", std::nullopt},
+      {"1MB", 1000000},
+      {"1mb", 1000000},
+      {"1.5MB", 1500000},
+      {"100KB", 100000},
+      {"1GB", 1000000000},
+      {"10B", 10},
+      {"52428800", 52428800},
+      {" 2 MB ", 2000000},
+      {"0", 0},
+      {"", std::nullopt},
+      {"MB", std::nullopt},
+      {"1TB", std::nullopt},
+      {"-1MB", std::nullopt},
+      {"1.2.3MB", std::nullopt},
+      {".5MB", std::nullopt},
+      {"1 M B", std::nullopt},
+      {"99999999999GB", std::nullopt},
   };
   for (const auto& c : cases) {
     CAPTURE(c.text);
@@ -53,23 +64,25 @@ TEST_CASE("files/buckets: effective size limit never exceeds the global one") {
 }
 
 TEST_CASE("files/buckets: names") {
-  for (const std::string& ok : std::vector<std::string>{"b", "interview-audio", "my_bucket.v2", "a b", "bucket!.*'()+,?-",
-                         std::string(100, 'a')}) {
+  for (const std::string& ok :
+       std::vector<std::string>{"b", "interview-audio", "my_bucket.v2", "a b", "bucket!.*'()+,?-",
+                                std::string(100, 'a')}) {
     CAPTURE(ok);
     CHECK(IsValidBucketName(ok));
   }
-  for (const std::string& bad : std::vector<std::string>{"", "a/b", " lead", "trail ", std::string(101, 'a'), "tab\tname",
-                          "new\nline", "\xe6\x96\x87\xe4\xbb\xb6"}) {
+  for (const std::string& bad :
+       std::vector<std::string>{"", "a/b", " lead", "trail ", std::string(101, 'a'), "tab\tname",
+                                "new\nline", "\xe6\x96\x87\xe4\xbb\xb6"}) {
     CAPTURE(bad);
     CHECK_FALSE(IsValidBucketName(bad));
   }
 }
 
 TEST_CASE("files/buckets: create and update bodies") {
-  BucketSpec spec = ParseBucketSpec(
-      json::parse(R"({"id":"b","name":"b","public":true,"file_size_limit":"1MB",
+  BucketSpec spec =
+      ParseBucketSpec(json::parse(R"({"id":"b","name":"b","public":true,"file_size_limit":"1MB",
                       "allowed_mime_types":["image/*","audio/webm"]})"),
-      "", true);
+                      "", true);
   CHECK(spec.id == "b");
   CHECK(spec.values.is_public == true);
   REQUIRE(spec.values.file_size_limit.has_value());
@@ -119,13 +132,15 @@ TEST_CASE("files/buckets: allowed mime types") {
 }
 
 TEST_CASE("files/objects: key validation") {
-  for (const std::string& ok : std::vector<std::string>{"a", "dir/a b.txt", "u/1/2/3.webm", "caf\xc3\xa9.txt", "x?y=z&w",
-                         std::string(1024, 'k')}) {
+  for (const std::string& ok :
+       std::vector<std::string>{"a", "dir/a b.txt", "u/1/2/3.webm", "caf\xc3\xa9.txt", "x?y=z&w",
+                                std::string(1024, 'k')}) {
     CAPTURE(ok);
     CHECK(IsValidObjectKey(ok));
   }
-  for (const std::string& bad : std::vector<std::string>{"", "/lead", "trail/", "a//b", std::string(1025, 'k'),
-                          std::string("nul\0x", 5), "tab\tkey", "bad\xff", "\xc3", "del\x7f"}) {
+  for (const std::string& bad : std::vector<std::string>{
+           "", "/lead", "trail/", "a//b", std::string(1025, 'k'), std::string("nul\0x", 5),
+           "tab\tkey", "bad\xff", "\xc3", "del\x7f"}) {
     CAPTURE(bad);
     CHECK_FALSE(IsValidObjectKey(bad));
   }

@@ -26,8 +26,7 @@ std::string ErrorOf(const std::function<void()>& fn) {
 TEST_CASE("files/signed_urls: raw path, verification, expiry, other objects") {
   std::string token = SignObjectToken("b", "dir/a b.txt", 60, kSecret, kNow);
   CHECK(SignedUrlPath("b", "dir/a b.txt", token) == "/object/sign/b/dir/a b.txt?token=" + token);
-  CHECK(ErrorOf([&] { VerifyObjectToken(token, "b", "dir/a b.txt", kSecret, kNow + 59); }) ==
-        "ok");
+  CHECK(ErrorOf([&] { VerifyObjectToken(token, "b", "dir/a b.txt", kSecret, kNow + 59); }) == "ok");
   CHECK(ErrorOf([&] { VerifyObjectToken(token, "b", "dir/a b.txt", kSecret, kNow + 60); }) ==
         "InvalidJWT: jwt expired");
   CHECK(ErrorOf([&] { VerifyObjectToken(token, "b", "dir/other.txt", kSecret, kNow); }) ==
@@ -40,13 +39,14 @@ TEST_CASE("files/signed_urls: raw path, verification, expiry, other objects") {
         }) == "InvalidJWT: invalid signature");
   CHECK(ErrorOf([&] { VerifyObjectToken("garbage", "b", "k", kSecret, kNow); }) ==
         "InvalidJWT: jwt malformed");
-  CHECK(ErrorOf([&] { VerifyObjectToken("", "b", "k", kSecret, kNow); }).rfind("MissingParameter", 0) ==
-        0);
+  CHECK(ErrorOf([&] {
+          VerifyObjectToken("", "b", "k", kSecret, kNow);
+        }).rfind("MissingParameter", 0) == 0);
 }
 
 TEST_CASE("files/auth: strict and lenient principals") {
-  std::string user = auth::SignHs256(
-      {{"role", "authenticated"}, {"sub", "u1"}, {"exp", kNow + 10}}, kSecret);
+  std::string user =
+      auth::SignHs256({{"role", "authenticated"}, {"sub", "u1"}, {"exp", kNow + 10}}, kSecret);
   std::string expired = auth::SignHs256({{"role", "authenticated"}, {"exp", kNow - 1}}, kSecret);
   std::string bearer = "Bearer " + user;
   auto strict = [&](std::optional<std::string_view> authz, std::optional<std::string_view> key) {

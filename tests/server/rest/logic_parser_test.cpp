@@ -61,17 +61,17 @@ TEST_CASE("query_params: logic tree values") {
     std::string value;
   };
   const std::vector<ValueCase> cases = {
-      {"(a.eq.\"x,y\")", "x,y"},           // quoted: commas and parens allowed
+      {"(a.eq.\"x,y\")", "x,y"},  // quoted: commas and parens allowed
       {"(a.eq.\"(x)\")", "(x)"},
       {"(a.eq.\"x\\\"y\\\\z\")", "x\"y\\z"},  // backslash escapes the next char
-      {"(a.eq.\"x\"y)", "\"x\"y"},          // a quote not ending the value is just text
+      {"(a.eq.\"x\"y)", "\"x\"y"},            // a quote not ending the value is just text
       {"(a.eq.\"x)", "\"x"},
       {"(a.eq.\"x\" y)", "\"x\" y"},
       {"(a.eq.a b)", "a b"},
       {"(a.eq.x\"y)", "x\"y"},
-      {"(a.cs.{1,2,3})", "{1,2,3}"},        // braces keep their commas
+      {"(a.cs.{1,2,3})", "{1,2,3}"},  // braces keep their commas
       {"(a.cs.{\"a\":1})", "{\"a\":1}"},
-      {"(a.eq.{x)", "{x"},                   // unclosed brace: plain value
+      {"(a.eq.{x)", "{x"},  // unclosed brace: plain value
       {"(a.is.NULL)", "NULL"},
       {"(a.eq.not.x)", "not.x"},
       {"(a.eq.1.5)", "1.5"},
@@ -106,11 +106,34 @@ TEST_CASE("query_params: logic tree keys") {
 
 TEST_CASE("query_params: malformed logic trees are PGRST100") {
   const std::vector<std::string> values = {
-      "()", "( )", "(a.eq.1", "a.eq.1", "(a.eq.1))", "(a.eq.1)x", "(a.xx.1)", "(a)", "(a.)",
-      "(a.eq.1,)", "(,a.eq.1)", "(and(a.eq.1)", "(and())", "(not.xor(a.eq.1))", "(xor(a.eq.1))",
-      "(a.eq.1,b.in.(1,2)", "(a.in.1)", "(a.is.maybe)", "(a.like(all).x)",
-      "(a.eq.{x}y)", "(a..eq.1)", "(.eq.1)", "(a->.eq.1)", "(a->b)", "",
-      "(a.eq(any).1)", "(a.fts().x)", "(a.eq.1)(b.eq.2)",
+      "()",
+      "( )",
+      "(a.eq.1",
+      "a.eq.1",
+      "(a.eq.1))",
+      "(a.eq.1)x",
+      "(a.xx.1)",
+      "(a)",
+      "(a.)",
+      "(a.eq.1,)",
+      "(,a.eq.1)",
+      "(and(a.eq.1)",
+      "(and())",
+      "(not.xor(a.eq.1))",
+      "(xor(a.eq.1))",
+      "(a.eq.1,b.in.(1,2)",
+      "(a.in.1)",
+      "(a.is.maybe)",
+      "(a.like(all).x)",
+      "(a.eq.{x}y)",
+      "(a..eq.1)",
+      "(.eq.1)",
+      "(a->.eq.1)",
+      "(a->b)",
+      "",
+      "(a.eq(any).1)",
+      "(a.fts().x)",
+      "(a.eq.1)(b.eq.2)",
   };
   for (const std::string& v : values) {
     INFO("or=" << v);

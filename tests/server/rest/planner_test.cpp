@@ -14,7 +14,8 @@ namespace {
 
 using Params = std::vector<std::pair<std::string, std::string>>;
 
-std::unique_ptr<ReadPlan> Plan(const ib::testing::TestDb& t, const std::string& table, Params params,
+std::unique_ptr<ReadPlan> Plan(const ib::testing::TestDb& t, const std::string& table,
+                               Params params,
                                const ib::storage::Principal& who = ib::testing::Service()) {
   ApiRequest api = ib::rest::ParseQueryParams(params);
   PlanContext ctx{t.catalog(), who, 1000, 0};
@@ -34,7 +35,11 @@ std::string CodeOf(const std::function<void()>& fn) {
 
 TEST_CASE("planner: naming errors carry PostgREST codes") {
   ib::testing::TestDb t;
-  struct Case { std::string table; Params params; std::string code; };
+  struct Case {
+    std::string table;
+    Params params;
+    std::string code;
+  };
   Case cases[] = {
       {"nosuch", {}, "PGRST205"},
       {"auth_users", {}, "PGRST205"},
@@ -51,7 +56,9 @@ TEST_CASE("planner: naming errors carry PostgREST codes") {
       {"interview_sessions", {{"created_at", "lt.yesterday"}}, "22007"},
       {"interview_sessions", {{"id", "eq.123"}}, "22P02"},
       {"interview_sessions", {{"title", "sl.[1,2]"}}, "PGRST127"},
-      {"interview_sessions", {{"select", "*,interview_feedback(*)"}, {"order", "interview_feedback(id)"}}, "PGRST118"},
+      {"interview_sessions",
+       {{"select", "*,interview_feedback(*)"}, {"order", "interview_feedback(id)"}},
+       "PGRST118"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.table);
@@ -74,7 +81,8 @@ TEST_CASE("planner: star expands every column in schema order - aliases rename")
 
 TEST_CASE("planner: embeds resolve direction and cardinality from foreign keys") {
   ib::testing::TestDb t;
-  auto many = Plan(t, "interview_sessions", {{"select", "id,interview_feedback(id),voice_analytics(*)"}});
+  auto many =
+      Plan(t, "interview_sessions", {{"select", "id,interview_feedback(id),voice_analytics(*)"}});
   REQUIRE(many->embeds.size() == 2);
   CHECK_FALSE(many->embeds[0]->join.to_one);
   CHECK(many->embeds[0]->join.child_columns[0]->name == "interview_id");
@@ -94,7 +102,7 @@ TEST_CASE("planner: order keeps Postgres null placement defaults") {
                    {{"order", "created_at.desc,title,duration_minutes.asc.nullsfirst"}});
   REQUIRE(plan->order.size() == 3);
   CHECK(plan->order[0].descending);
-  CHECK(plan->order[0].nulls_first);   // DESC -> NULLS FIRST
+  CHECK(plan->order[0].nulls_first);        // DESC -> NULLS FIRST
   CHECK_FALSE(plan->order[1].nulls_first);  // ASC -> NULLS LAST
   CHECK(plan->order[2].nulls_first);
 }

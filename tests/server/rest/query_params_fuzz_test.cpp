@@ -55,11 +55,21 @@ class Mutator {
   void Mutate(std::string& s) {
     const size_t at = Below(s.size() + 1);
     switch (Below(5)) {
-      case 0: s.insert(s.begin() + at, RandomChar()); break;
-      case 1: if (at < s.size()) s.erase(at, 1 + Below(4)); break;
-      case 2: if (at < s.size()) s[at] = RandomChar(); break;
-      case 3: s.insert(at, s.substr(Below(s.size() + 1), Below(12))); break;  // duplicate a slice
-      default: s.resize(at); break;                                          // truncate
+      case 0:
+        s.insert(s.begin() + at, RandomChar());
+        break;
+      case 1:
+        if (at < s.size()) s.erase(at, 1 + Below(4));
+        break;
+      case 2:
+        if (at < s.size()) s[at] = RandomChar();
+        break;
+      case 3:
+        s.insert(at, s.substr(Below(s.size() + 1), Below(12)));
+        break;  // duplicate a slice
+      default:
+        s.resize(at);
+        break;  // truncate
     }
   }
 

@@ -111,11 +111,45 @@ TEST_CASE("query_params: select item kinds") {
 
 TEST_CASE("query_params: malformed select is PGRST100") {
   const std::vector<std::string> inputs = {
-      "a,,b", "a,", ",a", "a, ,b", "count()", "c:count()", "amount.sum()", "amount.avg()",
-      "a(", "a(b", "a(b,", "a)", "a(b))", "name!hint", "*!hint", "*::text", "name::", "a:*",
-      "alias:...rel(*)", "...rel", "...", "clients(name[])", "data->>-78xy", "data->", "data->>",
-      "data->>a->b", "rel->x(*)", "\"unterminated", "a!inner!inner(*)", "a!h1!h2(*)",
-      "a!b!c!d(*)", "a;b", "a b!", "a-", "-a", "a:", ":a", "a::b::c(x)", "a.b",
+      "a,,b",
+      "a,",
+      ",a",
+      "a, ,b",
+      "count()",
+      "c:count()",
+      "amount.sum()",
+      "amount.avg()",
+      "a(",
+      "a(b",
+      "a(b,",
+      "a)",
+      "a(b))",
+      "name!hint",
+      "*!hint",
+      "*::text",
+      "name::",
+      "a:*",
+      "alias:...rel(*)",
+      "...rel",
+      "...",
+      "clients(name[])",
+      "data->>-78xy",
+      "data->",
+      "data->>",
+      "data->>a->b",
+      "rel->x(*)",
+      "\"unterminated",
+      "a!inner!inner(*)",
+      "a!h1!h2(*)",
+      "a!b!c!d(*)",
+      "a;b",
+      "a b!",
+      "a-",
+      "-a",
+      "a:",
+      ":a",
+      "a::b::c(x)",
+      "a.b",
   };
   for (const std::string& in : inputs) CheckPgrst100([&] { ParseSelect(in); }, in);
 }
@@ -234,11 +268,39 @@ TEST_CASE("query_params: every operator") {
 
 TEST_CASE("query_params: malformed operators are PGRST100") {
   const std::vector<std::string> values = {
-      "xx.1", "eq1", "eq", "", "not.", "not.xx.1", "not.not.eq.1", "EQ.1", "Eq.1", "noop.0",
-      "is.nul", "is.nullx", "is.maybe", "is.", "in.1,2", "in.(1,2", "in.(1,2)x", "in.",
-      "in.\"a\"", "like(some).{a}", "like(all).a", "like(all).{a", "like(all).{\"a\"b}",
-      "eq(any).1", "gt(all).1", "fts().q", "fts(eng.q", "fts(english)q", "neq(x).1", "is(x).1",
-      "in(x).(1)", "not.eq", "value",
+      "xx.1",
+      "eq1",
+      "eq",
+      "",
+      "not.",
+      "not.xx.1",
+      "not.not.eq.1",
+      "EQ.1",
+      "Eq.1",
+      "noop.0",
+      "is.nul",
+      "is.nullx",
+      "is.maybe",
+      "is.",
+      "in.1,2",
+      "in.(1,2",
+      "in.(1,2)x",
+      "in.",
+      "in.\"a\"",
+      "like(some).{a}",
+      "like(all).a",
+      "like(all).{a",
+      "like(all).{\"a\"b}",
+      "eq(any).1",
+      "gt(all).1",
+      "fts().q",
+      "fts(eng.q",
+      "fts(english)q",
+      "neq(x).1",
+      "is(x).1",
+      "in(x).(1)",
+      "not.eq",
+      "value",
   };
   for (const std::string& v : values) {
     CheckPgrst100([&] { ParseQueryParams({{"col", v}}); }, v);
@@ -256,7 +318,7 @@ TEST_CASE("query_params: in list quoting") {
       {"in.(\"(x)\",\"y)\")", {"(x)", "y)"}},
       {"in.(\"a\\\"b\")", {"a\"b"}},
       {"in.(\"a\\\\b\")", {"a\\b"}},
-      {"in.(a b,x\"y)", {"a b", "x\"y"}},  // supabase-js sends these unquoted
+      {"in.(a b,x\"y)", {"a b", "x\"y"}},    // supabase-js sends these unquoted
       {"in.(\"ab\"c,d)", {"\"ab\"c", "d"}},  // a quote not ending the item is just text
       {"in.(\"a,b)", {"\"a", "b"}},
       {"in.(a(b)", {"a(b"}},
@@ -317,13 +379,19 @@ TEST_CASE("query_params: reserved keys, repeats and parameter order") {
   CHECK(Parsed({{"id", "eq.1"}, {"select", "id"}}) == "select=id&id=eq.1");
   CHECK(Parsed({{"select", "a"}, {"select", "b"}}) == "select=a");  // first wins, as PostgREST
   CHECK(Parsed({{"order", "a"}, {"order", "b.desc"}}) == "order=b.desc");  // last wins
-  CHECK(Parsed({{"limit", "5"}, {"offset", "10"}, {"comments.limit", "2"},
-                {"comments.offset", "0"}, {"a.b.limit", "1"}}) ==
+  CHECK(Parsed({{"limit", "5"},
+                {"offset", "10"},
+                {"comments.limit", "2"},
+                {"comments.offset", "0"},
+                {"a.b.limit", "1"}}) ==
         "limit=5&a.b.limit=1&comments.limit=2&offset=10&comments.offset=0");
   CHECK(Parsed({{"comments.order", "created_at.desc"}}) == "comments.order=created_at.desc");
   CHECK(Parsed({{"columns", "a,b"}, {"on_conflict", "id"}}) == "columns=a,b&on_conflict=id");
-  CHECK(Parsed({{"or", "(a.eq.1)"}, {"and", "(b.eq.2)"}, {"not.or", "(c.eq.3)"},
-                {"not.and", "(d.eq.4)"}, {"comments.or", "(e.eq.5)"},
+  CHECK(Parsed({{"or", "(a.eq.1)"},
+                {"and", "(b.eq.2)"},
+                {"not.or", "(c.eq.3)"},
+                {"not.and", "(d.eq.4)"},
+                {"comments.or", "(e.eq.5)"},
                 {"comments.not.and", "(f.eq.6)"}}) ==
         "or=(a.eq.1)&and=(b.eq.2)&not.or=(c.eq.3)&not.and=(d.eq.4)&comments.or=(e.eq.5)&"
         "comments.not.and=(f.eq.6)");
@@ -364,10 +432,10 @@ TEST_CASE("query_params: order forms") {
   REQUIRE(terms.size() == 2);
   CHECK_FALSE(terms[0].nulls_first.has_value());
   CHECK(terms[1].descending);
-  for (const std::string in : {"id.ac", "id.descc", "id.nulsfist", "id.asc.nlsfst",
-                               "id.asc.nullslasttt", "clients(name,id)", "", "a,", ",a", "a..desc",
-                               "id.asc.", "x.foo", "a.desc.asc", "a.nullsfirst.desc", "a(b",
-                               "a(b).", "data->", "a b!"}) {
+  for (const std::string in :
+       {"id.ac", "id.descc", "id.nulsfist", "id.asc.nlsfst", "id.asc.nullslasttt",
+        "clients(name,id)", "", "a,", ",a", "a..desc", "id.asc.", "x.foo", "a.desc.asc",
+        "a.nullsfirst.desc", "a(b", "a(b).", "data->", "a b!"}) {
     CheckPgrst100([&] { ParseOrder(in); }, in);
   }
 }
@@ -380,7 +448,9 @@ TEST_CASE("query_params: limit and offset") {
                                "9223372036854775808", "99999999999999999999"}) {
     CheckPgrst100([&] { ParseNonNegative(in, "limit"); }, in);
   }
-  CHECK(Refusal([] { ParseQueryParams({{"comments.offset", "-1"}}); }) ==
+  CHECK(Refusal([] {
+          ParseQueryParams({{"comments.offset", "-1"}});
+        }) ==
         "PGRST100 \"failed to parse comments.offset parameter (-1)\" (line 1, column 1) | "
         "unexpected \"-\" expecting digit");
 }
@@ -393,14 +463,16 @@ TEST_CASE("query_params: columns and on_conflict lists") {
   for (const std::string in : {"a,,b", ",a", "a,", "\"\"", "", " ", "a;b", "\"a", "a b!"}) {
     CheckPgrst100([&] { ParseColumnList(in, "on_conflict"); }, in);
   }
-  CHECK(Refusal([] { ParseQueryParams({{"on_conflict", "a,"}}); }) ==
+  CHECK(Refusal([] {
+          ParseQueryParams({{"on_conflict", "a,"}});
+        }) ==
         "PGRST100 \"failed to parse on_conflict parameter (a,)\" (line 1, column 3) | "
         "unexpected end of input expecting field name (* or [a..z0..9_$])");
 }
 
 TEST_CASE("query_params: ParseField") {
   const std::vector<Case> cases = {
-      {"data->a->>b", "data->a->>b"}, {"\"my col\"", "\"my col\""}, {"items->0", "items->0"},
+      {"data->a->>b", "data->a->>b"}, {"\"my col\"", "\"my col\""},   {"items->0", "items->0"},
       {"items->-1", "items->-1"},     {"data->\"0\"", "data->\"0\""}, {" a ", "a"},
       {"data->a b", "data->\"a b\""},
   };

@@ -29,7 +29,8 @@ TEST_CASE("sql_builder: no request value ever appears in the SQL text") {
       {{"title", "like.*" + evil + "*"}},
       {{"title", "in.(\"" + evil + "\",b)"}},
       {{"or", "(title.eq." + evil + ",description.ilike.*zz*)"}},
-      {{"select", "id,label:title,metadata->>" + std::string("evilkey")}, {"metadata->>evilkey", "eq.evilvalue"}},
+      {{"select", "id,label:title,metadata->>" + std::string("evilkey")},
+       {"metadata->>evilkey", "eq.evilvalue"}},
       {{"select", "evilalias:title,interview_feedback(evilembed:overall_score)"}},
       {{"limit", "4242"}, {"offset", "4343"}},
   };
@@ -81,8 +82,7 @@ TEST_CASE("sql_builder: the write checks bind every value and read defaults from
                                                    table.FindColumn("skill")};
   ib::rest::GuardSql check{"(t0.user_id = ?)", {std::string("uid-value")}};
   auto insert = ib::rest::BuildFailingInsertCandidate(table, given, {evil, evil}, check);
-  auto update =
-      ib::rest::BuildFailingUpdateCandidates(table, {42}, given, {evil, evil}, check);
+  auto update = ib::rest::BuildFailingUpdateCandidates(table, {42}, given, {evil, evil}, check);
   auto lookup = ib::rest::BuildConflictLookup(table, given, {evil, evil});
   for (const auto* q : {&insert, &update, &lookup}) {
     CAPTURE(q->text);

@@ -29,11 +29,16 @@ TEST_CASE("guards: every table x command x role, on two users' rows") {
     t.Scalar("INSERT INTO profiles (id, email) VALUES (?, ?)", {uid, uid + "@p"});
     auto sid = std::get<std::string>(t.Scalar(
         "INSERT INTO interview_sessions (user_id, title) VALUES (?, 't') RETURNING id", {uid}));
-    t.Scalar("INSERT INTO interview_responses (interview_id, role, content) VALUES (?, 'user', 'x')", {sid});
-    t.Scalar("INSERT INTO interview_feedback (interview_id, user_id, overall_score) VALUES (?, ?, 1)", {sid, uid});
+    t.Scalar(
+        "INSERT INTO interview_responses (interview_id, role, content) VALUES (?, 'user', 'x')",
+        {sid});
+    t.Scalar(
+        "INSERT INTO interview_feedback (interview_id, user_id, overall_score) VALUES (?, ?, 1)",
+        {sid, uid});
     t.Scalar("INSERT INTO voice_analytics (interview_id) VALUES (?)", {sid});
     t.Scalar("INSERT INTO practice_attempts (user_id) VALUES (?)", {uid});
-    t.Scalar("INSERT INTO achievements (user_id, achievement_type, title) VALUES (?, 'x', 'X')", {uid});
+    t.Scalar("INSERT INTO achievements (user_id, achievement_type, title) VALUES (?, 'x', 'X')",
+             {uid});
     t.Scalar("INSERT INTO user_progress (user_id, category, skill) VALUES (?, 'c', 's')", {uid});
     t.Scalar("INSERT INTO leaderboard (user_id) VALUES (?)", {uid});
     t.Scalar("INSERT INTO streaks (user_id) VALUES (?)", {uid});
@@ -41,9 +46,9 @@ TEST_CASE("guards: every table x command x role, on two users' rows") {
   auto user_a = ib::testing::User(a);
   auto anon = ib::testing::Anon();
   auto service = ib::testing::Service();
-  const char* owned[] = {"profiles", "practice_attempts", "interview_sessions",
-                         "interview_responses", "interview_feedback", "voice_analytics",
-                         "user_progress"};
+  const char* owned[] = {
+      "profiles",           "practice_attempts", "interview_sessions", "interview_responses",
+      "interview_feedback", "voice_analytics",   "user_progress"};
   for (const char* table : owned) {
     for (Command c : {Command::kSelect, Command::kUpdate, Command::kDelete}) {
       CAPTURE(table);
@@ -70,8 +75,7 @@ TEST_CASE("guards: every table x command x role, on two users' rows") {
 
 TEST_CASE("guards: insert checks and default deny") {
   auto user = ib::testing::User("11111111-1111-4111-8111-111111111111");
-  CHECK(g::Check("interview_sessions", Command::kInsert, user, "t0").sql ==
-        "((t0.user_id = ?))");
+  CHECK(g::Check("interview_sessions", Command::kInsert, user, "t0").sql == "((t0.user_id = ?))");
   CHECK(g::Check("achievements", Command::kInsert, user, "t0").sql == "(0)");
   CHECK(g::Check("leaderboard", Command::kInsert, ib::testing::Anon(), "t0").sql == "(0)");
   CHECK(g::Check("profiles", Command::kInsert, ib::testing::Service(), "t0").unrestricted());

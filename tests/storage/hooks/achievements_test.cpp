@@ -3,7 +3,6 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
-
 #include <set>
 
 #include "tests/support/gamification_fixture.h"
@@ -13,9 +12,9 @@ namespace {
 
 std::set<std::string> Unlocked(GamificationFixture& f, const std::string& user) {
   std::set<std::string> out;
-  for (const char* t : {"first_interview", "interviews_5", "interviews_10", "interviews_25",
-                        "high_score", "perfect_score", "streak_3", "streak_7", "streak_30",
-                        "voice_5"}) {
+  for (const char* t :
+       {"first_interview", "interviews_5", "interviews_10", "interviews_25", "high_score",
+        "perfect_score", "streak_3", "streak_7", "streak_30", "voice_5"}) {
     if (f.HasAchievement(user, t)) out.insert(t);
   }
   return out;

@@ -88,8 +88,8 @@ TEST_CASE("completion: exactly once per session, even when reopened and complete
 TEST_CASE("completion: a session inserted completed is awarded at insert, not again on update") {
   GamificationFixture f;
   const std::string u = f.AddUser("ada@x.io");
-  const std::string s = f.AddSession(
-      u, {{"status", std::string("completed")}, {"overall_score", 60.0}});
+  const std::string s =
+      f.AddSession(u, {{"status", std::string("completed")}, {"overall_score", 60.0}});
   CHECK(f.Int("profiles", u, "completed_interviews") == 1);
   CHECK(f.Int("profiles", u, "total_xp") == 160);
   f.UpdateSession(s, {{"title", std::string("renamed")}});

@@ -11,8 +11,8 @@ namespace {
 
 TEST_CASE("gamification: level = 1 + floor(sqrt(total_xp / 100)) at every threshold") {
   const std::pair<int64_t, int64_t> cases[] = {
-      {0, 1},   {99, 1},  {100, 2},  {101, 2},   {399, 2},    {400, 3},   {899, 3},
-      {900, 4}, {1599, 4}, {1600, 5}, {-50, 1},  {250000, 51}, {249999, 50},
+      {0, 1},   {99, 1},   {100, 2},  {101, 2}, {399, 2},     {400, 3},     {899, 3},
+      {900, 4}, {1599, 4}, {1600, 5}, {-50, 1}, {250000, 51}, {249999, 50},
   };
   for (const auto& [xp, level] : cases) {
     CAPTURE(xp);

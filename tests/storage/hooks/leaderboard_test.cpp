@@ -1,7 +1,8 @@
 // The leaderboard as the completion hook keeps it: score sums, time windows and shared ranks.
+#include "storage/leaderboard.h"
+
 #include <doctest/doctest.h>
 
-#include "storage/leaderboard.h"
 #include "tests/support/gamification_fixture.h"
 
 namespace ib::testing {

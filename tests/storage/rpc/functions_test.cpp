@@ -1,9 +1,10 @@
 // The RPC rows of storage/rpc/registry.cpp and their implementations, run directly against a
 // fresh database (the REST wrapping is covered by the e2e tests).
+#include "storage/rpc/functions.h"
+
 #include <doctest/doctest.h>
 
 #include "storage/error.h"
-#include "storage/rpc/functions.h"
 #include "tests/support/gamification_fixture.h"
 
 namespace ib::storage::rpc {
@@ -15,10 +16,14 @@ using Rows = std::vector<std::vector<SqlValue>>;
 
 SqlValue Own(const SqlValueView& v) {
   switch (v.type) {
-    case SqlValueView::Type::kInteger: return v.integer;
-    case SqlValueView::Type::kReal: return v.real;
-    case SqlValueView::Type::kText: return std::string(v.text);
-    default: return std::monostate{};
+    case SqlValueView::Type::kInteger:
+      return v.integer;
+    case SqlValueView::Type::kReal:
+      return v.real;
+    case SqlValueView::Type::kText:
+      return std::string(v.text);
+    default:
+      return std::monostate{};
   }
 }
 
@@ -72,11 +77,14 @@ TEST_CASE("rpc registry: callers, own-id argument, defaults and result types") {
 TEST_CASE("get_user_interview_stats: counts, Postgres avg text, sums and the latest date") {
   GamificationFixture f;
   const std::string u = f.AddUser("a@x.io");
-  f.AddSession(u, {{"overall_score", 87.0}, {"duration_minutes", int64_t{30}},
+  f.AddSession(u, {{"overall_score", 87.0},
+                   {"duration_minutes", int64_t{30}},
                    {"created_at", T("2024-05-01T10:00:00.000000+00:00")}});
-  f.AddSession(u, {{"status", T("completed")}, {"overall_score", 87.0},
+  f.AddSession(u, {{"status", T("completed")},
+                   {"overall_score", 87.0},
                    {"created_at", T("2024-05-03T10:00:00.000000+00:00")}});
-  f.AddSession(u, {{"status", T("completed")}, {"overall_score", 88.0},
+  f.AddSession(u, {{"status", T("completed")},
+                   {"overall_score", 88.0},
                    {"duration_minutes", int64_t{15}},
                    {"created_at", T("2024-05-02T10:00:00.000000+00:00")}});
   f.AddSession(u, {{"created_at", T("2024-04-01T10:00:00.000000+00:00")}});
@@ -107,8 +115,10 @@ TEST_CASE("get_recent_interviews_with_feedback: newest first, left-joined, limit
       u, {{"overall_score", 71.5}, {"created_at", T("2024-05-02T10:00:00.000000+00:00")}});
   f.AddSession(other);
   auto w = f.Writer();
-  w.Insert("interview_feedback", {{"interview_id", new_id}, {"user_id", u},
-                                  {"overall_score", 70.0}, {"hiring_recommendation", T("hire")}});
+  w.Insert("interview_feedback", {{"interview_id", new_id},
+                                  {"user_id", u},
+                                  {"overall_score", 70.0},
+                                  {"hiring_recommendation", T("hire")}});
   Rows rows =
       Call(f, "get_recent_interviews_with_feedback", {{{"p_user_id", u}, {"p_limit", I(10)}}});
   REQUIRE(rows.size() == 2);
@@ -121,9 +131,9 @@ TEST_CASE("get_recent_interviews_with_feedback: newest first, left-joined, limit
   CHECK(rows[1][7] == SqlValue());
   CHECK(Call(f, "get_recent_interviews_with_feedback", {{{"p_user_id", u}, {"p_limit", I(1)}}})
             .size() == 1);
-  CHECK(Call(f, "get_recent_interviews_with_feedback",
-             {{{"p_user_id", u}, {"p_limit", SqlValue()}}})
-            .size() == 2);  // LIMIT NULL: no limit
+  CHECK(
+      Call(f, "get_recent_interviews_with_feedback", {{{"p_user_id", u}, {"p_limit", SqlValue()}}})
+          .size() == 2);  // LIMIT NULL: no limit
   CHECK_THROWS_AS(
       Call(f, "get_recent_interviews_with_feedback", {{{"p_user_id", u}, {"p_limit", I(-1)}}}),
       Error);
