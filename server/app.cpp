@@ -89,6 +89,10 @@ int App::Start() {
   return port;
 }
 
+std::vector<std::string> App::warnings() const {
+  return db_ ? db_->file_warnings() : std::vector<std::string>{};
+}
+
 void App::Run() { listener_->Run(); }
 
 void App::Stop() {

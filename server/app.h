@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "server/config.h"
 
@@ -37,6 +38,8 @@ class App {
   const std::string& service_key() const { return service_key_; }
   const std::string& secret() const { return secret_; }
   int schema_version() const { return schema_version_; }
+  // After Start(): what to warn about the database file (its permissions), one line each.
+  std::vector<std::string> warnings() const;
 
  private:
   void LoadSecret();

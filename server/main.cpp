@@ -57,6 +57,9 @@ int main(int argc, char** argv) {
     std::cerr << "interviewbase: " << e.message() << std::endl;
     return 1;
   }
+  for (const std::string& warning : app.warnings()) {
+    std::cerr << "interviewbase: warning: " << warning << std::endl;
+  }
   std::cerr << "interviewbase " << IB_VERSION << ": database " << inv.config.db_path
             << " (schema version " << app.schema_version() << ")" << std::endl;
   // The one line tests and tools wait for; flushed at once even when stdout is a pipe.

@@ -4,11 +4,11 @@
 #include <sqlite3.h>
 
 #include <atomic>
-#include <filesystem>
 #include <unordered_map>
 
 #include "storage/change_capture.h"
 #include "storage/change_log.h"
+#include "storage/db_file.h"
 #include "storage/error.h"
 #include "storage/statement_cache.h"
 
@@ -56,8 +56,7 @@ Db::Db(const std::string& path) : changes_(std::make_unique<ChangeLog>()), id_(n
     in_memory_ = true;
     uri_ = "file:ib_memory_" + std::to_string(id_) + "?mode=memory";
   } else {
-    std::filesystem::path p(path);
-    if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
+    file_ = std::make_unique<DbFile>(path);
     uri_ = path;
   }
   try {
@@ -70,6 +69,10 @@ Db::Db(const std::string& path) : changes_(std::make_unique<ChangeLog>()), id_(n
 }
 
 Db::~Db() = default;
+
+std::vector<std::string> Db::file_warnings() const {
+  return file_ ? file_->warnings() : std::vector<std::string>{};
+}
 
 void Db::SetCatalog(std::shared_ptr<const Catalog> catalog) {
   writer_->capture()->SetCatalog(catalog);

@@ -18,6 +18,7 @@ class Database;
 
 namespace ib::storage {
 
+class DbFile;
 class StatementCache;
 class ChangeCapture;
 class ChangeLog;
@@ -50,8 +51,9 @@ class Connection {
 
 class Db {
  public:
-  // Opens (creating if absent, with parent directories) the file at `path`; ":memory:" gives
-  // a private in-memory database, served entirely by the writer connection.
+  // Opens (creating if absent, with parent directories) the file at `path`, which stays locked
+  // against other processes while this Db lives (storage/db_file.h); ":memory:" gives a
+  // private in-memory database, served entirely by the writer connection.
   explicit Db(const std::string& path);
   ~Db();
   Db(const Db&) = delete;
@@ -79,6 +81,8 @@ class Db {
   };
 
   bool in_memory() const { return in_memory_; }
+  // What the file's permissions give to warn about at start (empty for ":memory:").
+  std::vector<std::string> file_warnings() const;
 
   // The schema the unit of work hands to its bodies. Set once, after migrating and before
   // serving (not synchronised with Write/Read). catalog() throws Error::Internal if unset.
@@ -104,6 +108,9 @@ class Db {
  private:
   Connection& ThreadReader();
 
+  // First member, so destroyed last: closing its descriptor would drop the SQLite connections'
+  // POSIX locks on the file, so it outlives them.
+  std::unique_ptr<DbFile> file_;
   std::string uri_;
   bool in_memory_ = false;
   std::unique_ptr<ChangeLog> changes_;  // before writer_, whose capture publishes to it
