@@ -1,7 +1,9 @@
 // Downloads (docs/wire.md, Storage): GET/HEAD /object/{bucket}/{key} and its /authenticated alias
 // (a missing or bad bearer counts as anon), /object/public/... (public buckets only) and
 // /object/sign/...?token= (the token is the authority). Bytes stream one chunk at a time from
-// the database; single byte ranges answer 206 (or 416), ETag/If-None-Match answer 304.
+// the database; single byte ranges answer 206 (or 416), ETag/If-None-Match answer 304. Active
+// content types (server/files/active_types.h) always go out as attachments.
+#include "server/files/active_types.h"
 #include "server/files/byte_range.h"
 #include "server/files/file_errors.h"
 #include "server/files/file_routes_internal.h"
@@ -20,9 +22,13 @@ void TakeOverRanges(const httplib::Request& req) {
   const_cast<httplib::Request&>(req).ranges.clear();
 }
 
-// `download` query parameter: present -> attachment, with a value -> that file name.
-void SetDisposition(const httplib::Request& req, httplib::Response& res) {
+// `download` query parameter: present -> attachment, with a value -> that file name. An
+// active type (HTML, SVG, XML, JavaScript) is always an attachment, so a stored file is never
+// rendered as a page of the API's origin.
+void SetDisposition(const httplib::Request& req, httplib::Response& res,
+                    const std::string& mimetype) {
   auto name = QueryValue(req, "download");
+  if (!name && IsActiveContentType(mimetype)) name = "";
   if (!name) return;
   if (name->empty()) {
     res.set_header("Content-Disposition", "attachment");
@@ -46,7 +52,7 @@ void Serve(const http::ServerContext& ctx, const httplib::Request& req, httplib:
   if (std::string date = HttpDate(o.updated_at); !date.empty()) {
     res.set_header("Last-Modified", date);
   }
-  SetDisposition(req, res);
+  SetDisposition(req, res, o.mimetype);
   if (auto match = http::Header(req, "If-None-Match"); match && *match == o.etag) {
     res.status = 304;
     return;

@@ -1,4 +1,5 @@
-// Who is asking, for /storage/v1: auth::Resolve() mapped to Storage's answers. A bad or
+// Who is asking, for /storage/v1: first the gateway's check (401 unless `apikey` is one of the
+// project's keys, as for REST), then auth::Resolve() mapped to Storage's answers. A bad or
 // expired bearer is a 403-class AccessDenied carrying the JWT library's words ("jwt expired"),
 // except in lenient mode (the plain download route), where it counts as anon, as in Supabase.
 // Pure: the caller passes headers, secret and time; thread-safe.

@@ -141,7 +141,11 @@ void RenderError(Service service, const storage::Error& e, httplib::Response& re
       body += ",\"message\":";
       storage::AppendJsonString(body, e.message());
       body += "}";
-      res.status = e.status() >= 500 ? e.status() : 400;
+      // The gateway's refusals (no or unknown apikey) never reach the service: plain 401.
+      res.status = e.status() >= 500 || e.Is(storage::ErrorCode::kInvalidApiKey) ||
+                           e.Is(storage::ErrorCode::kNoApiKey)
+                       ? e.status()
+                       : 400;
       break;
     }
   }
