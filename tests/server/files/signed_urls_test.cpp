@@ -44,22 +44,35 @@ TEST_CASE("files/signed_urls: raw path, verification, expiry, other objects") {
         }).rfind("MissingParameter", 0) == 0);
 }
 
-TEST_CASE("files/auth: strict and lenient principals") {
+TEST_CASE("files/auth: the apikey gate, then strict and lenient principals") {
   std::string user =
       auth::SignHs256({{"role", "authenticated"}, {"sub", "u1"}, {"exp", kNow + 10}}, kSecret);
   std::string expired = auth::SignHs256({{"role", "authenticated"}, {"exp", kNow - 1}}, kSecret);
+  std::string anon_key = auth::SignHs256({{"role", "anon"}, {"exp", kNow + 10}}, kSecret);
   std::string bearer = "Bearer " + user;
   auto strict = [&](std::optional<std::string_view> authz, std::optional<std::string_view> key) {
     return StoragePrincipal(authz, key, kSecret, kNow, AuthMode::kStrict);
   };
-  CHECK(strict(std::string_view(bearer), std::nullopt).user_id == "u1");
-  CHECK(strict(std::nullopt, std::string_view(user)).role == storage::Role::kAuthenticated);
+  const std::string_view anon(anon_key);
+  CHECK(strict(std::string_view(bearer), anon).user_id == "u1");
+  CHECK(strict(std::nullopt, anon).is_anon());
   std::string expired_bearer = "Bearer " + expired;
-  CHECK(ErrorOf([&] { strict(std::string_view(expired_bearer), std::nullopt); }) ==
+  CHECK(ErrorOf([&] { strict(std::string_view(expired_bearer), anon); }) ==
         "AccessDenied: jwt expired");
-  CHECK(ErrorOf([&] { strict(std::nullopt, std::nullopt); }).rfind("AccessDenied", 0) == 0);
-  auto lenient = StoragePrincipal(std::string_view(expired_bearer), std::nullopt, kSecret, kNow,
-                                  AuthMode::kLenient);
+  // The gateway: no apikey, or one that is not a project key (a user's token, a stranger's
+  // key), is refused before the bearer is looked at, in both modes.
+  CHECK(ErrorOf([&] { strict(std::string_view(bearer), std::nullopt); }) ==
+        "no_api_key: No API key found in request");
+  CHECK(ErrorOf([&] { strict(std::nullopt, std::nullopt); }) ==
+        "no_api_key: No API key found in request");
+  CHECK(ErrorOf([&] { strict(std::nullopt, std::string_view(user)); }) ==
+        "invalid_api_key: Invalid API key");
+  CHECK(ErrorOf([&] {
+          StoragePrincipal(std::string_view(bearer), std::string_view("x"), kSecret, kNow,
+                           AuthMode::kLenient);
+        }) == "invalid_api_key: Invalid API key");
+  auto lenient =
+      StoragePrincipal(std::string_view(expired_bearer), anon, kSecret, kNow, AuthMode::kLenient);
   CHECK(lenient.is_anon());
 }
 
