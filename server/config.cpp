@@ -63,6 +63,23 @@ const std::vector<Setting>& Settings() {
        }},
       {"log-requests",
        [](Config& c, const std::string& v) { c.log_requests = ParseBool("log-requests", v); }},
+      {"max-body-size",
+       [](Config& c, const std::string& v) {
+         auto bytes = files::ParseByteSize(v);
+         if (!bytes || *bytes < 1 || *bytes > (1LL << 40)) {
+           throw ConfigError("invalid value for --max-body-size: '" + v +
+                             "' (expected bytes, or a size like 4MB, from 1 to 1 TiB)");
+         }
+         c.max_body_size = *bytes;
+       }},
+      {"head-timeout",
+       [](Config& c, const std::string& v) {
+         c.head_timeout = ParseInteger("head-timeout", v, 1, 3600);
+       }},
+      {"body-timeout",
+       [](Config& c, const std::string& v) {
+         c.body_timeout = ParseInteger("body-timeout", v, 1, 24 * 3600);
+       }},
       {"storage-max-file-size",
        [](Config& c, const std::string& v) {
          auto bytes = files::ParseByteSize(v);
@@ -145,6 +162,10 @@ std::string Usage() {
          "  --max-rows N         most rows one read returns, 0 = unlimited (default 1000)\n"
          "  --threads N          HTTP worker threads, 0 = automatic (default 0)\n"
          "  --log-requests BOOL  one log line per request on standard error (default true)\n"
+         "  --max-body-size SIZE largest request body outside /storage/v1, in bytes or with a\n"
+         "                       unit; larger ones get 413 (default 4194304 = 4 MiB)\n"
+         "  --head-timeout SECS  time allowed for a whole request head (default 10)\n"
+         "  --body-timeout SECS  time allowed for a whole request body (default 60)\n"
          "\n"
          "storage (/storage/v1):\n"
          "  --storage-max-file-size SIZE\n"

@@ -17,12 +17,17 @@ enum class PasswordCostLevel { kInteractive, kMinimal };
 struct Config {
   std::string db_path = "./data/interviewbase.db";
   std::string host = "127.0.0.1";
-  int port = 54321;                          // 0 = any free port
-  std::optional<std::string> jwt_secret;     // unset: generated once, stored in the database
-  int64_t jwt_expiry = 3600;                 // access-token lifetime, seconds
-  int64_t max_rows = 1000;                   // PostgREST db-max-rows; 0 = unlimited
-  int threads = 0;                           // HTTP worker threads; 0 = automatic
-  bool log_requests = true;                  // one line per request on standard error
+  int port = 54321;                       // 0 = any free port
+  std::optional<std::string> jwt_secret;  // unset: generated once, stored in the database
+  int64_t jwt_expiry = 3600;              // access-token lifetime, seconds
+  int64_t max_rows = 1000;                // PostgREST db-max-rows; 0 = unlimited
+  int threads = 0;                        // HTTP worker threads; 0 = automatic
+  bool log_requests = true;               // one line per request on standard error
+  // HTTP framing (docs/limits.md): bodies outside /storage/v1, and deadlines for a whole head
+  // and a whole body on top of the per-recv timeout.
+  int64_t max_body_size = 4194304;           // bytes (4 MiB); past it 413 before the body is read
+  int64_t head_timeout = 10;                 // seconds
+  int64_t body_timeout = 60;                 // seconds
   int64_t storage_max_file_size = 52428800;  // bytes per stored object (50 MiB); buckets lower it
   // Auth (/auth/v1).
   PasswordCostLevel password_cost = PasswordCostLevel::kInteractive;

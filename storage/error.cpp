@@ -247,6 +247,8 @@ Error Error::FromHttpStatus(int status) {
       return NotFound("Not Found: no route matches this path");
     case 405:
       return Error(405, ErrorCode::kPgrst117, "Method Not Allowed");
+    case 408:
+      return Error(408, ErrorCode::kHttpStatus, "Request Timeout");
     case 413:
       return PayloadTooLarge("Payload Too Large");
     case 414:

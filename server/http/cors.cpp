@@ -11,12 +11,13 @@ void RegisterCors(httplib::Server& server) {
                    requested.empty() ? std::string("*") : requested);
     res.set_header("Access-Control-Max-Age", "86400");
   });
-  server.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
-    res.set_header("Access-Control-Allow-Origin", "*");
-    res.set_header("Access-Control-Expose-Headers",
-                   "Content-Range, X-Total-Count, Link, X-Supabase-Api-Version, "
-                   "Content-Location, Preference-Applied, Location");
-  });
+}
+
+void AddCorsHeaders(httplib::Response& res) {
+  res.set_header("Access-Control-Allow-Origin", "*");
+  res.set_header("Access-Control-Expose-Headers",
+                 "Content-Range, X-Total-Count, Link, X-Supabase-Api-Version, "
+                 "Content-Location, Preference-Applied, Location");
 }
 
 }  // namespace ib::http

@@ -1,6 +1,7 @@
 #include "server/http/listener.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <chrono>
@@ -12,8 +13,8 @@
 #include "server/http/admin_routes.h"
 #include "server/http/cors.h"
 #include "server/http/fallback.h"
+#include "server/http/framed_server.h"
 #include "server/http/health.h"
-#include "server/http/row_range_server.h"
 #include "server/http/server_context.h"
 #include "server/rest/rest_routes.h"
 
@@ -26,18 +27,39 @@ int WorkerThreads(const Config& config) {
   return std::max(64, static_cast<int>(std::thread::hardware_concurrency()) * 16);
 }
 
+FramingLimits Framing(const Config& config) {
+  FramingLimits limits;
+  limits.max_body_bytes = static_cast<uint64_t>(config.max_body_size);
+  // An upload is one object plus its multipart framing.
+  limits.max_upload_bytes =
+      static_cast<uint64_t>(config.storage_max_file_size) + uint64_t{1024} * 1024;
+  limits.head_timeout = std::chrono::seconds(config.head_timeout);
+  limits.body_timeout = std::chrono::seconds(config.body_timeout);
+  return limits;
+}
+
 }  // namespace
 
-Listener::Listener(const ServerContext& ctx, rest::RestEngine& rest)
-    : ctx_(ctx), server_(std::make_unique<RowRangeServer>()) {
+Listener::Listener(const ServerContext& ctx, rest::RestEngine& rest) : ctx_(ctx) {
+  auto server = std::make_unique<FramedServer>();
+  server->set_framing_limits(Framing(ctx.config));
+  server->set_response_decorator(AddCorsHeaders);
+  server_ = std::move(server);
   const int threads = WorkerThreads(ctx.config);
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server_->set_tcp_nodelay(true);
+  // cpp-httplib's default sets SO_REUSEPORT, which lets a second server bind a port in use and
+  // share its connections. SO_REUSEADDR alone still allows a restart while old connections
+  // linger in TIME_WAIT, and a port in use fails Bind().
+  server_->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   server_->set_keep_alive_max_count(1000000);
   server_->set_keep_alive_timeout(3);  // idle keep-alive connections release workers on stop
   server_->set_read_timeout(5, 0);
   server_->set_write_timeout(5, 0);
-  // 64 MiB, or more when storage may accept larger objects (plus room for multipart framing).
+  // The FramedServer's limits come first; httplib's own stays as a backstop.
   server_->set_payload_max_length(std::max<uint64_t>(
       uint64_t{64} * 1024 * 1024,
       static_cast<uint64_t>(ctx.config.storage_max_file_size) + uint64_t{1024} * 1024));

@@ -1,4 +1,4 @@
-// Listener: the HTTP side of the running server. Owns the httplib server (a RowRangeServer),
+// Listener: the HTTP side of the running server. Owns the httplib server (a FramedServer),
 // sets its worker pool, timeouts and body limit from Config, registers every route group,
 // binds and serves. App holds one; nothing else outside server/http/ sees httplib.
 // Run() blocks; Stop() may be called from another thread or a signal watcher.

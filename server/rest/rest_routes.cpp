@@ -2,7 +2,7 @@
 
 #include "server/auth/authenticate.h"
 #include "server/http/handler.h"
-#include "server/http/row_range_server.h"
+#include "server/http/request_head.h"
 #include "server/rest/openapi.h"
 
 namespace ib::rest {
@@ -18,7 +18,8 @@ RestRequest ToRestRequest(const httplib::Request& req, bool rpc) {
   r.accept = req.get_header_value("Accept");
   auto prefer_count = req.get_header_value_count("Prefer");
   for (size_t i = 0; i < prefer_count; ++i) r.prefer.push_back(req.get_header_value("Prefer", i));
-  // Row ranges (`Range: 0-9`) arrive renamed by RowRangeServer, which keeps them from httplib.
+  // Row ranges (`Range: 0-9`) arrive renamed by the connection layer (RenderHead), which keeps them
+  // from httplib.
   r.range = http::Header(req, http::kRowRangeHeader);
   bool read = req.method == "GET" || req.method == "HEAD";
   r.profile = http::Header(req, read ? "Accept-Profile" : "Content-Profile");

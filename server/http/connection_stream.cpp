@@ -1,0 +1,224 @@
+#include "server/http/connection_stream.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace ib::http {
+namespace {
+
+constexpr size_t kReceiveBytes = size_t{16} * 1024;
+// Lingering close: the whole drain, and the longest pause in it.
+constexpr auto kLingerTotal = std::chrono::seconds(2);
+constexpr auto kLingerIdle = std::chrono::milliseconds(500);
+
+// Waits until `fd` has `events`, at most `timeout`; EINTR restarts the wait.
+bool WaitFor(int fd, short events, std::chrono::milliseconds timeout) {
+  pollfd p{fd, events, 0};
+  int rc;
+  do {
+    rc = poll(&p, 1, static_cast<int>(std::max<int64_t>(0, timeout.count())));
+  } while (rc < 0 && errno == EINTR);
+  return rc > 0;
+}
+
+template <typename Fn>
+void Address(int sock, Fn fn, std::string& ip, int& port) {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  if (fn(sock, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return;
+  char text[INET6_ADDRSTRLEN] = {};
+  if (addr.ss_family == AF_INET) {
+    auto* a = reinterpret_cast<sockaddr_in*>(&addr);
+    inet_ntop(AF_INET, &a->sin_addr, text, sizeof text);
+    port = ntohs(a->sin_port);
+  } else if (addr.ss_family == AF_INET6) {
+    auto* a = reinterpret_cast<sockaddr_in6*>(&addr);
+    inet_ntop(AF_INET6, &a->sin6_addr, text, sizeof text);
+    port = ntohs(a->sin6_port);
+  }
+  ip = text;
+}
+
+}  // namespace
+
+ConnectionStream::ConnectionStream(socket_t sock, StreamTimeouts timeouts)
+    : sock_(sock), timeouts_(timeouts) {}
+
+ssize_t ConnectionStream::Receive(Clock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  if (left.count() <= 0 || !WaitFor(sock_, POLLIN, std::min(left, timeouts_.read))) return -1;
+  size_t old = in_.size();
+  in_.resize(old + kReceiveBytes);
+  ssize_t n;
+  do {
+    n = recv(sock_, in_.data() + old, kReceiveBytes, 0);
+  } while (n < 0 && errno == EINTR);
+  n = std::max<ssize_t>(n, 0);  // a reset connection ends like a closed one
+  in_.resize(old + static_cast<size_t>(n));
+  return n;
+}
+
+ConnectionStream::HeadStatus ConnectionStream::ReadHead(const HeadLimits& limits) {
+  // Whatever the previous request left unread was refused or is the start of this one.
+  in_.erase(0, off_);
+  off_ = 0;
+  const auto deadline = Clock::now() + timeouts_.head;
+  size_t scanned = 0;
+  for (;;) {
+    // Empty lines before a request line are ignored (RFC 9112 2.2): some clients end a body
+    // with an extra CRLF.
+    size_t skip = 0;
+    while (in_.compare(skip, 2, "\r\n") == 0) skip += 2;
+    if (skip > 0) {
+      in_.erase(0, skip);
+      scanned = 0;
+    }
+    size_t end = FindHeadEnd(in_, scanned);
+    if (end != std::string::npos) {
+      HeadParse parsed = ParseRequestHead(std::string_view(in_).substr(0, end), limits);
+      off_ = end;
+      if (!parsed.head) {
+        refusal_ = parsed.refusal;
+        return HeadStatus::kRefused;
+      }
+      head_ = std::move(*parsed.head);
+      return HeadStatus::kReady;
+    }
+    scanned = in_.size();
+    bool line_too_long =
+        in_.find("\r\n") == std::string::npos && in_.size() > limits.max_request_line;
+    if (in_.size() > limits.max_head_bytes || line_too_long) {
+      refusal_ = HeadRefusal{OversizedHeadStatus(in_, limits), "request head too large"};
+      return HeadStatus::kRefused;
+    }
+    ssize_t n = Receive(deadline);
+    if (n == 0 || (n < 0 && in_.empty())) return HeadStatus::kClosed;
+    if (n < 0) return HeadStatus::kTimedOut;
+  }
+}
+
+void ConnectionStream::BeginRequest(uint64_t max_body_bytes) {
+  rendered_head_ = RenderHead(head_);
+  rendered_off_ = 0;
+  fault_.reset();
+  chunked_.reset();
+  length_left_ = 0;
+  body_deadline_ = Clock::now() + timeouts_.body;
+  switch (head_.framing) {
+    case BodyFraming::kNone:
+      body_done_ = true;
+      break;
+    case BodyFraming::kLength:
+      length_left_ = head_.content_length;
+      body_done_ = length_left_ == 0;
+      break;
+    case BodyFraming::kChunked:
+      chunked_.emplace(max_body_bytes);
+      body_done_ = false;
+      break;
+  }
+}
+
+bool ConnectionStream::BodyComplete() const { return body_done_ && !fault_; }
+
+bool ConnectionStream::FillForBody() {
+  if (off_ < in_.size()) return true;
+  in_.clear();
+  off_ = 0;
+  ssize_t n = Receive(body_deadline_);
+  if (n > 0) return true;
+  fault_ = n < 0 ? 408 : 400;  // a stall or the deadline; or the client closed mid-body
+  return false;
+}
+
+ssize_t ConnectionStream::ReadBody(char* ptr, size_t size) {
+  if (body_done_) return 0;
+  if (fault_ || !FillForBody()) return -1;
+  std::string_view avail(in_.data() + off_, std::min(size, in_.size() - off_));
+  size_t n;
+  if (chunked_) {
+    n = chunked_->Scan(avail);
+    switch (chunked_->state()) {
+      case ChunkedBodyScanner::State::kInBody:
+        break;
+      case ChunkedBodyScanner::State::kDone:
+        body_done_ = true;
+        break;
+      case ChunkedBodyScanner::State::kMalformed:
+        fault_ = 400;
+        break;
+      case ChunkedBodyScanner::State::kTooLarge:
+        fault_ = 413;
+        break;
+    }
+    if (n == 0) return -1;
+  } else {
+    n = static_cast<size_t>(std::min<uint64_t>(avail.size(), length_left_));
+    length_left_ -= n;
+    body_done_ = length_left_ == 0;
+  }
+  std::memcpy(ptr, avail.data(), n);
+  off_ += n;
+  return static_cast<ssize_t>(n);
+}
+
+ssize_t ConnectionStream::read(char* ptr, size_t size) {
+  if (rendered_off_ < rendered_head_.size()) {
+    size_t n = std::min(size, rendered_head_.size() - rendered_off_);
+    std::memcpy(ptr, rendered_head_.data() + rendered_off_, n);
+    rendered_off_ += n;
+    return static_cast<ssize_t>(n);
+  }
+  return ReadBody(ptr, size);
+}
+
+bool ConnectionStream::is_readable() const {
+  return rendered_off_ < rendered_head_.size() || off_ < in_.size() ||
+         WaitFor(sock_, POLLIN, timeouts_.read);
+}
+
+bool ConnectionStream::is_writable() const { return WaitFor(sock_, POLLOUT, timeouts_.write); }
+
+ssize_t ConnectionStream::write(const char* ptr, size_t size) {
+  if (!is_writable()) return -1;
+  ssize_t n;
+  do {
+    n = send(sock_, ptr, size, MSG_NOSIGNAL);
+  } while (n < 0 && errno == EINTR);
+  return n;
+}
+
+void ConnectionStream::CloseLingering() {
+  shutdown(sock_, SHUT_WR);
+  const auto until = Clock::now() + kLingerTotal;
+  char sink[kReceiveBytes];
+  while (Clock::now() < until && WaitFor(sock_, POLLIN, kLingerIdle)) {
+    ssize_t n = recv(sock_, sink, sizeof sink, 0);
+    if (n == 0 || (n < 0 && errno != EINTR)) break;
+  }
+}
+
+bool ConnectionStream::WriteAll(std::string_view bytes) {
+  while (!bytes.empty()) {
+    ssize_t n = write(bytes.data(), bytes.size());
+    if (n <= 0) return false;
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+void ConnectionStream::get_remote_ip_and_port(std::string& ip, int& port) const {
+  Address(sock_, getpeername, ip, port);
+}
+
+void ConnectionStream::get_local_ip_and_port(std::string& ip, int& port) const {
+  Address(sock_, getsockname, ip, port);
+}
+
+}  // namespace ib::http

@@ -1,0 +1,101 @@
+// ConnectionStream: one client socket as an httplib::Stream that hands httplib exactly one
+// request at a time: the head we parsed (rendered canonically, row Range renamed), then only
+// that request's body as its framing delimits it. Bytes of a next, pipelined request stay
+// buffered for the next ReadHead(), so every request is parsed and rewritten the same way.
+// Enforces the deadlines for a whole head and a whole body on top of the per-recv timeout,
+// and the body limit (chunked bodies counted as they pass). One thread at a time; not shared.
+#pragma once
+
+#include <httplib.h>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "server/http/chunked_body.h"
+#include "server/http/request_head.h"
+
+namespace ib::http {
+
+struct StreamTimeouts {
+  std::chrono::milliseconds read{5000};   // one wait for bytes from the client
+  std::chrono::milliseconds write{5000};  // one wait for the client to take bytes
+  std::chrono::milliseconds head{10000};  // the whole request head, from its first byte
+  std::chrono::milliseconds body{60000};  // the whole request body, from the end of its head
+};
+
+class ConnectionStream : public httplib::Stream {
+ public:
+  ConnectionStream(socket_t sock, StreamTimeouts timeouts);
+
+  enum class HeadStatus {
+    kReady,     // head() holds the parsed head
+    kClosed,    // the client closed, or sent nothing, before a head began
+    kTimedOut,  // part of a head arrived, the rest not within the head deadline
+    kRefused,   // refusal() says why and with which status
+  };
+  // Reads the next request head, from bytes already buffered first, then from the socket.
+  HeadStatus ReadHead(const HeadLimits& limits);
+  const RequestHead& head() const { return head_; }
+  const HeadRefusal& refusal() const { return refusal_; }
+
+  // Starts handing out the current head (rendered) and then its body, at most `max_body_bytes`
+  // of data, before the body deadline.
+  void BeginRequest(uint64_t max_body_bytes);
+  // Whether the current request's body has been read whole (no body counts as whole).
+  bool BodyComplete() const;
+  // The status a failure while reading the body calls for: 400 malformed chunked framing, 408
+  // deadline or stalled client, 413 past the body limit; nullopt when there was none.
+  std::optional<int> BodyFault() const { return fault_; }
+  // Bytes already read past the current request (the start of a pipelined one).
+  bool HasBuffered() const { return body_done_ && off_ < in_.size(); }
+
+  bool WriteAll(std::string_view bytes);
+
+  // Records that the connection ends with input left unread (a refusal, or a response sent
+  // before its body was read); the close must then linger (CloseLingering).
+  void AbandonInput() { abandoned_ = true; }
+  bool InputAbandoned() const { return abandoned_ || !BodyComplete(); }
+  // Ends the sending side, then reads and drops what the client still sends, for at most a
+  // couple of seconds, so the kernel does not answer that input with a reset that could
+  // destroy the response before the client read it. The caller closes the socket after.
+  void CloseLingering();
+
+  bool is_readable() const override;
+  bool is_writable() const override;
+  ssize_t read(char* ptr, size_t size) override;
+  ssize_t write(const char* ptr, size_t size) override;
+  void get_remote_ip_and_port(std::string& ip, int& port) const override;
+  void get_local_ip_and_port(std::string& ip, int& port) const override;
+  socket_t socket() const override { return sock_; }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+
+  // Appends what the socket has (up to one buffer) to in_; waits at most the read timeout and
+  // never past `deadline`. Returns bytes read, 0 when the client closed or reset, -1 when no
+  // byte came in time.
+  ssize_t Receive(Clock::time_point deadline);
+  // Makes sure some unread bytes are buffered for the body; false (fault_ set) if none come.
+  bool FillForBody();
+  ssize_t ReadBody(char* ptr, size_t size);
+
+  socket_t sock_;
+  StreamTimeouts timeouts_;
+  std::string in_;  // bytes read from the socket; [off_, end) not yet handed out
+  size_t off_ = 0;
+  RequestHead head_;
+  HeadRefusal refusal_;
+  std::string rendered_head_;  // what httplib reads first
+  size_t rendered_off_ = 0;
+  uint64_t length_left_ = 0;  // BodyFraming::kLength
+  std::optional<ChunkedBodyScanner> chunked_;
+  Clock::time_point body_deadline_{};
+  std::optional<int> fault_;
+  bool body_done_ = true;
+  bool abandoned_ = false;
+};
+
+}  // namespace ib::http
