@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "storage/error.h"
+#include "storage/json_input.h"
 #include "storage/json_text.h"
 #include "storage/values_internal.h"
 
@@ -18,8 +19,6 @@ namespace {
 
 using nlohmann::json;
 using Kind = ValueKind;
-
-constexpr int kMaxJsonDepth = 512;  // deeper input is refused before nlohmann recurses on it
 
 // ---- errors ----
 
@@ -49,25 +48,6 @@ bool TooDeep(const json& root) {
   return false;
 }
 
-// Cheap pre-scan: bracket nesting outside strings, so nlohmann never sees deep input.
-bool TooDeep(std::string_view s) {
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : s) {
-    if (in_string) {
-      in_string = escaped || c != '"';
-      escaped = !escaped && c == '\\';
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonDepth) return true;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return false;
-}
-
 constexpr char kTooDeep[] = "The input is nested more than 512 levels deep.";
 
 }  // namespace
@@ -78,7 +58,7 @@ std::string DumpJson(const json& v) {
 }
 
 std::string JsonbFromText(std::string_view text) {
-  if (TooDeep(text)) BadJson(kTooDeep);
+  if (NestsDeeperThan(text, kMaxJsonDepth)) BadJson(kTooDeep);
   const json parsed = json::parse(text.data(), text.data() + text.size(), nullptr, false);
   if (parsed.is_discarded()) BadJson(std::nullopt);
   return DumpJson(parsed);
@@ -285,7 +265,7 @@ void AppendArrayElement(std::string& out, std::string_view item) {
 }  // namespace
 
 std::optional<std::string> TextArrayLiteral(std::string_view json_array) {
-  if (TooDeep(json_array)) return std::nullopt;
+  if (NestsDeeperThan(json_array, kMaxJsonDepth)) return std::nullopt;
   const json parsed =
       json::parse(json_array.data(), json_array.data() + json_array.size(), nullptr, false);
   if (!parsed.is_array()) return std::nullopt;  // also when discarded (not JSON)

@@ -7,6 +7,7 @@
 #include "server/auth/auth_guard.h"
 #include "server/auth/sessions.h"
 #include "server/http/handler.h"
+#include "storage/json_input.h"
 
 namespace ib::auth {
 namespace {
@@ -29,6 +30,7 @@ AuthOptions OptionsFrom(const Config& c) {
       c.password_cost == PasswordCostLevel::kMinimal ? MinimalCost() : InteractiveCost();
   o.signin_failures_per_email = c.signin_failures_per_email;
   o.signin_failures_per_ip = c.signin_failures_per_ip;
+  o.signin_failures_per_account = c.signin_failures_per_account;
   o.signups_per_ip = c.signups_per_ip;
   o.refreshes_per_ip = c.refreshes_per_ip;
   return o;
@@ -37,7 +39,8 @@ AuthOptions OptionsFrom(const Config& c) {
 // The request's facts, with the one clock read for the whole request.
 RequestMeta MetaOf(const Request& req) {
   RequestMeta meta;
-  meta.ip = req.remote_addr;
+  // The socket peer, never X-Forwarded-For: a header is the client's to choose.
+  meta.ip = ClientAddressKey(req.remote_addr);
   const std::string host = req.get_header_value("Host");
   meta.issuer = host.empty() ? "supabase" : "http://" + host + "/auth/v1";
   meta.clock = storage::RequestClock::Now();
@@ -45,16 +48,13 @@ RequestMeta MetaOf(const Request& req) {
 }
 
 // The JSON object body; an empty body reads as {} so field checks give the precise error.
+// Parsed with the nesting bound, so a deep document is refused before any copy of it exists.
 nlohmann::json BodyOf(const Request& req) {
   if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) return nlohmann::json::object();
-  nlohmann::json body;
-  try {
-    body = nlohmann::json::parse(req.body);
-  } catch (const nlohmann::json::exception& e) {
-    throw errors::BadJson(e.what());
-  }
-  if (!body.is_object()) throw errors::BadJson("the body must be a JSON object");
-  return body;
+  storage::ClientJson body = storage::ParseClientJson(req.body);
+  if (!body.ok()) throw errors::BadJson(body.error);
+  if (!body.value.is_object()) throw errors::BadJson("the body must be a JSON object");
+  return std::move(body.value);
 }
 
 void SendJson(Response& res, const nlohmann::json& body) {

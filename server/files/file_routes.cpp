@@ -2,6 +2,7 @@
 
 #include "server/files/file_errors.h"
 #include "server/files/file_routes_internal.h"
+#include "storage/json_input.h"
 #include "storage/objects/content_store.h"
 
 namespace ib::files {
@@ -23,9 +24,11 @@ Caller Authenticate(const httplib::Request& req, const http::ServerContext& ctx,
 
 nlohmann::json JsonBody(const httplib::Request& req) {
   if (req.body.empty()) return nlohmann::json::object();
-  auto body = nlohmann::json::parse(req.body, nullptr, false);
-  if (body.is_discarded()) throw errors::InvalidRequest("body is not valid JSON");
-  return body;
+  storage::ClientJson body = storage::ParseClientJson(req.body);
+  if (body.outcome == storage::ClientJson::Outcome::kTooDeep)
+    throw errors::InvalidRequest(body.error);
+  if (!body.ok()) throw errors::InvalidRequest("body is not valid JSON");
+  return std::move(body.value);
 }
 
 std::optional<std::string> QueryValue(const httplib::Request& req, const char* name) {

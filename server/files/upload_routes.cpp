@@ -9,6 +9,7 @@
 #include "server/files/file_errors.h"
 #include "server/files/file_routes_internal.h"
 #include "server/files/uploads.h"
+#include "storage/json_input.h"
 #include "storage/objects/content_store.h"
 
 namespace ib::files::routes {
@@ -46,9 +47,11 @@ std::optional<std::string> HeaderMetadata(const httplib::Request& req) {
     b64url += c == '+' ? '-' : c == '/' ? '_' : c;
   }
   auto text = auth::Base64UrlDecode(b64url);
-  auto parsed = nlohmann::json::parse(text.value_or(""), nullptr, false);
-  if (!parsed.is_object()) throw errors::InvalidRequest("x-metadata must be base64 JSON object");
-  return parsed.dump();
+  storage::ClientJson parsed = storage::ParseClientJson(text.value_or(""));
+  if (!parsed.ok() || !parsed.value.is_object()) {
+    throw errors::InvalidRequest("x-metadata must be base64 JSON object");
+  }
+  return parsed.value.dump();
 }
 
 // Feeds the body to the writer; a storage error is kept (and the body still drained) so the
@@ -131,12 +134,12 @@ class MultipartUpload {
     } else if (field_name_ == "contentType") {
       content_type_field_ = field_value_;
     } else if (field_name_ == "metadata") {
-      auto parsed = nlohmann::json::parse(field_value_, nullptr, false);
+      storage::ClientJson parsed = storage::ParseClientJson(field_value_);
       // Runs inside httplib's parser: remember the fault, report it in Finish().
-      if (!parsed.is_object()) {
+      if (!parsed.ok() || !parsed.value.is_object()) {
         bad_metadata_ = true;
       } else {
-        attributes_.user_metadata = parsed.dump();
+        attributes_.user_metadata = parsed.value.dump();
       }
     }
   }
