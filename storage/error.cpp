@@ -1,6 +1,6 @@
 #include "storage/error.h"
 
-#include "storage/json_text.h"
+#include <nlohmann/json.hpp>
 
 namespace ib::storage {
 namespace {
@@ -24,22 +24,14 @@ Error::Error(int status, ErrorCode code, std::string message, std::optional<std:
       hint_(std::move(hint)) {}
 
 std::string Error::ToJson() const {
-  std::string out = "{\"code\":";
-  AppendJsonString(out, code_);
-  out += ",\"message\":";
-  AppendJsonString(out, message_);
-  out += ",\"details\":";
-  if (details_)
-    AppendJsonString(out, *details_);
-  else
-    out += "null";
-  out += ",\"hint\":";
-  if (hint_)
-    AppendJsonString(out, *hint_);
-  else
-    out += "null";
-  out += "}";
-  return out;
+  // Built by the JSON library, so no message or detail (quotes, backslashes, control bytes,
+  // invalid UTF-8, replaced by U+FFFD) can break the body.
+  nlohmann::ordered_json out;
+  out["code"] = code_;
+  out["message"] = message_;
+  out["details"] = details_ ? nlohmann::ordered_json(*details_) : nlohmann::ordered_json();
+  out["hint"] = hint_ ? nlohmann::ordered_json(*hint_) : nlohmann::ordered_json();
+  return out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 // Statuses follow PostgREST's error table: 22xxx/23502/23514 -> 400, 23503/23505 -> 409,

@@ -2,8 +2,7 @@
 
 #include <cstdio>
 #include <iostream>
-
-#include "storage/json_text.h"
+#include <nlohmann/json.hpp>
 
 namespace ib::http {
 namespace {
@@ -46,6 +45,20 @@ void LogLine(const httplib::Request& req, const httplib::Response& res, const Re
                         req.path.c_str(), res.status, ctx.principal.c_str(),
                         static_cast<long long>(micros));
   if (n > 0) std::fwrite(line, 1, static_cast<size_t>(std::min<int>(n, sizeof line - 1)), stderr);
+}
+
+// The inside of an RFC 7230 quoted-string: '"' and '\\' escaped, control bytes dropped (a CR or
+// LF would otherwise end the header).
+std::string QuotedStringContent(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) continue;
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
 }
 
 }  // namespace
@@ -99,57 +112,52 @@ std::optional<std::string> Header(const httplib::Request& req, const char* name)
 }
 
 void RenderError(Service service, const storage::Error& e, httplib::Response& res) {
-  std::string body;
+  // Every body is built by the JSON library: messages and details may carry client text
+  // (quotes, backslashes, control bytes, invalid UTF-8, which becomes U+FFFD).
+  nlohmann::ordered_json body;
   switch (service) {
     case Service::kRest:
     case Service::kPlain:
-      body = e.ToJson();
+      res.set_content(e.ToJson(), "application/json; charset=utf-8");
       res.status = e.status();
       if (e.status() == 401) {
-        const std::string& desc = e.message();
         res.set_header("WWW-Authenticate",
                        e.Is(storage::ErrorCode::kInsufficientPrivilege)
                            ? std::string("Bearer")
-                           : "Bearer error=\"invalid_token\", error_description=\"" + desc + "\"");
+                           : "Bearer error=\"invalid_token\", error_description=\"" +
+                                 QuotedStringContent(e.message()) + "\"");
       }
-      break;
+      return;
     case Service::kAuth:
-      body = "{\"code\":";
-      storage::AppendJsonString(body, e.code());
-      body += ",\"error_code\":";
-      storage::AppendJsonString(body, e.code());
-      body += ",\"msg\":";
-      storage::AppendJsonString(body, e.message());
-      body += ",\"message\":";
-      storage::AppendJsonString(body, e.message());
-      if (e.details()) {
-        body += ",\"weak_password\":" + *e.details();  // raw JSON carried in details
+      body["code"] = e.code();
+      body["error_code"] = e.code();
+      body["msg"] = e.message();
+      body["message"] = e.message();
+      if (e.Is(storage::ErrorCode::kWeakPassword) && e.details()) {
+        // The reasons travel as JSON text in details; anything else in details is not shown
+        // (GoTrue's error shape has no such field).
+        auto reasons = nlohmann::ordered_json::parse(*e.details(), nullptr, false);
+        if (reasons.is_object()) body["weak_password"] = std::move(reasons);
       }
-      body += "}";
       res.status = e.status();
       res.set_header("X-Supabase-Api-Version", "2024-01-01");
       res.set_header("x-sb-error-code", e.code());
       break;
-    case Service::kStorage: {
+    case Service::kStorage:
       // Storage answers most failures with HTTP 400 and the logical status in the body.
-      body = "{\"statusCode\":";
-      storage::AppendJsonString(body, std::to_string(e.status()));
-      body += ",\"code\":";
-      storage::AppendJsonString(body, e.code());
-      body += ",\"error\":";
-      storage::AppendJsonString(body, StorageErrorName(e));
-      body += ",\"message\":";
-      storage::AppendJsonString(body, e.message());
-      body += "}";
+      body["statusCode"] = std::to_string(e.status());
+      body["code"] = e.code();
+      body["error"] = StorageErrorName(e);
+      body["message"] = e.message();
       // The gateway's refusals (no or unknown apikey) never reach the service: plain 401.
       res.status = e.status() >= 500 || e.Is(storage::ErrorCode::kInvalidApiKey) ||
                            e.Is(storage::ErrorCode::kNoApiKey)
                        ? e.status()
                        : 400;
       break;
-    }
   }
-  res.set_content(body, "application/json; charset=utf-8");
+  res.set_content(body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace),
+                  "application/json; charset=utf-8");
 }
 
 httplib::Server::Handler Wrap(Service service, Handler handler, bool log_requests) {
