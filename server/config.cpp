@@ -117,6 +117,11 @@ const std::vector<Setting>& Settings() {
        [](Config& c, const std::string& v) {
          c.signin_failures_per_ip = ParseInteger("signin-failures-per-ip", v, 0, 1LL << 40);
        }},
+      {"signin-failures-per-account",
+       [](Config& c, const std::string& v) {
+         c.signin_failures_per_account =
+             ParseInteger("signin-failures-per-account", v, 0, 1LL << 40);
+       }},
       {"signups-per-ip",
        [](Config& c, const std::string& v) {
          c.signups_per_ip = ParseInteger("signups-per-ip", v, 0, 1LL << 40);
@@ -183,8 +188,13 @@ std::string Usage() {
          "                       how long a rotated refresh token stays usable, 0 allowed\n"
          "                       (default 10)\n"
          "  rate limits, per 5 minutes, 0 = unlimited; over the limit -> 429:\n"
-         "  --signin-failures-per-email N  failed password sign-ins per email (default 10)\n"
-         "  --signin-failures-per-ip N     failed password sign-ins per client IP (default 100)\n"
+         "  --signin-failures-per-email N  failed password sign-ins per email from one client\n"
+         "                                 address (default 10)\n"
+         "  --signin-failures-per-ip N     failed password sign-ins per client address (default\n"
+         "                                 100)\n"
+         "  --signin-failures-per-account N\n"
+         "                                 failed password sign-ins per email from all addresses\n"
+         "                                 together (default 1000)\n"
          "  --signups-per-ip N             sign-ups per client IP (default 1000)\n"
          "  --refreshes-per-ip N           token refreshes per client IP (default 1000)\n";
 }

@@ -35,6 +35,7 @@ struct Config {
   int64_t refresh_reuse_interval = 10;     // seconds a rotated refresh token stays usable
   int64_t signin_failures_per_email = 10;  // per 5 minutes; 0 = unlimited (also below)
   int64_t signin_failures_per_ip = 100;
+  int64_t signin_failures_per_account = 1000;
   int64_t signups_per_ip = 1000;
   int64_t refreshes_per_ip = 1000;
 };

@@ -95,6 +95,7 @@ nlohmann::json AdminUsers::Create(const nlohmann::json& body, const RequestMeta&
   if (auto app = ObjectField(body, "app_metadata")) {
     MergeMetadata(user.app_metadata, *app, "app_metadata");
   }
+  CheckMetadataSize(user.user_metadata, user.app_metadata);
   user.password_hash = PasswordHashField(body, env_.options);
 
   return env_.db.Write(ServicePrincipal(), meta.clock, [&](WriteScope& w) {
@@ -154,6 +155,7 @@ nlohmann::json AdminUsers::Update(std::string_view id, const nlohmann::json& bod
       MergeMetadata(user.app_metadata, *app_metadata, "app_metadata");
       changes["raw_app_meta_data"] = user.app_metadata.dump();
     }
+    if (user_metadata || app_metadata) CheckMetadataSize(user.user_metadata, user.app_metadata);
     const std::string role = RoleField(body, user.role);
     if (role != user.role) changes["role"] = role;
     if (!changes.empty()) user = store::UpdateUserRow(w.writer(), user, changes);

@@ -20,8 +20,9 @@ struct AuthOptions {
   int password_min_length = 6;
   PasswordCost password_cost = InteractiveCost();
   // Abuse brakes per 5 minutes; 0 = unlimited.
-  int64_t signin_failures_per_email = 10;
-  int64_t signin_failures_per_ip = 100;
+  int64_t signin_failures_per_email = 10;      // one email from one client address
+  int64_t signin_failures_per_ip = 100;        // one client address, any email
+  int64_t signin_failures_per_account = 1000;  // one email from all addresses: a ceiling
   int64_t signups_per_ip = 1000;
   int64_t refreshes_per_ip = 1000;
 };
@@ -34,8 +35,8 @@ struct AuthEnv {
 
 // Facts about one request that operations need besides its body.
 struct RequestMeta {
-  std::string ip;               // the peer address (rate limits)
-  std::string issuer;           // `iss` of issued tokens: <base URL>/auth/v1
+  std::string ip;      // the socket peer's address as counted by rate limits (ClientAddressKey)
+  std::string issuer;  // `iss` of issued tokens: <base URL>/auth/v1
   storage::RequestClock clock;  // read once at the route: one instant for the whole request
   int64_t now_micros() const { return clock.now_micros; }
   int64_t now_seconds() const { return clock.now_seconds(); }

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "server/auth/auth_errors.h"
+#include "server/auth/keyed_digest.h"
 #include "storage/error.h"
 #include "storage/text.h"
 
@@ -13,43 +14,63 @@ namespace {
 
 // Verified tokens, per thread. A token's principal is a pure function of its bytes and the
 // secret, so a hit skips base64, HMAC and JSON parsing; only `exp` must be checked again.
-// Thread-local: no lock on the hot path. Bounded: emptied when full.
+// Thread-local: no lock on the hot path. Keyed by a digest of (secret, token), so neither is
+// kept; bounded by an estimate of its bytes and emptied when full (docs/limits.md).
 struct CachedPrincipal {
-  std::string secret;
   std::optional<int64_t> exp;
   storage::Principal principal;
+  size_t cost = 0;  // estimated bytes held by this entry
 };
-constexpr size_t kMaxCachedTokens = 4096;
+struct TokenCacheState {
+  std::unordered_map<Digest, CachedPrincipal, DigestHash> entries;
+  size_t bytes = 0;  // sum of the entries' costs
+};
 
-std::unordered_map<std::string, CachedPrincipal>& TokenCache() {
-  thread_local std::unordered_map<std::string, CachedPrincipal> cache;
+TokenCacheState& TokenCache() {
+  thread_local TokenCacheState cache;
   return cache;
 }
+
+// The claims' parsed tree costs a few times their text, which is 3/4 of the token's length;
+// the map node and principal add a fixed part.
+size_t EntryCost(std::string_view token) { return 4 * token.size() + 256; }
 
 const storage::Principal* CachedLookup(std::string_view token, std::string_view secret,
                                        int64_t now) {
   auto& cache = TokenCache();
-  auto it = cache.find(std::string(token));
-  if (it == cache.end() || it->second.secret != secret) return nullptr;
+  auto it = cache.entries.find(KeyedDigest({secret, token}));
+  if (it == cache.entries.end()) return nullptr;
   if (it->second.exp && *it->second.exp <= now) {
-    cache.erase(it);  // expired: verify again so the caller gets the proper refusal
+    cache.bytes -= it->second.cost;
+    cache.entries.erase(it);  // expired: verify again so the caller gets the proper refusal
     return nullptr;
   }
   return &it->second.principal;
 }
 
 void Remember(std::string_view token, std::string_view secret, const storage::Principal& p) {
+  const size_t cost = EntryCost(token);
+  if (cost > kTokenCacheBytes) return;
   auto& cache = TokenCache();
-  if (cache.size() >= kMaxCachedTokens) cache.clear();
+  if (cache.bytes + cost > kTokenCacheBytes) {
+    cache.entries.clear();
+    cache.bytes = 0;
+  }
   std::optional<int64_t> exp;
   auto it = p.claims.find("exp");
   if (it != p.claims.end() && it->is_number()) {
     exp = it->is_number_integer() ? it->get<int64_t>() : static_cast<int64_t>(it->get<double>());
   }
-  cache[std::string(token)] = CachedPrincipal{std::string(secret), exp, p};
+  const bool inserted =
+      cache.entries.insert_or_assign(KeyedDigest({secret, token}), CachedPrincipal{exp, p, cost})
+          .second;
+  if (inserted) cache.bytes += cost;  // a replaced entry was the same token: same cost
 }
 
 }  // namespace
+
+size_t TEST_TokenCacheBytes() { return TokenCache().bytes; }
+size_t TEST_TokenCacheEntries() { return TokenCache().entries.size(); }
 
 std::optional<std::string_view> BearerToken(std::optional<std::string_view> authorization) {
   if (!authorization) return std::nullopt;

@@ -6,6 +6,7 @@
 // time; thread-safe.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -34,6 +35,12 @@ struct AuthOutcome {
   std::string message;                          // reason, for error bodies
   std::string role_claim;                       // the refused role, when unknown_role
 };
+
+// Most bytes (estimated) the per-thread cache of verified tokens holds; emptied when full.
+constexpr size_t kTokenCacheBytes = size_t{2} << 20;
+// This thread's cache: its estimated bytes and entries (tests).
+size_t TEST_TokenCacheBytes();
+size_t TEST_TokenCacheEntries();
 
 // Never throws. `authorization` is the raw header ("Bearer xxx"), `apikey` the raw header.
 AuthOutcome Resolve(std::optional<std::string_view> authorization,

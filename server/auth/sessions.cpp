@@ -35,7 +35,8 @@ nlohmann::json StartSession(WriteScope& w, const AuthEnv& env, const UserRecord&
 Sessions::Sessions(AuthEnv env)
     : env_(std::move(env)),
       limits_(env_.options.signin_failures_per_email, env_.options.signin_failures_per_ip,
-              env_.options.signups_per_ip, env_.options.refreshes_per_ip) {}
+              env_.options.signin_failures_per_account, env_.options.signups_per_ip,
+              env_.options.refreshes_per_ip) {}
 
 const std::string& Sessions::DummyHash() {
   std::call_once(dummy_once_, [this] {
@@ -95,9 +96,6 @@ nlohmann::json SessionResponse(storage::Connection& conn, const AuthEnv& env,
 }
 
 nlohmann::json Sessions::SignUp(const nlohmann::json& body, const RequestMeta& meta) {
-  if (!limits_.signups_per_ip.TryAcquire(meta.ip, meta.now_seconds())) {
-    throw errors::OverRequestRateLimit();
-  }
   const std::string raw_email = StringField(body, "email");
   if (raw_email.empty()) {
     if (!StringField(body, "phone").empty()) {
@@ -105,12 +103,16 @@ nlohmann::json Sessions::SignUp(const nlohmann::json& body, const RequestMeta& m
     }
     throw errors::ValidationFailed("To signup, please provide your email");
   }
+  store::NewUser user;
+  user.email = NormalizeEmail(raw_email);  // before the budget: a malformed request costs none
+  if (!limits_.signups_per_ip.TryAcquire(meta.ip, meta.now_seconds())) {
+    throw errors::OverRequestRateLimit();
+  }
   const std::string password = StringField(body, "password");
   if (password.empty()) throw errors::ValidationFailed("Signup requires a valid password");
-  store::NewUser user;
-  user.email = NormalizeEmail(raw_email);
   CheckPasswordStrength(password, env_.options.password_min_length);
   if (auto data = ObjectField(body, "data")) user.user_metadata = std::move(*data);
+  CheckMetadataSize(user.user_metadata, user.app_metadata);
   user.confirmed = true;  // autoconfirm: no mailer, the session comes back at once
   user.signed_in = true;
   user.password_hash = HashPassword(password, env_.options.password_cost);  // outside the lock
@@ -122,14 +124,20 @@ nlohmann::json Sessions::SignUp(const nlohmann::json& body, const RequestMeta& m
 }
 
 nlohmann::json Sessions::SignInWithPassword(const nlohmann::json& body, const RequestMeta& meta) {
-  const std::string email = CanonicalEmail(StringField(body, "email"));
+  const std::string raw_email = StringField(body, "email");
   const std::string password = StringField(body, "password");
-  if (email.empty() && StringField(body, "phone").empty()) {
-    throw errors::ValidationFailed("missing email or phone");
+  if (CanonicalEmail(raw_email).empty()) {
+    if (StringField(body, "phone").empty())
+      throw errors::ValidationFailed("missing email or phone");
+    throw errors::InvalidCredentials();  // no phone accounts exist
   }
+  // Validated (at most 255 bytes, an address's shape) before any limiter sees it.
+  const std::string email = NormalizeEmail(raw_email);
+  const std::string email_at_address = email + '\n' + meta.ip;
   const int64_t now = meta.now_seconds();
-  if (limits_.failed_signins_per_email.Exhausted(email, now) ||
-      limits_.failed_signins_per_ip.Exhausted(meta.ip, now)) {
+  if (limits_.failed_signins_per_email_address.Exhausted(email_at_address, now) ||
+      limits_.failed_signins_per_ip.Exhausted(meta.ip, now) ||
+      limits_.failed_signins_per_account.Exhausted(email, now)) {
     throw errors::OverRequestRateLimit();
   }
   auto found = env_.db.Read(ServicePrincipal(), meta.clock,
@@ -138,8 +146,9 @@ nlohmann::json Sessions::SignInWithPassword(const nlohmann::json& body, const Re
   const bool verified =
       VerifyPassword(has_hash ? found->encrypted_password : DummyHash(), password);
   if (!has_hash || !verified) {
-    limits_.failed_signins_per_email.Record(email, now);
+    limits_.failed_signins_per_email_address.Record(email_at_address, now);
     limits_.failed_signins_per_ip.Record(meta.ip, now);
+    limits_.failed_signins_per_account.Record(email, now);
     throw errors::InvalidCredentials();
   }
   if (!found->confirmed()) throw errors::EmailNotConfirmed();

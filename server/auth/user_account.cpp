@@ -46,6 +46,7 @@ nlohmann::json Sessions::UpdateUser(const UserClaims& who, const nlohmann::json&
     if (data) {
       nlohmann::json metadata = caller.user.user_metadata;
       MergeMetadata(metadata, *data, "data");
+      CheckMetadataSize(metadata, caller.user.app_metadata);
       changes["raw_user_meta_data"] = metadata.dump();
     }
     if (!new_hash.empty()) changes["encrypted_password"] = new_hash;

@@ -30,7 +30,7 @@ bool IsHostLabel(std::string_view label) {
 
 bool IsEmailShape(std::string_view email) {
   auto at = email.find('@');
-  if (at == 0 || at == std::string_view::npos || email.size() > 255) return false;
+  if (at == 0 || at == std::string_view::npos || email.size() > kMaxEmailBytes) return false;
   for (char c : email.substr(0, at)) {
     if (!IsLocalChar(c)) return false;
   }
@@ -113,6 +113,16 @@ void CheckPasswordStrength(std::string_view password, int min_length) {
     if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++code_points;  // not a continuation
   }
   if (code_points < min_length) throw errors::WeakPassword(min_length);
+}
+
+void CheckMetadataSize(const nlohmann::json& user_metadata, const nlohmann::json& app_metadata) {
+  const auto dumped = [](const nlohmann::json& v) {
+    return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).size();
+  };
+  if (dumped(user_metadata) + dumped(app_metadata) > kMaxMetadataBytes) {
+    throw errors::ValidationFailed("user_metadata and app_metadata together may take at most " +
+                                   std::to_string(kMaxMetadataBytes) + " bytes");
+  }
 }
 
 void MergeMetadata(nlohmann::json& metadata, const nlohmann::json& changes,

@@ -29,8 +29,17 @@ std::string GoTrueTime(std::string_view stored);
 // Trimmed and lower-cased, so case games share one account and one rate-limit budget.
 std::string CanonicalEmail(std::string_view email);
 std::string NormalizeEmail(std::string_view email);
+// Most bytes of an email address (before trimming); longer input is refused before any other
+// work, rate limiting included.
+constexpr size_t kMaxEmailBytes = 255;
 // Throws 422 weak_password (reasons ["length"]) when shorter than `min_length` code points.
 void CheckPasswordStrength(std::string_view password, int min_length);
+
+// Most bytes user_metadata and app_metadata may take together, serialised. Both travel in every
+// access token, and a token must fit in one 8 KiB header line (docs/limits.md).
+constexpr size_t kMaxMetadataBytes = 4096;
+// Throws 400 validation_failed when the two serialised together exceed kMaxMetadataBytes.
+void CheckMetadataSize(const nlohmann::json& user_metadata, const nlohmann::json& app_metadata);
 
 // GoTrue's metadata update: each key of `changes` replaces the stored one; null removes it.
 // `changes` must be an object (else 400 validation_failed naming `field`).

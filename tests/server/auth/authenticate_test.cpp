@@ -126,3 +126,24 @@ TEST_CASE("authenticate: the gateway admits only the project's anon and service_
   CHECK(check(Token({{"role", "postgres"}})) == ApiKeyCheck::kInvalid);
   CHECK(check(Token({{"sub", "u1"}})) == ApiKeyCheck::kInvalid);  // no role: not a project key
 }
+
+TEST_CASE("authenticate: the token cache stays within its byte budget, whatever the tokens") {
+  // Large valid tokens (9 KiB of claims each, near the 16 KiB token limit) from one thread: the
+  // cache never holds more than its budget, and a cached token still resolves to its own principal.
+  const std::string padding(9 * 1024, 'p');
+  for (int i = 0; i < 400; ++i) {
+    auto token =
+        Token({{"role", "authenticated"}, {"sub", "u" + std::to_string(i)}, {"pad", padding}});
+    auto out = ib::auth::Resolve("Bearer " + token, std::nullopt, kSecret, 1000);
+    REQUIRE(out.principal);
+    REQUIRE(out.principal->user_id == "u" + std::to_string(i));
+    REQUIRE(ib::auth::TEST_TokenCacheBytes() <= ib::auth::kTokenCacheBytes);
+  }
+  CHECK(ib::auth::TEST_TokenCacheEntries() > 0);
+  // The same token under another secret is another entry: it must fail, not hit the cache.
+  auto token = Token({{"role", "authenticated"}, {"sub", "same"}});
+  CHECK(ib::auth::Resolve("Bearer " + token, std::nullopt, kSecret, 1000).principal);
+  CHECK_FALSE(ib::auth::Resolve("Bearer " + token, std::nullopt,
+                                "another-secret-0123456789abcdef0123456789", 1000)
+                  .principal);
+}

@@ -67,3 +67,38 @@ TEST_CASE("auth rate limiter: concurrent acquisitions never exceed the limit") {
 
 }  // namespace
 }  // namespace ib::auth
+
+namespace ib::auth {
+namespace {
+
+TEST_CASE("auth rate limiter: keys of any length cost one digest; the table has a ceiling") {
+  RateLimiter limiter(2, 300);
+  const std::string huge(4 << 20, 'x');  // a 4 MiB key is kept as 16 bytes
+  limiter.Record(huge, 0);
+  limiter.Record(huge, 1);
+  CHECK(limiter.Exhausted(huge, 2));
+  CHECK_FALSE(limiter.Exhausted(huge + "y", 2));
+  CHECK(limiter.TEST_KeyCount() == 1);
+
+  // Filled with open windows, the table stops growing: new keys go uncounted, tracked keys
+  // keep their counts.
+  for (size_t i = 0; i < RateLimiter::kMaxKeys + 100; ++i) limiter.Record(std::to_string(i), 3);
+  CHECK(limiter.TEST_KeyCount() == RateLimiter::kMaxKeys);
+  CHECK(limiter.Exhausted(huge, 4));
+  CHECK_FALSE(limiter.Exhausted("never-tracked", 4));
+  // Once those windows close, a sweep frees the table for new keys.
+  limiter.Record("fresh", 400);
+  CHECK(limiter.TEST_KeyCount() == 1);
+}
+
+TEST_CASE("auth rate limiter: client addresses are counted per IPv4 address and per IPv6 /64") {
+  CHECK(ClientAddressKey("127.0.0.2") == "127.0.0.2");
+  CHECK(ClientAddressKey("::ffff:10.1.2.3") == "10.1.2.3");
+  CHECK(ClientAddressKey("2001:db8:1:2:aaaa:bbbb:cccc:dddd") == "2001:db8:1:2::/64");
+  CHECK(ClientAddressKey("2001:db8:1:2::1") == ClientAddressKey("2001:db8:1:2:ffff::9"));
+  CHECK(ClientAddressKey("2001:db8:1:3::1") != ClientAddressKey("2001:db8:1:2::1"));
+  CHECK(ClientAddressKey("not an address") == "not an address");
+}
+
+}  // namespace
+}  // namespace ib::auth
