@@ -15,7 +15,7 @@ using storage::WriteScope;
 struct RefreshOutcome {
   nlohmann::json session;
   // Set when the request is refused but its writes must still commit (reuse detected: the
-  // session's tokens stay revoked), as GoTrue's NewCommitWithError.
+  // session stays ended), as GoTrue's NewCommitWithError.
   std::optional<storage::Error> refusal;
 };
 
@@ -45,7 +45,10 @@ RefreshOutcome RefreshIn(WriteScope& w, const AuthEnv& env, const std::string& t
   switch (DecideRefresh(presented->state, active_state, meta.now_micros(),
                         env.options.refresh_reuse_interval)) {
     case RefreshDecision::kAlreadyUsed:
-      store::RevokeSessionTokens(w.writer(), session->id);
+      // Someone holds an old token of this session: end the whole session, as a local logout
+      // would. Its refresh tokens go with it (the active one too, which merely revoking would
+      // leave usable for the reuse interval), and its access tokens then fail on /user.
+      store::EndSessions(w.writer(), user->id, session->id, LogoutScope::kLocal);
       return {nlohmann::json(), errors::RefreshTokenAlreadyUsed()};
     case RefreshDecision::kReturnActive:
       if (auto again = UnsealWithParent(token, active->sealed_by_parent)) {

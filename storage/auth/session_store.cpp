@@ -96,14 +96,6 @@ void RevokeRefreshToken(RowWriter& w, const RefreshTokenRecord& token) {
   MarkRevoked(w, token.rowid);
 }
 
-void RevokeSessionTokens(RowWriter& w, std::string_view session_id) {
-  for (int64_t rowid : internal::Rowids(
-           w.conn(), "SELECT rowid FROM auth_refresh_tokens WHERE session_id = ? AND revoked = 0",
-           {std::string(session_id)})) {
-    MarkRevoked(w, rowid);
-  }
-}
-
 void EndSessions(RowWriter& w, std::string_view user_id, std::optional<std::string_view> session_id,
                  LogoutScope scope) {
   std::vector<std::pair<int64_t, std::string>> sessions;

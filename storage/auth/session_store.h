@@ -35,8 +35,6 @@ std::optional<RefreshTokenRecord> FindRefreshTokenByHash(Connection& conn, std::
 std::optional<RefreshTokenRecord> ActiveRefreshToken(Connection& conn, std::string_view session_id);
 // Marks it revoked now; an already revoked token keeps its first revocation time.
 void RevokeRefreshToken(RowWriter& w, const RefreshTokenRecord& token);
-// Revokes every unrevoked token of the session (reuse detected).
-void RevokeSessionTokens(RowWriter& w, std::string_view session_id);
 
 enum class LogoutScope { kGlobal, kLocal, kOthers };
 // global: every session of the user; local: `session_id` only; others: all but `session_id`.
