@@ -45,6 +45,7 @@ Fuzzed Generator::Next() {
     self = &world_.users[i];
     other = &world_.users[1 - i];
     f.forbidden.push_back(other->canary);
+    f.own = self->canary;
   } else {
     f.forbidden.push_back(world_.users[0].canary);
     f.forbidden.push_back(world_.users[1].canary);

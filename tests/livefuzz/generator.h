@@ -19,6 +19,9 @@ struct Fuzzed {
   // Strings that must not appear anywhere in the answer: the other user's canary (both for
   // anyone who is neither user) and the server's JWT secret.
   std::vector<std::string> forbidden;
+  // The asker's own canary (users only): seeing it in answers shows the canaries are reachable,
+  // so the leak check is not vacuous.
+  std::string own;
 };
 
 class Generator {

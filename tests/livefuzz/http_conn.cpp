@@ -164,9 +164,9 @@ bool HttpConn::HasStrayBytes() {
 
 Response HttpConn::RoundTrip(const std::string& bytes, bool head_only) {
   Response r;
-  // Bytes waiting before a request are an answer to nothing this client asked (the server
-  // parsed the rest of an earlier request as a new one): counted, and the connection dropped
-  // so they are never taken for the next answer.
+  // Bytes waiting before a request answer nothing this client asked (the server parsed the
+  // rest of an earlier request as a new one, or sent a body after a HEAD): counted, and the
+  // connection dropped so they are never taken for the next answer.
   if (!peer_closed_ && HasStrayBytes()) {
     ++stray_answers_;
     Close();
@@ -193,14 +193,7 @@ Response HttpConn::RoundTrip(const std::string& bytes, bool head_only) {
     Close();
     return r;
   }
-  // After an early refusal the server may read the unread rest of the request as new ones;
-  // a fresh connection keeps their answers from being taken for the next request's.
-  // The answer to a HEAD refused early may carry a body after all (the server could not tell
-  // it was a HEAD): drop the connection rather than guess.
-  bool early = (head_only && r.status >= 400) || r.status == 413 || r.status == 414 ||
-               r.status == 431 ||
-               (r.status == 400 && r.body.find("\"message\":\"Bad Request\"") != std::string::npos);
-  if (early || Lower(r.Header("connection")) == "close") Close();
+  if (Lower(r.Header("connection")) == "close") Close();
   return r;
 }
 

@@ -46,6 +46,7 @@ struct Shared {
   double slowest = 0;
   std::string slowest_request;
   uint64_t stray_answers = 0;
+  std::atomic<uint64_t> own_canaries{0};  // answers showing the asker's own canary
   uint64_t connections_opened = 0;
 };
 
@@ -75,13 +76,25 @@ void Worker(int id, const Options& opt, const World& world, const std::string& s
   std::map<std::string, double> family_seconds;
   double slowest = 0;
   std::string slowest_request;
+  std::string previous;  // the last request on this connection, for a stray-answer report
   for (uint64_t index = 0; !shared.stop.load(); ++index) {
     if ((index & 63) == 0 && Clock::now() >= deadline) break;
     uint64_t sent = shared.sent.fetch_add(1);
     if (opt.max_requests && sent >= opt.max_requests) break;
     Fuzzed f = gen.Next();
     auto sent_at = Clock::now();
+    int strays = conn.stray_answers();
     Response r = conn.RoundTrip(f.request.Serialize(), f.request.method == "HEAD");
+    if (conn.stray_answers() != strays) {
+      std::lock_guard<std::mutex> lock(shared.mu);
+      ++shared.kinds["stray answer"];
+      if (shared.findings.size() < static_cast<size_t>(opt.max_reports)) {
+        shared.findings.push_back(
+            "stray answer (worker " + std::to_string(id) +
+            "): bytes were waiting after the answer to\n  request: " + previous);
+      }
+    }
+    previous = f.request.Describe();
     double seconds = std::chrono::duration<double>(Clock::now() - sent_at).count();
     family_seconds[f.family] += seconds;
     if (seconds > slowest) {
@@ -90,6 +103,7 @@ void Worker(int id, const Options& opt, const World& world, const std::string& s
     }
     ++histogram[r.status];
     ++families[f.family];
+    if (!f.own.empty() && r.body.find(f.own) != std::string::npos) ++shared.own_canaries;
     std::string detail;
     Verdict v = Judge(f, r, &detail);
     if (v == Verdict::kOk) continue;
@@ -224,6 +238,8 @@ int Run(const Options& opt) {
   std::printf("\nconnections opened: %llu, stray answers before a request: %llu",
               static_cast<unsigned long long>(shared.connections_opened),
               static_cast<unsigned long long>(shared.stray_answers));
+  std::printf("\nanswers showing the asker's own canary: %llu",
+              static_cast<unsigned long long>(shared.own_canaries.load()));
   std::printf("\ncanary replants: %d (%d failed requests)\n", replants, replant_failures);
   bool failed = false;
   for (const auto& [kind, n] : shared.kinds) {
@@ -231,6 +247,10 @@ int Run(const Options& opt) {
     if (kind != VerdictName(Verdict::kKnownServerError)) failed = true;
   }
   for (const auto& text : shared.findings) std::printf("\n%s\n", text.c_str());
+  if (total >= 2000 && shared.own_canaries.load() == 0) {
+    std::printf("FAIL: no answer showed its asker's canary, so the leak check saw nothing\n");
+    failed = true;
+  }
   if (!healthy) {
     std::printf("FAIL: /health does not answer after the run\n");
     failed = true;
