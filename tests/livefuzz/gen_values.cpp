@@ -318,7 +318,7 @@ std::string Gen::UserId() {
     case 1:
       return self ? self->id : world.ghost_id;
     case 2:
-      return other ? other->id : world.users[rng.Below(2)].id;
+      return other ? other->id : world.users[rng.Below(kUsers)].id;
     case 3:
       return world.ghost_id;
     case 4:
@@ -329,7 +329,7 @@ std::string Gen::UserId() {
 }
 
 std::string Gen::Id() {
-  const User* u = rng.Chance(50) && self ? self : (other ? other : &world.users[rng.Below(2)]);
+  const User* u = rng.Chance(50) && self ? self : (other ? other : &world.users[rng.Below(kUsers)]);
   switch (rng.Below(9)) {
     case 0:
       return u->session_row;

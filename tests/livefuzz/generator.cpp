@@ -43,12 +43,14 @@ Fuzzed Generator::Next() {
   if (f.who == Who::kUserA || f.who == Who::kUserB) {
     int i = f.who == Who::kUserA ? 0 : 1;
     self = &world_.users[i];
-    other = &world_.users[1 - i];
-    f.forbidden.push_back(other->canary);
+    // The other party is B (or A), or the bystander C, who never asks.
+    other = &world_.users[rng_.Chance(70) ? 1 - i : kBystander];
+    for (int u = 0; u < kUsers; ++u) {
+      if (u != i) f.forbidden.push_back(world_.users[u].canary);
+    }
     f.own = self->canary;
   } else {
-    f.forbidden.push_back(world_.users[0].canary);
-    f.forbidden.push_back(world_.users[1].canary);
+    for (const User& u : world_.users) f.forbidden.push_back(u.canary);
   }
   f.forbidden.push_back(secret_);
   Gen g{rng_, world_, f.who, self, other};

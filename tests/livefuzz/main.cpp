@@ -207,6 +207,13 @@ int Run(const Options& opt) {
       break;
     }
     try {
+      for (const std::string& change : BystanderChanges(server, world)) {
+        std::lock_guard<std::mutex> lock(shared.mu);
+        ++shared.kinds["bystander row changed"];
+        if (shared.findings.size() < static_cast<size_t>(opt.max_reports)) {
+          shared.findings.push_back("bystander row changed by another user: " + change);
+        }
+      }
       replant_failures += Replant(server, world);
     } catch (const std::exception&) {
       ++replant_failures;
@@ -214,6 +221,10 @@ int Run(const Options& opt) {
     ++replants;
   }
   for (auto& w : workers) w.join();
+  for (const std::string& change : BystanderChanges(server, world)) {
+    ++shared.kinds["bystander row changed"];
+    shared.findings.push_back("bystander row changed by another user: " + change);
+  }
   double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   bool healthy = HealthOk(world.port);
   int exit_status = server.Stop(15);

@@ -173,6 +173,10 @@ void Mutate(Gen& g, Request& r) {
         break;
       case 9:
         r.form_encode = !r.form_encode;
+        if (g.rng.Chance(20)) {
+          r.body.clear();
+          r.no_length = true;
+        }
         break;
       case 10: {
         static const std::vector<std::string> kSuffixes = {

@@ -77,10 +77,9 @@ std::string Request::Serialize() const {
     if (n.empty() || n.find(':') != std::string::npos) continue;
     out += n + ": " + SafeHeaderText(value) + "\r\n";
   }
-  // httplib reads a POST, PUT or PATCH without a length until the connection closes (its
-  // read timeout later), so a length always goes with them, as browsers and fetch() send it.
-  bool body_method = method == "POST" || method == "PUT" || method == "PATCH";
-  if (send_body || !body.empty() || body_method)
+  // Browsers and fetch() send a length with every POST, PUT and PATCH, even an empty one.
+  bool body_method = (method == "POST" || method == "PUT" || method == "PATCH") && !no_length;
+  if ((send_body && !no_length) || !body.empty() || body_method)
     out += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   out += "\r\n";
   out += body;

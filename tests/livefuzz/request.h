@@ -19,6 +19,7 @@ struct Request {
   Pairs headers;
   std::string body;
   bool send_body = false;        // sends Content-Length (and the body) even when empty
+  bool no_length = false;        // an empty POST/PUT/PATCH sent without Content-Length
   bool form_encode = true;       // supabase-js (URLSearchParams) style; false = only unsafe bytes
   std::string raw_query_suffix;  // appended after encoding: broken escapes, stray '&', ...
 

@@ -20,7 +20,7 @@ std::string Key(Gen& g) {
   static const std::vector<std::string> kNames = {
       "answer.webm", "a.webm", "x",  "dir/a.webm",   "%2e%2e/a", "a%2Fb",
       "é.webm",      ".",      "a/", "answer.webm/", "a//b"};
-  const User* other = g.other ? g.other : &g.world.users[g.rng.Below(2)];
+  const User* other = g.other ? g.other : &g.world.users[g.rng.Below(kUsers)];
   switch (g.rng.Below(8)) {
     case 0:
     case 1:
@@ -105,7 +105,7 @@ Request StorageCall(Gen& g) {
     case 5: {
       r.method = "POST";
       r.path = object + "list/" + Bucket(g);
-      const User* other = g.other ? g.other : &g.world.users[g.rng.Below(2)];
+      const User* other = g.other ? g.other : &g.world.users[g.rng.Below(kUsers)];
       std::string prefix = g.rng.Chance(40)   ? (g.self ? g.self->id : "")
                            : g.rng.Chance(50) ? other->id
                                               : g.Value();

@@ -130,7 +130,7 @@ World Plant(const e2e::ServerProcess& server, uint64_t seed) {
   World w;
   w.port = server.port();
   w.anon_key = server.anon_key();
-  for (int i = 0; i < 2; ++i) {
+  for (int i = 0; i < kUsers; ++i) {
     User& u = w.users[i];
     u.canary = std::string("cnry") + static_cast<char>('a' + i) + Hex(rng.Next(), 16);
     u.email = u.canary + "@fuzz.test";
@@ -160,7 +160,32 @@ World Plant(const e2e::ServerProcess& server, uint64_t seed) {
 }
 
 int Replant(const e2e::ServerProcess& server, const World& world) {
-  return PlantRows(server, world.users[0]) + PlantRows(server, world.users[1]);
+  int failed = 0;
+  for (const User& u : world.users) failed += PlantRows(server, u);
+  return failed;
+}
+
+std::vector<std::string> BystanderChanges(const e2e::ServerProcess& server, const World& world) {
+  const User& c = world.users[kBystander];
+  std::vector<std::string> changes;
+  auto expect = [&](const std::string& what, const std::string& path) {
+    e2e::Reply r = AsService(server, "GET", path, nullptr);
+    if (r.status != 200 || r.body.find(c.canary) == std::string::npos) {
+      changes.push_back(what + " (" + std::to_string(r.status) + "): " + r.body.substr(0, 300));
+    }
+  };
+  expect("profile", "/rest/v1/profiles?id=eq." + c.id);
+  const std::pair<const char*, const std::string*> rows[] = {
+      {"interview_sessions", &c.session_row},  {"interview_responses", &c.response_row},
+      {"interview_feedback", &c.feedback_row}, {"voice_analytics", &c.analytics_row},
+      {"practice_attempts", &c.attempt_row},   {"user_progress", &c.progress_row}};
+  for (const auto& [table, id] : rows)
+    expect(table, "/rest/v1/" + std::string(table) + "?id=eq." + *id);
+  expect("auth user", "/auth/v1/admin/users/" + c.id);
+  for (const std::string* name : {&c.object_name, &c.known_object}) {
+    expect("object " + *name, "/storage/v1/object/authenticated/interview-audio/" + *name);
+  }
+  return changes;
 }
 
 }  // namespace ib::livefuzz

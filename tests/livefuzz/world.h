@@ -31,10 +31,15 @@ struct User {
   std::string known_object;   // <id>/answer.webm: a name others can guess, canary content
 };
 
+// A and B send requests; C only owns rows, so any change to C's rows or objects was made by
+// someone else.
+inline constexpr int kUsers = 3;
+inline constexpr int kBystander = 2;
+
 struct World {
   int port = 0;
   std::string anon_key;
-  User users[2];
+  User users[kUsers];                   // 0 = A, 1 = B, 2 = C (the bystander, who never asks)
   std::string ghost_id;                 // a well-formed user id with no user behind it
   std::string ghost_token;              // a valid token for ghost_id
   std::vector<std::string> bad_tokens;  // expired, wrongly signed, unsigned, garbage
@@ -45,5 +50,9 @@ World Plant(const e2e::ServerProcess& server, uint64_t seed);
 
 // Restores the canary rows and objects; returns how many restore requests failed.
 int Replant(const e2e::ServerProcess& server, const World& world);
+
+// What is missing or changed among the bystander's canary rows, objects and auth metadata
+// (read with the service key); empty when all is as planted.
+std::vector<std::string> BystanderChanges(const e2e::ServerProcess& server, const World& world);
 
 }  // namespace ib::livefuzz
