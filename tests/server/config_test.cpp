@@ -52,3 +52,19 @@ TEST_CASE("config: bad input is a ConfigError") {
   CHECK_THROWS_AS(Parse({"extra"}), ib::ConfigError);
   CHECK(Parse({"--jwt-secret", "0123456789abcdef0123456789abcdef"}).config.jwt_secret.has_value());
 }
+
+TEST_CASE("config: request framing limits - body size and the head and body deadlines") {
+  auto defaults = Parse({});
+  CHECK(defaults.config.max_body_size == 4 * 1024 * 1024);
+  CHECK(defaults.config.head_timeout == 10);
+  CHECK(defaults.config.body_timeout == 60);
+  auto set = Parse({"--max-body-size", "1000", "--head-timeout", "2"}, {{"IB_BODY_TIMEOUT", "7"}});
+  CHECK(set.config.max_body_size == 1000);
+  CHECK(set.config.head_timeout == 2);
+  CHECK(set.config.body_timeout == 7);
+  CHECK(Parse({"--max-body-size", "2MB"}).config.max_body_size > 1000000);
+  CHECK_THROWS_AS(Parse({"--max-body-size", "0"}), ib::ConfigError);
+  CHECK_THROWS_AS(Parse({"--max-body-size", "lots"}), ib::ConfigError);
+  CHECK_THROWS_AS(Parse({"--head-timeout", "0"}), ib::ConfigError);
+  CHECK_THROWS_AS(Parse({"--body-timeout", "-1"}), ib::ConfigError);
+}
