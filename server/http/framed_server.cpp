@@ -6,7 +6,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 
 #include "storage/error.h"
 
@@ -62,6 +64,17 @@ void SetErrorBody(httplib::Response& res, int status) {
   ReplaceHeader(res, "Content-Length", std::to_string(res.body.size()));
 }
 
+// One log line like Wrap()'s, for a request the routes never saw. A parsed target has no
+// control characters (the parser refuses them); its query is left out like Wrap()'s.
+void LogRefusal(int status, const std::string& reason, const RequestHead* head) {
+  std::string path = head ? head->target.substr(0, head->target.find('?')) : "-";
+  char line[512];
+  int n = std::snprintf(line, sizeof line, "%s %.200s %d refused: %.100s\n",
+                        head ? head->method.c_str() : "-", path.c_str(), status, reason.c_str());
+  if (n > 0)
+    std::fwrite(line, 1, std::min<size_t>(static_cast<size_t>(n), sizeof line - 1), stderr);
+}
+
 }  // namespace
 
 FramedServer::FramedServer() {
@@ -107,10 +120,10 @@ bool FramedServer::ServeOneRequest(ConnectionStream& strm, bool last) {
     case ConnectionStream::HeadStatus::kClosed:
       return false;
     case ConnectionStream::HeadStatus::kTimedOut:
-      Refuse(strm, 408);
+      Refuse(strm, 408, "request head not complete in time", nullptr);
       return false;
     case ConnectionStream::HeadStatus::kRefused:
-      Refuse(strm, strm.refusal().status);
+      Refuse(strm, strm.refusal().status, strm.refusal().reason, nullptr);
       return false;
     case ConnectionStream::HeadStatus::kReady:
       break;
@@ -119,7 +132,7 @@ bool FramedServer::ServeOneRequest(ConnectionStream& strm, bool last) {
   const uint64_t max_body = BodyLimitFor(head.target);
   // Refused from Content-Length before a byte of the body is read (or parsed as JSON).
   if (head.framing == BodyFraming::kLength && head.content_length > max_body) {
-    Refuse(strm, 413);
+    Refuse(strm, 413, "body larger than " + std::to_string(max_body) + " bytes", &head);
     return false;
   }
   strm.BeginRequest(max_body);
@@ -145,8 +158,10 @@ void FramedServer::FinishResponse(httplib::Response& res) const {
   }
 }
 
-void FramedServer::Refuse(ConnectionStream& strm, int status) const {
+void FramedServer::Refuse(ConnectionStream& strm, int status, const std::string& reason,
+                          const RequestHead* head) const {
   strm.AbandonInput();
+  if (limits_.log_refusals) LogRefusal(status, reason, head);
   httplib::Response res;
   SetErrorBody(res, status);
   if (decorate_) decorate_(res);

@@ -8,6 +8,7 @@
 
 #include <httplib.h>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -23,6 +24,7 @@ struct FramingLimits {
   uint64_t max_upload_bytes = uint64_t{51} * 1024 * 1024;  // /storage/v1/ (object uploads)
   std::chrono::milliseconds head_timeout{10000};
   std::chrono::milliseconds body_timeout{60000};
+  bool log_refusals = true;  // one line on standard error per refused request (--log-requests)
 };
 
 class FramedServer : public httplib::Server {
@@ -47,8 +49,10 @@ class FramedServer : public httplib::Server {
   bool WaitForRequest(ConnectionStream& strm, socket_t sock) const;
   // The post-routing step of every httplib response: fixed headers, body faults, close.
   void FinishResponse(httplib::Response& res) const;
-  // Answers `status` itself (JSON error body) and ends the connection.
-  void Refuse(ConnectionStream& strm, int status) const;
+  // Answers `status` itself (JSON error body), logs it, and ends the connection. `head`: the
+  // parsed head when there is one.
+  void Refuse(ConnectionStream& strm, int status, const std::string& reason,
+              const RequestHead* head) const;
   uint64_t BodyLimitFor(const std::string& target) const;
 
   FramingLimits limits_;

@@ -35,6 +35,7 @@ FramingLimits Framing(const Config& config) {
       static_cast<uint64_t>(config.storage_max_file_size) + uint64_t{1024} * 1024;
   limits.head_timeout = std::chrono::seconds(config.head_timeout);
   limits.body_timeout = std::chrono::seconds(config.body_timeout);
+  limits.log_refusals = config.log_requests;
   return limits;
 }
 
