@@ -103,6 +103,14 @@ void CheckInsertCandidate(storage::Executor& ex, const storage::Table& table,
   if (CountOf(ex, BuildFailingInsertCandidate(table, row.columns, row.values, check)) > 0) {
     throw RlsViolation(table, who);
   }
+  // Columns writable with one value only (profiles.email): checked on every new row, given
+  // or defaulted, so a row without the value is refused as well.
+  for (auto& condition : storage::guards::ColumnConditions(table.name, nullptr, who, "t0")) {
+    GuardSql allowed = ToGuardSql(std::move(condition.allowed));
+    if (CountOf(ex, BuildFailingInsertCandidate(table, row.columns, row.values, allowed)) > 0) {
+      throw ProtectedColumnViolation(table, condition.column, who);
+    }
+  }
 }
 
 std::vector<const nlohmann::json*> BodyRows(const nlohmann::json& body) {

@@ -55,9 +55,14 @@ void RefuseProtectedColumns(const storage::Table& table,
   names.reserve(columns.size());
   for (const auto* c : columns) names.push_back(c->name);
   if (auto col = storage::guards::ProtectedColumnWritten(table.name, names, who)) {
-    throw Error::PermissionDenied(
-        who.is_anon(), "permission denied for column " + *col + " of table " + table.name);
+    throw ProtectedColumnViolation(table, *col, who);
   }
+}
+
+storage::Error ProtectedColumnViolation(const storage::Table& table, const std::string& column,
+                                        const storage::Principal& who) {
+  return Error::PermissionDenied(
+      who.is_anon(), "permission denied for column " + column + " of table " + table.name);
 }
 
 GuardSql ToGuardSql(storage::guards::GuardPredicate guard) {
@@ -90,6 +95,16 @@ void CheckUpdateCandidates(storage::Connection& conn, const storage::Table& tabl
   storage::Executor ex(conn);
   if (CountOf(ex, BuildFailingUpdateCandidates(table, rowids, changed, values, check)) > 0) {
     throw RlsViolation(table, who);
+  }
+  // Columns writable with one value only (profiles.email), when this update writes them.
+  std::vector<std::string> names;
+  names.reserve(changed.size());
+  for (const auto* c : changed) names.push_back(c->name);
+  for (auto& condition : storage::guards::ColumnConditions(table.name, &names, who, "t0")) {
+    GuardSql allowed = ToGuardSql(std::move(condition.allowed));
+    if (CountOf(ex, BuildFailingUpdateCandidates(table, rowids, changed, values, allowed)) > 0) {
+      throw ProtectedColumnViolation(table, condition.column, who);
+    }
   }
 }
 

@@ -30,7 +30,8 @@ std::vector<const storage::Column*> ResolveWriteColumns(
     const storage::Table& table, const std::vector<const nlohmann::json*>& rows,
     const std::optional<std::vector<std::string>>& columns_param);
 
-// 42501 (401 anon / 403 otherwise) when `who` writes a protected column of `table`.
+// 42501 (401 anon / 403 otherwise) when `who` writes a protected column of `table`; columns
+// writable with one value only are checked with the candidate rows below instead.
 void RefuseProtectedColumns(const storage::Table& table,
                             const std::vector<const storage::Column*>& columns,
                             const storage::Principal& who);
@@ -42,7 +43,8 @@ void CheckWrittenRows(storage::Connection& conn, const storage::Table& table,
                       const std::vector<int64_t>& rowids);
 
 // The update guard's WITH CHECK on the rows `rowids` would become once `changed` take
-// `values`, evaluated before the UPDATE so the guard answers before any constraint.
+// `values`, evaluated before the UPDATE so the guard answers before any constraint; then the
+// conditions of the columns writable with one value only (ProtectedColumnViolation).
 void CheckUpdateCandidates(storage::Connection& conn, const storage::Table& table,
                            const storage::Principal& who, const std::vector<int64_t>& rowids,
                            const std::vector<const storage::Column*>& changed,
@@ -55,5 +57,8 @@ GuardSql ToGuardSql(storage::guards::GuardPredicate guard);
 int64_t CountOf(storage::Executor& ex, const storage::SqlQuery& query);
 
 storage::Error RlsViolation(const storage::Table& table, const storage::Principal& who);
+// 42501 "permission denied for column C of table T" (401 for anon, else 403).
+storage::Error ProtectedColumnViolation(const storage::Table& table, const std::string& column,
+                                        const storage::Principal& who);
 
 }  // namespace ib::rest

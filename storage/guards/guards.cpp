@@ -65,7 +65,7 @@ std::optional<std::string> ProtectedColumnWritten(std::string_view table,
                                                   const Principal& who) {
   if (who.is_service()) return std::nullopt;
   for (const auto& entry : AllProtectedColumns()) {
-    if (entry.table != table) continue;
+    if (entry.table != table || !entry.allowed_sql.empty()) continue;
     for (const auto& col : written) {
       if (std::find(entry.columns.begin(), entry.columns.end(), col) != entry.columns.end()) {
         return col;
@@ -73,6 +73,23 @@ std::optional<std::string> ProtectedColumnWritten(std::string_view table,
     }
   }
   return std::nullopt;
+}
+
+std::vector<ColumnCondition> ColumnConditions(std::string_view table,
+                                              const std::vector<std::string>* written,
+                                              const Principal& who, std::string_view alias) {
+  std::vector<ColumnCondition> out;
+  if (who.is_service()) return out;
+  for (const auto& entry : AllProtectedColumns()) {
+    if (entry.table != table || entry.allowed_sql.empty()) continue;
+    for (const auto& col : entry.columns) {
+      if (written && std::find(written->begin(), written->end(), col) == written->end()) continue;
+      ColumnCondition condition{std::string(col), {}};
+      AppendExpanded(condition.allowed, entry.allowed_sql, alias, who);
+      out.push_back(std::move(condition));
+    }
+  }
+  return out;
 }
 
 }  // namespace ib::storage::guards

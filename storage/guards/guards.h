@@ -29,9 +29,21 @@ GuardPredicate Using(std::string_view table, Command command, const Principal& w
 GuardPredicate Check(std::string_view table, Command command, const Principal& who,
                      std::string_view alias);
 
-// The first column of `written` that `who` may not write on `table`, if any.
+// The first column of `written` that `who` may not write on `table` at all, if any.
 std::optional<std::string> ProtectedColumnWritten(std::string_view table,
                                                   const std::vector<std::string>& written,
                                                   const Principal& who);
+
+// A column `who` may write only with certain values, and the predicate the new row must pass.
+struct ColumnCondition {
+  std::string column;
+  GuardPredicate allowed;
+};
+// The conditions a new row of `table` written by `who` must pass: on insert (`written` =
+// nullptr) every condition of the table, on update those naming a column of `written`.
+// Empty for service_role.
+std::vector<ColumnCondition> ColumnConditions(std::string_view table,
+                                              const std::vector<std::string>* written,
+                                              const Principal& who, std::string_view alias);
 
 }  // namespace ib::storage::guards

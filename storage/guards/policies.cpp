@@ -110,6 +110,11 @@ const std::vector<ProtectedColumns>& AllProtectedColumns() {
        {"total_interviews", "completed_interviews", "average_score", "total_xp", "level",
         "streak_days", "last_activity_date"}},
       {"interview_sessions", {"feedback_id"}},
+      // The profile's email is the auth user's, kept in sync by the new-user and email-change
+      // hooks: a user may write only that one value (inserting their own profile, or writing
+      // it back unchanged), so nobody can squat another person's address and block their
+      // sign-up with a 409.
+      {"profiles", {"email"}, "$t.email IS (SELECT email FROM auth_users WHERE id = :uid)"},
   };
   return kProtected;
 }
