@@ -1,5 +1,7 @@
 // Applies the numbered SQL migrations compiled from schema/migrations/, in order, each in its
 // own transaction, and records the version in PRAGMA user_version. Applying twice is a no-op.
+// Foreign keys are off while migrating and checked whole before each commit, as SQLite's
+// procedure for rebuilding a table requires (a DROP TABLE would otherwise cascade).
 // Runs once at start, before the server accepts requests; not thread-safe with other writers.
 #pragma once
 

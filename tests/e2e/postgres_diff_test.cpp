@@ -27,12 +27,13 @@ CREATE TABLE interview_sessions (
   id uuid PRIMARY KEY, user_id uuid NOT NULL, title varchar(255) NOT NULL,
   interview_type varchar(50) NOT NULL DEFAULT 'voice',
   status varchar(50) NOT NULL DEFAULT 'pending',
-  overall_score decimal(5,2), duration_minutes int, created_at timestamptz DEFAULT now(),
-  completed_at timestamptz);
+  overall_score decimal(5,2) CHECK (overall_score BETWEEN 0 AND 100), duration_minutes int,
+  created_at timestamptz DEFAULT now(), completed_at timestamptz);
 CREATE TABLE interview_feedback (
   id uuid PRIMARY KEY, interview_id uuid NOT NULL REFERENCES interview_sessions(id),
-  user_id uuid NOT NULL, overall_score decimal(5,2) NOT NULL, hiring_recommendation text,
-  created_at timestamptz DEFAULT now());
+  user_id uuid NOT NULL,
+  overall_score decimal(5,2) NOT NULL CHECK (overall_score BETWEEN 0 AND 100),
+  hiring_recommendation text, created_at timestamptz DEFAULT now());
 
 CREATE FUNCTION get_user_interview_stats(p_user_id uuid)
 RETURNS TABLE (total_interviews bigint, completed_interviews bigint, average_score numeric,
@@ -163,7 +164,7 @@ Dataset LoadDataset(const ServerProcess& server) {
       {},  // no sessions at all
       {{"2024-04-01T00:00:00Z", "completed", 0.5, 0, "text", 1},
        {"2024-04-02T00:00:00Z", "completed", 99.99, 120, "voice", 0},
-       {"2024-04-03T00:00:00Z", "abandoned", -12.25, 5, "voice", 1},
+       {"2024-04-03T00:00:00Z", "abandoned", 12.25, 5, "voice", 1},
        {"2024-04-04T00:00:00Z", "completed", 100, nullptr, "voice", 0}},
       {{"2024-03-01T08:00:00Z", "completed", 33.33, 1, "voice", 0},
        {"2024-03-01T09:00:00Z", "completed", 33.33, 2, "voice", 0},
@@ -253,3 +254,38 @@ TEST_CASE("postgres diff: helper functions match PostgreSQL 15 row by row") {
 }
 
 }  // namespace
+
+TEST_CASE("postgres diff: the score bounds refuse what PostgreSQL's CHECK refuses") {
+  PostgresInstance pg;
+  if (!pg.available()) {
+    MESSAGE("SKIPPED: the PostgreSQL differential test did not run: " << pg.why());
+    return;
+  }
+  ServerProcess server{{"--password-cost", "minimal"}};
+  const std::string uid = ib::e2e::NewUser(server, "bounds@x.io", "B");
+  pg.Query(kSchema);
+  // Rounding to two places comes first (100.004 is 100.00, -0.005 is -0.01), then the CHECK;
+  // a value that needs more digits than decimal(5,2) has is an overflow before any CHECK.
+  for (const char* score : {"0", "100", "100.004", "-0.004", "55.555", "100.005", "100.01",
+                            "-0.005", "-1", "999.99", "1000.5", "-1000.5"}) {
+    CAPTURE(score);
+    Reply ours =
+        AsService(server, "POST", "/rest/v1/interview_sessions",
+                  R"({"user_id":")" + uid + R"(","title":"b","overall_score":)" + score + "}");
+    const std::string our_class =
+        ours.status == 201 ? "ok" : ours.json().value("code", std::string("?"));
+    std::string pg_class = "ok";
+    try {
+      pg.Query(
+          "INSERT INTO interview_sessions (id, user_id, title, overall_score) VALUES "
+          "(gen_random_uuid(), gen_random_uuid(), 'b', " +
+          std::string(score) + ")");
+    } catch (const std::runtime_error& e) {
+      const std::string what = e.what();
+      pg_class = what.find("violates check constraint") != std::string::npos ? "23514"
+                 : what.find("numeric field overflow") != std::string::npos  ? "22003"
+                                                                             : what;
+    }
+    CHECK(our_class == pg_class);
+  }
+}

@@ -68,3 +68,78 @@ TEST_CASE("schema: connections use WAL-ready pragmas and enforce foreign keys") 
                            "('00000000-0000-4000-8000-000000000000', 'x')"),
                   ib::storage::Error);
 }
+
+TEST_CASE("schema: 0006 adds the score CHECKs by rebuilding tables, keeping rows and children") {
+  ib::storage::Db db(":memory:");
+  ib::storage::Db::WriteLease lease(db);
+  auto& sql = lease.conn().db();
+  std::vector<Migration> up_to_5;
+  for (const auto& m : ib::storage::EmbeddedMigrations()) {
+    if (m.version <= 5) up_to_5.push_back(m);
+  }
+  REQUIRE(ib::storage::Migrate(sql, up_to_5) == 5);
+  // Version 5 data, a score out of range among it (what earlier versions let through).
+  sql.exec(
+      "INSERT INTO auth_users (id, email) VALUES ('u1', 'u1@x.io');"
+      "INSERT INTO interview_sessions (id, user_id, title, status, overall_score, technical_score)"
+      "  VALUES ('s1', 'u1', 'one', 'completed', 999.99, 50.5), ('s2', 'u1', 'two', 'pending',"
+      "  -3, NULL);"
+      "INSERT INTO ib_completed_sessions (session_id, user_id) VALUES ('s1', 'u1');"
+      "INSERT INTO interview_responses (interview_id, role, content) VALUES ('s1', 'user', 'hi');"
+      "INSERT INTO interview_feedback (id, interview_id, user_id, overall_score)"
+      "  VALUES ('f1', 's1', 'u1', 87.25);"
+      "INSERT INTO voice_analytics (interview_id, clarity_score, pace_score)"
+      "  VALUES ('s2', 101, 12.5);");
+  const int indexes_before =
+      sql.execAndGet("SELECT count(*) FROM sqlite_schema WHERE type = 'index'").getInt();
+
+  CHECK(ib::storage::Migrate(sql, ib::storage::EmbeddedMigrations()) >= 6);
+  // Children of the rebuilt interview_sessions kept their rows (no cascade on the DROP).
+  for (const char* table :
+       {"interview_responses", "ib_completed_sessions", "interview_feedback", "voice_analytics"}) {
+    CAPTURE(table);
+    CHECK(sql.execAndGet(std::string("SELECT count(*) FROM ") + table).getInt() == 1);
+  }
+  CHECK(
+      sql.execAndGet("SELECT overall_score FROM interview_sessions WHERE id = 's1'").getDouble() ==
+      100);
+  CHECK(
+      sql.execAndGet("SELECT overall_score FROM interview_sessions WHERE id = 's2'").getDouble() ==
+      0);
+  CHECK(sql.execAndGet("SELECT technical_score FROM interview_sessions WHERE id = 's1'")
+            .getDouble() == 50.5);
+  CHECK(sql.execAndGet("SELECT communication_score IS NULL FROM interview_sessions WHERE id = "
+                       "'s1'")
+            .getInt() == 1);
+  CHECK(sql.execAndGet("SELECT overall_score FROM interview_feedback").getDouble() == 87.25);
+  CHECK(sql.execAndGet("SELECT clarity_score FROM voice_analytics").getDouble() == 100);
+  CHECK(sql.execAndGet("SELECT pace_score FROM voice_analytics").getDouble() == 12.5);
+  CHECK(sql.execAndGet("SELECT count(*) FROM sqlite_schema WHERE type = 'index'").getInt() ==
+        indexes_before);
+  // Foreign keys are enforced again, and still point at the rebuilt table.
+  CHECK(sql.execAndGet("PRAGMA foreign_keys").getInt() == 1);
+  CHECK_THROWS(
+      sql.exec("INSERT INTO interview_responses (interview_id, role, content) VALUES "
+               "('nope', 'user', 'x')"));
+  sql.exec("DELETE FROM interview_sessions WHERE id = 's1'");
+  CHECK(sql.execAndGet("SELECT count(*) FROM interview_responses").getInt() == 0);
+  CHECK(sql.execAndGet("SELECT count(*) FROM ib_completed_sessions").getInt() == 0);
+  // And the bounds hold from now on.
+  CHECK_THROWS_WITH(sql.exec("UPDATE interview_sessions SET overall_score = 100.01"),
+                    doctest::Contains("interview_sessions_overall_score_check"));
+  sql.exec("UPDATE interview_sessions SET overall_score = 100");
+}
+
+TEST_CASE("schema: a migration that breaks a foreign key is refused whole") {
+  ib::storage::Db db(":memory:");
+  ib::storage::Db::WriteLease lease(db);
+  auto& sql = lease.conn().db();
+  std::vector<Migration> ms = {
+      {1, "0001_parent.sql", "CREATE TABLE p (id INT PRIMARY KEY);"},
+      {2, "0002_orphan.sql",
+       "CREATE TABLE c (p_id INT REFERENCES p(id)); INSERT INTO c VALUES (7);"}};
+  CHECK_THROWS_WITH(ib::storage::Migrate(sql, ms), doctest::Contains("breaks a foreign key"));
+  CHECK(sql.execAndGet("PRAGMA user_version").getInt() == 1);
+  CHECK(sql.execAndGet("SELECT count(*) FROM sqlite_schema WHERE name = 'c'").getInt() == 0);
+  CHECK(sql.execAndGet("PRAGMA foreign_keys").getInt() == 1);
+}

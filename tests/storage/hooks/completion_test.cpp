@@ -118,9 +118,11 @@ TEST_CASE("completion: level recomputed with XP - 100 xp reaches level 2") {
   f.Complete(u, 0.0);  // 50 + 0 + first_interview 50 = 100
   CHECK(f.Int("profiles", u, "total_xp") == 100);
   CHECK(f.Int("profiles", u, "level") == 2);
+  // Scores hold 0..100 (a CHECK), so no completion can leave a user below 100 xp any more.
   const std::string v = f.AddUser("bob@x.io");
-  f.Complete(v, -1.0);  // 50 - 1 + 50 = 99
-  CHECK(f.Int("profiles", v, "total_xp") == 99);
+  CHECK_THROWS_WITH(f.Complete(v, -1.0),
+                    doctest::Contains("interview_sessions_overall_score_check"));
+  CHECK(f.Int("profiles", v, "total_xp") == 0);
   CHECK(f.Int("profiles", v, "level") == 1);
 }
 
