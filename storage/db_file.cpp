@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <utility>
 
 #include "storage/error.h"
 
@@ -44,8 +45,12 @@ void CheckExistingModes(const std::string& path, std::vector<std::string>& warni
     const std::string file = path + suffix;
     struct stat st {};
     if (::stat(file.c_str(), &st) != 0 || (st.st_mode & kGroupOrOthers) == 0) continue;
-    warnings.push_back(file + " is open to group or others (mode " + Octal(st.st_mode) +
-                       ") and holds the JWT secret; restrict it with: chmod 600 " + file);
+    std::string warning = file;
+    warning += " is open to group or others (mode ";
+    warning += Octal(st.st_mode);
+    warning += ") and holds the JWT secret; restrict it with: chmod 600 ";
+    warning += file;
+    warnings.push_back(std::move(warning));
   }
 }
 

@@ -66,8 +66,9 @@ TEST_CASE("gamification: 8 concurrent clients, 50 users, counters and ranks stay
     uids.push_back(uid);
     for (int s = 0; s < kSessionsPerUser; ++s) {
       const std::string id = ib::e2e::NewSession(server, token, uid, {{"status", "in_progress"}});
-      // Scores repeat across users, so ranks have ties; some reach 90 and 100.
-      const double score = 60 + ((u * 7 + s * 13) % 41) + (s == 1 ? 0.5 : 0);
+      // Scores repeat across users, so ranks have ties; some reach 90 and 100 (the most a
+      // score may hold), and the halves round away from zero.
+      const double score = 60 + ((u * 7 + s * 13) % 41) - (s == 1 ? 0.5 : 0);
       work.push_back({token, id, score});
       work.push_back({token, id, score});  // the same completion sent twice
     }
