@@ -20,8 +20,8 @@ bool NestsDeeperThan(std::string_view text, int max_depth);
 struct ClientJson {
   enum class Outcome { kOk, kInvalid, kTooDeep };
   Outcome outcome = Outcome::kInvalid;
-  nlohmann::json value;  // set when kOk
-  std::string error;     // why, when not kOk (the parser's message, or the depth bound)
+  nlohmann::json value = nlohmann::json::value_t::null;  // set when kOk
+  std::string error;  // why, when not kOk (the parser's message, or the depth bound)
 
   bool ok() const { return outcome == Outcome::kOk; }
 };

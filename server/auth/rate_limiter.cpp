@@ -70,7 +70,7 @@ void RateLimiter::Record(std::string_view key, int64_t now_seconds) {
 }
 
 std::string ClientAddressKey(std::string_view peer_address) {
-  const std::string text(peer_address);
+  std::string text(peer_address);
   unsigned char v6[16];
   if (inet_pton(AF_INET6, text.c_str(), v6) != 1) return text;  // IPv4 (or not an address)
   static constexpr unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
