@@ -33,7 +33,15 @@ e2e::Reply AsService(const e2e::ServerProcess& server, const std::string& method
 }
 
 // Upserts one row by id with the service key (the row is created or put back as planted).
-bool UpsertRow(const e2e::ServerProcess& server, const std::string& table, const json& row) {
+// Someone else may have taken the id meanwhile (the owner deleted the row, another user
+// inserted one with that id): that row is deleted first, or the merge would hand the other
+// user's columns to the owner. `owner` names the column tying the row to its owner.
+bool UpsertRow(const e2e::ServerProcess& server, const std::string& table, const json& row,
+               const std::string& owner = "user_id") {
+  AsService(server, "DELETE",
+            "/rest/v1/" + table + "?id=eq." + row.at("id").get<std::string>() + "&" + owner +
+                "=neq." + row.at(owner).get<std::string>(),
+            nullptr, {{"Prefer", "return=minimal"}});
   e2e::Reply r = AsService(server, "POST", "/rest/v1/" + table + "?on_conflict=id", row,
                            {{"Prefer", "resolution=merge-duplicates,return=minimal"}});
   return r.status == 201 || r.status == 200 || r.status == 204;
@@ -65,7 +73,8 @@ int PlantRows(const e2e::ServerProcess& server, const User& u) {
                         {"interview_id", u.session_row},
                         {"role", "user"},
                         {"content", "answer " + c},
-                        {"sequence_number", 1}});
+                        {"sequence_number", 1}},
+                       "interview_id");
   failed += !UpsertRow(server, "interview_feedback",
                        {{"id", u.feedback_row},
                         {"interview_id", u.session_row},
@@ -79,7 +88,8 @@ int PlantRows(const e2e::ServerProcess& server, const User& u) {
                        {{"id", u.analytics_row},
                         {"interview_id", u.session_row},
                         {"clarity_score", 7.5},
-                        {"analysis", {{"note", c}}}});
+                        {"analysis", {{"note", c}}}},
+                       "interview_id");
   failed += !UpsertRow(server, "practice_attempts",
                        {{"id", u.attempt_row},
                         {"user_id", u.id},
