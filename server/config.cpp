@@ -61,6 +61,11 @@ const std::vector<Setting>& Settings() {
        [](Config& c, const std::string& v) {
          c.threads = static_cast<int>(ParseInteger("threads", v, 0, 1024));
        }},
+      {"max-connections-per-ip",
+       [](Config& c, const std::string& v) {
+         c.max_connections_per_ip =
+             static_cast<int>(ParseInteger("max-connections-per-ip", v, 0, 1000000));
+       }},
       {"log-requests",
        [](Config& c, const std::string& v) { c.log_requests = ParseBool("log-requests", v); }},
       {"max-body-size",
@@ -166,6 +171,9 @@ std::string Usage() {
          "  --jwt-expiry SECS    access-token lifetime (default 3600)\n"
          "  --max-rows N         most rows one read returns, 0 = unlimited (default 1000)\n"
          "  --threads N          HTTP worker threads, 0 = automatic (default 0)\n"
+         "  --max-connections-per-ip N\n"
+         "                       open connections one client address may hold; past it a new\n"
+         "                       one gets 429 and is closed; 0 = no cap (default 256)\n"
          "  --log-requests BOOL  one log line per request on standard error (default true)\n"
          "  --max-body-size SIZE largest request body outside /storage/v1, in bytes or with a\n"
          "                       unit; larger ones get 413 (default 4194304 = 4 MiB)\n"

@@ -22,6 +22,7 @@ struct Config {
   int64_t jwt_expiry = 3600;              // access-token lifetime, seconds
   int64_t max_rows = 1000;                // PostgREST db-max-rows; 0 = unlimited
   int threads = 0;                        // HTTP worker threads; 0 = automatic
+  int max_connections_per_ip = 256;       // open connections per client address; 0 = off
   bool log_requests = true;               // one line per request on standard error
   // HTTP framing (docs/limits.md): bodies outside /storage/v1, and deadlines for a whole head
   // and a whole body on top of the per-recv timeout.

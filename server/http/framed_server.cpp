@@ -1,8 +1,8 @@
 #include "server/http/framed_server.h"
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -10,6 +10,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "server/http/connection_reactor.h"
+#include "server/http/worker_pool.h"
 #include "storage/error.h"
 
 namespace ib::http {
@@ -75,44 +77,150 @@ void LogRefusal(int status, const std::string& reason, const RequestHead* head) 
     std::fwrite(line, 1, std::min<size_t>(static_cast<size_t>(n), sizeof line - 1), stderr);
 }
 
+// How long a connection ended with unread input keeps draining it (in the reactor) so that
+// closing does not reset the connection before the client read the answer.
+constexpr auto kLinger = std::chrono::milliseconds(2000);
+
+// A connection between requests keeps its stream (and what it has buffered) here; its slot in
+// the per-address count is given back when it closes.
+class ServedConnection : public Connection {
+ public:
+  ServedConnection(int fd, StreamTimeouts timeouts, std::string ip, IpConnectionCap& cap,
+                   size_t max_requests)
+      : Connection(fd),
+        stream(fd, timeouts),
+        requests_left(max_requests),
+        ip_(std::move(ip)),
+        cap_(cap) {}
+  ~ServedConnection() override { cap_.Release(ip_); }
+
+  ConnectionStream stream;
+  size_t requests_left;
+
+ private:
+  std::string ip_;
+  IpConnectionCap& cap_;
+};
+
+std::string PeerAddress(int fd) {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  char text[INET6_ADDRSTRLEN] = {};
+  if (getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return "";
+  if (addr.ss_family == AF_INET) {
+    inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&addr)->sin_addr, text, sizeof text);
+  } else if (addr.ss_family == AF_INET6) {
+    inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(&addr)->sin6_addr, text, sizeof text);
+  }
+  return text;
+}
+
+// Answers 429 on a connection refused by the per-address cap and closes it. The socket is new,
+// so its send buffer is empty and the short answer goes out without blocking.
+void RefuseConnection(int fd) {
+  std::string body = storage::Error::TooManyConnections().ToJson();
+  std::string response =
+      "HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json; charset=utf-8\r\n"
+      "X-Content-Type-Options: nosniff\r\nConnection: close\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body;
+  (void)!send(fd, response.data(), response.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  shutdown(fd, SHUT_WR);
+  // Drop what the client already sent, so closing does not reset the connection before it
+  // reads the answer.
+  char drain[4096];
+  while (recv(fd, drain, sizeof drain, MSG_DONTWAIT) > 0) {
+  }
+  close(fd);
+}
+
 }  // namespace
 
 FramedServer::FramedServer() {
   set_post_routing_handler(
       [this](const httplib::Request&, httplib::Response& res) { FinishResponse(res); });
+  new_task_queue = [this] { return NewTaskQueue(); };
 }
 
-bool FramedServer::process_and_close_socket(socket_t sock) {
-  int on = 1;
-  setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+FramedServer::~FramedServer() = default;
+
+void FramedServer::set_connection_limits(int threads, int max_connections_per_ip) {
+  threads_ = threads;
+  cap_ = std::make_unique<IpConnectionCap>(max_connections_per_ip);
+}
+
+void FramedServer::WidenListenBacklog() {
+  if (svr_sock_ != INVALID_SOCKET) ::listen(svr_sock_, SOMAXCONN);
+}
+
+StreamTimeouts FramedServer::Timeouts() const {
   StreamTimeouts timeouts;
   timeouts.read = std::chrono::milliseconds(read_timeout_sec_ * 1000 + read_timeout_usec_ / 1000);
   timeouts.write =
       std::chrono::milliseconds(write_timeout_sec_ * 1000 + write_timeout_usec_ / 1000);
   timeouts.head = limits_.head_timeout;
   timeouts.body = limits_.body_timeout;
-  ConnectionStream strm(sock, timeouts);
-  for (size_t left = keep_alive_max_count_; left > 0 && WaitForRequest(strm, sock); --left) {
-    if (!ServeOneRequest(strm, left == 1)) break;
+  return timeouts;
+}
+
+httplib::TaskQueue* FramedServer::NewTaskQueue() {
+  ReactorLimits waiting;
+  waiting.idle = std::chrono::seconds(keep_alive_timeout_sec_);
+  waiting.head = limits_.head_timeout;
+  waiting.body_window = static_cast<size_t>(
+      std::min<uint64_t>({waiting.body_window, limits_.max_body_bytes, limits_.max_upload_bytes}));
+  reactor_ = std::make_unique<ConnectionReactor>(waiting);
+  auto* pool = new WorkerPool(static_cast<size_t>(threads_), *reactor_);
+  // A reactor that cannot start leaves every connection to be closed at its first Park().
+  reactor_->Start([this, pool](Connection* c, bool expired) {
+    pool->enqueue([this, c, expired] { Serve(c, expired); });
+  });
+  return pool;
+}
+
+bool FramedServer::process_and_close_socket(socket_t sock) {
+  std::string ip = PeerAddress(sock);
+  if (!cap_->TryAcquire(ip)) {
+    RefuseConnection(sock);
+    return false;
   }
-  if (strm.InputAbandoned()) strm.CloseLingering();
-  shutdown(sock, SHUT_RDWR);
-  close(sock);
+  int on = 1;
+  setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+  Connection* c = reactor_->Adopt(std::make_unique<ServedConnection>(
+      sock, Timeouts(), std::move(ip), *cap_, keep_alive_max_count_));
+  // A new connection waits for its first request like an idle one for its next.
+  if (reactor_->Park(c)) Serve(c, false);
   return true;
 }
 
-bool FramedServer::WaitForRequest(ConnectionStream& strm, socket_t sock) const {
-  const auto idle_since = std::chrono::steady_clock::now();
-  while (svr_sock_ != INVALID_SOCKET) {
-    if (strm.HasBuffered()) return true;
-    pollfd p{sock, POLLIN, 0};
-    if (poll(&p, 1, 10) > 0) return true;
-    if (std::chrono::steady_clock::now() - idle_since >
-        std::chrono::seconds(keep_alive_timeout_sec_)) {
-      return false;
-    }
+void FramedServer::Serve(Connection* connection, bool expired) {
+  auto* c = static_cast<ServedConnection*>(connection);
+  if (expired) {
+    // Part of a head came, not the rest, within the head deadline (as ReadHead's kTimedOut).
+    Refuse(c->stream, 408, "request head not complete in time", nullptr);
+    End(c);
+    return;
   }
-  return false;
+  for (;;) {
+    const bool last = c->requests_left == 1;
+    if (!ServeOneRequest(c->stream, last) || last || svr_sock_ == INVALID_SOCKET) {
+      End(c);
+      return;
+    }
+    --c->requests_left;
+    // The start of a pipelined request already read belongs to the stream: serve it first.
+    if (c->stream.HasBuffered()) continue;
+    if (!reactor_->Park(c)) return;
+  }
+}
+
+void FramedServer::End(Connection* connection) {
+  auto* c = static_cast<ServedConnection*>(connection);
+  if (c->stream.InputAbandoned()) {
+    shutdown(c->fd(), SHUT_WR);
+    reactor_->Linger(c, kLinger);
+  } else {
+    reactor_->Close(c);
+  }
 }
 
 bool FramedServer::ServeOneRequest(ConnectionStream& strm, bool last) {

@@ -4,6 +4,9 @@
 // or of the body size are answered here. After any response sent before its request was read
 // whole, the response says `Connection: close` and the connection ends: no unread byte is
 // ever parsed as a request. Every response gets the same fixed headers (FinishResponse).
+// Between requests a keep-alive connection holds no worker: it waits in a ConnectionReactor
+// and returns to the worker pool when its next request has arrived (docs/architecture.md,
+// "Connections"). A new connection past the per-address cap is answered 429 and closed.
 #pragma once
 
 #include <httplib.h>
@@ -11,9 +14,11 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "server/http/connection_stream.h"
+#include "server/http/ip_connection_cap.h"
 #include "server/http/request_head.h"
 
 namespace ib::http {
@@ -27,9 +32,20 @@ struct FramingLimits {
   bool log_refusals = true;  // one line on standard error per refused request (--log-requests)
 };
 
+class Connection;
+class ConnectionReactor;
+
 class FramedServer : public httplib::Server {
  public:
   FramedServer();
+  ~FramedServer() override;
+
+  // The worker pool's size and the most open connections per client address (0: no cap).
+  // Before Run.
+  void set_connection_limits(int threads, int max_connections_per_ip);
+  // After a bind: lets the kernel queue as many unaccepted connections as it allows (httplib
+  // listens with a backlog of 5, so a burst of new clients waited for SYN retries of 1-3 s).
+  void WidenListenBacklog();
 
   void set_framing_limits(const FramingLimits& limits) { limits_ = limits; }
   // Headers added to every response, also to the ones FramedServer writes itself (CORS).
@@ -44,9 +60,14 @@ class FramedServer : public httplib::Server {
 
  private:
   bool process_and_close_socket(socket_t sock) override;
-  // Waits for the next request's first bytes while the connection is idle; false when it
-  // stayed idle past the keep-alive timeout or the server is stopping.
-  bool WaitForRequest(ConnectionStream& strm, socket_t sock) const;
+  // A worker's turn with a connection the reactor found ready (or whose head deadline passed:
+  // `expired`): serves its requests until it parks again or ends.
+  void Serve(Connection* connection, bool expired);
+  // Ends a connection its worker owns; lingers in the reactor when input was left unread.
+  void End(Connection* connection);
+  StreamTimeouts Timeouts() const;
+  // httplib's task queue for one listen: the worker pool and the reactor that feeds it.
+  httplib::TaskQueue* NewTaskQueue();
   // The post-routing step of every httplib response: fixed headers, body faults, close.
   void FinishResponse(httplib::Response& res) const;
   // Answers `status` itself (JSON error body), logs it, and ends the connection. `head`: the
@@ -57,6 +78,9 @@ class FramedServer : public httplib::Server {
 
   FramingLimits limits_;
   std::function<void(httplib::Response&)> decorate_;
+  int threads_ = 8;
+  std::unique_ptr<IpConnectionCap> cap_ = std::make_unique<IpConnectionCap>(0);
+  std::unique_ptr<ConnectionReactor> reactor_;  // made by each listen, stopped by its shutdown
 };
 
 }  // namespace ib::http

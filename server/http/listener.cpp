@@ -23,8 +23,10 @@ namespace {
 
 int WorkerThreads(const Config& config) {
   if (config.threads > 0) return config.threads;
-  // A keep-alive connection holds a worker, so keep far more workers than cores.
-  return std::max(64, static_cast<int>(std::thread::hardware_concurrency()) * 16);
+  // Idle connections wait in the reactor, not on a worker, so workers are for running requests:
+  // a few per core, and some to spare for requests that block (slow body uploads, a writer
+  // waiting for the SQLite write lock). Each holds a read connection (bench/README.md).
+  return std::max(16, static_cast<int>(std::thread::hardware_concurrency()) * 4);
 }
 
 FramingLimits Framing(const Config& config) {
@@ -46,8 +48,7 @@ Listener::Listener(const ServerContext& ctx, rest::RestEngine& rest) : ctx_(ctx)
   server->set_framing_limits(Framing(ctx.config));
   server->set_response_decorator(AddCorsHeaders);
   server_ = std::move(server);
-  const int threads = WorkerThreads(ctx.config);
-  server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server_->set_connection_limits(WorkerThreads(ctx.config), ctx.config.max_connections_per_ip);
   server_->set_tcp_nodelay(true);
   // cpp-httplib's default sets SO_REUSEPORT, which lets a second server bind a port in use and
   // share its connections. SO_REUSEADDR alone still allows a restart while old connections
@@ -78,8 +79,11 @@ Listener::~Listener() = default;
 
 int Listener::Bind() {
   const Config& config = ctx_.config;
-  if (config.port == 0) return server_->bind_to_any_port(config.host);
-  return server_->bind_to_port(config.host, config.port) ? config.port : -1;
+  int port = config.port == 0
+                 ? server_->bind_to_any_port(config.host)
+                 : (server_->bind_to_port(config.host, config.port) ? config.port : -1);
+  if (port > 0) server_->WidenListenBacklog();
+  return port;
 }
 
 void Listener::Run() { server_->listen_after_bind(); }

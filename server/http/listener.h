@@ -7,10 +7,6 @@
 #include <memory>
 #include <string>
 
-namespace httplib {
-class Server;
-}
-
 namespace ib {
 namespace rest {
 class RestEngine;
@@ -19,6 +15,7 @@ class RestEngine;
 namespace http {
 
 struct ServerContext;
+class FramedServer;
 
 class Listener {
  public:
@@ -36,7 +33,7 @@ class Listener {
 
  private:
   const ServerContext& ctx_;
-  std::unique_ptr<httplib::Server> server_;
+  std::unique_ptr<FramedServer> server_;
 };
 
 }  // namespace http

@@ -68,3 +68,11 @@ TEST_CASE("config: request framing limits - body size and the head and body dead
   CHECK_THROWS_AS(Parse({"--head-timeout", "0"}), ib::ConfigError);
   CHECK_THROWS_AS(Parse({"--body-timeout", "-1"}), ib::ConfigError);
 }
+
+TEST_CASE("config: --max-connections-per-ip, 256 by default, 0 turns the cap off") {
+  CHECK(Parse({}).config.max_connections_per_ip == 256);
+  CHECK(Parse({"--max-connections-per-ip", "0"}).config.max_connections_per_ip == 0);
+  CHECK(Parse({}, {{"IB_MAX_CONNECTIONS_PER_IP", "4000"}}).config.max_connections_per_ip == 4000);
+  CHECK_THROWS_AS(Parse({"--max-connections-per-ip", "-1"}), ib::ConfigError);
+  CHECK_THROWS_AS(Parse({"--max-connections-per-ip", "many"}), ib::ConfigError);
+}
