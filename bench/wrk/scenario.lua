@@ -124,8 +124,10 @@ function done(summary, latency, requests_)
   for _, t in ipairs(threads) do wraps = wraps + (t:get("wrapped") or 0) end
   io.write(string.format(
     "BENCH_RESULT scenario=%s requests=%d rps=%.0f mean_ms=%.2f p50_ms=%.2f p90_ms=%.2f "
-      .. "p99_ms=%.2f max_ms=%.2f non2xx=%d socket_errors=%d wrapped=%d\n",
+      .. "p99_ms=%.2f max_ms=%.2f non2xx=%d socket_errors=%d wrapped=%d connect_errors=%d "
+      .. "read_errors=%d write_errors=%d timeouts=%d\n",
     scenario, summary.requests, summary.requests / secs, latency.mean / 1000,
     latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
-    latency.max / 1000, e.status, e.connect + e.read + e.write + e.timeout, wraps))
+    latency.max / 1000, e.status, e.connect + e.read + e.write + e.timeout, wraps, e.connect,
+    e.read, e.write, e.timeout))
 end
