@@ -1,5 +1,6 @@
 #include "tests/e2e/support/server_process.h"
 
+#include <doctest/doctest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -8,6 +9,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -72,9 +75,29 @@ ServerProcess::ServerProcess(std::vector<std::string> args, std::string db_path)
     std::fclose(out);
   }).detach();
   if (port_ == 0) {
+    const std::string report = SanitizerReport();
     Stop(9);
-    throw std::runtime_error("server did not start: " + stdout_);
+    throw std::runtime_error("server did not start: " + stdout_ + report);
   }
+}
+
+std::string ServerProcess::SanitizerReport() const {
+  std::ifstream in(dir_ + "/server.log");
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string log = text.str();
+  // A ThreadSanitizer report opens with "WARNING: ThreadSanitizer: <kind>"; its fatal errors
+  // with "ERROR: ThreadSanitizer". The report runs to the end of the log (halt_on_error).
+  for (const char* opening : {"WARNING: ThreadSanitizer", "ERROR: ThreadSanitizer"}) {
+    const size_t at = log.find(opening);
+    if (at != std::string::npos) return log.substr(log.rfind('\n', at) + 1);
+  }
+  return "";
+}
+
+// The default for users of this harness outside the e2e suite, which defines its own.
+__attribute__((weak)) void OnServerSanitizerReport(const std::string& report) {
+  std::fprintf(stderr, "the server reported:\n%s\n", report.c_str());
 }
 
 ServerProcess::~ServerProcess() {
@@ -89,6 +112,8 @@ int ServerProcess::Stop(int sig) {
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
+  const std::string report = SanitizerReport();
+  if (!report.empty()) OnServerSanitizerReport(report);
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   return -WTERMSIG(status);
 }
@@ -146,7 +171,11 @@ Reply ServerProcess::Send(const std::string& method, const std::string& path,
     throw std::runtime_error("unknown method " + method);
   };
   httplib::Result res = send();
-  if (!res) throw std::runtime_error("request failed: " + httplib::to_string(res.error()));
+  if (!res) {
+    // A server stopped by a sanitizer report answers nothing: say why.
+    throw std::runtime_error("request failed: " + httplib::to_string(res.error()) + "\n" +
+                             SanitizerReport());
+  }
   return Reply{res->status, res->body, res->headers};
 }
 

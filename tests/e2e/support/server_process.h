@@ -31,8 +31,12 @@ class ServerProcess {
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
-  // Sends `sig` and waits for exit; returns the exit status (or -signal).
+  // Sends `sig` and waits for exit; returns the exit status (or -signal). A sanitizer report
+  // in the server's stderr (the ThreadSanitizer build, tests/tsan/) goes to
+  // OnServerSanitizerReport.
   int Stop(int sig = 15);
+  // The sanitizer reports the server wrote to its stderr so far ("" when none).
+  std::string SanitizerReport() const;
   bool running() const { return pid_ > 0; }
 
   int port() const { return port_; }
@@ -64,6 +68,11 @@ class ServerProcess {
   std::string service_key_;
   std::string stdout_;
 };
+
+// Called by ServerProcess::Stop() with the sanitizer reports found in the server's stderr. The
+// e2e suite fails the current test case (sanitizer_report.cpp); other users of this harness (the
+// live fuzzer) get a default that prints the report to stderr.
+void OnServerSanitizerReport(const std::string& report);
 
 // Runs a program with arguments and returns its exit status and standard output.
 struct CommandResult {
