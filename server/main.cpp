@@ -1,5 +1,8 @@
 // interviewbase: flags/env -> Config, open and migrate the database, start the App, print
 // the listening line and keys, stop cleanly on SIGINT/SIGTERM. Nothing else lives here.
+#include <pthread.h>
+
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -13,15 +16,31 @@
 namespace {
 
 // Blocks SIGINT/SIGTERM in every thread and waits for them on a dedicated one, so shutdown
-// runs in ordinary code (not a signal handler) and can call App::Stop().
-void StopOnSignal(ib::App& app, sigset_t signals) {
-  std::thread([&app, signals] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    std::cerr << "received signal " << sig << ", shutting down" << std::endl;
-    app.Stop();
-  }).detach();
-}
+// runs in ordinary code (not a signal handler) and can call App::Stop(). The thread is joined
+// before the App is destroyed (a detached one could still be inside Stop() while main tears the
+// listener down); when Run() ended without a signal, the destructor wakes it with one.
+class SignalStopper {
+ public:
+  SignalStopper(ib::App& app, sigset_t signals)
+      : thread_([this, &app, signals] {
+          int sig = 0;
+          sigwait(&signals, &sig);
+          if (done_) return;
+          std::cerr << "received signal " << sig << ", shutting down" << std::endl;
+          app.Stop();
+        }) {}
+  ~SignalStopper() {
+    done_ = true;
+    pthread_kill(thread_.native_handle(), SIGTERM);  // a no-op once the thread has returned
+    thread_.join();
+  }
+  SignalStopper(const SignalStopper&) = delete;
+  SignalStopper& operator=(const SignalStopper&) = delete;
+
+ private:
+  std::atomic<bool> done_{false};
+  std::thread thread_;  // after done_, which it reads
+};
 
 }  // namespace
 
@@ -67,8 +86,10 @@ int main(int argc, char** argv) {
   std::printf("anon key: %s\nservice_role key: %s\n", app.anon_key().c_str(),
               app.service_key().c_str());
   std::fflush(stdout);
-  StopOnSignal(app, signals);
-  app.Run();
+  {
+    SignalStopper stopper(app, signals);
+    app.Run();
+  }
   std::cerr << "interviewbase stopped" << std::endl;
   return 0;
 }
