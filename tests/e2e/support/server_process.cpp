@@ -1,6 +1,5 @@
 #include "tests/e2e/support/server_process.h"
 
-#include <doctest/doctest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
