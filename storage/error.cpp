@@ -86,6 +86,19 @@ Error Error::StringTooLong(int max_length) {
 Error Error::NegativeLimit() {
   return Error(400, ErrorCode::kInvalidRowCountInLimitClause, "LIMIT must not be negative");
 }
+Error Error::InvalidRegex(std::string_view reason) {
+  return Error(400, ErrorCode::kInvalidRegularExpression,
+               "invalid regular expression: " + std::string(reason));
+}
+Error Error::StatementTooComplex(std::string_view details) {
+  return Error(400, ErrorCode::kStatementTooComplex, "statement is too complex",
+               std::string(details),
+               std::string("Use fewer embeds, filters, columns or list items in one request"));
+}
+Error Error::ProgramLimitExceeded(std::string_view details) {
+  return Error(400, ErrorCode::kProgramLimitExceeded, "statement or value is too large",
+               std::string(details));
+}
 Error Error::NotNullViolation(std::string_view table, std::string_view column) {
   return Error(400, ErrorCode::kNotNullViolation,
                "null value in column " + Quoted(column) + " of relation " + Quoted(table) +

@@ -51,6 +51,8 @@ class Error : public std::exception {
   // 22001: value too long for type character varying(n)
   static Error StringTooLong(int max_length);
   static Error NegativeLimit();  // 2201W LIMIT must not be negative
+  // 2201B: invalid regular expression: <reason> (a match/imatch pattern)
+  static Error InvalidRegex(std::string_view reason);
   // 23502: null value in column "c" of relation "t" violates not-null constraint
   static Error NotNullViolation(std::string_view table, std::string_view column);
   // 23514: new row for relation "t" violates check constraint "c"
@@ -60,6 +62,13 @@ class Error : public std::exception {
   static Error ForeignKeyViolation(std::string_view message, std::optional<std::string> details);
   // 42P10: on_conflict names no unique key
   static Error NoConflictTarget();
+
+  // --- limits (54xxx), 400 where Postgres and PostgREST answer 500: a request the database
+  // cannot take is the client's to simplify, and no request may produce a 5xx ---
+  // 54001: the statement is nested or wide past what the database accepts.
+  static Error StatementTooComplex(std::string_view details);
+  // 54000: a value or the statement is larger than the database accepts.
+  static Error ProgramLimitExceeded(std::string_view details);
 
   // --- request parsing (PGRST1xx) ---
   static Error ParseFailure(std::string_view what, std::string_view details);  // PGRST100

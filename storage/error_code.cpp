@@ -16,6 +16,8 @@ std::string_view ErrorCodeText(ErrorCode code) {
       return "22009";
     case ErrorCode::kInvalidRowCountInLimitClause:
       return "2201W";
+    case ErrorCode::kInvalidRegularExpression:
+      return "2201B";
     case ErrorCode::kInvalidParameterValue:
       return "22023";
     case ErrorCode::kInvalidTextRepresentation:
@@ -36,6 +38,10 @@ std::string_view ErrorCodeText(ErrorCode code) {
       return "42703";
     case ErrorCode::kInvalidColumnReference:
       return "42P10";
+    case ErrorCode::kProgramLimitExceeded:
+      return "54000";
+    case ErrorCode::kStatementTooComplex:
+      return "54001";
     case ErrorCode::kInternalError:
       return "XX000";
     case ErrorCode::kPgrst000:

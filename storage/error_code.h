@@ -16,6 +16,7 @@ enum class ErrorCode {
   kDatetimeFieldOverflow,             // 22008
   kInvalidTimeZoneDisplacementValue,  // 22009
   kInvalidRowCountInLimitClause,      // 2201W
+  kInvalidRegularExpression,          // 2201B
   kInvalidParameterValue,             // 22023
   kInvalidTextRepresentation,         // 22P02
   kUntranslatableCharacter,           // 22P05
@@ -26,6 +27,8 @@ enum class ErrorCode {
   kInsufficientPrivilege,             // 42501
   kUndefinedColumn,                   // 42703
   kInvalidColumnReference,            // 42P10
+  kProgramLimitExceeded,              // 54000
+  kStatementTooComplex,               // 54001
   kInternalError,                     // XX000
 
   // --- PostgREST ---

@@ -8,6 +8,7 @@
 #include "storage/change_capture.h"
 #include "storage/db.h"
 #include "storage/error.h"
+#include "storage/regex.h"
 #include "storage/statement_cache.h"
 
 namespace ib::storage {
@@ -66,6 +67,29 @@ std::string ConstraintName(const std::string& table, const std::string& columns,
   return name + suffix;
 }
 
+// SQLite's compile-time and run-time limits, recognised by their messages (SQLite reports them
+// all as SQLITE_ERROR): a request shaped past them is the client's to simplify.
+constexpr std::string_view kTooComplexMessages[] = {
+    "Expression tree is too large",       // SQLITE_MAX_EXPR_DEPTH
+    "parser stack overflow",              // the parser's fixed stack: deeply nested SQL
+    "too many terms in compound SELECT",  // SQLITE_MAX_COMPOUND_SELECT
+    "too many SQL variables",             // SQLITE_MAX_VARIABLE_NUMBER
+    "too many columns",                   // SQLITE_MAX_COLUMN (result, table, index)
+    "too many terms in",                  // ORDER BY / GROUP BY past SQLITE_MAX_COLUMN
+    "too many arguments on function",     // SQLITE_MAX_FUNCTION_ARG
+    "too many FROM clause terms",         // joins and subqueries
+    "tables in a join",                   // "at most 64 tables in a join"
+    "too many references to",             // one CTE or view referenced too often
+    "LIKE or GLOB pattern too complex",   // SQLITE_MAX_LIKE_PATTERN_LENGTH
+};
+
+bool IsTooComplex(std::string_view message) {
+  for (auto needle : kTooComplexMessages) {
+    if (message.find(needle) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 void ThrowSqliteError(int extended_code, std::string_view message, std::string_view table) {
@@ -97,10 +121,20 @@ void ThrowSqliteError(int extended_code, std::string_view message, std::string_v
       std::string name(colon == std::string_view::npos ? "" : message.substr(colon + 2));
       throw Error::CheckViolation(table, name);
     }
+    case SQLITE_TOOBIG:
+      throw Error::ProgramLimitExceeded(
+          "a value or the statement exceeds the database's size limit");
     default:
-      std::cerr << "sqlite error " << extended_code << ": " << message << std::endl;
-      throw Error::Internal("internal database error");
+      break;
   }
+  if ((extended_code & 0xFF) == SQLITE_ERROR) {
+    if (message.rfind(kRegexErrorPrefix, 0) == 0) {
+      throw Error::InvalidRegex(message.substr(kRegexErrorPrefix.size()));
+    }
+    if (IsTooComplex(message)) throw Error::StatementTooComplex(std::string(message));
+  }
+  std::cerr << "sqlite error " << extended_code << ": " << message << std::endl;
+  throw Error::Internal("internal database error");
 }
 
 int Row::size() const { return sqlite3_column_count(stmt_); }
@@ -148,8 +182,13 @@ int64_t Executor::Run(const SqlQuery& query, const RowCallback& on_row) {
   try {
     stmt = conn_.statements().Get(query.text);
   } catch (const SQLite::Exception& e) {
-    std::cerr << "sqlite prepare failed: " << e.what() << " in: " << query.text << std::endl;
-    throw Error::Internal("internal database error");
+    // Shaped past a limit (a 4xx), or a statement we built wrong: log the start of its text.
+    std::string_view message = e.what();
+    if (!IsTooComplex(message) && e.getErrorCode() != SQLITE_TOOBIG) {
+      std::cerr << "sqlite prepare failed: " << message << " in: " << query.text.substr(0, 2000)
+                << std::endl;
+    }
+    ThrowSqliteError(e.getExtendedErrorCode(), message, query.table);
   }
   for (size_t i = 0; i < query.params.size(); ++i) {
     Bind(stmt, static_cast<int>(i + 1), query.params[i]);

@@ -1,13 +1,14 @@
 // SQLite functions standing in for the Postgres ones the schema's defaults call.
+#include <re2/re2.h>
 #include <sqlite3.h>
 
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <regex>
 #include <string>
 
 #include "storage/db.h"
+#include "storage/regex.h"
 #include "storage/values.h"
 
 namespace ib::storage {
@@ -102,25 +103,34 @@ void JsonbOverlaps(sqlite3_context* ctx, int, sqlite3_value** argv) {
   sqlite3_result_int(ctx, 0);
 }
 
-// ib_regexp(pattern, text) / ib_iregexp: PostgREST's match/imatch (Postgres ~ and ~*),
-// with ECMAScript syntax, which agrees with POSIX EREs on the common subset. Subjects and
-// patterns are capped so a hostile pattern cannot run away with a worker.
-constexpr size_t kMaxRegexInput = 4096;
+// ib_regexp(pattern, text) / ib_iregexp: PostgREST's match/imatch (Postgres ~ and ~*) on RE2
+// (storage/regex.h). The pattern is a bound parameter, constant for the statement, so it is
+// compiled once and kept as the call's auxiliary data for every later row.
 void Regexp(sqlite3_context* ctx, sqlite3_value** argv, bool icase) {
   if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
     return sqlite3_result_null(ctx);
   }
-  std::string pattern(reinterpret_cast<const char*>(sqlite3_value_text(argv[0])));
-  std::string text(reinterpret_cast<const char*>(sqlite3_value_text(argv[1])));
-  if (pattern.size() > kMaxRegexInput || text.size() > kMaxRegexInput) {
-    return sqlite3_result_error(ctx, "regular expression input too long", -1);
+  const auto* re = static_cast<const re2::RE2*>(sqlite3_get_auxdata(ctx, 0));
+  CompiledRegex compiled;  // compiled by this call; handed to SQLite after use
+  if (!re) {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+    std::string_view pattern(text, static_cast<size_t>(sqlite3_value_bytes(argv[0])));
+    std::string reason;
+    compiled = CompileRegex(pattern, icase, &reason);
+    if (!compiled) {
+      std::string message = std::string(kRegexErrorPrefix) + reason;
+      return sqlite3_result_error(ctx, message.c_str(), static_cast<int>(message.size()));
+    }
+    re = compiled.get();
   }
-  try {
-    auto flags = std::regex::ECMAScript | (icase ? std::regex::icase : std::regex::ECMAScript);
-    sqlite3_result_int(ctx, std::regex_search(text, std::regex(pattern, flags)) ? 1 : 0);
-  } catch (const std::regex_error&) {
-    sqlite3_result_error(ctx, "invalid regular expression", -1);
+  const auto* subject = reinterpret_cast<const char*>(sqlite3_value_text(argv[1]));
+  std::string_view text(subject ? subject : "", static_cast<size_t>(sqlite3_value_bytes(argv[1])));
+  const bool found = RegexFind(*re, text);
+  if (compiled) {
+    sqlite3_set_auxdata(ctx, 0, const_cast<re2::RE2*>(compiled.release()),
+                        [](void* p) { RegexDeleter()(static_cast<const re2::RE2*>(p)); });
   }
+  sqlite3_result_int(ctx, found ? 1 : 0);
 }
 void RegexpCase(sqlite3_context* ctx, int, sqlite3_value** argv) { Regexp(ctx, argv, false); }
 void RegexpNoCase(sqlite3_context* ctx, int, sqlite3_value** argv) { Regexp(ctx, argv, true); }

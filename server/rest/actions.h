@@ -2,6 +2,10 @@
 // builds SQL, runs it in one transaction and renders; it answers or throws storage::Error.
 #pragma once
 
+#include <cstdint>
+#include <string>
+#include <vector>
+
 #include "server/rest/api_request.h"
 #include "server/rest/planner.h"
 #include "server/rest/preferences.h"
@@ -49,9 +53,21 @@ std::string_view ContentTypeFor(MediaType media);
 RestResponse AnswerWrite(storage::Connection& conn, const ActionInput& in,
                          const std::vector<int64_t>& rowids);
 
-// The rows a PATCH or DELETE targets (update_action.cpp): filters + the command's guard,
-// with order and limit, as SQLite rowids.
-std::vector<int64_t> TargetRowids(storage::Connection& conn, const ActionInput& in,
-                                  storage::guards::Command command);
+// The rows a PATCH or DELETE targets (write_targets.cpp), found in two steps so that a
+// caller's filter never runs over the whole table while the writer lock is held (it would
+// stall every other write of the server meanwhile):
+// 1. FindTargets runs the filters, the command's guard, order and limit in a read snapshot,
+//    outside the writer, and keeps each row's rowid and primary key.
+// 2. RecheckTargets, under the writer, keeps the found rows that still exist with the same
+//    key and still pass the guard and the filters, as Postgres under READ COMMITTED re-checks
+//    the newest version of each row it found. A row changed meanwhile so that it no longer
+//    matches is left alone; a row that started matching after the snapshot is not touched.
+struct FoundTargets {
+  std::string json;  // [[rowid, key], ...] in the request's order
+  size_t count = 0;
+};
+FoundTargets FindTargets(const ActionInput& in, storage::guards::Command command);
+std::vector<int64_t> RecheckTargets(storage::Connection& conn, const ActionInput& in,
+                                    storage::guards::Command command, const FoundTargets& found);
 
 }  // namespace ib::rest

@@ -15,9 +15,11 @@ using storage::Error;
 using Command = storage::guards::Command;
 
 RestResponse RunDelete(const ActionInput& in) {
+  // The filters run in a snapshot first; the writer re-checks only the rows found there.
+  FoundTargets found = FindTargets(in, Command::kDelete);
   std::vector<int64_t> rowids;
   RestResponse out = in.db.Write(in.plan.who, in.clock, [&](storage::WriteScope& scope) {
-    rowids = TargetRowids(scope.conn(), in, Command::kDelete);
+    rowids = RecheckTargets(scope.conn(), in, Command::kDelete, found);
     RestResponse answer = AnswerWrite(scope.conn(), in, rowids);
     for (int64_t rowid : rowids) scope.writer().Delete(in.table.name, rowid);
     return answer;

@@ -1,5 +1,6 @@
 #include "server/rest/planner.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "storage/error.h"
@@ -166,10 +167,31 @@ void ApplyFilters(const ApiRequest& request, const PlanContext& ctx, ReadPlan& r
   }
 }
 
+// Embeds nest as subqueries inside one statement, and SQLite's parser has a fixed stack
+// (100 entries; each level of embedding takes about 17), so a select= deeper than this is
+// refused up front with its own message; anything else past a SQLite limit is answered
+// 54001 by the executor. PostgREST itself has no such bound.
+constexpr int kMaxEmbedDepth = 5;
+
+int EmbedDepth(const std::vector<SelectItem>& items) {
+  int deepest = 0;
+  for (const auto& item : items) {
+    if (item.kind == SelectItem::Kind::kEmbed) {
+      deepest = std::max(deepest, 1 + EmbedDepth(item.children));
+    }
+  }
+  return deepest;
+}
+
 }  // namespace
 
 std::unique_ptr<ReadPlan> PlanSelectOnly(const ApiRequest& request, const PlanContext& ctx,
                                          const storage::Table& table) {
+  if (int depth = EmbedDepth(request.select); depth > kMaxEmbedDepth) {
+    throw Error::StatementTooComplex("select= nests embeds " + std::to_string(depth) +
+                                     " levels deep; at most " + std::to_string(kMaxEmbedDepth) +
+                                     " are supported");
+  }
   auto root = std::make_unique<ReadPlan>();
   root->table = &table;
   detail::AliasCounter aliases;

@@ -6,6 +6,7 @@
 
 #include "server/rest/planner.h"
 #include "storage/error.h"
+#include "storage/regex.h"
 #include "storage/values.h"
 
 namespace ib::rest::detail {
@@ -79,6 +80,8 @@ Predicate PlanPredicate(const storage::Table& table, const Filter& filter) {
       break;
     case FilterOp::kMatch:
     case FilterOp::kImatch:
+      // A bad or oversized pattern is refused here (2201B), before any SQL runs.
+      storage::ValidateRegex(op.value, op.op == FilterOp::kImatch);
       p.values.emplace_back(op.value);
       break;
     case FilterOp::kIs: {

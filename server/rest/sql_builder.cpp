@@ -48,9 +48,15 @@ std::string JsonPathText(const std::vector<JsonPathStep>& path) {
       // SQLite counts from the end with `#-N` where Postgres takes a negative index.
       out += step.key.rfind('-', 0) == 0 ? "[#" + step.key + "]" : "[" + step.key + "]";
     } else {
-      if (step.key.find('"') != std::string::npos) {
-        throw storage::Error::ParseFailure("failed to parse json path",
-                                           "keys with '\"' are not supported");
+      // SQLite's path syntax has no escapes: a quote would end the key, and a NUL would end
+      // the whole path; control characters are refused with them (JSON text never holds
+      // them raw, so such a key could not match anyway).
+      for (unsigned char c : step.key) {
+        if (c == '"' || c < 0x20 || c == 0x7F) {
+          throw storage::Error::ParseFailure(
+              "failed to parse json path",
+              "keys with '\"' or control characters are not supported");
+        }
       }
       out += ".\"" + step.key + "\"";
     }
@@ -489,12 +495,42 @@ storage::SqlQuery BuildCount(const ReadPlan& plan) {
   return w.Take();
 }
 
-storage::SqlQuery BuildTargetRowids(const ReadPlan& plan) {
+namespace {
+
+// json_array(t0."pk1", ...): a row's primary key as one comparable text ("[]" without one).
+void WriteKeyArray(SqlWriter& w, const ReadPlan& plan) {
+  w << "json_array(";
+  bool first = true;
+  for (const auto& name : plan.table->primary_key) {
+    if (!first) w << ", ";
+    first = false;
+    w << plan.alias << "." << plan.table->FindColumn(name)->ident.sql();
+  }
+  w << ")";
+}
+
+}  // namespace
+
+storage::SqlQuery BuildTargetRows(const ReadPlan& plan) {
   SqlWriter w;
-  w << "SELECT " << plan.alias << ".rowid";
+  w << "SELECT " << plan.alias << ".rowid, ";
+  WriteKeyArray(w, plan);
   WriteFrom(w, plan);
   WriteWhere(w, plan, nullptr);
   WriteOrderAndPaging(w, plan);
+  return w.Take(plan.table->name);
+}
+
+storage::SqlQuery BuildRecheckTargets(const ReadPlan& plan, std::string found) {
+  SqlWriter w;
+  w << "SELECT " << plan.alias << ".rowid FROM json_each(";
+  w.Param(std::move(found));
+  w << ") AS found JOIN " << plan.table->ident.sql() << " AS " << plan.alias << " ON " << plan.alias
+    << ".rowid = (found.value ->> 0) AND ";
+  WriteKeyArray(w, plan);
+  w << " = (found.value ->> 1)";
+  WriteWhere(w, plan, nullptr);
+  w << " ORDER BY found.key";
   return w.Take(plan.table->name);
 }
 

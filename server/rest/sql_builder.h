@@ -32,9 +32,13 @@ struct ReadQuery {
 ReadQuery BuildRead(const ReadPlan& plan);
 // SELECT count(*) of the rows the plan's filters match, ignoring paging.
 storage::SqlQuery BuildCount(const ReadPlan& plan);
-// SELECT rowid of the rows the plan's filters (and its guard) match, with its order and
-// paging: the targets of an UPDATE or DELETE.
-storage::SqlQuery BuildTargetRowids(const ReadPlan& plan);
+// SELECT rowid, json_array(<primary key>) of the rows the plan's filters (and its guard)
+// match, with its order and paging: the targets of an UPDATE or DELETE, found in a snapshot.
+storage::SqlQuery BuildTargetRows(const ReadPlan& plan);
+// SELECT rowid of the `found` rows (a JSON array of [rowid, key] pairs as BuildTargetRows
+// yields them) that still exist with that key and still pass the plan's guard and filters,
+// in `found` order; the plan's order and paging are not applied again.
+storage::SqlQuery BuildRecheckTargets(const ReadPlan& plan, std::string found);
 
 // --- writes ---
 

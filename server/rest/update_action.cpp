@@ -1,6 +1,7 @@
 // PATCH on a table: set the body's columns on every row the filters and the update guard
-// select (optionally ordered and limited). The guard's check runs on the rows as they will be,
-// before the UPDATE (so it answers before a constraint) and again on the rows as stored.
+// select (optionally ordered and limited; found outside the writer, see write_targets.cpp). The
+// guard's check runs on the rows as they will be, before the UPDATE (so it answers before a
+// constraint) and again on the rows as stored.
 #include "server/rest/actions.h"
 #include "server/rest/renderer.h"
 #include "server/rest/sql_builder.h"
@@ -17,25 +18,6 @@ namespace ib::rest {
 using storage::Error;
 using storage::SqlValue;
 using Command = storage::guards::Command;
-
-std::vector<int64_t> TargetRowids(storage::Connection& conn, const ActionInput& in,
-                                  Command command) {
-  ReadPlan plan;
-  plan.table = &in.table;
-  plan.alias = "t0";
-  PlanConditions(in.api, in.plan, plan);
-  for (const auto& [path, terms] : in.api.order) {
-    if (path.empty()) detail::AddOrder(terms, plan);
-  }
-  if (auto it = in.api.limit.find({}); it != in.api.limit.end()) plan.limit = it->second;
-  if (auto it = in.api.offset.find({}); it != in.api.offset.end()) plan.offset = it->second;
-  auto guard = storage::guards::Using(in.table.name, command, in.plan.who, plan.alias);
-  plan.guard = GuardSql{std::move(guard.sql), std::move(guard.params)};
-  std::vector<int64_t> rowids;
-  storage::Executor(conn).Run(BuildTargetRowids(plan),
-                              [&](const storage::Row& r) { rowids.push_back(r.Int(0)); });
-  return rowids;
-}
 
 RestResponse AnswerWrite(storage::Connection& conn, const ActionInput& in,
                          const std::vector<int64_t>& rowids) {
@@ -70,9 +52,11 @@ RestResponse RunUpdate(const ActionInput& in) {
     changes[c->name] = values.back();
   }
 
+  // The filters run in a snapshot first; the writer re-checks only the rows found there.
+  FoundTargets found = FindTargets(in, Command::kUpdate);
   std::vector<int64_t> rowids;
-  RestResponse out = in.db.Write(who, in.clock, [&](storage::WriteScope& scope) {
-    rowids = TargetRowids(scope.conn(), in, Command::kUpdate);
+  RestResponse out = in.db.Write(in.plan.who, in.clock, [&](storage::WriteScope& scope) {
+    rowids = RecheckTargets(scope.conn(), in, Command::kUpdate, found);
     // The guard's WITH CHECK answers before any constraint can (see insert_action.cpp).
     CheckUpdateCandidates(scope.conn(), in.table, who, rowids, columns, values);
     if (!changes.empty()) {

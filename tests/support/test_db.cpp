@@ -4,7 +4,7 @@
 
 namespace ib::testing {
 
-TestDb::TestDb() : db_(std::make_unique<storage::Db>(":memory:")) {
+TestDb::TestDb(const std::string& path) : db_(std::make_unique<storage::Db>(path)) {
   {
     storage::Db::WriteLease lease(*db_);
     storage::Migrate(lease.conn().db(), storage::EmbeddedMigrations());

@@ -1,5 +1,5 @@
-// TestDb: a fresh in-memory database with the whole schema applied and its catalog loaded,
-// for unit tests of storage code. Each instance is independent; not shared across threads.
+// TestDb: a fresh database (in memory, or at a given file path) with the whole schema applied
+// and its catalog loaded, for unit tests of storage code. Each instance is independent.
 #pragma once
 
 #include <memory>
@@ -14,7 +14,7 @@ namespace ib::testing {
 
 class TestDb {
  public:
-  TestDb();
+  explicit TestDb(const std::string& path = ":memory:");
 
   storage::Db& db() { return *db_; }
   const storage::Catalog& catalog() const { return *catalog_; }
