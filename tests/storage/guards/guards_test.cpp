@@ -96,3 +96,22 @@ TEST_CASE("guards: protected columns are refused for users, allowed for the serv
   CHECK(g::ProtectedColumnWritten("profiles", {"total_xp"}, ib::testing::Service()) ==
         std::nullopt);
 }
+
+TEST_CASE("guards: profiles.email is writable by a user with their own auth email only") {
+  auto user = ib::testing::User("u");
+  // Not refused outright: it is a condition on the new row instead.
+  CHECK(g::ProtectedColumnWritten("profiles", {"email"}, user) == std::nullopt);
+  auto on_insert = g::ColumnConditions("profiles", nullptr, user, "t0");
+  REQUIRE(on_insert.size() == 1);
+  CHECK(on_insert[0].column == "email");
+  CHECK(on_insert[0].allowed.sql == "(t0.email IS (SELECT email FROM auth_users WHERE id = ?))");
+  REQUIRE(on_insert[0].allowed.params.size() == 1);
+  CHECK(std::get<std::string>(on_insert[0].allowed.params[0]) == user.user_id);
+  // On update only when the email is written.
+  const std::vector<std::string> bio = {"bio"};
+  const std::vector<std::string> email = {"bio", "email"};
+  CHECK(g::ColumnConditions("profiles", &bio, user, "t0").empty());
+  CHECK(g::ColumnConditions("profiles", &email, user, "t0").size() == 1);
+  CHECK(g::ColumnConditions("interview_sessions", nullptr, user, "t0").empty());
+  CHECK(g::ColumnConditions("profiles", nullptr, ib::testing::Service(), "t0").empty());
+}
