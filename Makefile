@@ -2,6 +2,7 @@
 # missing (packaging/install-deps.sh), configure with CMake and build.
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
 JOBS ?= $(shell nproc)
 
 .PHONY: all deps test-deps build run test test-release test-asan test-client bench clean
@@ -22,14 +23,17 @@ build: deps
 run: build
 	./$(BUILD)/interviewbase serve
 
-# Every test: unit + e2e (release), the same under ASan/UBSan, then the supabase-js suite.
+# Every test: unit + e2e (release), the same under ASan/UBSan and under ThreadSanitizer, then
+# the supabase-js suite.
 test: test-deps
 	@cd tests/client && npm ci --no-audit --no-fund --loglevel=error
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DIB_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
-	@tests/run_all.sh $(BUILD) $(ASAN_BUILD)
+	@cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DIB_TSAN=ON >/dev/null
+	@cmake --build $(TSAN_BUILD) -j $(JOBS)
+	@tests/run_all.sh $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD)

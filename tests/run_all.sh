@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test suite through ctest: the release build (unit, e2e and supabase-js client
-# tests) and the ASan+UBSan build (unit and e2e). Ends with one plain "N passed, M failed"
-# line totalling both runs, and exits non-zero if anything failed.
+# tests), the ASan+UBSan build (unit and e2e) and, when its directory is given, the
+# ThreadSanitizer build (unit and e2e). Ends with one plain "N passed, M failed" line totalling
+# the runs, and exits non-zero if anything failed.
 set -uo pipefail
 
 release_dir=${1:-build}
 asan_dir=${2:-build-asan}
+tsan_dir=${3:-}
 jobs=${JOBS:-2}
 total_passed=0
 total_failed=0
@@ -37,6 +39,9 @@ run_ctest "$release_dir" "release build"
 # The sanitizer build registers the C++ suites only (see CMakeLists.txt): the client suite
 # is language-level and runs against the release binary.
 run_ctest "$asan_dir" "asan+ubsan build"
+# The TSan binaries carry their options (halt on the first report, exit code 66) and the
+# suppressions file: tests/tsan/.
+[[ -z "$tsan_dir" ]] || run_ctest "$tsan_dir" "tsan build"
 
 echo "${total_passed} passed, ${total_failed} failed"
 exit $status
