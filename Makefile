@@ -3,6 +3,7 @@
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 TSAN_BUILD ?= build-tsan
+FUZZ_BUILD ?= build-fuzz
 JOBS ?= $(shell nproc)
 
 .PHONY: all deps test-deps build run test test-release test-asan test-client bench clean
@@ -23,8 +24,8 @@ build: deps
 run: build
 	./$(BUILD)/interviewbase serve
 
-# Every test: unit + e2e (release), the same under ASan/UBSan and under ThreadSanitizer, then
-# the supabase-js suite.
+# Every test: unit + e2e (release), the same under ASan/UBSan and under ThreadSanitizer, the
+# supabase-js suite, and a short run of each libFuzzer target (clang, its own build directory).
 test: test-deps
 	@cd tests/client && npm ci --no-audit --no-fund --loglevel=error
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -33,7 +34,10 @@ test: test-deps
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DIB_TSAN=ON >/dev/null
 	@cmake --build $(TSAN_BUILD) -j $(JOBS)
-	@tests/run_all.sh $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD)
+	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+	  -DIB_FUZZ=ON >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	@tests/run_all.sh $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)

@@ -10,8 +10,10 @@ packages=(
 )
 if [[ "${1:-}" == "--test" ]]; then
   # Tests also drive the real supabase-js client (Node.js), compare with PostgreSQL, and
-  # benchmarks use wrk; the lints run clang-format and clang-tidy.
-  packages+=(nodejs npm postgresql wrk curl clang-format clang-tidy)
+  # benchmarks use wrk; the lints run clang-format and clang-tidy; the fuzz targets build with
+  # clang and link libFuzzer.
+  packages+=(nodejs npm postgresql wrk curl clang-format clang-tidy clang libfuzzer-14-dev
+             libclang-rt-14-dev)
 fi
 
 missing=()

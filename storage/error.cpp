@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "storage/utf8.h"
+
 namespace ib::storage {
 namespace {
 
@@ -19,9 +21,9 @@ Error::Error(int status, ErrorCode code, std::string message, std::optional<std:
     : status_(status),
       error_code_(code),
       code_(CodeText(status, code)),
-      message_(std::move(message)),
-      details_(std::move(details)),
-      hint_(std::move(hint)) {}
+      message_(ToValidUtf8(message)),
+      details_(details ? std::optional<std::string>(ToValidUtf8(*details)) : std::nullopt),
+      hint_(hint ? std::optional<std::string>(ToValidUtf8(*hint)) : std::nullopt) {}
 
 std::string Error::ToJson() const {
   // Built by the JSON library, so no message or detail (quotes, backslashes, control bytes,

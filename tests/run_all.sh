@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test suite through ctest: the release build (unit, e2e and supabase-js client
-# tests), the ASan+UBSan build (unit and e2e) and, when its directory is given, the
-# ThreadSanitizer build (unit and e2e). Ends with one plain "N passed, M failed" line totalling
-# the runs, and exits non-zero if anything failed.
+# tests), the ASan+UBSan build (unit and e2e) and, when their directories are given, the
+# ThreadSanitizer build (unit and e2e) and the libFuzzer build (a short run per target). Ends
+# with one plain "N passed, M failed" line totalling the runs, and exits non-zero if anything
+# failed.
 set -uo pipefail
 
 release_dir=${1:-build}
 asan_dir=${2:-build-asan}
 tsan_dir=${3:-}
+fuzz_dir=${4:-}
 jobs=${JOBS:-2}
 total_passed=0
 total_failed=0
@@ -42,6 +44,7 @@ run_ctest "$asan_dir" "asan+ubsan build"
 # The TSan binaries carry their options (halt on the first report, exit code 66) and the
 # suppressions file: tests/tsan/.
 [[ -z "$tsan_dir" ]] || run_ctest "$tsan_dir" "tsan build"
+[[ -z "$fuzz_dir" ]] || run_ctest "$fuzz_dir" "libFuzzer build"
 
 echo "${total_passed} passed, ${total_failed} failed"
 exit $status

@@ -1,6 +1,8 @@
 #include "server/auth/authenticate.h"
 
 #include <cctype>
+#include <cmath>
+#include <limits>
 #include <string>
 #include <unordered_map>
 
@@ -48,6 +50,21 @@ const storage::Principal* CachedLookup(std::string_view token, std::string_view 
   return &it->second.principal;
 }
 
+// A numeric `exp` claim as whole seconds, saturated to int64: a signed token may carry any JSON
+// number (1e300, 2^64), and converting an out-of-range double is undefined behaviour. Rounds
+// down, so `exp <= now` answers as VerifyHs256 does for fractional values.
+int64_t ExpSeconds(const nlohmann::json& exp) {
+  constexpr auto kMax = std::numeric_limits<int64_t>::max();
+  if (exp.is_number_unsigned()) {
+    return exp.get<uint64_t>() > static_cast<uint64_t>(kMax) ? kMax : exp.get<int64_t>();
+  }
+  if (exp.is_number_integer()) return exp.get<int64_t>();
+  const double d = std::floor(exp.get<double>());
+  if (d >= 0x1p63) return kMax;
+  if (d < -0x1p63) return std::numeric_limits<int64_t>::min();
+  return static_cast<int64_t>(d);
+}
+
 void Remember(std::string_view token, std::string_view secret, const storage::Principal& p) {
   const size_t cost = EntryCost(token);
   if (cost > kTokenCacheBytes) return;
@@ -58,9 +75,7 @@ void Remember(std::string_view token, std::string_view secret, const storage::Pr
   }
   std::optional<int64_t> exp;
   auto it = p.claims.find("exp");
-  if (it != p.claims.end() && it->is_number()) {
-    exp = it->is_number_integer() ? it->get<int64_t>() : static_cast<int64_t>(it->get<double>());
-  }
+  if (it != p.claims.end() && it->is_number()) exp = ExpSeconds(*it);
   const bool inserted =
       cache.entries.insert_or_assign(KeyedDigest({secret, token}), CachedPrincipal{exp, p, cost})
           .second;

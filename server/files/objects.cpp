@@ -6,6 +6,7 @@
 #include "storage/objects/bucket_store.h"
 #include "storage/objects/content_store.h"
 #include "storage/unit_of_work.h"
+#include "storage/utf8.h"
 
 namespace ib::files {
 namespace {
@@ -19,26 +20,6 @@ json MetadataJson(const std::optional<std::string>& text) {
   if (!text) return json::object();
   auto parsed = json::parse(*text, nullptr, false);
   return parsed.is_discarded() ? json::object() : parsed;
-}
-
-// Length of the UTF-8 sequence starting at s[i], 0 when invalid (overlongs and surrogates too).
-size_t Utf8SequenceLength(std::string_view s, size_t i) {
-  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = byte(i);
-  if (c < 0x80) return 1;
-  size_t n = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-  }
-  if (n == 2 && c < 0xC2) return 0;
-  if (n == 3 && c == 0xE0 && byte(i + 1) < 0xA0) return 0;
-  if (n == 3 && c == 0xED && byte(i + 1) >= 0xA0) return 0;
-  if (n == 4 &&
-      (c > 0xF4 || (c == 0xF0 && byte(i + 1) < 0x90) || (c == 0xF4 && byte(i + 1) >= 0x90))) {
-    return 0;
-  }
-  return n;
 }
 
 storage::Principal Service() {
@@ -130,7 +111,7 @@ bool IsValidObjectKey(std::string_view key) {
   for (size_t i = 0; i < key.size();) {
     auto c = static_cast<unsigned char>(key[i]);
     if (c < 0x20 || c == 0x7F) return false;
-    size_t n = Utf8SequenceLength(key, i);
+    size_t n = storage::Utf8SequenceLength(key, i);
     if (n == 0) return false;
     i += n;
   }

@@ -8,15 +8,13 @@
 #include "server/auth/jwt.h"
 #include "server/files/file_errors.h"
 #include "server/files/file_routes_internal.h"
+#include "server/files/multipart_upload.h"
 #include "server/files/uploads.h"
 #include "storage/json_input.h"
 #include "storage/objects/content_store.h"
 
 namespace ib::files::routes {
 namespace {
-
-constexpr size_t kMaxFieldBytes =
-    size_t{64} * 1024;  // multipart text fields (cacheControl, metadata)
 
 std::optional<uint64_t> ContentLength(const httplib::Request& req) {
   auto text = http::Header(req, "Content-Length");
@@ -76,85 +74,6 @@ class BodySink {
   std::exception_ptr error_;
 };
 
-// multipart/form-data as supabase-js sends it: fields cacheControl, metadata (and contentType),
-// then the file part, whose field name may be empty. The first part with a file name (or an
-// empty field name) is the object.
-class MultipartUpload {
- public:
-  MultipartUpload(BodySink& sink, UploadAttributes& attributes)
-      : sink_(sink), attributes_(attributes) {}
-
-  bool OnPart(const httplib::MultipartFormData& part) {
-    FinishField();
-    if (!part.filename.empty() || part.name.empty()) {
-      current_ = saw_file_ ? Current::kIgnored : Current::kFile;  // later files are ignored
-      if (!saw_file_ && !part.content_type.empty()) attributes_.mimetype = part.content_type;
-      saw_file_ = true;
-      return true;
-    }
-    current_ = Current::kField;
-    field_name_ = part.name;
-    field_value_.clear();
-    return true;
-  }
-
-  bool OnData(const char* data, size_t n) {
-    if (current_ == Current::kFile) {
-      sink_.Write(data, n);
-    } else if (current_ == Current::kField) {
-      if (field_value_.size() + n > kMaxFieldBytes) {
-        oversized_field_ = true;
-      } else {
-        field_value_.append(data, n);
-      }
-    }
-    return true;
-  }
-
-  // After the body: apply the last field and report what was missing or wrong.
-  void Finish() {
-    FinishField();
-    if (oversized_field_) throw errors::InvalidRequest("multipart field too large");
-    if (bad_metadata_) throw errors::InvalidRequest("metadata must be a JSON object");
-    if (!saw_file_) throw errors::InvalidRequest("No content provided");
-    if (content_type_field_) attributes_.mimetype = *content_type_field_;
-  }
-
- private:
-  enum class Current { kNone, kField, kFile, kIgnored };
-
-  void FinishField() {
-    if (current_ != Current::kField) {
-      current_ = Current::kNone;
-      return;
-    }
-    current_ = Current::kNone;
-    if (field_name_ == "cacheControl") {
-      attributes_.cache_control = "max-age=" + field_value_;
-    } else if (field_name_ == "contentType") {
-      content_type_field_ = field_value_;
-    } else if (field_name_ == "metadata") {
-      storage::ClientJson parsed = storage::ParseClientJson(field_value_);
-      // Runs inside httplib's parser: remember the fault, report it in Finish().
-      if (!parsed.ok() || !parsed.value.is_object()) {
-        bad_metadata_ = true;
-      } else {
-        attributes_.user_metadata = parsed.value.dump();
-      }
-    }
-  }
-
-  BodySink& sink_;
-  UploadAttributes& attributes_;
-  Current current_ = Current::kNone;
-  bool saw_file_ = false;
-  bool oversized_field_ = false;
-  bool bad_metadata_ = false;
-  std::string field_name_;
-  std::string field_value_;
-  std::optional<std::string> content_type_field_;
-};
-
 void Upload(const http::ServerContext& ctx, const httplib::Request& req, httplib::Response& res,
             const httplib::ContentReader& reader, http::RequestContext& rc, bool put) {
   const bool multipart = req.is_multipart_form_data();
@@ -187,9 +106,16 @@ void Upload(const http::ServerContext& ctx, const httplib::Request& req, httplib
   BodySink sink(writer);
   bool read_ok = false;
   if (multipart) {
-    MultipartUpload form(sink, attributes);
-    read_ok = reader([&](const httplib::MultipartFormData& part) { return form.OnPart(part); },
-                     [&](const char* data, size_t n) { return form.OnData(data, n); });
+    MultipartUpload form([&](const char* data, size_t n) { sink.Write(data, n); }, attributes);
+    read_ok = reader(
+        [&](const httplib::MultipartFormData& part) {
+          form.OnPart(part.name, part.filename, part.content_type);
+          return true;
+        },
+        [&](const char* data, size_t n) {
+          form.OnData(data, n);
+          return true;
+        });
     sink.RethrowIfFailed();
     // httplib sets 413 itself when the body exceeds the server's payload limit.
     if (writer.too_large() || res.status == 413) throw errors::EntityTooLarge();

@@ -333,3 +333,17 @@ TEST_CASE("storage: bearer handling - bad tokens are AccessDenied, plain downloa
   CHECK(st.server.Send("GET", "/storage/v1/object/pub/f.txt", "", "", {{"apikey", st.A()}}).body ==
         "hi");
 }
+
+TEST_CASE("storage: a refused key with invalid UTF-8 is echoed as valid JSON") {
+  Storage st;
+  REQUIRE(st.Call(st.S(), "POST", "/bucket", R"({"id":"b","name":"b"})").status == 200);
+  // Positive control: a valid key uploads.
+  CHECK(st.Upload(st.S(), "b", "caf%C3%A9.txt", "x", "text/plain").status == 200);
+  // The bytes 0xFF and a lone continuation byte are no UTF-8: InvalidKey, and the echoed key
+  // carries U+FFFD in their place, so strict JSON parsers (nlohmann here) read the body.
+  Reply bad = st.Upload(st.S(), "b", "bad%FFkey%80.txt", "x", "text/plain");
+  CHECK(bad.status == 400);
+  REQUIRE_NOTHROW(bad.json());
+  CHECK(bad.json()["error"] == "InvalidKey");
+  CHECK(bad.json()["message"] == "Invalid key: bad\xEF\xBF\xBDkey\xEF\xBF\xBD.txt");
+}
