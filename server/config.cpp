@@ -83,7 +83,7 @@ const std::vector<Setting>& Settings() {
        }},
       {"body-timeout",
        [](Config& c, const std::string& v) {
-         c.body_timeout = ParseInteger("body-timeout", v, 1, 24 * 3600);
+         c.body_timeout = ParseInteger("body-timeout", v, 1, int64_t{24} * 3600);
        }},
       {"storage-max-file-size",
        [](Config& c, const std::string& v) {

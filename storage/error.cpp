@@ -88,6 +88,15 @@ Error Error::StringTooLong(int max_length) {
 Error Error::NegativeLimit() {
   return Error(400, ErrorCode::kInvalidRowCountInLimitClause, "LIMIT must not be negative");
 }
+Error Error::UndefinedOperator(std::string_view left_type, std::string_view op) {
+  // PostgREST answers Postgres' undefined_function (42883) with 404.
+  return Error(
+      404, ErrorCode::kUndefinedFunction,
+      "operator does not exist: " + std::string(left_type) + " " + std::string(op) + " unknown",
+      std::nullopt,
+      std::string("No operator matches the given name and argument types. You might need "
+                  "to add explicit type casts."));
+}
 Error Error::InvalidRegex(std::string_view reason) {
   return Error(400, ErrorCode::kInvalidRegularExpression,
                "invalid regular expression: " + std::string(reason));

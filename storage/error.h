@@ -90,8 +90,10 @@ class Error : public std::exception {
   static Error SpreadNotToOne(std::string_view parent, std::string_view relation);  // PGRST119
 
   // --- schema cache (PGRST2xx, 42703) ---
-  static Error UnknownTable(std::string_view table);                                // PGRST205
-  static Error UnknownColumn(std::string_view table, std::string_view column);      // 42703
+  static Error UnknownTable(std::string_view table);                            // PGRST205
+  static Error UnknownColumn(std::string_view table, std::string_view column);  // 42703
+  // 404 42883: `->`/`->>` on a column whose type has no such operator (only json/jsonb do).
+  static Error UndefinedOperator(std::string_view left_type, std::string_view op);
   static Error UnknownBodyColumn(std::string_view table, std::string_view column);  // PGRST204
   static Error UnknownFunction(std::string_view signature, std::optional<std::string> hint);
   // PGRST200: `hint_name` is the !hint of select=rel!hint(...), empty when none was given.

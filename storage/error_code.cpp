@@ -34,6 +34,8 @@ std::string_view ErrorCodeText(ErrorCode code) {
       return "23514";
     case ErrorCode::kInsufficientPrivilege:
       return "42501";
+    case ErrorCode::kUndefinedFunction:
+      return "42883";
     case ErrorCode::kUndefinedColumn:
       return "42703";
     case ErrorCode::kInvalidColumnReference:

@@ -25,6 +25,7 @@ enum class ErrorCode {
   kUniqueViolation,                   // 23505
   kCheckViolation,                    // 23514
   kInsufficientPrivilege,             // 42501
+  kUndefinedFunction,                 // 42883
   kUndefinedColumn,                   // 42703
   kInvalidColumnReference,            // 42P10
   kProgramLimitExceeded,              // 54000

@@ -21,6 +21,12 @@ namespace detail {
 ColumnPath ResolveField(const storage::Table& table, const Field& field) {
   const storage::Column* column = table.FindColumn(field.name);
   if (!column) throw Error::UnknownColumn(table.name, field.name);
+  // Only json/jsonb have `->` and `->>`: Postgres refuses the operator on any other type at plan
+  // time (SQLite's json_extract would instead fail per row on text that is not JSON).
+  if (!field.path.empty() && column->type.kind != storage::ValueKind::kJsonb) {
+    throw Error::UndefinedOperator(column->type.PgName(),
+                                   field.path.front().as_text ? "->>" : "->");
+  }
   return ColumnPath{column, field.path};
 }
 

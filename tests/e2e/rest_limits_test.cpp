@@ -201,3 +201,20 @@ TEST_CASE("rest limits: hostile numbers, lists and trees are 4xx or served") {
               Encode("(interview_feedback.id.is.null,title.eq.t)"))
             .status == 200);
 }
+
+TEST_CASE("rest limits: a JSON path on a column that is not json is 404 42883, on jsonb it works") {
+  Fixture f;
+  f.AddSession("plain text, not JSON");
+  // Postgres has no `->` for varchar, text, uuid or timestamptz: refused at plan time, whether
+  // a row is there to evaluate or not.
+  CheckRefused(f.Get("select=title->a"), 404, "42883");
+  CheckRefused(f.Get("select=created_at->>a"), 404, "42883");
+  CheckRefused(f.Get("select=id&title->x=eq.1"), 404, "42883");
+  CheckRefused(f.Get("select=id&order=title->x"), 404, "42883");
+  CheckRefused(f.Call("DELETE", "/rest/v1/interview_sessions?title->>x=eq.1"), 404, "42883");
+  CHECK(f.Get("select=title").json().size() == 1);  // the DELETE removed nothing
+  // Positive control: the same paths on the jsonb column.
+  Reply ok = f.Get("select=metadata->a,questions->0&metadata->>a=is.null&order=metadata->a");
+  CHECK(ok.status == 200);
+  CHECK(ok.json().size() == 1);
+}

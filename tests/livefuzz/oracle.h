@@ -12,16 +12,11 @@
 
 namespace ib::livefuzz {
 
-enum class Verdict { kOk, kServerError, kKnownServerError, kNoResponse, kLeak };
+enum class Verdict { kOk, kServerError, kNoResponse, kLeak };
 const char* VerdictName(Verdict v);
 
 // `detail` receives which forbidden string leaked, or the transport error.
 Verdict Judge(const Fuzzed& f, const Response& r, std::string* detail);
-
-// 5xx answers to request shapes with a known bug reported to the REST owner (the numbered
-// entries of /work/wt/LIVEFUZZ_FINDINGS.md): counted apart, and not failing the run until the
-// fix lands (then the entry goes). Returns the entry's name, or nullptr.
-const char* KnownServerError(const Request& r);
 
 // Greedily drops query parameters and headers and shortens the body while `still_fails`
 // holds; returns the smallest request found.
