@@ -23,7 +23,7 @@ TEST_CASE("json input: nesting up to the bound parses, deeper is refused without
   CHECK(deep.error == "The input is nested more than 512 levels deep.");
 }
 
-TEST_CASE("json input: brackets inside strings do not count; stray closers buy no depth") {
+TEST_CASE("json input: brackets inside strings do not count, and stray closers buy no depth") {
   const std::string brackets(10'000, '[');
   ClientJson in_string = ParseClientJson(R"({"s":")" + brackets + R"(\"]"})");
   REQUIRE(in_string.ok());

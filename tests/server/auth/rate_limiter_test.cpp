@@ -71,7 +71,7 @@ TEST_CASE("auth rate limiter: concurrent acquisitions never exceed the limit") {
 namespace ib::auth {
 namespace {
 
-TEST_CASE("auth rate limiter: keys of any length cost one digest; the table has a ceiling") {
+TEST_CASE("auth rate limiter: keys of any length cost one digest, and the table has a ceiling") {
   RateLimiter limiter(2, 300);
   const std::string huge(4 << 20, 'x');  // a 4 MiB key is kept as 16 bytes
   limiter.Record(huge, 0);

@@ -160,7 +160,8 @@ TEST_CASE("reactor: deadlines: idle closes, a partial head expires, a partial bo
   (void)idle_peer;
 }
 
-TEST_CASE("reactor: a peer that leaves while parked is closed; Stop() closes every parked one") {
+TEST_CASE(
+    "reactor: a peer that leaves while parked is closed, and Stop() closes every parked one") {
   Fixture f;
   auto [gone, gone_peer] = f.Open();
   CHECK_FALSE(f.reactor.Park(gone));
