@@ -16,6 +16,8 @@ std::string CodeText(int status, ErrorCode code) {
 
 }  // namespace
 
+// By value: the factories hand over temporaries; each is repaired to valid UTF-8 on the way in.
+// NOLINTNEXTLINE(performance-unnecessary-value-param)
 Error::Error(int status, ErrorCode code, std::string message, std::optional<std::string> details,
              std::optional<std::string> hint)
     : status_(status),
