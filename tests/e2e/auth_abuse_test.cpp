@@ -148,7 +148,8 @@ TEST_CASE("e2e auth abuse: emails over 255 bytes are refused at once, 255 bytes 
   const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < 20; ++i) CheckAuthError(SignIn(s, huge, "wrong"), 400, "validation_failed");
   CheckAuthError(SignUp(s, huge), 400, "validation_failed");
-  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+  // A loose bound (the sanitizer builds run this too): 21 MiB of refused emails, not minutes.
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(90));
 
   const std::string longest = std::string(255 - 5, 'b') + "@x.io";
   CheckAuthError(SignUp(s, "b" + longest), 400, "validation_failed");
