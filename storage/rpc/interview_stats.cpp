@@ -7,22 +7,6 @@
 #include "storage/rpc/pg_numeric.h"
 
 namespace ib::storage::rpc {
-namespace {
-
-SqlValue ValueOf(const SqlValueView& v) {
-  switch (v.type) {
-    case SqlValueView::Type::kInteger:
-      return v.integer;
-    case SqlValueView::Type::kReal:
-      return v.real;
-    case SqlValueView::Type::kText:
-      return std::string(v.text);
-    default:
-      return std::monostate{};
-  }
-}
-
-}  // namespace
 
 SqlQuery GetUserInterviewStats(CallContext& ctx) {
   // Scores are decimal(5,2): summed in hundredths they are exact, as Postgres' numeric sum is.
@@ -38,7 +22,7 @@ SqlQuery GetUserInterviewStats(CallContext& ctx) {
         const int64_t scored = r.Int(3);
         values = {r.Int(0), r.Int(1),
                   scored == 0 ? SqlValue() : SqlValue(PgNumericAvgText(r.Int(2), scored, 2)),
-                  ValueOf(r[4]), ValueOf(r[5])};
+                  OwnedCopy(r[4]), OwnedCopy(r[5])};
       });
   // average_score travels as the exact text Postgres would print; the renderer emits numeric
   // text that is a valid JSON number unquoted.

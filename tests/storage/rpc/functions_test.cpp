@@ -14,19 +14,6 @@ using testing::GamificationFixture;
 
 using Rows = std::vector<std::vector<SqlValue>>;
 
-SqlValue Own(const SqlValueView& v) {
-  switch (v.type) {
-    case SqlValueView::Type::kInteger:
-      return v.integer;
-    case SqlValueView::Type::kReal:
-      return v.real;
-    case SqlValueView::Type::kText:
-      return std::string(v.text);
-    default:
-      return std::monostate{};
-  }
-}
-
 Rows Call(GamificationFixture& f, const char* name, CallArgs args) {
   const Function* fn = FindFunction(name);
   REQUIRE(fn != nullptr);
@@ -43,7 +30,7 @@ Rows Call(GamificationFixture& f, const char* name, CallArgs args) {
     std::vector<SqlValue> row;
     for (int i = 0; i < r.size(); ++i) {
       CHECK(r.name(i) == fn->columns[i].name);
-      row.push_back(Own(r[i]));
+      row.push_back(OwnedCopy(r[i]));
     }
     rows.push_back(std::move(row));
   });
