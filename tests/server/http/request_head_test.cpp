@@ -13,6 +13,13 @@ using ib::http::RenderHead;
 
 namespace {
 
+// A string literal with an embedded NUL, kept whole: its length comes from the array,
+// not from counting characters by hand.
+template <std::size_t N>
+std::string WithNul(const char (&literal)[N]) {
+  return std::string(literal, N - 1);
+}
+
 std::string Rendered(const std::string& head) {
   auto parsed = ParseRequestHead(head, HeadLimits{});
   REQUIRE(parsed.head);
@@ -91,7 +98,7 @@ TEST_CASE("request head: refusals and their statuses") {
       {"GET /a HTTP/1.1\r\nA: b\r\n folded\r\n\r\n", 400},
       {"GET /a HTTP/1.1\r\nA: b\nC: d\r\n\r\n", 400},
       {"GET /a HTTP/1.1\r\nA: b\rC: d\r\n\r\n", 400},
-      {std::string("GET /a HTTP/1.1\r\nA: b\0c\r\n\r\n", 29), 400},
+      {WithNul("GET /a HTTP/1.1\r\nA: b\0c\r\n\r\n"), 400},
       {"GET /a HTTP/1.1\r\nnocolon\r\n\r\n", 400},
       {"GET  /a HTTP/1.1\r\n\r\n", 400},
       {"GET /a\tb HTTP/1.1\r\n\r\n", 400},
