@@ -103,14 +103,6 @@ void ConnectionReactor::Stop() {
 Connection* ConnectionReactor::Adopt(std::unique_ptr<Connection> connection) {
   Connection* c = connection.get();
   std::lock_guard<std::mutex> lock(mu_);
-  if (epoll_fd_ >= 0) {
-    // Edge-triggered: every arrival of bytes wakes the loop once, so a parked connection whose
-    // head is still partial is looked at again only when more of it comes.
-    epoll_event ev{};
-    ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET;
-    ev.data.fd = c->fd();
-    epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, c->fd(), &ev);
-  }
   connections_[c->fd()] = std::move(connection);
   return c;
 }
@@ -137,6 +129,7 @@ void ConnectionReactor::Linger(Connection* c, std::chrono::milliseconds linger) 
   }
   c->lingering_ = true;
   c->has_bytes_ = false;
+  WatchLocked(c, true);
   c->deadline_ = Clock::now() + linger;
   c->parked_ = true;
   ++parked_;
@@ -178,6 +171,19 @@ ConnectionReactor::Peek ConnectionReactor::PeekHead(int fd) {
   return bytes.size() >= want ? Peek::kReady : Peek::kPartialBody;
 }
 
+void ConnectionReactor::WatchLocked(Connection* c, bool watch) {
+  if (c->watched_ == watch || epoll_fd_ < 0) return;
+  // Edge-triggered: every arrival of bytes wakes the loop once, so a parked connection whose
+  // head is still partial is looked at again only when more of it comes. Adding a socket that
+  // already has bytes queued reports them at once, so none arrive unseen between a peek and
+  // the add.
+  epoll_event ev{};
+  ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET;
+  ev.data.fd = c->fd();
+  epoll_ctl(epoll_fd_, watch ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, c->fd(), &ev);
+  c->watched_ = watch;
+}
+
 bool ConnectionReactor::ParkLocked(Connection* c, Peek peek, Clock::time_point now) {
   switch (peek) {
     case Peek::kReady:
@@ -185,6 +191,9 @@ bool ConnectionReactor::ParkLocked(Connection* c, Peek peek, Clock::time_point n
         c->parked_ = false;
         --parked_;
       }
+      // A connection being served is not watched: its bytes are its worker's to read, and
+      // waking this thread for each of them would cost every request two context switches.
+      WatchLocked(c, false);
       return true;
     case Peek::kGone:
       EraseLocked(c);
@@ -209,6 +218,7 @@ bool ConnectionReactor::ParkLocked(Connection* c, Peek peek, Clock::time_point n
     c->parked_ = true;
     ++parked_;
   }
+  WatchLocked(c, true);
   return false;
 }
 
@@ -228,6 +238,7 @@ void ConnectionReactor::SweepLocked(Clock::time_point now,
     --parked_;
     c->parked_ = false;
     if (!stopping_ && c->has_bytes_ && !c->lingering_) {
+      WatchLocked(c, false);
       due.emplace_back(c, !c->head_whole_);
       ++it;
     } else {

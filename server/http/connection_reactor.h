@@ -45,6 +45,7 @@ class Connection {
   bool has_bytes_ = false;        // part of a request has arrived since parking
   bool head_whole_ = false;       // ... and that part holds the whole head
   bool lingering_ = false;        // closing: input is only drained (counts as parked)
+  bool watched_ = false;          // in the epoll set (only while parked or lingering)
   Clock::time_point deadline_{};  // when a parked connection is closed
 };
 
@@ -104,6 +105,8 @@ class ConnectionReactor {
   // Under mu_: parks or closes per `peek`; returns true when the head is ready (not parked).
   bool ParkLocked(Connection* c, Peek peek, Clock::time_point now);
   void EraseLocked(Connection* c);
+  // Adds a connection to the epoll set or removes it (idempotent).
+  void WatchLocked(Connection* c, bool watch);
   // Closes parked connections past their deadline, or moves them to `due` (with whether the
   // head expired) when a worker must answer them.
   void SweepLocked(Clock::time_point now, std::vector<std::pair<Connection*, bool>>& due);

@@ -3,10 +3,12 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 
@@ -80,6 +82,12 @@ void LogRefusal(int status, const std::string& reason, const RequestHead* head) 
 // How long a connection ended with unread input keeps draining it (in the reactor) so that
 // closing does not reset the connection before the client read the answer.
 constexpr auto kLinger = std::chrono::milliseconds(2000);
+// How long a worker that has just answered waits on its connection for the next request before
+// parking it. A client that sends its next request as soon as it has the answer (an SDK's
+// sequence of calls, a load test) is then served without the reactor's round trip of two
+// thread wake-ups; a connection that stays quiet costs a worker this long at most, and only
+// while the pool has workers to spare (WorkerPool::TryBeginHotWait).
+constexpr int kHotWaitMs = 2;
 
 // A connection between requests keeps its stream (and what it has buffered) here; its slot in
 // the per-address count is given back when it closes.
@@ -170,6 +178,7 @@ httplib::TaskQueue* FramedServer::NewTaskQueue() {
       std::min<uint64_t>({waiting.body_window, limits_.max_body_bytes, limits_.max_upload_bytes}));
   reactor_ = std::make_unique<ConnectionReactor>(waiting);
   auto* pool = new WorkerPool(static_cast<size_t>(threads_), *reactor_);
+  pool_ = pool;
   // A reactor that cannot start leaves every connection to be closed at its first Park().
   reactor_->Start([this, pool](Connection* c, bool expired) {
     pool->enqueue([this, c, expired] { Serve(c, expired); });
@@ -209,8 +218,19 @@ void FramedServer::Serve(Connection* connection, bool expired) {
     --c->requests_left;
     // The start of a pipelined request already read belongs to the stream: serve it first.
     if (c->stream.HasBuffered()) continue;
+    AwaitNextRequest(c->fd());
     if (!reactor_->Park(c)) return;
   }
+}
+
+void FramedServer::AwaitNextRequest(int fd) {
+  if (pool_ == nullptr || !pool_->TryBeginHotWait()) return;
+  pollfd waiting{fd, POLLIN, 0};
+  int ready;
+  do {
+    ready = poll(&waiting, 1, kHotWaitMs);
+  } while (ready < 0 && errno == EINTR);
+  pool_->EndHotWait();
 }
 
 void FramedServer::End(Connection* connection) {

@@ -34,6 +34,7 @@ struct FramingLimits {
 
 class Connection;
 class ConnectionReactor;
+class WorkerPool;
 
 class FramedServer : public httplib::Server {
  public:
@@ -63,6 +64,9 @@ class FramedServer : public httplib::Server {
   // A worker's turn with a connection the reactor found ready (or whose head deadline passed:
   // `expired`): serves its requests until it parks again or ends.
   void Serve(Connection* connection, bool expired);
+  // Waits a moment for the next request on a connection just answered, when the pool can
+  // spare the worker, so a prompt client is served without parking (kHotWaitMs).
+  void AwaitNextRequest(int fd);
   // Ends a connection its worker owns; lingers in the reactor when input was left unread.
   void End(Connection* connection);
   StreamTimeouts Timeouts() const;
@@ -81,6 +85,7 @@ class FramedServer : public httplib::Server {
   int threads_ = 8;
   std::unique_ptr<IpConnectionCap> cap_ = std::make_unique<IpConnectionCap>(0);
   std::unique_ptr<ConnectionReactor> reactor_;  // made by each listen, stopped by its shutdown
+  WorkerPool* pool_ = nullptr;                  // the listen's task queue (httplib owns it)
 };
 
 }  // namespace ib::http
