@@ -8,6 +8,7 @@
 #include "server/rest/renderer.h"
 #include "server/rest/write_support.h"
 #include "storage/error.h"
+#include "storage/json_input.h"
 #include "storage/json_text.h"
 #include "storage/rpc/rpc.h"
 #include "storage/unit_of_work.h"
@@ -90,9 +91,11 @@ std::vector<std::string> GivenArgNames(const RestRequest& request, const ApiRequ
     for (const auto& [k, v] : api.rpc_args) given.push_back(k);
     return given;
   }
-  auto body = nlohmann::json::parse(request.body, nullptr, false);
-  if (body.is_object()) {
-    for (const auto& [key, value] : body.items()) given.push_back(key);
+  // Only names the 404 of an unknown function: a body that does not parse (or nests too deep
+  // to be parsed at all) names none.
+  storage::ClientJson body = storage::ParseClientJson(request.body);
+  if (body.ok() && body.value.is_object()) {
+    for (const auto& [key, value] : body.value.items()) given.push_back(key);
   }
   return given;
 }

@@ -6,15 +6,19 @@
 #include "storage/error.h"
 #include "storage/executor.h"
 #include "storage/guards/guards.h"
+#include "storage/json_input.h"
 
 namespace ib::rest {
 
 using storage::Error;
 
-nlohmann::json ParseJsonBody(const std::string& body) {
-  auto parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded()) throw Error::InvalidBody("Empty or invalid json");
-  return parsed;
+nlohmann::json ParseJsonBody(std::string_view body) {
+  storage::ClientJson parsed = storage::ParseClientJson(body);
+  if (parsed.outcome == storage::ClientJson::Outcome::kTooDeep) {
+    throw Error::InvalidJson(std::move(parsed.error));
+  }
+  if (!parsed.ok()) throw Error::InvalidBody("Empty or invalid json");
+  return std::move(parsed.value);
 }
 
 std::vector<const storage::Column*> ResolveWriteColumns(

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "server/rest/plan.h"
@@ -20,8 +21,10 @@
 
 namespace ib::rest {
 
-// The request body as JSON; 400 PGRST102 "Empty or invalid json" when it is not.
-nlohmann::json ParseJsonBody(const std::string& body);
+// The request body as JSON; 400 PGRST102 "Empty or invalid json" when it is not, and 400 22P02
+// when it nests deeper than storage::kMaxJsonDepth, refused by a pre-scan before any tree is
+// built (storage/json_input.h).
+nlohmann::json ParseJsonBody(std::string_view body);
 
 // The columns a write names: `columns=` when given (unknown -> PGRST204), else the keys of
 // the (first) object; every object of an array must then have the same keys (PGRST102).

@@ -218,3 +218,45 @@ TEST_CASE("rest limits: a JSON path on a column that is not json is 404 42883, o
   CHECK(ok.status == 200);
   CHECK(ok.json().size() == 1);
 }
+
+TEST_CASE(
+    "rest limits: a body nested 100,000 deep is 400 22P02 on writes and rpc, writing nothing") {
+  Fixture f;
+  f.AddSession("t");
+  const std::string deep = Repeat("[", 100'000) + Repeat("]", 100'000);
+  auto check_too_deep = [](const Reply& r) {
+    CheckRefused(r, 400, "22P02");
+    if (r.status == 400) {
+      CHECK(r.json()["details"] == "The input is nested more than 512 levels deep.");
+    }
+  };
+  check_too_deep(f.Call("POST", "/rest/v1/interview_sessions", deep));
+  check_too_deep(f.Call("PATCH", "/rest/v1/interview_sessions?title=eq.t", deep));
+  check_too_deep(f.Call("POST", "/rest/v1/rpc/get_leaderboard", deep));
+  check_too_deep(f.Call("POST", "/rest/v1/rpc/get_leaderboard", R"({"p_limit":)" + deep + "}"));
+  // One level past the bound inside a jsonb value: the whole body is 513 deep.
+  const json row = {{"user_id", f.uid}, {"title", "nested"}};
+  std::string over = row.dump();
+  over.insert(over.size() - 1, R"(,"metadata":)" + Repeat("[", 512) + Repeat("]", 512));
+  check_too_deep(f.Call("POST", "/rest/v1/interview_sessions", over));
+  CHECK(f.Get("select=title").json() == json::array({{{"title", "t"}}}));
+  // Malformed bodies keep their PGRST102.
+  for (const auto& path : {"/rest/v1/interview_sessions", "/rest/v1/rpc/get_leaderboard"}) {
+    Reply bad = f.Call("POST", path, R"({"p_limit":)");
+    CheckRefused(bad, 400, "PGRST102");
+    CHECK(bad.json()["message"] == "Empty or invalid json");
+  }
+
+  // Positive controls: 512 levels in all are taken, and the same routes serve plain bodies.
+  std::string within = row.dump();
+  within.insert(within.size() - 1,
+                R"(,"metadata":{"a":)" + Repeat("[", 510) + Repeat("]", 510) + "}");
+  Reply created = f.Call("POST", "/rest/v1/interview_sessions", within);
+  CAPTURE(created.body.substr(0, 300));
+  CHECK(created.status == 201);
+  CHECK(f.Call("PATCH", "/rest/v1/interview_sessions?title=eq.t", R"({"title":"u"})").status ==
+        200);
+  CHECK(f.Call("POST", "/rest/v1/rpc/get_leaderboard", R"({"p_limit":5})").status == 200);
+  CHECK(f.Get("select=title&order=title").json() ==
+        json::array({{{"title", "nested"}}, {{"title", "u"}}}));
+}
