@@ -9,6 +9,7 @@
 #include "server/files/file_errors.h"
 #include "server/files/file_routes_internal.h"
 #include "server/files/multipart_upload.h"
+#include "server/files/upload_paths.h"
 #include "server/files/uploads.h"
 #include "storage/json_input.h"
 #include "storage/objects/content_store.h"
@@ -141,10 +142,9 @@ void Upload(const http::ServerContext& ctx, const httplib::Request& req, httplib
 
 void RegisterUploadRoutes(httplib::Server& server, const http::ServerContext& ctx) {
   // Content-reader routes are tried before every plain POST/PUT route, so these patterns skip
-  // the fixed words other object routes use (/object/list/b is a list, not an upload).
-  const std::string post =
-      std::string(kPrefix) + "/object/(?!(?:list|sign|move|copy|upload)/)([^/]+)/(.+)";
-  const std::string put = std::string(kPrefix) + "/object/(?!upload/)([^/]+)/(.+)";
+  // the fixed words other object routes use.
+  const std::string post = kUploadPostPath;
+  const std::string put = kUploadPutPath;
   for (bool is_put : {false, true}) {
     auto handler = [&ctx, is_put](const httplib::Request& req, httplib::Response& res,
                                   const httplib::ContentReader& reader) {

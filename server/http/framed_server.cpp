@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "server/http/body_limit.h"
 #include "server/http/connection_reactor.h"
 #include "server/http/worker_pool.h"
 #include "storage/error.h"
@@ -257,7 +258,8 @@ bool FramedServer::ServeOneRequest(ConnectionStream& strm, bool last) {
       break;
   }
   const RequestHead& head = strm.head();
-  const uint64_t max_body = BodyLimitFor(head.target);
+  const uint64_t max_body =
+      BodyLimitFor(head.method, head.target, limits_.max_body_bytes, limits_.max_upload_bytes);
   // Refused from Content-Length before a byte of the body is read (or parsed as JSON).
   if (head.framing == BodyFraming::kLength && head.content_length > max_body) {
     Refuse(strm, 413, "body larger than " + std::to_string(max_body) + " bytes", &head);
@@ -301,11 +303,6 @@ void FramedServer::Refuse(ConnectionStream& strm, int status, const std::string&
   out += "\r\n";
   out += res.body;
   strm.WriteAll(out);
-}
-
-uint64_t FramedServer::BodyLimitFor(const std::string& target) const {
-  // Storage uploads carry whole objects; every other route reads a JSON body into memory.
-  return target.rfind("/storage/v1/", 0) == 0 ? limits_.max_upload_bytes : limits_.max_body_bytes;
 }
 
 }  // namespace ib::http

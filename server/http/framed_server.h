@@ -25,8 +25,8 @@ namespace ib::http {
 
 struct FramingLimits {
   HeadLimits head;
-  uint64_t max_body_bytes = uint64_t{4} * 1024 * 1024;     // REST, auth and everything else
-  uint64_t max_upload_bytes = uint64_t{51} * 1024 * 1024;  // /storage/v1/ (object uploads)
+  uint64_t max_body_bytes = uint64_t{4} * 1024 * 1024;     // every request but object uploads
+  uint64_t max_upload_bytes = uint64_t{51} * 1024 * 1024;  // object uploads (body_limit.h)
   std::chrono::milliseconds head_timeout{10000};
   std::chrono::milliseconds body_timeout{60000};
   bool log_refusals = true;  // one line on standard error per refused request (--log-requests)
@@ -78,7 +78,6 @@ class FramedServer : public httplib::Server {
   // parsed head when there is one.
   void Refuse(ConnectionStream& strm, int status, const std::string& reason,
               const RequestHead* head) const;
-  uint64_t BodyLimitFor(const std::string& target) const;
 
   FramingLimits limits_;
   std::function<void(httplib::Response&)> decorate_;

@@ -3,8 +3,10 @@
 // library would hide the framing.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 
 #include "tests/e2e/support/server_process.h"
 #include "tests/e2e/support/wire_connection.h"
@@ -103,6 +105,72 @@ TEST_CASE("front door: REST and auth bodies past --max-body-size are 413 before 
     auto r = conn.ReadResponse();
     REQUIRE(r);
     CHECK(r->status == 200);
+  }
+}
+
+TEST_CASE("front door: Storage's JSON routes get --max-body-size, only object uploads more") {
+  ServerProcess server;  // defaults: 4 MiB JSON bodies, 50 MiB objects
+  const std::string key = server.service_key();
+  const size_t five_mib = size_t{5} * 1024 * 1024;
+  const std::string list_body = R"({"prefix":"","limit":10})";
+  auto padded = [](const std::string& json, size_t size) {
+    return json + std::string(size - json.size(), ' ');
+  };
+  SUBCASE("a 5 MiB list body is 413 and the connection closed") {
+    WireConnection conn(server.port());
+    conn.Send(
+        Sized("POST", "/storage/v1/object/list/interview-audio", key, padded(list_body, five_mib)));
+    auto r = conn.ReadResponse();
+    REQUIRE(r);
+    CHECK(r->status == 413);
+    CHECK(r->header("connection") == "close");
+    CHECK(conn.ClosedByServer());
+  }
+  SUBCASE("every other JSON route is refused from its head alone") {
+    const std::pair<const char*, const char*> routes[] = {
+        {"POST", "/storage/v1/object/list/interview-audio"},
+        {"POST", "/storage/v1/object/sign/interview-audio/svc/a.bin"},
+        {"POST", "/storage/v1/object/sign/interview-audio"},
+        {"POST", "/storage/v1/object/move"},
+        {"POST", "/storage/v1/object/copy"},
+        {"DELETE", "/storage/v1/object/interview-audio"},
+        {"POST", "/storage/v1/bucket"},
+        {"PUT", "/storage/v1/bucket/interview-audio"},
+        {"POST", "/storage/v1/object/%6Cist/interview-audio"},  // routed as the list
+    };
+    for (const auto& [method, target] : routes) {
+      CAPTURE(method);
+      CAPTURE(target);
+      WireConnection conn(server.port());
+      conn.Send(Head(method, target, key, "Content-Length: " + std::to_string(five_mib) + "\r\n"));
+      auto r = conn.ReadResponse();
+      REQUIRE(r);
+      CHECK(r->status == 413);
+      CHECK(r->header("connection") == "close");
+    }
+  }
+  SUBCASE("positive controls: a 5 MiB upload is stored, a 3 MiB list body is read") {
+    for (const char* method : {"POST", "PUT"}) {
+      CAPTURE(method);
+      WireConnection conn(server.port());
+      conn.Send(
+          std::string(method) + " /storage/v1/object/interview-audio/svc/five.bin HTTP/1.1\r\n" +
+          "Host: test\r\napikey: " + key + "\r\nAuthorization: Bearer " + key +
+          "\r\nx-upsert: true\r\nContent-Type: application/octet-stream\r\n" +
+          "Content-Length: " + std::to_string(five_mib) + "\r\n\r\n" + std::string(five_mib, 'b'));
+      auto r = conn.ReadResponse(std::chrono::seconds(30));
+      REQUIRE(r);
+      CAPTURE(r->body);
+      CHECK(r->status == 200);
+    }
+    WireConnection conn(server.port());
+    conn.Send(Sized("POST", "/storage/v1/object/list/interview-audio", key,
+                    padded(R"({"prefix":"svc","limit":10})", size_t{3} * 1024 * 1024)));
+    auto r = conn.ReadResponse();
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    CHECK(r->body.find("five.bin") != std::string::npos);
+    CHECK(r->header("connection") != "close");
   }
 }
 
