@@ -13,9 +13,6 @@ namespace ib::http {
 namespace {
 
 constexpr size_t kReceiveBytes = size_t{16} * 1024;
-// Lingering close: the whole drain, and the longest pause in it.
-constexpr auto kLingerTotal = std::chrono::seconds(2);
-constexpr auto kLingerIdle = std::chrono::milliseconds(500);
 
 // Waits until `fd` has `events`, at most `timeout`; EINTR restarts the wait.
 bool WaitFor(int fd, short events, std::chrono::milliseconds timeout) {
@@ -192,16 +189,6 @@ ssize_t ConnectionStream::write(const char* ptr, size_t size) {
     n = send(sock_, ptr, size, MSG_NOSIGNAL);
   } while (n < 0 && errno == EINTR);
   return n;
-}
-
-void ConnectionStream::CloseLingering() {
-  shutdown(sock_, SHUT_WR);
-  const auto until = Clock::now() + kLingerTotal;
-  char sink[kReceiveBytes];
-  while (Clock::now() < until && WaitFor(sock_, POLLIN, kLingerIdle)) {
-    ssize_t n = recv(sock_, sink, sizeof sink, 0);
-    if (n == 0 || (n < 0 && errno != EINTR)) break;
-  }
 }
 
 bool ConnectionStream::WriteAll(std::string_view bytes) {

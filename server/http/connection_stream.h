@@ -55,13 +55,9 @@ class ConnectionStream : public httplib::Stream {
   bool WriteAll(std::string_view bytes);
 
   // Records that the connection ends with input left unread (a refusal, or a response sent
-  // before its body was read); the close must then linger (CloseLingering).
+  // before its body was read); its close must then linger (ConnectionReactor::Linger).
   void AbandonInput() { abandoned_ = true; }
   bool InputAbandoned() const { return abandoned_ || !BodyComplete(); }
-  // Ends the sending side, then reads and drops what the client still sends, for at most a
-  // couple of seconds, so the kernel does not answer that input with a reset that could
-  // destroy the response before the client read it. The caller closes the socket after.
-  void CloseLingering();
 
   bool is_readable() const override;
   bool is_writable() const override;
