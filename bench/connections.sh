@@ -53,45 +53,19 @@ if (($(ulimit -n) < need)); then
 fi
 
 # ---------------------------------------------------------------- processes
+# PIDS and their cleanup on exit, wait_line, start_interviewbase, seed_interviewbase.
+# shellcheck source=SCRIPTDIR/lib/server.sh
+source "$HERE/lib/server.sh"
 WORK=$(mktemp -d /tmp/ib-conns-XXXXXX)
-PIDS=()
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  [[ -z "${BENCH_KEEP:-}" ]] && rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-wait_line() {
-  local i
-  for ((i = 0; i < 150; i++)); do
-    grep -q "$2" "$1" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  log "timed out waiting for '$2' in $1:"
-  cat "$1" >&2
-  return 1
-}
-
 cp "$BUILD/interviewbase" "$WORK/interviewbase"
 read -r -a SERVER_ARGS <<<"${CONN_SERVER_ARGS:-}"
 if "$WORK/interviewbase" --help 2>&1 | grep -q -- '--max-connections-per-ip' &&
    [[ " ${SERVER_ARGS[*]} " != *" --max-connections-per-ip "* ]]; then
   SERVER_ARGS+=(--max-connections-per-ip $((CLIENTS + SLOW + 100)))
 fi
-printf '%s' "$SECRET" > "$WORK/secret"
-"$WORK/interviewbase" serve --db "$WORK/bench.db" --port 0 --jwt-secret "$SECRET" \
-  --log-requests false --password-cost minimal "${SERVER_ARGS[@]}" > "$WORK/ib.out" 2> "$WORK/ib.err" &
-IB_PID=$!
-PIDS+=("$IB_PID")
-wait_line "$WORK/ib.out" '^service_role key: '
-PORT=$(sed -n 's|^listening on http://127.0.0.1:\([0-9]*\).*|\1|p' "$WORK/ib.out" | head -1)
-sed -n 's/^anon key: //p' "$WORK/ib.out" | head -1 > "$WORK/anon.key"
-sed -n 's/^service_role key: //p' "$WORK/ib.out" | head -1 > "$WORK/service.key"
-
-log "seeding (bench/lib/seed.py base)"
-python3 "$HERE/lib/seed.py" base --port "$PORT" --data "$WORK" >&2
+start_interviewbase "$WORK/interviewbase" -- "${SERVER_ARGS[@]}"
+PORT=$IB_PORT
+seed_interviewbase
 
 status_of() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$IB_PID/status" 2>/dev/null || echo 0; }
 RSS_IDLE=$(status_of VmRSS)

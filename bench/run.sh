@@ -104,29 +104,9 @@ build_all() {
 }
 
 # ---------------------------------------------------------------- processes
-WORK=""
-PIDS=()
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  [[ -n "$WORK" && -z "${BENCH_KEEP:-}" ]] && rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-# wait_line FILE PATTERN: waits up to 15 s for a line matching PATTERN in FILE.
-wait_line() {
-  local i
-  for ((i = 0; i < 150; i++)); do
-    grep -q "$2" "$1" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  log "timed out waiting for '$2' in $1:"
-  cat "$1" >&2
-  return 1
-}
-
-port_of() { sed -n 's|^listening on http://127.0.0.1:\([0-9]*\).*|\1|p' "$1" | head -1; }
+# PIDS and their cleanup on exit, wait_line, port_of, start_interviewbase, seed_interviewbase.
+# shellcheck source=SCRIPTDIR/lib/server.sh
+source "$HERE/lib/server.sh"
 
 # ---------------------------------------------------------------- measuring
 cpu_total() { awk '/^cpu /{t=0; for(i=2;i<=9;i++) t+=$i; print t, $5+$6}' /proc/stat; }
@@ -215,20 +195,10 @@ echo "binary $(date -u -r "$BUILD/interviewbase" '+built %Y-%m-%d %H:%M UTC'), s
   > "$WORK/notes.txt"
 [[ -n "${BUILD_NOTE:-}" ]] && echo "WARNING: $BUILD_NOTE" >> "$WORK/notes.txt"
 [[ "${BENCH_NICE:-0}" != 0 ]] && echo "servers and wrk ran at nice ${BENCH_NICE} (BENCH_NICE)" >> "$WORK/notes.txt"
-printf '%s' "$SECRET" > "$WORK/secret"
 
 log "starting interviewbase on $DB"
-"${NICE[@]}" "$WORK/interviewbase" serve --db "$DB" --port 0 --jwt-secret "$SECRET" --log-requests false \
-  --password-cost minimal > "$WORK/ib.out" 2> "$WORK/ib.err" &
-IB_PID=$!
-PIDS+=("$IB_PID")
-wait_line "$WORK/ib.out" '^service_role key: '
-IB_PORT=$(port_of "$WORK/ib.out")
-sed -n 's/^anon key: //p' "$WORK/ib.out" | head -1 > "$WORK/anon.key"
-sed -n 's/^service_role key: //p' "$WORK/ib.out" | head -1 > "$WORK/service.key"
-
-log "seeding"
-python3 "$HERE/lib/seed.py" base --port "$IB_PORT" --data "$WORK" >&2
+start_interviewbase "${NICE[@]}" "$WORK/interviewbase"
+seed_interviewbase
 
 log "starting the baselines on the same file"
 "${NICE[@]}" node "$HERE/node-baseline/server.mjs" --db "$DB" --jwt-secret "$SECRET" > "$WORK/node.out" 2>&1 &
