@@ -17,12 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-std::vector<std::string> Fast(std::vector<std::string> extra = {}) {
-  std::vector<std::string> args = {"--password-cost", "minimal"};
-  args.insert(args.end(), extra.begin(), extra.end());
-  return args;
-}
-
 // {"a":{"a":...1...}} nested `depth` objects deep, as text (a tree that deep cannot be built
 // here either).
 std::string DeepObject(int depth) {
@@ -72,7 +66,7 @@ void CheckAuthError(const Reply& r, int status, const std::string& code) {
 }
 
 TEST_CASE("e2e auth abuse: a document nested 200,000 deep is refused 400 on every auth input") {
-  ServerProcess s(Fast());
+  ServerProcess s(FastPasswords());
   const std::string deep = DeepObject(200'000);
   const std::string user = SignUp(s, "a@x.io").json()["access_token"];
   const std::string id = s.CreateUser("b@x.io");
@@ -102,7 +96,7 @@ TEST_CASE("e2e auth abuse: a document nested 200,000 deep is refused 400 on ever
 }
 
 TEST_CASE("e2e auth abuse: metadata is bounded in size, below the bound it is stored") {
-  ServerProcess s(Fast());
+  ServerProcess s(FastPasswords());
   const std::string user = SignUp(s, "a@x.io").json()["access_token"];
   const json big = {{"bio", std::string(5000, 'x')}};
   const json fits = {{"bio", std::string(3000, 'x')}};
@@ -125,7 +119,7 @@ TEST_CASE("e2e auth abuse: metadata is bounded in size, below the bound it is st
 }
 
 TEST_CASE("e2e auth abuse: a 200,000 deep document is refused on Storage's JSON bodies too") {
-  ServerProcess s(Fast());
+  ServerProcess s(FastPasswords());
   const std::string deep = DeepObject(200'000);
   for (const char* path : {"/storage/v1/bucket", "/storage/v1/object/move",
                            "/storage/v1/object/copy", "/storage/v1/object/sign/b/k"}) {
@@ -142,7 +136,7 @@ TEST_CASE("e2e auth abuse: a 200,000 deep document is refused on Storage's JSON 
 }
 
 TEST_CASE("e2e auth abuse: emails over 255 bytes are refused at once, 255 bytes are fine") {
-  ServerProcess s(Fast());
+  ServerProcess s(FastPasswords());
   REQUIRE(SignUp(s, "a@x.io").status == 200);
   const std::string huge = std::string(1 << 20, 'a') + "@x.io";  // 1 MiB
   const auto start = std::chrono::steady_clock::now();
@@ -160,7 +154,8 @@ TEST_CASE("e2e auth abuse: emails over 255 bytes are refused at once, 255 bytes 
 }
 
 TEST_CASE("e2e auth abuse: guesses from one address never lock the owner out at another") {
-  ServerProcess s(Fast({"--signin-failures-per-email", "3", "--signin-failures-per-account", "5"}));
+  ServerProcess s(
+      FastPasswords({"--signin-failures-per-email", "3", "--signin-failures-per-account", "5"}));
   REQUIRE(SignUp(s, "victim@x.io").status == 200);
   for (int i = 0; i < 3; ++i) {
     CheckAuthError(SignInFrom(s, "127.0.0.2", "victim@x.io", "guess"), 400, "invalid_credentials");
@@ -182,7 +177,7 @@ TEST_CASE("e2e auth abuse: guesses from one address never lock the owner out at 
 }
 
 TEST_CASE("e2e auth abuse: a reused refresh token ends its whole session, at once") {
-  ServerProcess s(Fast({"--refresh-reuse-interval", "1"}));
+  ServerProcess s(FastPasswords({"--refresh-reuse-interval", "1"}));
   json first = SignUp(s, "a@x.io").json();
   json other = SignIn(s, "a@x.io", "secret1").json();  // a second session of the same user
   const std::string r0 = first["refresh_token"];
@@ -206,7 +201,7 @@ TEST_CASE("e2e auth abuse: a reused refresh token ends its whole session, at onc
 }
 
 TEST_CASE("e2e auth abuse: error bodies are JSON whatever text they carry") {
-  ServerProcess s(Fast());
+  ServerProcess s(FastPasswords());
   const std::string id = s.CreateUser("a@x.io");
   const std::string hostile = "q\"uote b\\ack\nnew\x01line}";
   Reply r = s.Send("PUT", "/auth/v1/admin/users/" + id, s.service_key(),

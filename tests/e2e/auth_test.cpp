@@ -13,12 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-std::vector<std::string> Fast(std::vector<std::string> extra = {}) {
-  std::vector<std::string> args = {"--password-cost", "minimal"};
-  args.insert(args.end(), extra.begin(), extra.end());
-  return args;
-}
-
 json SignUpBody(const std::string& email, const std::string& password, json data = json::object()) {
   // What supabase-js's signUp() sends.
   return {{"email", email},
@@ -60,7 +54,7 @@ void CheckAuthError(const Reply& r, int status, const std::string& code) {
 }
 
 TEST_CASE("e2e auth: sign-up returns a session - duplicate, weak, malformed refused (rows 42-44)") {
-  ServerProcess s(Fast());
+  ServerProcess s(FastPasswords());
   Reply r = SignUp(s, "A@X.io");
   REQUIRE(r.status == 200);
   json session = r.json();
@@ -93,7 +87,7 @@ TEST_CASE("e2e auth: sign-up returns a session - duplicate, weak, malformed refu
 }
 
 TEST_CASE("e2e auth: password grant and its refusals (row 45)") {
-  ServerProcess s(Fast());
+  ServerProcess s(FastPasswords());
   REQUIRE(SignUp(s, "a@x.io").status == 200);
   Reply ok = SignIn(s, " A@x.io ", "secret1");
   REQUIRE(ok.status == 200);
@@ -108,7 +102,7 @@ TEST_CASE("e2e auth: password grant and its refusals (row 45)") {
 }
 
 TEST_CASE("e2e auth: refresh rotates - reuse after the interval is refused (row 46)") {
-  ServerProcess s(Fast({"--refresh-reuse-interval", "0"}));
+  ServerProcess s(FastPasswords({"--refresh-reuse-interval", "0"}));
   json first = SignUp(s, "a@x.io").json();
   const std::string r0 = first["refresh_token"];
   Reply second = Refresh(s, r0);
@@ -128,7 +122,7 @@ TEST_CASE("e2e auth: refresh rotates - reuse after the interval is refused (row 
 }
 
 TEST_CASE("e2e auth: a lost refresh response is recovered within the reuse interval") {
-  ServerProcess s(Fast());  // default interval: 10 s
+  ServerProcess s(FastPasswords());  // default interval: 10 s
   const std::string r0 = SignUp(s, "a@x.io").json()["refresh_token"];
   const std::string r1 = Refresh(s, r0).json()["refresh_token"];
   Reply again = Refresh(s, r0);
@@ -138,7 +132,7 @@ TEST_CASE("e2e auth: a lost refresh response is recovered within the reuse inter
 }
 
 TEST_CASE("e2e auth: GET /user with token, expired token, no bearer (row 47)") {
-  ServerProcess s(Fast());
+  ServerProcess s(FastPasswords());
   json session = SignUp(s, "a@x.io").json();
   const std::string token = session["access_token"];
   Reply me = s.Send("GET", "/auth/v1/user", token);
@@ -163,7 +157,7 @@ TEST_CASE("e2e auth: GET /user with token, expired token, no bearer (row 47)") {
 }
 
 TEST_CASE("e2e auth: PUT /user merges data and changes the password (row 48)") {
-  ServerProcess s(Fast());
+  ServerProcess s(FastPasswords());
   json session = SignUp(s, "a@x.io", "secret1", {{"keep", "x"}, {"drop", 1}}).json();
   const std::string token = session["access_token"];
   Reply r =
@@ -186,7 +180,7 @@ TEST_CASE("e2e auth: PUT /user merges data and changes the password (row 48)") {
 }
 
 TEST_CASE("e2e auth: logout scopes end sessions and their refresh tokens (row 49)") {
-  ServerProcess s(Fast());
+  ServerProcess s(FastPasswords());
   json a = SignUp(s, "a@x.io").json();
   json b = SignIn(s, "a@x.io", "secret1").json();
   json c = SignIn(s, "a@x.io", "secret1").json();
@@ -215,7 +209,7 @@ TEST_CASE("e2e auth: logout scopes end sessions and their refresh tokens (row 49
 }
 
 TEST_CASE("e2e auth: admin create and its guard (row 50)") {
-  ServerProcess s(Fast());
+  ServerProcess s(FastPasswords());
   const std::string S = s.service_key();
   Reply created = s.Send("POST", "/auth/v1/admin/users", S,
                          R"({"email":"New@x.io","password":"secret1","email_confirm":true,
@@ -249,7 +243,7 @@ TEST_CASE("e2e auth: admin create and its guard (row 50)") {
 }
 
 TEST_CASE("e2e auth: admin list pages with X-Total-Count and Link (row 51)") {
-  ServerProcess s(Fast());
+  ServerProcess s(FastPasswords());
   const std::string S = s.service_key();
   for (const char* email : {"a@x.io", "b@x.io", "c@x.io"}) {
     REQUIRE(s.Send("POST", "/auth/v1/admin/users", S, json({{"email", email}}).dump()).status ==
@@ -276,7 +270,7 @@ TEST_CASE("e2e auth: admin list pages with X-Total-Count and Link (row 51)") {
 }
 
 TEST_CASE("e2e auth: admin delete cascades to the profile and interviews (row 52)") {
-  ServerProcess s(Fast());
+  ServerProcess s(FastPasswords());
   const std::string S = s.service_key();
   json session =
       SignUp(s, "a@x.io", "secret1", {{"name", "ada"}, {"avatar_url", "https://a.png"}}).json();
@@ -306,7 +300,7 @@ TEST_CASE("e2e auth: admin delete cascades to the profile and interviews (row 52
 }
 
 TEST_CASE("e2e auth: the new user's profile takes name, full_name and avatar_url from metadata") {
-  ServerProcess s(Fast());
+  ServerProcess s(FastPasswords());
   const std::string S = s.service_key();
   const std::string a =
       SignUp(s, "a@x.io", "secret1",
@@ -326,8 +320,8 @@ TEST_CASE("e2e auth: the new user's profile takes name, full_name and avatar_url
 }
 
 TEST_CASE("e2e auth: rate limits answer 429 over_request_rate_limit") {
-  ServerProcess s(Fast({"--signin-failures-per-email", "2", "--signin-failures-per-ip", "5",
-                        "--signups-per-ip", "3", "--refreshes-per-ip", "2"}));
+  ServerProcess s(FastPasswords({"--signin-failures-per-email", "2", "--signin-failures-per-ip",
+                                 "5", "--signups-per-ip", "3", "--refreshes-per-ip", "2"}));
   const std::string r0 = SignUp(s, "a@x.io").json()["refresh_token"];
   CheckAuthError(SignIn(s, "a@x.io", "bad-password"), 400, "invalid_credentials");
   CheckAuthError(SignIn(s, "A@x.io", "bad-password"), 400, "invalid_credentials");
@@ -348,7 +342,7 @@ TEST_CASE("e2e auth: rate limits answer 429 over_request_rate_limit") {
 }
 
 TEST_CASE("e2e auth: apikey, settings, health and unknown endpoints") {
-  ServerProcess s(Fast());
+  ServerProcess s(FastPasswords());
   CHECK(s.Send("GET", "/auth/v1/settings", "", "", {{"apikey", s.anon_key()}})
             .json()["external"]["email"] == true);
   CHECK(s.Send("GET", "/auth/v1/health", "", "", {{"apikey", s.anon_key()}}).json()["name"] ==

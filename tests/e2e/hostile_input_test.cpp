@@ -14,17 +14,12 @@
 #include "tests/e2e/support/server_process.h"
 
 using ib::e2e::Encode;
+using ib::e2e::Repeat;
 using ib::e2e::Reply;
 using ib::e2e::ServerProcess;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-std::string Repeat(const std::string& s, int n) {
-  std::string out;
-  for (int i = 0; i < n; ++i) out += s;
-  return out;
-}
 
 void ExpectQuick4xxOr2xx(const ServerProcess& server, const std::string& method,
                          const std::string& path, const std::string& body = "",

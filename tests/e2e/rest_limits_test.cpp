@@ -9,6 +9,7 @@
 #include "tests/e2e/support/server_process.h"
 
 using ib::e2e::Encode;
+using ib::e2e::Repeat;
 using ib::e2e::Reply;
 using ib::e2e::ServerProcess;
 using nlohmann::json;
@@ -34,12 +35,6 @@ struct Fixture {
     REQUIRE(Call("POST", "/rest/v1/interview_sessions", row.dump()).status == 201);
   }
 };
-
-std::string Repeat(const std::string& s, int n) {
-  std::string out;
-  for (int i = 0; i < n; ++i) out += s;
-  return out;
-}
 
 std::string List(const std::string& item, int n) {
   std::string out;

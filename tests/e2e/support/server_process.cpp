@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -235,6 +236,19 @@ std::string Encode(const std::string& value) {
       out += kHex[c & 15];
     }
   }
+  return out;
+}
+
+std::vector<std::string> FastPasswords(std::vector<std::string> extra) {
+  std::vector<std::string> args = {"--password-cost", "minimal"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+std::string Repeat(const std::string& s, int n) {
+  std::string out;
+  out.reserve(s.size() * static_cast<size_t>(std::max(n, 0)));
+  for (int i = 0; i < n; ++i) out += s;
   return out;
 }
 

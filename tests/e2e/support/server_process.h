@@ -85,4 +85,11 @@ CommandResult RunBinary(const std::vector<std::string>& args,
 // Percent-encodes a query value the way supabase-js does (form encoding).
 std::string Encode(const std::string& value);
 
+// Server flags for scenarios that create users: the minimal password cost (the interactive one
+// costs about 60 ms and 64 MiB a hash), then `extra`.
+std::vector<std::string> FastPasswords(std::vector<std::string> extra = {});
+
+// `s` written `n` times: bodies and query strings nested or repeated past a bound.
+std::string Repeat(const std::string& s, int n);
+
 }  // namespace ib::e2e
