@@ -20,6 +20,10 @@ storage::SqlValue TestDb::Scalar(const std::string& sql, std::vector<storage::Sq
   return v ? *v : storage::SqlValue{};
 }
 
+int64_t TestDb::Count(const std::string& table) {
+  return std::get<int64_t>(Scalar("SELECT count(*) FROM " + table));
+}
+
 std::string TestDb::AddUser(const std::string& email) {
   auto id = Scalar("INSERT INTO auth_users (email) VALUES (?) RETURNING id", {email});
   return std::get<std::string>(id);

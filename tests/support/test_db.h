@@ -2,6 +2,7 @@
 // and its catalog loaded, for unit tests of storage code. Each instance is independent.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -24,6 +25,8 @@ class TestDb {
   // Runs SQL on the writer connection (no parameters) / returns one scalar.
   void Exec(const std::string& sql);
   storage::SqlValue Scalar(const std::string& sql, std::vector<storage::SqlValue> params = {});
+  // The number of rows in `table` (a name from the schema, not request text).
+  int64_t Count(const std::string& table);
 
   // Inserts an auth user row directly (no hooks) and returns its id.
   std::string AddUser(const std::string& email);

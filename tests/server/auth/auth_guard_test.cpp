@@ -4,6 +4,7 @@
 
 #include "server/auth/jwt.h"
 #include "storage/error.h"
+#include "tests/support/test_checks.h"
 
 namespace ib::auth {
 namespace {
@@ -19,15 +20,7 @@ std::string Token(nlohmann::json claims, const char* secret = kSecret) {
 
 std::string Bearer(const std::string& token) { return "Bearer " + token; }
 
-// (status, code) of what `fn` throws; (0, "") when it returns.
-std::pair<int, std::string> Refusal(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const storage::Error& e) {
-    return {e.status(), e.code()};
-  }
-  return {0, ""};
-}
+using testing::Refusal;
 
 TEST_CASE("auth guard: apikey must be one of our anon/service keys") {
   auto check = [](std::optional<std::string> key) {

@@ -12,6 +12,7 @@
 #include "server/auth/tokens.h"
 #include "storage/change_log.h"
 #include "storage/error.h"
+#include "tests/support/test_checks.h"
 #include "tests/support/test_db.h"
 
 namespace ib::auth {
@@ -57,14 +58,7 @@ struct Fixture {
   AdminUsers admin;
 };
 
-std::pair<int, std::string> Refusal(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const storage::Error& e) {
-    return {e.status(), e.code()};
-  }
-  return {0, ""};
-}
+using testing::Refusal;
 using R = std::pair<int, std::string>;
 
 TEST_CASE(

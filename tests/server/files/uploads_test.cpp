@@ -5,13 +5,13 @@
 
 #include <doctest/doctest.h>
 
-#include <random>
 #include <string>
 
 #include "server/files/buckets.h"
 #include "server/files/objects.h"
 #include "storage/error.h"
 #include "storage/objects/content_store.h"
+#include "tests/support/test_checks.h"
 #include "tests/support/test_db.h"
 
 namespace ib::files {
@@ -23,16 +23,7 @@ using testing::TestDb;
 constexpr int64_t kGlobal = 52428800;
 const storage::RequestClock kClock{1767225600000000};  // 2026-01-01T00:00:00Z
 
-std::string RandomBytes(size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::string out(n, '\0');
-  for (auto& c : out) c = static_cast<char>(rng() & 0xFF);
-  return out;
-}
-
-int64_t Count(TestDb& t, const std::string& table) {
-  return std::get<int64_t>(t.Scalar("SELECT count(*) FROM " + table));
-}
+using testing::RandomBytes;
 
 // Streams `bytes` in odd-sized pieces (as a socket would) and publishes them.
 PublishedObject Put(TestDb& t, const storage::Principal& who, const std::string& bucket,
@@ -76,9 +67,9 @@ TEST_CASE("files/uploads: overwrite, duplicates, copy and remove") {
   auto first = Put(t, svc, "interview-audio", "k.webm", RandomBytes(kChunkSize * 2, 2));
   CHECK(ErrorCode([&] { Put(t, svc, "interview-audio", "k.webm", "x"); }) == "KeyAlreadyExists");
   auto second = Put(t, svc, "interview-audio", "k.webm", "new bytes", /*upsert=*/true);
-  CHECK(second.id == first.id);                   // upsert keeps the id
-  CHECK(Count(t, "storage_object_chunks") == 1);  // the old two chunks purged
-  CHECK(Count(t, "storage_contents") == 1);
+  CHECK(second.id == first.id);                  // upsert keeps the id
+  CHECK(t.Count("storage_object_chunks") == 1);  // the old two chunks purged
+  CHECK(t.Count("storage_contents") == 1);
 
   MoveRequest copy{"interview-audio", "k.webm", "interview-audio", "copy.webm"};
   std::string copy_id = CopyObject(t.db(), svc, kClock, copy, kGlobal);
@@ -100,9 +91,9 @@ TEST_CASE("files/uploads: overwrite, duplicates, copy and remove") {
   auto removed =
       RemoveObjects(t.db(), svc, kClock, "interview-audio", {"k.webm", "nope", "k.webm"});
   CHECK(removed.size() == 1);
-  CHECK(Count(t, "storage_objects") == 1);
-  CHECK(Count(t, "storage_contents") == 1);
-  CHECK(Count(t, "storage_object_chunks") == 1);
+  CHECK(t.Count("storage_objects") == 1);
+  CHECK(t.Count("storage_contents") == 1);
+  CHECK(t.Count("storage_object_chunks") == 1);
 }
 
 TEST_CASE("files/uploads: users write only under <uid>/ and refusals store nothing") {
@@ -128,8 +119,8 @@ TEST_CASE("files/uploads: users write only under <uid>/ and refusals store nothi
   // Bob's delete of Alice's file is silently skipped, as Supabase does.
   CHECK(RemoveObjects(t.db(), testing::User(bob), kClock, "interview-audio", {alice + "/q1.webm"})
             .empty());
-  CHECK(Count(t, "storage_objects") == 1);
-  CHECK(Count(t, "storage_contents") == 1);
+  CHECK(t.Count("storage_objects") == 1);
+  CHECK(t.Count("storage_contents") == 1);
 }
 
 TEST_CASE("files/uploads: deleting the auth user deletes their objects and bytes") {
@@ -141,11 +132,11 @@ TEST_CASE("files/uploads: deleting the auth user deletes their objects and bytes
   auto row =
       FindReadableObject(t.db(), testing::Service(), kClock, "interview-audio", alice + "/q1.webm");
   CHECK(row.object.owner == alice);
-  CHECK(Count(t, "storage_object_chunks") == 3);
+  CHECK(t.Count("storage_object_chunks") == 3);
   t.Exec("DELETE FROM auth_users WHERE email = 'alice@example.com'");
-  CHECK(Count(t, "storage_objects") == 1);
-  CHECK(Count(t, "storage_contents") == 1);
-  CHECK(Count(t, "storage_object_chunks") == 1);
+  CHECK(t.Count("storage_objects") == 1);
+  CHECK(t.Count("storage_contents") == 1);
+  CHECK(t.Count("storage_object_chunks") == 1);
 }
 
 TEST_CASE("files/uploads: buckets - create, limits, empty, delete") {
@@ -164,12 +155,12 @@ TEST_CASE("files/uploads: buckets - create, limits, empty, delete") {
 
   CHECK(ErrorCode([&] { Put(t, svc, "small", "big.bin", std::string(1001, 'x')); }) ==
         "EntityTooLarge");
-  CHECK(Count(t, "storage_contents") == 0);
+  CHECK(t.Count("storage_contents") == 0);
   Put(t, svc, "small", "ok.bin", std::string(1000, 'x'));
 
   CHECK(ErrorCode([&] { DeleteBucket(t.db(), svc, kClock, "small"); }) == "ResourceNotEmpty");
   EmptyBucket(t.db(), svc, kClock, "small");
-  CHECK(Count(t, "storage_object_chunks") == 0);
+  CHECK(t.Count("storage_object_chunks") == 0);
   DeleteBucket(t.db(), svc, kClock, "small");
   CHECK(ErrorCode([&] { GetBucket(t.db(), svc, kClock, "small"); }) == "NoSuchBucket");
 
@@ -215,8 +206,8 @@ TEST_CASE("files/uploads: a key the caller may not write is 403 before any 409")
   // Nothing of Bob's changed, nothing was staged and left behind.
   auto bobs = FindReadableObject(t.db(), as_bob, kClock, "interview-audio", bob + "/taken.webm");
   CHECK(ReadAll(t, bobs.object) == "bob's");
-  CHECK(Count(t, "storage_objects") == 2);
-  CHECK(Count(t, "storage_contents") == 2);
+  CHECK(t.Count("storage_objects") == 2);
+  CHECK(t.Count("storage_contents") == 2);
 }
 
 }  // namespace

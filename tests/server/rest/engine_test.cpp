@@ -76,9 +76,7 @@ struct Engine {
     REQUIRE(r.status == 201);
     return json::parse(r.body)[0]["id"];
   }
-  int64_t Rows(const std::string& table) {
-    return std::get<int64_t>(t.Scalar("SELECT count(*) FROM " + table));
-  }
+  int64_t Rows(const std::string& table) { return t.Count(table); }
 };
 
 std::string Header(const RestResponse& r, const std::string& name) {

@@ -4,11 +4,11 @@
 
 #include <doctest/doctest.h>
 
-#include <random>
 #include <string>
 
 #include "storage/error.h"
 #include "storage/unit_of_work.h"
+#include "tests/support/test_checks.h"
 #include "tests/support/test_db.h"
 
 namespace ib::storage::objects {
@@ -19,16 +19,7 @@ using testing::TestDb;
 constexpr int64_t kGlobal = 52428800;
 const RequestClock kClock{1767225600000000};  // 2026-01-01T00:00:00Z
 
-std::string RandomBytes(size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::string out(n, '\0');
-  for (auto& c : out) c = static_cast<char>(rng() & 0xFF);
-  return out;
-}
-
-int64_t Count(TestDb& t, const std::string& table) {
-  return std::get<int64_t>(t.Scalar("SELECT count(*) FROM " + table));
-}
+using testing::RandomBytes;
 
 // Streams `bytes` in odd-sized pieces, as a socket would.
 StagedContent Stage(ContentWriter& writer, const std::string& bytes) {
@@ -46,7 +37,7 @@ TEST_CASE("objects/content: chunked round trip, slices never cross a chunk") {
   writer.Keep();
   CHECK(staged.size == static_cast<int64_t>(bytes.size()));
   CHECK(staged.etag.size() == 34);  // quoted md5 hex
-  CHECK(Count(t, "storage_object_chunks") == 4);
+  CHECK(t.Count("storage_object_chunks") == 4);
   std::string all;
   while (all.size() < bytes.size()) {
     std::string piece = ReadContentSlice(t.db(), kClock, staged.content_id,
@@ -71,21 +62,21 @@ TEST_CASE("objects/content: too large or abandoned uploads leave nothing behind"
     std::string chunk(kChunkSize, 'x');
     writer.Append(chunk.data(), chunk.size());
     writer.Append(chunk.data(), chunk.size());
-    CHECK(Count(t, "storage_object_chunks") == 2);
+    CHECK(t.Count("storage_object_chunks") == 2);
     writer.Append("y", 1);  // one byte over
     CHECK(writer.too_large());
-    CHECK(Count(t, "storage_object_chunks") == 0);
-    CHECK(Count(t, "storage_contents") == 0);
+    CHECK(t.Count("storage_object_chunks") == 0);
+    CHECK(t.Count("storage_contents") == 0);
     writer.Append(chunk.data(), chunk.size());  // still draining: dropped
     CHECK(writer.size() == 3 * static_cast<int64_t>(kChunkSize) + 1);
   }
   {
     ContentWriter writer(t.db(), testing::Service(), kClock, kGlobal);
     Stage(writer, std::string(kChunkSize + 5, 'x'));
-    CHECK(Count(t, "storage_contents") == 1);
+    CHECK(t.Count("storage_contents") == 1);
   }  // never published: discarded
-  CHECK(Count(t, "storage_contents") == 0);
-  CHECK(Count(t, "storage_object_chunks") == 0);
+  CHECK(t.Count("storage_contents") == 0);
+  CHECK(t.Count("storage_object_chunks") == 0);
 }
 
 TEST_CASE("objects/content: attaching replaces an object's bytes, detached bytes are purged") {
@@ -110,11 +101,11 @@ TEST_CASE("objects/content: attaching replaces an object's bytes, detached bytes
   std::vector<int64_t> replaced = attach(second);
   CHECK(replaced == std::vector<int64_t>{first.content_id});
   PurgeContents(t.db(), kClock, replaced);
-  CHECK(Count(t, "storage_contents") == 1);
-  CHECK(Count(t, "storage_object_chunks") == 1);
+  CHECK(t.Count("storage_contents") == 1);
+  CHECK(t.Count("storage_object_chunks") == 1);
   // An attached content is never purged, whatever the caller asks.
   PurgeContents(t.db(), kClock, {second.content_id});
-  CHECK(Count(t, "storage_object_chunks") == 1);
+  CHECK(t.Count("storage_object_chunks") == 1);
 }
 
 TEST_CASE("objects/content: a staged copy duplicates every chunk, batch by batch") {
@@ -125,7 +116,7 @@ TEST_CASE("objects/content: a staged copy duplicates every chunk, batch by batch
   writer.Keep();
   const int64_t copy = StageCopy(t.db(), testing::Service(), kClock, source.content_id);
   CHECK(copy != source.content_id);
-  CHECK(Count(t, "storage_object_chunks") == 20);
+  CHECK(t.Count("storage_object_chunks") == 20);
   std::string all;
   while (all.size() < bytes.size()) {
     std::string piece =
@@ -136,7 +127,7 @@ TEST_CASE("objects/content: a staged copy duplicates every chunk, batch by batch
   CHECK(all == bytes);
   // A copy of a missing content fails and leaves nothing staged.
   CHECK_THROWS_AS(StageCopy(t.db(), testing::Service(), kClock, 987654), Error);
-  CHECK(Count(t, "storage_contents") == 2);
+  CHECK(t.Count("storage_contents") == 2);
 }
 
 TEST_CASE("objects/content: abandoned staged contents are removed at start") {
@@ -146,8 +137,8 @@ TEST_CASE("objects/content: abandoned staged contents are removed at start") {
       "INSERT INTO storage_object_chunks (content_id, idx, data) VALUES "
       "(last_insert_rowid(), 0, x'00')");
   RemoveAbandonedUploads(t.db(), kClock);
-  CHECK(Count(t, "storage_contents") == 0);
-  CHECK(Count(t, "storage_object_chunks") == 0);
+  CHECK(t.Count("storage_contents") == 0);
+  CHECK(t.Count("storage_object_chunks") == 0);
 }
 
 }  // namespace
