@@ -549,6 +549,27 @@ void WriteFailingCheck(SqlWriter& w, const GuardSql& check) {
 
 const char* kRowidIn = ".rowid IN (SELECT value FROM json_each(";
 
+// The select list of a row a write would make: each column of `table`, aliased to its own name
+// so the guard reads it as the table's, is the write's bound value where `written` names it and
+// `unwritten(column)` elsewhere (the column's default, or the stored value).
+template <typename Unwritten>
+void WriteCandidateColumns(SqlWriter& w, const storage::Table& table,
+                           const std::vector<const storage::Column*>& written,
+                           std::vector<SqlValue>& values, Unwritten unwritten) {
+  bool first = true;
+  for (const auto& column : table.columns) {
+    if (!first) w << ", ";
+    first = false;
+    auto it = std::find(written.begin(), written.end(), &column);
+    if (it != written.end()) {
+      w.Param(std::move(values[static_cast<size_t>(it - written.begin())]));
+    } else {
+      unwritten(column);
+    }
+    w << " AS " << column.ident.sql();
+  }
+}
+
 }  // namespace
 
 storage::SqlQuery BuildConflictLookup(const storage::Table& table,
@@ -592,19 +613,10 @@ storage::SqlQuery BuildFailingInsertCandidate(const storage::Table& table,
                                               std::vector<SqlValue> values, const GuardSql& check) {
   SqlWriter w;
   w << "SELECT count(*) FROM (SELECT ";
-  bool first = true;
-  for (const auto& column : table.columns) {
-    if (!first) w << ", ";
-    first = false;
-    auto it = std::find(given.begin(), given.end(), &column);
-    if (it != given.end()) {
-      w.Param(std::move(values[static_cast<size_t>(it - given.begin())]));
-    } else {
-      // The declared default is schema text from our migrations, never request text.
-      w << (column.default_sql ? *column.default_sql : std::string("NULL"));
-    }
-    w << " AS " << column.ident.sql();
-  }
+  WriteCandidateColumns(w, table, given, values, [&w](const storage::Column& column) {
+    // The declared default is schema text from our migrations, never request text.
+    w << (column.default_sql ? *column.default_sql : std::string("NULL"));
+  });
   w << ") AS t0";
   WriteFailingCheck(w, check);
   return w.Take(table.name);
@@ -617,18 +629,8 @@ storage::SqlQuery BuildFailingUpdateCandidates(const storage::Table& table,
                                                const GuardSql& check) {
   SqlWriter w;
   w << "SELECT count(*) FROM (SELECT ";
-  bool first = true;
-  for (const auto& column : table.columns) {
-    if (!first) w << ", ";
-    first = false;
-    auto it = std::find(changed.begin(), changed.end(), &column);
-    if (it != changed.end()) {
-      w.Param(std::move(values[static_cast<size_t>(it - changed.begin())]));
-    } else {
-      w << "t." << column.ident.sql();
-    }
-    w << " AS " << column.ident.sql();
-  }
+  WriteCandidateColumns(w, table, changed, values,
+                        [&w](const storage::Column& column) { w << "t." << column.ident.sql(); });
   w << " FROM " << table.ident.sql() << " AS t WHERE t" << kRowidIn;
   w.Param(RowidsJson(rowids));
   w << "))) AS t0";
