@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "storage/json_input.h"
+
 namespace ib::auth {
 namespace {
 
@@ -61,9 +63,10 @@ JwtResult Fail(JwtFailure failure, std::string message) {
 std::optional<json> DecodeObject(std::string_view part) {
   std::optional<std::string> text = Base64UrlDecode(part);
   if (!text) return std::nullopt;
-  json value = json::parse(*text, nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded() || !value.is_object()) return std::nullopt;
-  return value;
+  // Read before the signature is checked: nesting is bounded like every client JSON input.
+  storage::ClientJson parsed = storage::ParseClientJson(*text);
+  if (!parsed.ok() || !parsed.value.is_object()) return std::nullopt;
+  return std::move(parsed.value);
 }
 
 // True when `exp` (a JSON number) is at or before `now`. Compares without converting large

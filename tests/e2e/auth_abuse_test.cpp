@@ -95,6 +95,24 @@ TEST_CASE("e2e auth abuse: a document nested 200,000 deep is refused 400 on ever
   CHECK(put.json()["user_metadata"]["n"] == json::parse(nested));
 }
 
+TEST_CASE("e2e auth abuse: a token whose claims nest past 512 levels is refused 401") {
+  ServerProcess s(FastPasswords());
+  const std::string uid = s.CreateUser("deep-token@x.io");
+  auto read_as = [&](const json& extra) {
+    return s.Send("GET", "/rest/v1/profiles?select=id",
+                  ServerProcess::Token("authenticated", uid, 3600, extra));
+  };
+  // The payload object is one level: {"x":[[...]]} with 511 arrays is 512 in all.
+  const json within = {{"x", json::parse(Repeat("[", 511) + Repeat("]", 511))}};
+  const json over = {{"x", json::parse(Repeat("[", 512) + Repeat("]", 512))}};
+  Reply refused = read_as(over);
+  CHECK(refused.status == 401);
+  CHECK(refused.json()["code"] == "PGRST301");
+  Reply ok = read_as(within);
+  CAPTURE(ok.body.substr(0, 300));
+  CHECK(ok.status == 200);
+}
+
 TEST_CASE("e2e auth abuse: metadata is bounded in size, below the bound it is stored") {
   ServerProcess s(FastPasswords());
   const std::string user = SignUp(s, "a@x.io").json()["access_token"];

@@ -121,6 +121,18 @@ TEST_CASE("jwt: round trip keeps the claims") {
   }
 }
 
+TEST_CASE("jwt: claims nested to the client JSON bound verify, one level more is malformed") {
+  // The payload object is one level: 511 arrays inside it make 512 in all.
+  const std::string within = Claims(R"(,"x":)" + std::string(511, '[') + std::string(511, ']'));
+  JwtResult ok = VerifyHs256(MakeToken(kHs256Header, within), kSecret, kNow);
+  CHECK(ok.ok());
+  CHECK(ok.claims["sub"] == "u1");
+  const std::string over = Claims(R"(,"x":)" + std::string(512, '[') + std::string(512, ']'));
+  JwtResult refused = VerifyHs256(MakeToken(kHs256Header, over), kSecret, kNow);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(*refused.failure == JwtFailure::kMalformed);
+}
+
 TEST_CASE("jwt: known vector proves interop") {
   CHECK(SignHs256(KnownClaims(), kSecret) == kKnownToken);
   JwtResult result = VerifyHs256(kKnownToken, kSecret, kNow);
@@ -214,6 +226,14 @@ TEST_CASE("jwt: refusals") {
       {"payload empty", MakeToken(kHs256Header, ""), JwtFailure::kMalformed, ""},
       {"payload invalid UTF-8", MakeToken(kHs256Header, "{\"sub\":\"\xff\"}"),
        JwtFailure::kMalformed, ""},
+      {"payload nested 513 deep",
+       MakeToken(kHs256Header, Claims(R"(,"x":)" + std::string(512, '[') + std::string(512, ']'))),
+       JwtFailure::kMalformed, "JWT payload is not a base64url JSON object"},
+      {"header nested 2,000 deep, unsigned",
+       Base64UrlEncode(R"({"alg":"HS256","x":)" + std::string(2000, '[') + std::string(2000, ']') +
+                       "}") +
+           "." + parts[1] + "." + parts[2],
+       JwtFailure::kMalformed, "JWT header is not a base64url JSON object"},
       {"20 KB token", MakeToken(kHs256Header, big_claims), JwtFailure::kMalformed, "JWT too large"},
       {"20 KB of dots", std::string(size_t{20} * 1024, '.'), JwtFailure::kMalformed,
        "JWT too large"},
