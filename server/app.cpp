@@ -66,7 +66,9 @@ void App::LoadSecret() {
 }
 
 int App::Start() {
-  db_ = std::make_unique<storage::Db>(config_.db_path);
+  db_ = std::make_unique<storage::Db>(config_.db_path, config_.durable_commits
+                                                           ? storage::Durability::kFull
+                                                           : storage::Durability::kNormal);
   {
     storage::Db::WriteLease lease(*db_);
     schema_version_ = storage::Migrate(lease.conn().db(), storage::EmbeddedMigrations());

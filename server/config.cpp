@@ -66,6 +66,14 @@ const std::vector<Setting>& Settings() {
          c.max_connections_per_ip =
              static_cast<int>(ParseInteger("max-connections-per-ip", v, 0, 1000000));
        }},
+      {"durability",
+       [](Config& c, const std::string& v) {
+         if (v != "full" && v != "normal") {
+           throw ConfigError("invalid value for --durability: '" + v +
+                             "' (expected full or normal)");
+         }
+         c.durable_commits = v == "full";
+       }},
       {"log-requests",
        [](Config& c, const std::string& v) { c.log_requests = ParseBool("log-requests", v); }},
       {"max-body-size",
@@ -175,6 +183,11 @@ std::string Usage() {
          "                       open connections one client address may hold; past it a new\n"
          "                       one gets 429 and is closed; 0 = no cap (default 256)\n"
          "  --log-requests BOOL  one log line per request on standard error (default true)\n"
+         "  --durability full|normal\n"
+         "                       full: a write is synced to disk before it is answered, so\n"
+         "                       it survives power loss (concurrent writes share one sync);\n"
+         "                       normal: synced at checkpoints, faster, for test suites\n"
+         "                       (default full)\n"
          "  --max-body-size SIZE largest request body but an object upload's, in bytes or\n"
          "                       with a unit; larger ones get 413 (default 4194304 = 4 MiB)\n"
          "  --head-timeout SECS  time allowed for a whole request head (default 10)\n"

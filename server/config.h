@@ -24,6 +24,9 @@ struct Config {
   int threads = 0;                        // HTTP worker threads; 0 = automatic
   int max_connections_per_ip = 256;       // open connections per client address; 0 = off
   bool log_requests = true;               // one line per request on standard error
+  // --durability full|normal: full syncs every commit (batch) before answering; normal syncs
+  // at checkpoints only (an acknowledged write may be lost on power loss; test suites).
+  bool durable_commits = true;
   // HTTP framing (docs/limits.md): bodies outside /storage/v1, and deadlines for a whole head
   // and a whole body on top of the per-recv timeout.
   int64_t max_body_size = 4194304;           // bytes (4 MiB); past it 413 before the body is read

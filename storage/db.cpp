@@ -8,8 +8,10 @@
 
 #include "storage/change_capture.h"
 #include "storage/change_log.h"
+#include "storage/checkpointer.h"
 #include "storage/db_file.h"
 #include "storage/error.h"
+#include "storage/group_commit.h"
 #include "storage/statement_cache.h"
 
 namespace ib::storage {
@@ -19,9 +21,10 @@ constexpr int kBusyTimeoutMs = 5000;
 
 std::atomic<unsigned> next_db_id{1};
 
-void Configure(SQLite::Database& db, bool in_memory) {
+void Configure(SQLite::Database& db, bool in_memory, Durability durability) {
   if (!in_memory) db.exec("PRAGMA journal_mode=WAL");
-  db.exec("PRAGMA synchronous=NORMAL");
+  db.exec(durability == Durability::kFull ? "PRAGMA synchronous=FULL"
+                                          : "PRAGMA synchronous=NORMAL");
   db.exec("PRAGMA foreign_keys=ON");
   db.exec("PRAGMA temp_store=MEMORY");
   // PostgREST like is case-sensitive (ilike is the insensitive one); SQLite defaults otherwise.
@@ -32,11 +35,11 @@ void Configure(SQLite::Database& db, bool in_memory) {
 
 }  // namespace
 
-Connection::Connection(const std::string& uri)
+Connection::Connection(const std::string& uri, Durability durability)
     : db_(std::make_unique<SQLite::Database>(uri, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE |
                                                       SQLite::OPEN_URI | SQLITE_OPEN_NOMUTEX)),
       statements_(std::make_unique<StatementCache>(db_->getHandle())) {
-  Configure(*db_, uri.find("mode=memory") != std::string::npos);
+  Configure(*db_, uri.find("mode=memory") != std::string::npos, durability);
   RegisterSqlFunctions(db_->getHandle());
 }
 
@@ -51,7 +54,8 @@ void Connection::EnableCapture(ChangeLog& log) {
 
 sqlite3* Connection::handle() { return db_->getHandle(); }
 
-Db::Db(const std::string& path) : changes_(std::make_unique<ChangeLog>()), id_(next_db_id++) {
+Db::Db(const std::string& path, Durability durability)
+    : durability_(durability), changes_(std::make_unique<ChangeLog>()), id_(next_db_id++) {
   if (path == ":memory:") {
     in_memory_ = true;
     uri_ = "file:ib_memory_" + std::to_string(id_) + "?mode=memory";
@@ -60,12 +64,18 @@ Db::Db(const std::string& path) : changes_(std::make_unique<ChangeLog>()), id_(n
     uri_ = path;
   }
   try {
-    writer_ = std::make_unique<Connection>(uri_);
+    writer_ = std::make_unique<Connection>(uri_, durability_);
   } catch (const SQLite::Exception& e) {
     throw Error::Internal("cannot open database " + path + ": " + e.what());
   }
   // Only the writer changes rows, so capturing there sees every change exactly once.
   writer_->EnableCapture(*changes_);
+  group_ = std::make_unique<GroupCommit>(*this);
+  if (!in_memory_) {
+    // WAL checkpoints leave the commit path (storage/checkpointer.h).
+    checkpointer_ = std::make_unique<Checkpointer>(uri_, durability_);
+    checkpointer_->Watch(writer_->handle());
+  }
 }
 
 Db::~Db() = default;
@@ -98,7 +108,7 @@ Connection& Db::ThreadReader() {
   thread_local std::unordered_map<unsigned, Connection*> readers;
   auto it = readers.find(id_);
   if (it != readers.end()) return *it->second;
-  auto conn = std::make_unique<Connection>(uri_);
+  auto conn = std::make_unique<Connection>(uri_, durability_);
   Connection* raw = conn.get();
   {
     std::lock_guard<std::mutex> lock(readers_mutex_);

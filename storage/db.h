@@ -1,9 +1,10 @@
 // Db: the SQLite database file and the connections to it. Writes go through one writer
-// connection behind a mutex (SQLite admits one writer at a time anyway, and queueing in-process
-// beats spinning on SQLITE_BUSY); reads use a per-thread connection, so they run in parallel
-// under WAL. Every connection has WAL, foreign_keys=ON, synchronous=NORMAL, a busy timeout and
-// our SQL functions. Request code runs its work through Write()/Read() (storage/unit_of_work.h),
-// which take a lease and a transaction; a lease must not outlive its Db nor cross threads.
+// connection, grouped into shared transactions (storage/group_commit.h: SQLite admits one
+// writer at a time anyway, and one COMMIT for many requests pays one sync for all); reads use a
+// per-thread connection, so they run in parallel under WAL. Every connection has WAL,
+// foreign_keys=ON, the durability's synchronous setting, a busy timeout and our SQL functions.
+// Request code runs its work through Write()/Read() (storage/unit_of_work.h), which take a
+// lease and a transaction; a lease must not outlive its Db nor cross threads.
 #pragma once
 
 #include <memory>
@@ -22,6 +23,8 @@ class DbFile;
 class StatementCache;
 class ChangeCapture;
 class ChangeLog;
+class GroupCommit;
+class Checkpointer;
 class Catalog;
 class WriteScope;
 class ReadScope;
@@ -29,9 +32,15 @@ struct Principal;
 struct RequestClock;
 
 // One SQLite connection plus its prepared-statement cache. Used by one thread at a time.
+// When a committed write is on disk. kFull (the default): COMMIT returns once the WAL is synced,
+// so an acknowledged write survives power loss (synchronous=FULL). kNormal: synced at
+// checkpoints only, so the last commits before a power loss (not a process crash) may be lost
+// (synchronous=NORMAL; for test suites).
+enum class Durability { kFull, kNormal };
+
 class Connection {
  public:
-  explicit Connection(const std::string& uri);
+  Connection(const std::string& uri, Durability durability);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -54,7 +63,7 @@ class Db {
   // Opens (creating if absent, with parent directories) the file at `path`, which stays locked
   // against other processes while this Db lives (storage/db_file.h); ":memory:" gives a
   // private in-memory database, served entirely by the writer connection.
-  explicit Db(const std::string& path);
+  explicit Db(const std::string& path, Durability durability = Durability::kFull);
   ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
@@ -99,6 +108,9 @@ class Db {
   template <class Fn>
   auto Read(const Principal& who, const RequestClock& clock, Fn&& fn);
 
+  // Writes so far grouped into transactions (storage/group_commit.h).
+  const GroupCommit& group_commit() const { return *group_; }
+
   // Every committed row change, in commit order (storage/change_log.h).
   ChangeLog& changes() { return *changes_; }
 
@@ -107,15 +119,22 @@ class Db {
 
  private:
   Connection& ThreadReader();
+  // Runs body(Transaction&) as one job of a group-committed batch (Write's type-erased end).
+  template <class Body>
+  void SubmitWrite(Body& body);
 
   // First member, so destroyed last: closing its descriptor would drop the SQLite connections'
   // POSIX locks on the file, so it outlives them.
   std::unique_ptr<DbFile> file_;
   std::string uri_;
   bool in_memory_ = false;
+  Durability durability_;
   std::unique_ptr<ChangeLog> changes_;  // before writer_, whose capture publishes to it
   std::mutex write_mutex_;              // guards writer_ (and everything, for in-memory databases)
+  // Before writer_, so it outlives the writer's WAL hook that wakes it (file databases only).
+  std::unique_ptr<Checkpointer> checkpointer_;
   std::unique_ptr<Connection> writer_;
+  std::unique_ptr<GroupCommit> group_;  // batches Write calls into shared transactions
   std::mutex readers_mutex_;  // guards readers_ (the list; each connection is one thread's)
   std::vector<std::unique_ptr<Connection>> readers_;
   unsigned id_;  // distinguishes Db instances in the thread-local reader table

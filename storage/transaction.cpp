@@ -54,6 +54,12 @@ void Transaction::Commit() {
   }
 }
 
+void Transaction::Abandon() {
+  open_ = false;
+  after_commit_.clear();
+  if (ChangeCapture* capture = Capture()) capture->Discard();
+}
+
 void Transaction::Rollback() {
   open_ = false;
   after_commit_.clear();
@@ -79,9 +85,14 @@ Savepoint::~Savepoint() {
 std::string Savepoint::Name() const { return "ib_sp_" + std::to_string(depth_); }
 
 void Savepoint::Release() {
+  Executor(tx_.conn_).Exec(("RELEASE " + Name()).c_str());
   open_ = false;
   --tx_.savepoints_;
-  Executor(tx_.conn_).Exec(("RELEASE " + Name()).c_str());
+}
+
+void Savepoint::Abandon() {
+  open_ = false;
+  --tx_.savepoints_;
 }
 
 void Savepoint::RollbackTo() {

@@ -29,6 +29,9 @@ class Transaction {
   // thrown: the transaction is durable by then and the caller's answer must say so.
   void Commit();
   void Rollback();
+  // SQLite has already rolled the transaction back by itself (an I/O error, a full disk):
+  // forget it and its queued work without sending ROLLBACK.
+  void Abandon();
   void AfterCommit(std::function<void()> fn) { after_commit_.push_back(std::move(fn)); }
   Connection& conn() { return conn_; }
   Mode mode() const { return mode_; }
@@ -56,6 +59,7 @@ class Savepoint {
 
   void Release();
   void RollbackTo();  // undo now and end the savepoint (the destructor then does nothing)
+  void Abandon();     // the whole transaction is gone (Transaction::Abandon): just forget it
 
  private:
   std::string Name() const;

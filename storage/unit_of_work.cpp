@@ -2,13 +2,13 @@
 
 namespace ib::storage {
 
-WriteScope::WriteScope(Db& db, const Principal& who, const RequestClock& clock)
-    : lease_(db),
-      tx_(lease_.conn(), Transaction::Mode::kWrite),
-      catalog_(db.catalog()),
+WriteScope::WriteScope(Transaction& tx, const Catalog& catalog, const Principal& who,
+                       const RequestClock& clock)
+    : tx_(tx),
+      catalog_(catalog),
       who_(who),
       now_micros_(clock.now_micros),
-      writer_(lease_.conn(), catalog_, who_, now_micros_) {}
+      writer_(tx.conn(), catalog_, who_, now_micros_) {}
 
 ReadScope::ReadScope(Db& db, const Principal& who, const RequestClock& clock)
     : lease_(db),

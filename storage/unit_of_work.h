@@ -1,16 +1,20 @@
 // The unit of work: the one way to run a write (Db::Write) and the one way to run a read
 // (Db::Read). A body gets a scope with the connection, the catalog, who asks and the request's
 // clock; a write body writes rows through scope.writer() so hooks fire, and hands effects
-// outside the database to AfterCommit(), the only exit after COMMIT. A throw rolls everything
-// back. Not reentrant: a body must not call Write/Read on the same Db (the writer is one lock).
+// outside the database to AfterCommit(), the only exit after COMMIT. A throw rolls back
+// everything the body did. Concurrent writes share one transaction (storage/group_commit.h):
+// each body runs under its own savepoint, and Write returns once that transaction committed.
+// Not reentrant: a body must not call Write/Read on the same Db (the writer is one lock).
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <type_traits>
 #include <utility>
 
 #include "storage/db.h"
+#include "storage/group_commit.h"
 #include "storage/principal.h"
 #include "storage/request_clock.h"
 #include "storage/row_writer.h"
@@ -18,29 +22,27 @@
 
 namespace ib::storage {
 
-// One write transaction on the writer connection, for the duration of a Db::Write body.
+// One request's part of a write transaction on the writer, for the duration of a Db::Write
+// body (its savepoint in the batch's transaction).
 class WriteScope {
  public:
-  WriteScope(Db& db, const Principal& who, const RequestClock& clock);
+  WriteScope(Transaction& tx, const Catalog& catalog, const Principal& who,
+             const RequestClock& clock);
   WriteScope(const WriteScope&) = delete;
   WriteScope& operator=(const WriteScope&) = delete;
 
-  Connection& conn() { return lease_.conn(); }
+  Connection& conn() { return tx_.conn(); }
   const Catalog& catalog() const { return catalog_; }
   const Principal& who() const { return who_; }
   int64_t now_micros() const { return now_micros_; }
   RowWriter& writer() { return writer_; }
-  // Runs fn after COMMIT succeeded, in queue order; dropped if the transaction rolls back.
+  // Runs fn after COMMIT succeeded, in queue order; dropped if this body's writes roll back.
   void AfterCommit(std::function<void()> fn) { tx_.AfterCommit(std::move(fn)); }
   // For a Savepoint (partial rollback inside the body).
   Transaction& transaction() { return tx_; }
 
-  // Db::Write's end of the body: COMMIT, then the after-commit queue.
-  void Commit() { tx_.Commit(); }
-
  private:
-  Db::WriteLease lease_;  // declared first: held until the transaction has ended
-  Transaction tx_;
+  Transaction& tx_;
   const Catalog& catalog_;
   const Principal& who_;
   int64_t now_micros_;
@@ -72,15 +74,29 @@ class ReadScope {
 
 template <class Fn>
 auto Db::Write(const Principal& who, const RequestClock& clock, Fn&& fn) {
-  WriteScope scope(*this, who, clock);
-  if constexpr (std::is_void_v<std::invoke_result_t<Fn&&, WriteScope&>>) {
-    std::forward<Fn>(fn)(scope);
-    scope.Commit();
+  using Result = std::invoke_result_t<Fn&&, WriteScope&>;
+  const Catalog& schema = catalog();
+  if constexpr (std::is_void_v<Result>) {
+    auto body = [&](Transaction& tx) {
+      WriteScope scope(tx, schema, who, clock);
+      std::forward<Fn>(fn)(scope);
+    };
+    SubmitWrite(body);
   } else {
-    auto result = std::forward<Fn>(fn)(scope);
-    scope.Commit();
-    return result;
+    std::optional<Result> result;
+    auto body = [&](Transaction& tx) {
+      WriteScope scope(tx, schema, who, clock);
+      result.emplace(std::forward<Fn>(fn)(scope));
+    };
+    SubmitWrite(body);
+    return std::move(*result);
   }
+}
+
+template <class Body>
+void Db::SubmitWrite(Body& body) {
+  WriteJob job{[](void* b, Transaction& tx) { (*static_cast<Body*>(b))(tx); }, &body, {}, false};
+  group_->Submit(job);
 }
 
 template <class Fn>

@@ -1,7 +1,9 @@
 // FiredTrace: while one is alive on a thread, every hook that fires on that thread is recorded
 // by name, in firing order, so a test can assert which hooks a request ran (as PocketBase's
-// API tests list ExpectedEvents). Nested traces: the innermost records, and the outer one is
-// restored when it ends. Without a live trace, Fire() pays one thread-local load per hook.
+// API tests list ExpectedEvents). A write that shares a batch runs its hooks on the thread that
+// leads the batch (storage/group_commit.h), so trace single-threaded writes. Nested traces: the
+// innermost records, and the outer one is restored when it ends. Without a live trace, Fire() pays
+// one thread-local load per hook.
 #pragma once
 
 #include <string>

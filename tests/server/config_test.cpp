@@ -76,3 +76,11 @@ TEST_CASE("config: --max-connections-per-ip, 256 by default, 0 turns the cap off
   CHECK_THROWS_AS(Parse({"--max-connections-per-ip", "-1"}), ib::ConfigError);
   CHECK_THROWS_AS(Parse({"--max-connections-per-ip", "many"}), ib::ConfigError);
 }
+
+TEST_CASE("config: --durability, full by default, normal for test suites") {
+  CHECK(Parse({}).config.durable_commits);
+  CHECK_FALSE(Parse({"--durability", "normal"}).config.durable_commits);
+  CHECK(Parse({"--durability", "full"}).config.durable_commits);
+  CHECK_FALSE(Parse({}, {{"IB_DURABILITY", "normal"}}).config.durable_commits);
+  CHECK_THROWS_AS(Parse({"--durability", "off"}), ib::ConfigError);
+}

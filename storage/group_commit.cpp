@@ -1,0 +1,88 @@
+#include "storage/group_commit.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "storage/db.h"
+#include "storage/transaction.h"
+
+namespace ib::storage {
+
+void GroupCommit::Submit(WriteJob& job) {
+  std::unique_lock<std::mutex> lock(mu_);
+  queue_.push_back(&job);
+  while (!job.done) {
+    if (leading_) {
+      finished_.wait(lock);
+      continue;
+    }
+    // Lead: take what is queued (this job included, unless an earlier leader took it and is
+    // still running it, in which case it is done when we look again).
+    leading_ = true;
+    const size_t n = std::min(queue_.size(), kMaxBatch);
+    std::vector<WriteJob*> batch(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
+    lock.unlock();
+    RunBatch(batch);
+    lock.lock();
+    for (WriteJob* j : batch) j->done = true;
+    ++batches_;
+    requests_ += batch.size();
+    leading_ = false;
+    finished_.notify_all();
+  }
+  if (job.error) std::rethrow_exception(job.error);
+}
+
+size_t GroupCommit::batches() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return batches_;
+}
+
+size_t GroupCommit::requests() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return requests_;
+}
+
+size_t GroupCommit::queued() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return queue_.size();
+}
+
+void GroupCommit::RunBatch(const std::vector<WriteJob*>& batch) {
+  // Every job that has not failed on its own fails with `cause`: nothing of the batch stayed.
+  auto fail_all = [&](std::exception_ptr cause) {
+    for (WriteJob* j : batch) {
+      if (!j->error) j->error = cause;
+    }
+  };
+  try {
+    Db::WriteLease lease(db_);
+    Transaction tx(lease.conn(), Transaction::Mode::kWrite);
+    for (WriteJob* job : batch) {
+      Savepoint mark(tx);
+      try {
+        job->run(job->body, tx);
+        mark.Release();
+      } catch (...) {
+        job->error = std::current_exception();
+        if (sqlite3_get_autocommit(lease.conn().handle()) != 0) {
+          // SQLite ended the whole transaction (I/O error, full disk, out of memory): the
+          // jobs before this one are gone with it.
+          mark.Abandon();
+          tx.Abandon();
+          fail_all(job->error);
+          return;
+        }
+        mark.RollbackTo();
+      }
+    }
+    tx.Commit();
+  } catch (...) {
+    fail_all(std::current_exception());
+  }
+}
+
+}  // namespace ib::storage

@@ -1,0 +1,66 @@
+// GroupCommit: concurrent write requests share one transaction and one sync. Each request's
+// body runs under its own savepoint inside a batch transaction on the writer, one after another;
+// a body that throws rolls back to its savepoint alone and gets its own error, the others stay.
+// The first request to arrive while no batch runs leads: it takes every request queued so far,
+// runs them, commits (with synchronous=FULL that COMMIT is the fsync, paid once per batch) and
+// runs the after-commit queue; only then does any of them return. Requests arriving meanwhile
+// queue for the next batch, so a batch grows with the load and a lone request is its own batch.
+// If the transaction itself ends early (an I/O error, a full disk: SQLite rolls everything
+// back) or COMMIT fails, every request of the batch that had not already failed gets that
+// error: none of it was written.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <exception>
+#include <mutex>
+#include <vector>
+
+namespace ib::storage {
+
+class Db;
+class Transaction;
+
+// One request's part of a batch; lives on the requesting thread's stack until Submit returns.
+struct WriteJob {
+  void (*run)(void* body, Transaction& tx);  // runs `body` in the batch's transaction
+  void* body;
+  std::exception_ptr error;  // set when the body (or the batch's commit) failed
+  bool done = false;         // guarded by GroupCommit's mutex
+};
+
+class GroupCommit {
+ public:
+  // At most this many requests share one transaction, bounding how long the first of them
+  // waits for the last.
+  static constexpr size_t kMaxBatch = 64;
+
+  explicit GroupCommit(Db& db) : db_(db) {}
+  GroupCommit(const GroupCommit&) = delete;
+  GroupCommit& operator=(const GroupCommit&) = delete;
+
+  // Runs `job` in a batch and returns once that batch has committed (and is durable) or
+  // rolled back; rethrows the job's error. Not reentrant (a body must not write through the
+  // same Db).
+  void Submit(WriteJob& job);
+
+  // Batches committed and requests run so far (tests and diagnostics).
+  size_t batches() const;
+  size_t requests() const;
+  // Requests waiting for the next batch now (tests: to know a batch has formed).
+  size_t queued() const;
+
+ private:
+  // Runs one batch on the writer: BEGIN, each job under a savepoint, COMMIT, after-commit.
+  void RunBatch(const std::vector<WriteJob*>& batch);
+
+  Db& db_;
+  mutable std::mutex mu_;
+  std::condition_variable finished_;
+  std::vector<WriteJob*> queue_;  // waiting for the next batch
+  bool leading_ = false;          // a thread is running a batch
+  size_t batches_ = 0;
+  size_t requests_ = 0;
+};
+
+}  // namespace ib::storage

@@ -1,0 +1,191 @@
+// GroupCommit through Db::Write: concurrent writes share a transaction, yet each stays atomic
+// and isolated: a failing one rolls back alone with its own error, the others commit, hooks
+// fire once per committed row, and a batch whose transaction SQLite ended fails as a whole.
+#include "storage/group_commit.h"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "storage/error.h"
+#include "storage/executor.h"
+#include "storage/unit_of_work.h"
+#include "tests/support/gamification_fixture.h"
+
+namespace ib::storage {
+namespace {
+
+using testing::GamificationFixture;
+
+const RequestClock kClock{1'700'000'000'000'000};
+
+// Runs a write whose body holds its batch open until `n` more writes wait for the next one,
+// so those form one batch; returns once the body has started.
+class BatchHolder {
+ public:
+  BatchHolder(Db& db, size_t n)
+      : thread_([this, &db, n] {
+          db.Write(testing::Service(), kClock, [&](WriteScope&) {
+            started_ = true;
+            while (db.group_commit().queued() < n) Pause();
+          });
+        }) {
+    while (!started_) Pause();
+  }
+  ~BatchHolder() { thread_.join(); }
+
+ private:
+  static void Pause() { std::this_thread::sleep_for(std::chrono::milliseconds(1)); }
+  std::atomic<bool> started_{false};
+  std::thread thread_;
+};
+
+TEST_CASE("group commit: failing and succeeding writes interleaved in one batch") {
+  GamificationFixture f;
+  Db& db = f.db().db();
+  const std::string user = f.AddUser("a@x.io");
+  constexpr int kWrites = 12;
+  const size_t batches_before = db.group_commit().batches();
+
+  std::vector<std::optional<std::string>> errors(kWrites);
+  std::optional<BatchHolder> holder(std::in_place, db, kWrites);
+  std::vector<std::thread> writers;
+  for (int i = 0; i < kWrites; ++i) {
+    writers.emplace_back([&, i] {
+      try {
+        db.Write(testing::Service(), kClock, [&](WriteScope& scope) {
+          // Odd writes insert a session, then one whose score the CHECK refuses: the first
+          // insert (and its hook's counter update) must roll back with it.
+          scope.writer().Insert("interview_sessions",
+                                {{"user_id", user}, {"title", "ok " + std::to_string(i)}});
+          if (i % 2 == 1) {
+            scope.writer().Insert(
+                "interview_sessions",
+                {{"user_id", user}, {"title", std::string("bad")}, {"overall_score", 150.0}});
+          }
+        });
+      } catch (const Error& e) {
+        errors[static_cast<size_t>(i)] = e.code();
+      }
+    });
+  }
+  holder.reset();
+  for (auto& w : writers) w.join();
+
+  // The holder's batch, then the twelve together (the leader takes every queued write).
+  CHECK(db.group_commit().batches() == batches_before + 2);
+  for (int i = 0; i < kWrites; ++i) {
+    CAPTURE(i);
+    if (i % 2 == 1) {
+      REQUIRE(errors[static_cast<size_t>(i)]);
+      CHECK(*errors[static_cast<size_t>(i)] == "23514");
+    } else {
+      CHECK_FALSE(errors[static_cast<size_t>(i)]);
+    }
+  }
+  CHECK(f.Count("SELECT count(*) FROM interview_sessions WHERE user_id = ?", user) == kWrites / 2);
+  CHECK(f.Count("SELECT count(*) FROM interview_sessions WHERE user_id = ? AND title = 'bad'",
+                user) == 0);
+  // The counter hook fired exactly once per committed session and never for a rolled-back one.
+  CHECK(f.Int("profiles", user, "total_interviews") == kWrites / 2);
+}
+
+TEST_CASE("group commit: after-commit work runs for committed writes only, once each") {
+  GamificationFixture f;
+  Db& db = f.db().db();
+  constexpr int kWrites = 8;
+  std::atomic<int> ran{0};
+  std::atomic<int> ran_for_failed{0};
+  std::optional<BatchHolder> holder(std::in_place, db, kWrites);
+  std::vector<std::thread> writers;
+  for (int i = 0; i < kWrites; ++i) {
+    writers.emplace_back([&, i] {
+      try {
+        db.Write(testing::Service(), kClock, [&](WriteScope& scope) {
+          scope.writer().Insert("ib_settings",
+                                {{"key", "k" + std::to_string(i)}, {"value", std::string("v")}});
+          if (i % 2 == 1) {
+            scope.AfterCommit([&] { ++ran_for_failed; });
+            throw Error::InvalidBody("refused");
+          }
+          scope.AfterCommit([&] { ++ran; });
+        });
+      } catch (const Error&) {
+      }
+    });
+  }
+  holder.reset();
+  for (auto& w : writers) w.join();
+  CHECK(ran == kWrites / 2);
+  CHECK(ran_for_failed == 0);
+  CHECK(f.db().Scalar("SELECT count(*) FROM ib_settings WHERE key LIKE 'k%'") ==
+        SqlValue(int64_t{kWrites / 2}));
+}
+
+TEST_CASE("group commit: a transaction SQLite ended fails the whole batch, nothing stays") {
+  GamificationFixture f;
+  Db& db = f.db().db();
+  constexpr int kWrites = 4;
+  std::vector<bool> failed(kWrites);
+  std::optional<BatchHolder> holder(std::in_place, db, kWrites);
+  std::vector<std::thread> writers;
+  for (int i = 0; i < kWrites; ++i) {
+    writers.emplace_back([&, i] {
+      try {
+        db.Write(testing::Service(), kClock, [&](WriteScope& scope) {
+          scope.writer().Insert("ib_settings",
+                                {{"key", "t" + std::to_string(i)}, {"value", std::string("v")}});
+          // What an I/O error does: SQLite rolls the whole transaction back itself.
+          if (i == kWrites - 1) {
+            Executor(scope.conn()).Exec("ROLLBACK");
+            throw Error::Internal("the transaction was rolled back");
+          }
+        });
+      } catch (const Error&) {
+        failed[static_cast<size_t>(i)] = true;
+      }
+    });
+  }
+  holder.reset();
+  for (auto& w : writers) w.join();
+  // Whatever the order the batch ran them in, the writes before the failing one were undone
+  // with it, so none of them may report success; writes after it in the batch fail too.
+  for (int i = 0; i < kWrites; ++i) CHECK(failed[static_cast<size_t>(i)]);
+  CHECK(f.db().Scalar("SELECT count(*) FROM ib_settings WHERE key LIKE 't%'") ==
+        SqlValue(int64_t{0}));
+  // The writer is usable again afterwards.
+  db.Write(testing::Service(), kClock, [](WriteScope& scope) {
+    scope.writer().Insert("ib_settings",
+                          {{"key", std::string("after")}, {"value", std::string("v")}});
+  });
+  CHECK(f.db().Scalar("SELECT count(*) FROM ib_settings WHERE key = 'after'") ==
+        SqlValue(int64_t{1}));
+}
+
+TEST_CASE("durability: full syncs every commit by default, normal only at checkpoints") {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("ib_durability_" +
+                    std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
+  std::filesystem::remove_all(dir);
+  auto synchronous = [](Db& db) {
+    Db::WriteLease lease(db);
+    return std::get<int64_t>(*Executor(lease.conn()).Scalar({"PRAGMA synchronous", {}, ""}));
+  };
+  {
+    Db durable((dir / "full.db").string());
+    CHECK(synchronous(durable) == 2);  // FULL
+    Db relaxed((dir / "normal.db").string(), Durability::kNormal);
+    CHECK(synchronous(relaxed) == 1);  // NORMAL
+  }
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace ib::storage
