@@ -200,8 +200,13 @@ log "starting interviewbase on $DB"
 start_interviewbase "${NICE[@]}" "$WORK/interviewbase"
 seed_interviewbase
 
+# The Node peer's inserts go to a copy of the seeded file (SQLite's online backup of the live
+# database), so both servers insert into the same data without sharing a writer.
+python3 -c 'import sqlite3, sys; s = sqlite3.connect(sys.argv[1]); d = sqlite3.connect(sys.argv[2]); s.backup(d); d.close()' \
+  "$DB" "$WORK/node-writes.db"
 log "starting the baselines on the same file"
-"${NICE[@]}" node "$HERE/node-baseline/server.mjs" --db "$DB" --jwt-secret "$SECRET" > "$WORK/node.out" 2>&1 &
+"${NICE[@]}" node "$HERE/node-baseline/server.mjs" --db "$DB" --jwt-secret "$SECRET" \
+  --write-db "$WORK/node-writes.db" > "$WORK/node.out" 2>&1 &
 NODE_PID=$!
 PIDS+=("$NODE_PID")
 "${NICE[@]}" "$CPP_BASELINE" --db "$DB" --jwt-secret "$SECRET" > "$WORK/cpp.out" 2>&1 &
@@ -221,10 +226,14 @@ for ((r = 1; r <= ROUNDS; r++)); do
   measure a-list list "$IB_PORT" "$IB_PID" "$r"
   measure b-service service "$IB_PORT" "$IB_PID" "$r"
 done
-kill "$NODE_PID" "$CPP_PID" 2>/dev/null || true
+kill "$CPP_PID" 2>/dev/null || true
 
 measure d-embed embed "$IB_PORT" "$IB_PID" 1
 measure e-count count "$IB_PORT" "$IB_PID" 1
+# The same single-row insert to both, one after the other: the Node peer (a commit and its sync
+# per request) and interviewbase (durable by default: concurrent inserts share a commit).
+measure node-insert insert "$NODE_PORT" "$NODE_PID" 1
+kill "$NODE_PID" 2>/dev/null || true
 measure c-insert insert "$IB_PORT" "$IB_PID" 1
 
 STATS_STATUS=$(curl -s -o /dev/null -w '%{http_code}' -X POST \

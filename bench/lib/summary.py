@@ -16,6 +16,7 @@ ORDER = [
     ("b-service", "(b) interviewbase: same list, service_role + user_id=eq."),
     ("d-embed", "(d) list with select=*,interview_feedback(*)"),
     ("e-count", "(e) select=id&status=eq.completed, count=exact, limit=1"),
+    ("node-insert", "Node.js peer: POST one full row (a synced commit per request)"),
     ("c-insert", "(c) POST one full row, return=representation"),
     ("f-complete", "(f) PATCH pending -> completed + overall_score (hooks)"),
 ]
@@ -86,6 +87,7 @@ def main():
     out.append(f"| (a) / Node baseline | {ratio('a-list', 'node-baseline')}{per_round('a-list', 'node-baseline')} | >= 3x |")
     out.append(f"| (a) / naive cpp-httplib baseline | {ratio('a-list', 'cpp-baseline')}{per_round('a-list', 'cpp-baseline')} | >= 1x |")
     out.append(f"| (a) guarded / (b) unguarded | {ratio('a-list', 'b-service')}{per_round('a-list', 'b-service')} | >= 0.85 |")
+    out.append(f"| (c) insert / Node peer's insert | {ratio('c-insert', 'node-insert')} | >= 3x |")
     out.append("")
     out += [f"- {note}" for note in notes]
     wraps = {label: sum(int(r.get("wrapped", 0)) for r in rs) for label, rs in runs.items()}
