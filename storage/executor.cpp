@@ -253,4 +253,23 @@ void Executor::Exec(const char* sql) {
   }
 }
 
+void Executor::Control(const std::string& sql) {
+  sqlite3_stmt* stmt = nullptr;
+  try {
+    stmt = conn_.statements().Get(sql);
+  } catch (const SQLite::Exception& e) {
+    ThrowSqliteError(e.getExtendedErrorCode(), e.what(), "");
+  }
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+  }
+  if (rc != SQLITE_DONE) {
+    int extended = sqlite3_extended_errcode(conn_.handle());
+    std::string message = sqlite3_errmsg(conn_.handle());
+    sqlite3_reset(stmt);
+    ThrowSqliteError(extended, message, "");
+  }
+  sqlite3_reset(stmt);
+}
+
 }  // namespace ib::storage

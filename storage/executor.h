@@ -55,8 +55,12 @@ class Executor {
   // Runs a query returning at most one row of one column; nullopt when no row.
   std::optional<SqlValue> Scalar(const SqlQuery& query);
 
-  // Runs SQL text with no parameters and no results (BEGIN, COMMIT, ...).
+  // Runs SQL text with no parameters and no results; parsed on every call (one-off SQL).
   void Exec(const char* sql);
+  // Runs one parameterless statement with no results from the connection's statement cache:
+  // for transaction control (BEGIN, COMMIT, SAVEPOINT ...), which every request runs, so it is
+  // parsed once per connection instead of on every call.
+  void Control(const std::string& sql);
 
   Connection& conn() { return conn_; }
 

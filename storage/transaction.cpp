@@ -12,7 +12,7 @@ namespace ib::storage {
 Transaction::Transaction(Connection& conn, Mode mode) : conn_(conn), mode_(mode) {
   // IMMEDIATE takes the write lock up front, so a write never fails half-way on SQLITE_BUSY
   // after its reads; a read transaction gives every statement of the request one snapshot.
-  Executor(conn_).Exec(mode == Mode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN");
+  Executor(conn_).Control(mode == Mode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN");
   open_ = true;
   if (ChangeCapture* capture = Capture()) capture->Begin();
 }
@@ -29,7 +29,7 @@ Transaction::~Transaction() {
 }
 
 void Transaction::Commit() {
-  Executor(conn_).Exec("COMMIT");
+  Executor(conn_).Control("COMMIT");
   open_ = false;
   auto queue = std::move(after_commit_);
   after_commit_.clear();
@@ -64,13 +64,13 @@ void Transaction::Rollback() {
   open_ = false;
   after_commit_.clear();
   if (ChangeCapture* capture = Capture()) capture->Discard();
-  Executor(conn_).Exec("ROLLBACK");
+  Executor(conn_).Control("ROLLBACK");
 }
 
 Savepoint::Savepoint(Transaction& tx)
     : tx_(tx), depth_(++tx.savepoints_), after_commit_mark_(tx.after_commit_.size()) {
   if (ChangeCapture* capture = tx_.Capture()) capture_mark_ = capture->Mark();
-  Executor(tx_.conn_).Exec(("SAVEPOINT " + Name()).c_str());
+  Executor(tx_.conn_).Control("SAVEPOINT " + Name());
 }
 
 Savepoint::~Savepoint() {
@@ -85,7 +85,7 @@ Savepoint::~Savepoint() {
 std::string Savepoint::Name() const { return "ib_sp_" + std::to_string(depth_); }
 
 void Savepoint::Release() {
-  Executor(tx_.conn_).Exec(("RELEASE " + Name()).c_str());
+  Executor(tx_.conn_).Control("RELEASE " + Name());
   open_ = false;
   --tx_.savepoints_;
 }
@@ -100,8 +100,8 @@ void Savepoint::RollbackTo() {
   --tx_.savepoints_;
   if (tx_.after_commit_.size() > after_commit_mark_) tx_.after_commit_.resize(after_commit_mark_);
   if (ChangeCapture* capture = tx_.Capture()) capture->TruncateTo(capture_mark_);
-  Executor(tx_.conn_).Exec(("ROLLBACK TO " + Name()).c_str());
-  Executor(tx_.conn_).Exec(("RELEASE " + Name()).c_str());
+  Executor(tx_.conn_).Control("ROLLBACK TO " + Name());
+  Executor(tx_.conn_).Control("RELEASE " + Name());
 }
 
 }  // namespace ib::storage
