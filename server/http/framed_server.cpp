@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -55,6 +56,8 @@ const char* Reason(int status) {
       return "Payload Too Large";
     case 414:
       return "URI Too Long";
+    case 429:
+      return "Too Many Requests";
     case 431:
       return "Request Header Fields Too Large";
     default:
@@ -103,6 +106,8 @@ class ServedConnection : public Connection {
         cap_(cap) {}
   ~ServedConnection() override { cap_.Release(ip_); }
 
+  const std::string& ip() const { return ip_; }
+
   ConnectionStream stream;
   size_t requests_left;
 
@@ -142,6 +147,37 @@ void RefuseConnection(int fd) {
   close(fd);
 }
 
+// Whether the client waits for `100 Continue` before sending its body (so the reactor handed the
+// connection over with the head alone).
+bool ExpectsContinue(const RequestHead& head) {
+  for (const auto& [name, value] : head.headers) {
+    if (name.size() == 6 && strncasecmp(name.c_str(), "expect", 6) == 0) return true;
+  }
+  return false;
+}
+
+// One of an address's body-reading workers, for one request; `needed` false holds nothing.
+class BodyReaderSlot {
+ public:
+  BodyReaderSlot(IpConnectionCap& readers, const std::string& ip, bool needed)
+      : readers_(readers),
+        ip_(ip),
+        counted_(needed && readers.TryAcquire(ip)),
+        held_(!needed || counted_) {}
+  ~BodyReaderSlot() {
+    if (counted_) readers_.Release(ip_);
+  }
+  BodyReaderSlot(const BodyReaderSlot&) = delete;
+  BodyReaderSlot& operator=(const BodyReaderSlot&) = delete;
+  bool held() const { return held_; }
+
+ private:
+  IpConnectionCap& readers_;
+  const std::string& ip_;
+  const bool counted_;
+  const bool held_;
+};
+
 }  // namespace
 
 FramedServer::FramedServer() {
@@ -155,6 +191,10 @@ FramedServer::~FramedServer() = default;
 void FramedServer::set_connection_limits(int threads, int max_connections_per_ip) {
   threads_ = threads;
   cap_ = std::make_unique<IpConnectionCap>(max_connections_per_ip);
+  // Half the pool per address (none when the per-address cap is off: behind a proxy every
+  // client shares one address).
+  body_readers_ =
+      std::make_unique<IpConnectionCap>(max_connections_per_ip == 0 ? 0 : std::max(1, threads / 2));
 }
 
 void FramedServer::WidenListenBacklog() {
@@ -177,6 +217,7 @@ httplib::TaskQueue* FramedServer::NewTaskQueue() {
   waiting.head = limits_.head_timeout;
   waiting.body_window = static_cast<size_t>(
       std::min<uint64_t>({waiting.body_window, limits_.max_body_bytes, limits_.max_upload_bytes}));
+  body_window_ = waiting.body_window;
   reactor_ = std::make_unique<ConnectionReactor>(waiting);
   auto* pool = new WorkerPool(static_cast<size_t>(threads_), *reactor_);
   pool_ = pool;
@@ -212,7 +253,7 @@ void FramedServer::Serve(Connection* connection, bool expired) {
   }
   for (;;) {
     const bool last = c->requests_left == 1;
-    if (!ServeOneRequest(c->stream, last) || last || svr_sock_ == INVALID_SOCKET) {
+    if (!ServeOneRequest(c->stream, last, c->ip()) || last || svr_sock_ == INVALID_SOCKET) {
       End(c);
       return;
     }
@@ -244,7 +285,7 @@ void FramedServer::End(Connection* connection) {
   }
 }
 
-bool FramedServer::ServeOneRequest(ConnectionStream& strm, bool last) {
+bool FramedServer::ServeOneRequest(ConnectionStream& strm, bool last, const std::string& peer) {
   switch (strm.ReadHead(limits_.head)) {
     case ConnectionStream::HeadStatus::kClosed:
       return false;
@@ -263,6 +304,17 @@ bool FramedServer::ServeOneRequest(ConnectionStream& strm, bool last) {
   // Refused from Content-Length before a byte of the body is read (or parsed as JSON).
   if (head.framing == BodyFraming::kLength && head.content_length > max_body) {
     Refuse(strm, 413, "body larger than " + std::to_string(max_body) + " bytes", &head);
+    return false;
+  }
+  // A body that may still be on its way holds this worker while it arrives (a small one was
+  // already whole when the reactor handed the connection over): one address may have only so
+  // many of those at once, so slow uploads from one client cannot take every worker.
+  const bool body_awaited = head.framing == BodyFraming::kChunked ||
+                            (head.framing == BodyFraming::kLength &&
+                             (head.content_length > body_window_ || ExpectsContinue(head)));
+  BodyReaderSlot slot(*body_readers_, peer, body_awaited);
+  if (!slot.held()) {
+    Refuse(strm, 429, "too many request bodies in progress from this address", &head);
     return false;
   }
   strm.BeginRequest(max_body);

@@ -57,7 +57,8 @@ class FramedServer : public httplib::Server {
   // Serves the next request of `strm`: reads and checks its head and body size, answers a
   // refusal itself or lets httplib route it. Returns whether the connection may carry another
   // request. `last`: the connection's last allowed request (its response says close).
-  bool ServeOneRequest(ConnectionStream& strm, bool last);
+  // `peer`: the client's address (its share of body-reading workers).
+  bool ServeOneRequest(ConnectionStream& strm, bool last, const std::string& peer);
 
  private:
   bool process_and_close_socket(socket_t sock) override;
@@ -83,6 +84,9 @@ class FramedServer : public httplib::Server {
   std::function<void(httplib::Response&)> decorate_;
   int threads_ = 8;
   std::unique_ptr<IpConnectionCap> cap_ = std::make_unique<IpConnectionCap>(0);
+  // Workers reading a body that had not arrived whole, per address: at most half the pool.
+  std::unique_ptr<IpConnectionCap> body_readers_ = std::make_unique<IpConnectionCap>(0);
+  size_t body_window_ = size_t{64} * 1024;      // bodies up to this long arrive before a worker
   std::unique_ptr<ConnectionReactor> reactor_;  // made by each listen, stopped by its shutdown
   WorkerPool* pool_ = nullptr;                  // the listen's task queue (httplib owns it)
 };

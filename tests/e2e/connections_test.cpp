@@ -2,8 +2,9 @@
 // not hold workers, so a new client is answered at once however many of them are open; the
 // per-address connection cap answers 429 past the cap while a connection under it is served;
 // idle connections close after the keep-alive timeout; stopping with many parked connections
-// is prompt. Raw sockets against the real binary, with few workers (--threads 4) so that any
-// connection holding a worker would show.
+// is prompt; one address's request bodies still on their way hold at most half the workers. Raw
+// sockets against the real binary, with few workers (--threads 4) so that any connection holding a
+// worker would show.
 #include <arpa/inet.h>
 #include <doctest/doctest.h>
 #include <netinet/in.h>
@@ -194,6 +195,51 @@ TEST_CASE("connections: past the per-address cap a new connection gets 429 and i
     status = TimedHealth(server.port()).first;
   }
   CHECK(status == "HTTP/1.1 200 OK");
+}
+
+TEST_CASE("connections: one address's slow request bodies hold at most half the workers") {
+  // 4 workers: one address may have 2 of them reading bodies that are still arriving.
+  ServerProcess server({"--threads", "4"});
+  const std::string upload_head =
+      "POST /rest/v1/interview_sessions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      "Content-Type: application/json\r\nContent-Length: 200000\r\n\r\n[";
+  std::vector<Client> slow;
+  for (int i = 0; i < 2; ++i) {
+    slow.emplace_back(server.port());
+    REQUIRE(slow.back().Send(upload_head));  // then nothing: the body trickles, or never comes
+  }
+  std::this_thread::sleep_for(milliseconds(300));  // both are on workers, reading
+  // A third body from the same address is refused at once, and its connection ends.
+  Client third(server.port());
+  REQUIRE(third.Send(upload_head));
+  std::string refused = third.ReadResponse(milliseconds(3000));
+  CHECK(StatusLine(refused) == "HTTP/1.1 429 Too Many Requests");
+  CHECK(refused.find("\"code\"") != std::string::npos);
+  CHECK(third.ClosedWithin(milliseconds(1000)));
+  // The other workers still serve everyone else, this address included.
+  for (int i = 0; i < 3; ++i) {
+    auto [status, took] = TimedHealth(server.port());
+    CHECK(status == "HTTP/1.1 200 OK");
+    CHECK(took < milliseconds(500));
+  }
+  // A body that is already whole when its head is read does not count (positive control).
+  Client small(server.port());
+  REQUIRE(
+      small.Send("POST /rest/v1/rpc/none HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                 "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"));
+  CHECK(StatusLine(small.ReadResponse()) != "HTTP/1.1 429 Too Many Requests");
+  // When a slow client goes away its worker is freed and the next upload is read.
+  slow.pop_back();
+  std::string status;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    std::this_thread::sleep_for(milliseconds(50));
+    Client next(server.port());
+    REQUIRE(next.Send(upload_head + std::string(199999, ' ')));
+    status = StatusLine(next.ReadResponse(milliseconds(3000)));
+    if (status != "HTTP/1.1 429 Too Many Requests") break;
+  }
+  CHECK(status.rfind("HTTP/1.1 4", 0) == 0);  // read whole, then answered (no apikey: 401)
+  CHECK(status != "HTTP/1.1 429 Too Many Requests");
 }
 
 TEST_CASE("connections: an idle keep-alive connection is closed after the keep-alive timeout") {
