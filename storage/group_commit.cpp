@@ -53,7 +53,7 @@ size_t GroupCommit::queued() const {
 
 void GroupCommit::RunBatch(const std::vector<WriteJob*>& batch) {
   // Every job that has not failed on its own fails with `cause`: nothing of the batch stayed.
-  auto fail_all = [&](std::exception_ptr cause) {
+  auto fail_all = [&](const std::exception_ptr& cause) {
     for (WriteJob* j : batch) {
       if (!j->error) j->error = cause;
     }
