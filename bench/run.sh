@@ -252,6 +252,26 @@ if [[ "$STATS_STATUS" == 200 ]]; then
   done_count=$(python3 "$HERE/lib/seed.py" completed --port "$IB_PORT" --data "$WORK")
   log "f-complete: $done_count pending sessions now completed"
   echo "f-complete: $done_count of the pending sessions were completed by the PATCH run" >> "$WORK/notes.txt"
+
+  # Mixed: 90 % guarded lists, 10 % inserts, on the same c8 connections.
+  measure h-mixed mixed "$IB_PORT" "$IB_PID" 1
+  # Transcript streaming: 50 interviews each append a row every 100 ms (their own wrk, started
+  # first and ending last) while the reference list is measured on 8 connections.
+  BENCH_SCENARIO=append BENCH_DATA=$WORK BENCH_DELAY_MS=100 \
+    "${NICE[@]}" wrk -t2 -c50 "-d$((DURATION + 2))s" -s "$HERE/wrk/scenario.lua" \
+    "http://127.0.0.1:$IB_PORT" > "$WORK/wrk.g-append.txt" &
+  APPEND_PID=$!
+  sleep 1
+  measure g-list list "$IB_PORT" "$IB_PID" 1
+  wait "$APPEND_PID" || true
+  if line=$(grep '^BENCH_RESULT' "$WORK/wrk.g-append.txt"); then
+    # CPU is shared with g-list's run and reported there.
+    printf 'g-append\tround=1 %s server_cpu=- wrk_cpu=- other_cpu=- quiet_before=-\n' \
+      "${line#BENCH_RESULT }" >> "$WORK/results.tsv"
+    log "g-append: $(sed 's/.*\(rps=[0-9]*\).*\(p99_ms=[0-9.]*\).*\(non2xx=[0-9]*\).*/\1 \2 \3/' <<<"$line")"
+  else
+    log "the append run gave no result"; cat "$WORK/wrk.g-append.txt" >&2
+  fi
 else
   log "no /rest/v1/rpc/get_user_interview_stats ($STATS_STATUS): skipping the completion PATCH"
 fi

@@ -19,6 +19,9 @@ ORDER = [
     ("node-insert", "Node.js peer: POST one full row (a synced commit per request)"),
     ("c-insert", "(c) POST one full row, return=representation"),
     ("f-complete", "(f) PATCH pending -> completed + overall_score (hooks)"),
+    ("h-mixed", "(h) mixed: 90 % guarded list, 10 % insert, c8"),
+    ("g-append", "(g) transcript: 50 interviews each append a row / 100 ms"),
+    ("g-list", "(g) guarded list while those 50 append"),
 ]
 
 
@@ -88,6 +91,7 @@ def main():
     out.append(f"| (a) / naive cpp-httplib baseline | {ratio('a-list', 'cpp-baseline')}{per_round('a-list', 'cpp-baseline')} | >= 1x |")
     out.append(f"| (a) guarded / (b) unguarded | {ratio('a-list', 'b-service')}{per_round('a-list', 'b-service')} | >= 0.85 |")
     out.append(f"| (c) insert / Node peer's insert | {ratio('c-insert', 'node-insert')} | >= 3x |")
+    out.append(f"| (g) list while appending / (a) list | {ratio('g-list', 'a-list')} | >= 0.8 |")
     out.append("")
     out += [f"- {note}" for note in notes]
     wraps = {label: sum(int(r.get("wrapped", 0)) for r in rs) for label, rs in runs.items()}

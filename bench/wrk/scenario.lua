@@ -1,5 +1,9 @@
 -- wrk script for bench/run.sh. Environment:
---   BENCH_SCENARIO  list | service | insert | embed | count | complete
+--   BENCH_SCENARIO  list | service | insert | embed | count | complete | mixed | append
+--                   mixed: per user nine lists then one insert (90 % / 10 %);
+--                   append: one interview_responses row into a pending session (pending.tsv)
+--   BENCH_DELAY_MS  optional: each connection waits this long between requests (append: a
+--                   transcript line every 100 ms per interview)
 --   BENCH_DATA      folder with users.tsv (uid<TAB>token), anon.key, service.key and, for
 --                   `complete`, pending.tsv (user index<TAB>session id)
 -- Every request is prebuilt in init(); request() only rotates, so wrk's Lua costs the same
@@ -86,6 +90,28 @@ function init(args)
                   ["Content-Type"] = "application/json", Prefer = "return=representation" }
       requests[#requests + 1] = wrk.format("POST", "/rest/v1/interview_sessions", h, full_row(u.uid, i))
     end
+  elseif scenario == "mixed" then
+    for i, u in ipairs(users) do
+      local get = { apikey = anon, Authorization = "Bearer " .. u.token }
+      for _ = 1, 9 do requests[#requests + 1] = wrk.format("GET", LIST, get) end
+      local post = { apikey = anon, Authorization = "Bearer " .. u.token,
+                     ["Content-Type"] = "application/json", Prefer = "return=representation" }
+      requests[#requests + 1] = wrk.format("POST", "/rest/v1/interview_sessions", post, full_row(u.uid, i))
+    end
+  elseif scenario == "append" then
+    -- One utterance of a live interview, as the app appends it: into the user's own session.
+    local lines = read_lines("pending.tsv")
+    for k, line in ipairs(lines) do
+      if k > 4000 then break end
+      local f = fields(line)
+      local u = users[tonumber(f[1]) + 1]
+      local h = { apikey = anon, Authorization = "Bearer " .. u.token,
+                  ["Content-Type"] = "application/json", Prefer = "return=minimal" }
+      local body = string.format('{"interview_id":"%s","role":"user","content":"I would start by '
+        .. 'clarifying the requirements, then sketch the data model and the API.","stage":"answer",'
+        .. '"confidence":0.92,"sequence_number":%d}', f[2], k)
+      requests[#requests + 1] = wrk.format("POST", "/rest/v1/interview_responses", h, body)
+    end
   elseif scenario == "complete" then
     -- Each thread takes its own share of the pending sessions, so no session is completed twice.
     local lines = read_lines("pending.tsv")
@@ -106,6 +132,11 @@ function init(args)
   end
   -- Threads start at different users.
   n = (tid * 37) % #requests
+end
+
+local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "")
+if delay_ms then
+  function delay() return delay_ms end
 end
 
 function request()
