@@ -29,7 +29,6 @@ void GroupCommit::Submit(WriteJob& job) {
     lock.lock();
     for (WriteJob* j : batch) j->done = true;
     ++batches_;
-    requests_ += batch.size();
     leading_ = false;
     finished_.notify_all();
   }
@@ -39,11 +38,6 @@ void GroupCommit::Submit(WriteJob& job) {
 size_t GroupCommit::batches() const {
   std::lock_guard<std::mutex> lock(mu_);
   return batches_;
-}
-
-size_t GroupCommit::requests() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return requests_;
 }
 
 size_t GroupCommit::queued() const {

@@ -44,9 +44,8 @@ class GroupCommit {
   // same Db).
   void Submit(WriteJob& job);
 
-  // Batches committed and requests run so far (tests and diagnostics).
+  // Batches run so far (tests and diagnostics).
   size_t batches() const;
-  size_t requests() const;
   // Requests waiting for the next batch now (tests: to know a batch has formed).
   size_t queued() const;
 
@@ -60,7 +59,6 @@ class GroupCommit {
   std::vector<WriteJob*> queue_;  // waiting for the next batch
   bool leading_ = false;          // a thread is running a batch
   size_t batches_ = 0;
-  size_t requests_ = 0;
 };
 
 }  // namespace ib::storage
