@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "tests/e2e/support/server_process.h"
+#include "tests/support/scratch_dir.h"
 
 using ib::e2e::ServerProcess;
 
@@ -27,20 +28,6 @@ std::string ServerLog(const ServerProcess& server) {
   return text.str();
 }
 
-// A scratch directory that outlives the servers started on a file inside it.
-struct ScratchDir {
-  std::string path;
-  ScratchDir() {
-    char tmpl[] = "/tmp/ib-e2e-dbfile-XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    path = tmpl;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
-
 std::vector<std::string> ServeArgs(const std::string& db) {
   return {"serve", "--db", db, "--port", "0", "--jwt-secret", ib::e2e::kTestSecret};
 }
@@ -48,25 +35,25 @@ std::vector<std::string> ServeArgs(const std::string& db) {
 }  // namespace
 
 TEST_CASE("db file: a fresh database, its WAL files and the directories we create are private") {
-  ScratchDir scratch;
-  const std::string db = scratch.path + "/made/by/us/test.db";
+  ib::testing::ScratchDir scratch;  // outlives the servers started on a file inside it
+  const std::string db = scratch.path() + "/made/by/us/test.db";
   ServerProcess server({}, db);
   // A write, so the WAL holds pages of the file.
   CHECK(server.Send("GET", "/health", "").status == 200);
   CHECK(ModeOf(db) == 0600);
   CHECK(ModeOf(db + "-wal") == 0600);
   CHECK(ModeOf(db + "-shm") == 0600);
-  CHECK(ModeOf(scratch.path + "/made") == 0700);
-  CHECK(ModeOf(scratch.path + "/made/by") == 0700);
-  CHECK(ModeOf(scratch.path + "/made/by/us") == 0700);
+  CHECK(ModeOf(scratch.path() + "/made") == 0700);
+  CHECK(ModeOf(scratch.path() + "/made/by") == 0700);
+  CHECK(ModeOf(scratch.path() + "/made/by/us") == 0700);
   // An existing directory is not ours to change.
-  CHECK(ModeOf(scratch.path) == 0700);
+  CHECK(ModeOf(scratch.path()) == 0700);
   CHECK(ServerLog(server).find("warning") == std::string::npos);
 }
 
 TEST_CASE("db file: an existing database readable by others is served, with a warning") {
-  ScratchDir scratch;
-  const std::string db = scratch.path + "/loose.db";
+  ib::testing::ScratchDir scratch;  // outlives the servers started on a file inside it
+  const std::string db = scratch.path() + "/loose.db";
   { ServerProcess first({}, db); }
   REQUIRE(::chmod(db.c_str(), 0644) == 0);
   ServerProcess again({}, db);
@@ -85,8 +72,8 @@ TEST_CASE("db file: an existing database readable by others is served, with a wa
 }
 
 TEST_CASE("db file: a database served by a running server is refused to a second one") {
-  ScratchDir scratch;
-  const std::string db = scratch.path + "/shared.db";
+  ib::testing::ScratchDir scratch;  // outlives the servers started on a file inside it
+  const std::string db = scratch.path() + "/shared.db";
   ServerProcess first({}, db);
 
   auto second = ib::e2e::RunBinary(ServeArgs(db));
@@ -95,7 +82,7 @@ TEST_CASE("db file: a database served by a running server is refused to a second
         std::string::npos);
   CHECK(second.output.find("listening on") == std::string::npos);
   // The same file through another path (a symlink) is the same file.
-  const std::string link = scratch.path + "/alias.db";
+  const std::string link = scratch.path() + "/alias.db";
   std::filesystem::create_symlink(db, link);
   auto through_link = ib::e2e::RunBinary(ServeArgs(link));
   CHECK(through_link.status == 1);
@@ -104,7 +91,7 @@ TEST_CASE("db file: a database served by a running server is refused to a second
   CHECK(first.Send("GET", "/health", "").status == 200);
 
   // Positive control: another file starts while the first one is served.
-  ServerProcess other({}, scratch.path + "/other.db");
+  ServerProcess other({}, scratch.path() + "/other.db");
   CHECK(other.Send("GET", "/health", "").status == 200);
 
   // Once the first server stopped, the file is free again.

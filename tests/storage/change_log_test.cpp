@@ -4,7 +4,6 @@
 
 #include <doctest/doctest.h>
 
-#include <filesystem>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -16,6 +15,7 @@
 #include "storage/migrator.h"
 #include "storage/unit_of_work.h"
 #include "tests/support/gamification_fixture.h"
+#include "tests/support/scratch_dir.h"
 #include "tests/support/test_db.h"
 
 namespace ib::storage {
@@ -311,10 +311,9 @@ TEST_CASE("change log: transactions arrive one batch each, in commit order") {
 }
 
 TEST_CASE("change log: concurrent writers publish gap-free sequences in order") {
-  const auto dir = std::filesystem::temp_directory_path() / "ib_change_log_concurrent";
-  std::filesystem::remove_all(dir);
+  testing::ScratchDir dir;
   {
-    Db db((dir / "db.sqlite").string());
+    Db db(dir.path() + "/db.sqlite");
     {
       Db::WriteLease lease(db);
       Migrate(lease.conn().db(), EmbeddedMigrations());
@@ -337,7 +336,6 @@ TEST_CASE("change log: concurrent writers publish gap-free sequences in order") 
     REQUIRE(all.size() == 100);
     for (size_t i = 0; i < all.size(); ++i) CHECK(all[i].sequence == static_cast<int64_t>(i + 1));
   }
-  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("change log: tables outside the catalog are named by SQLite, keyed by rowid") {

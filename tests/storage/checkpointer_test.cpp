@@ -12,17 +12,14 @@
 #include <thread>
 
 #include "storage/executor.h"
+#include "tests/support/scratch_dir.h"
 
 namespace ib::storage {
 namespace {
 
 TEST_CASE("checkpointer: a WAL past the threshold is checkpointed off the writer") {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("ib_checkpointer_" +
-                    std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  const std::string path = (dir / "db.sqlite").string();
+  testing::ScratchDir dir;
+  const std::string path = dir.path() + "/db.sqlite";
   {
     Connection writer(path, Durability::kNormal);
     Executor(writer).Exec("CREATE TABLE t (v BLOB)");
@@ -44,7 +41,6 @@ TEST_CASE("checkpointer: a WAL past the threshold is checkpointed off the writer
     // The pages reached the database file: it grew past the ~1,200 pages the WAL held.
     CHECK(std::filesystem::file_size(path) > uintmax_t{1200} * 4096);
   }
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

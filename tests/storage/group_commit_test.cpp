@@ -8,7 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <thread>
@@ -18,6 +18,7 @@
 #include "storage/executor.h"
 #include "storage/unit_of_work.h"
 #include "tests/support/gamification_fixture.h"
+#include "tests/support/scratch_dir.h"
 
 namespace ib::storage {
 namespace {
@@ -26,26 +27,36 @@ using testing::GamificationFixture;
 
 const RequestClock kClock{1'700'000'000'000'000};
 
-// Runs a write whose body holds its batch open until `n` more writes wait for the next one,
-// so those form one batch; returns once the body has started.
-class BatchHolder {
- public:
-  BatchHolder(Db& db, size_t n)
-      : thread_([this, &db, n] {
-          db.Write(testing::Service(), kClock, [&](WriteScope&) {
-            started_ = true;
-            while (db.group_commit().queued() < n) Pause();
-          });
-        }) {
-    while (!started_) Pause();
-  }
-  ~BatchHolder() { thread_.join(); }
+void Pause() { std::this_thread::sleep_for(std::chrono::milliseconds(1)); }
 
- private:
-  static void Pause() { std::this_thread::sleep_for(std::chrono::milliseconds(1)); }
-  std::atomic<bool> started_{false};
-  std::thread thread_;
-};
+// Runs body(i, scope) as `n` concurrent writes that form one batch: a first write holds its
+// own batch open until all `n` wait for the next one, which the next leader takes whole.
+// Returns each write's error code, when it failed.
+std::vector<std::optional<std::string>> WriteInOneBatch(
+    Db& db, int n, const std::function<void(int, WriteScope&)>& body) {
+  std::atomic<bool> holding{false};
+  std::thread holder([&] {
+    db.Write(testing::Service(), kClock, [&](WriteScope&) {
+      holding = true;
+      while (db.group_commit().queued() < static_cast<size_t>(n)) Pause();
+    });
+  });
+  while (!holding) Pause();
+  std::vector<std::optional<std::string>> errors(static_cast<size_t>(n));
+  std::vector<std::thread> writers;
+  for (int i = 0; i < n; ++i) {
+    writers.emplace_back([&, i] {
+      try {
+        db.Write(testing::Service(), kClock, [&](WriteScope& scope) { body(i, scope); });
+      } catch (const Error& e) {
+        errors[static_cast<size_t>(i)] = e.code();
+      }
+    });
+  }
+  holder.join();
+  for (auto& w : writers) w.join();
+  return errors;
+}
 
 TEST_CASE("group commit: failing and succeeding writes interleaved in one batch") {
   GamificationFixture f;
@@ -54,30 +65,17 @@ TEST_CASE("group commit: failing and succeeding writes interleaved in one batch"
   constexpr int kWrites = 12;
   const size_t batches_before = db.group_commit().batches();
 
-  std::vector<std::optional<std::string>> errors(kWrites);
-  std::optional<BatchHolder> holder(std::in_place, db, kWrites);
-  std::vector<std::thread> writers;
-  for (int i = 0; i < kWrites; ++i) {
-    writers.emplace_back([&, i] {
-      try {
-        db.Write(testing::Service(), kClock, [&](WriteScope& scope) {
-          // Odd writes insert a session, then one whose score the CHECK refuses: the first
-          // insert (and its hook's counter update) must roll back with it.
-          scope.writer().Insert("interview_sessions",
-                                {{"user_id", user}, {"title", "ok " + std::to_string(i)}});
-          if (i % 2 == 1) {
-            scope.writer().Insert(
-                "interview_sessions",
-                {{"user_id", user}, {"title", std::string("bad")}, {"overall_score", 150.0}});
-          }
-        });
-      } catch (const Error& e) {
-        errors[static_cast<size_t>(i)] = e.code();
-      }
-    });
-  }
-  holder.reset();
-  for (auto& w : writers) w.join();
+  auto errors = WriteInOneBatch(db, kWrites, [&](int i, WriteScope& scope) {
+    // Odd writes insert a session, then one whose score the CHECK refuses: the first insert
+    // (and its hook's counter update) must roll back with it.
+    scope.writer().Insert("interview_sessions",
+                          {{"user_id", user}, {"title", "ok " + std::to_string(i)}});
+    if (i % 2 == 1) {
+      scope.writer().Insert(
+          "interview_sessions",
+          {{"user_id", user}, {"title", std::string("bad")}, {"overall_score", 150.0}});
+    }
+  });
 
   // The holder's batch, then the twelve together (the leader takes every queued write).
   CHECK(db.group_commit().batches() == batches_before + 2);
@@ -103,26 +101,15 @@ TEST_CASE("group commit: after-commit work runs for committed writes only, once 
   constexpr int kWrites = 8;
   std::atomic<int> ran{0};
   std::atomic<int> ran_for_failed{0};
-  std::optional<BatchHolder> holder(std::in_place, db, kWrites);
-  std::vector<std::thread> writers;
-  for (int i = 0; i < kWrites; ++i) {
-    writers.emplace_back([&, i] {
-      try {
-        db.Write(testing::Service(), kClock, [&](WriteScope& scope) {
-          scope.writer().Insert("ib_settings",
-                                {{"key", "k" + std::to_string(i)}, {"value", std::string("v")}});
-          if (i % 2 == 1) {
-            scope.AfterCommit([&] { ++ran_for_failed; });
-            throw Error::InvalidBody("refused");
-          }
-          scope.AfterCommit([&] { ++ran; });
-        });
-      } catch (const Error&) {
-      }
-    });
-  }
-  holder.reset();
-  for (auto& w : writers) w.join();
+  WriteInOneBatch(db, kWrites, [&](int i, WriteScope& scope) {
+    scope.writer().Insert("ib_settings",
+                          {{"key", "k" + std::to_string(i)}, {"value", std::string("v")}});
+    if (i % 2 == 1) {
+      scope.AfterCommit([&] { ++ran_for_failed; });
+      throw Error::InvalidBody("refused");
+    }
+    scope.AfterCommit([&] { ++ran; });
+  });
   CHECK(ran == kWrites / 2);
   CHECK(ran_for_failed == 0);
   CHECK(f.db().Scalar("SELECT count(*) FROM ib_settings WHERE key LIKE 'k%'") ==
@@ -133,31 +120,18 @@ TEST_CASE("group commit: a transaction SQLite ended fails the whole batch, nothi
   GamificationFixture f;
   Db& db = f.db().db();
   constexpr int kWrites = 4;
-  std::vector<char> failed(kWrites, 0);  // not vector<bool>: each thread writes its own element
-  std::optional<BatchHolder> holder(std::in_place, db, kWrites);
-  std::vector<std::thread> writers;
-  for (int i = 0; i < kWrites; ++i) {
-    writers.emplace_back([&, i] {
-      try {
-        db.Write(testing::Service(), kClock, [&](WriteScope& scope) {
-          scope.writer().Insert("ib_settings",
-                                {{"key", "t" + std::to_string(i)}, {"value", std::string("v")}});
-          // What an I/O error does: SQLite rolls the whole transaction back itself.
-          if (i == kWrites - 1) {
-            Executor(scope.conn()).Exec("ROLLBACK");
-            throw Error::Internal("the transaction was rolled back");
-          }
-        });
-      } catch (const Error&) {
-        failed[static_cast<size_t>(i)] = 1;
-      }
-    });
-  }
-  holder.reset();
-  for (auto& w : writers) w.join();
+  auto errors = WriteInOneBatch(db, kWrites, [&](int i, WriteScope& scope) {
+    scope.writer().Insert("ib_settings",
+                          {{"key", "t" + std::to_string(i)}, {"value", std::string("v")}});
+    // What an I/O error does: SQLite rolls the whole transaction back itself.
+    if (i == kWrites - 1) {
+      Executor(scope.conn()).Exec("ROLLBACK");
+      throw Error::Internal("the transaction was rolled back");
+    }
+  });
   // Whatever the order the batch ran them in, the writes before the failing one were undone
   // with it, so none of them may report success; writes after it in the batch fail too.
-  for (int i = 0; i < kWrites; ++i) CHECK(failed[static_cast<size_t>(i)]);
+  for (int i = 0; i < kWrites; ++i) CHECK(errors[static_cast<size_t>(i)]);
   CHECK(f.db().Scalar("SELECT count(*) FROM ib_settings WHERE key LIKE 't%'") ==
         SqlValue(int64_t{0}));
   // The writer is usable again afterwards.
@@ -170,21 +144,15 @@ TEST_CASE("group commit: a transaction SQLite ended fails the whole batch, nothi
 }
 
 TEST_CASE("durability: full syncs every commit by default, normal only at checkpoints") {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("ib_durability_" +
-                    std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-  std::filesystem::remove_all(dir);
+  testing::ScratchDir dir;
   auto synchronous = [](Db& db) {
     Db::WriteLease lease(db);
     return std::get<int64_t>(*Executor(lease.conn()).Scalar({"PRAGMA synchronous", {}, ""}));
   };
-  {
-    Db durable((dir / "full.db").string());
-    CHECK(synchronous(durable) == 2);  // FULL
-    Db relaxed((dir / "normal.db").string(), Durability::kNormal);
-    CHECK(synchronous(relaxed) == 1);  // NORMAL
-  }
-  std::filesystem::remove_all(dir);
+  Db durable(dir.path() + "/full.db");
+  CHECK(synchronous(durable) == 2);  // FULL
+  Db relaxed(dir.path() + "/normal.db", Durability::kNormal);
+  CHECK(synchronous(relaxed) == 1);  // NORMAL
 }
 
 }  // namespace

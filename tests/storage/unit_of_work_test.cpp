@@ -5,16 +5,14 @@
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
-#include <filesystem>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "storage/catalog.h"
 #include "storage/error.h"
 #include "storage/executor.h"
-#include "storage/migrator.h"
+#include "tests/support/scratch_dir.h"
 #include "tests/support/test_db.h"
 
 namespace ib::storage {
@@ -33,28 +31,11 @@ void AddSetting(WriteScope& scope, const std::string& key) {
 // A migrated database in a file, so readers have their own connections (WAL snapshots).
 class FileDb {
  public:
-  FileDb()
-      : dir_(std::filesystem::temp_directory_path() /
-             ("ib_uow_" + std::to_string(reinterpret_cast<uintptr_t>(this)))) {
-    std::filesystem::remove_all(dir_);
-    db_ = std::make_unique<Db>((dir_ / "db.sqlite").string());
-    std::shared_ptr<const Catalog> catalog;
-    {
-      Db::WriteLease lease(*db_);
-      Migrate(lease.conn().db(), EmbeddedMigrations());
-      catalog = Catalog::Load(lease.conn());
-    }
-    db_->SetCatalog(catalog);
-  }
-  ~FileDb() {
-    db_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  Db& db() { return *db_; }
+  Db& db() { return t_.db(); }
 
  private:
-  std::filesystem::path dir_;
-  std::unique_ptr<Db> db_;
+  testing::ScratchDir dir_;  // first: outlives the database files inside it
+  testing::TestDb t_{dir_.path() + "/db.sqlite"};
 };
 
 TEST_CASE("unit of work: a write commits and returns the body's value") {
