@@ -6,9 +6,25 @@
 #include <utility>
 
 #include "storage/db.h"
+#include "storage/error.h"
 #include "storage/transaction.h"
 
 namespace ib::storage {
+
+namespace {
+
+// A copy of the storage::Error in `cause` (any other exception as it is).
+std::exception_ptr OwnCopy(const std::exception_ptr& cause) {
+  try {
+    std::rethrow_exception(cause);
+  } catch (const Error& e) {
+    return std::make_exception_ptr(e);
+  } catch (...) {
+    return cause;
+  }
+}
+
+}  // namespace
 
 void GroupCommit::Submit(WriteJob& job) {
   std::unique_lock<std::mutex> lock(mu_);
@@ -47,9 +63,11 @@ size_t GroupCommit::queued() const {
 
 void GroupCommit::RunBatch(const std::vector<WriteJob*>& batch) {
   // Every job that has not failed on its own fails with `cause`: nothing of the batch stayed.
+  // Each job gets its own copy of the error: one exception object rethrown on several request
+  // threads at once would be shared by their handlers.
   auto fail_all = [&](const std::exception_ptr& cause) {
     for (WriteJob* j : batch) {
-      if (!j->error) j->error = cause;
+      if (!j->error) j->error = OwnCopy(cause);
     }
   };
   try {
