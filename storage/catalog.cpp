@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "storage/computed_columns.h"
 #include "storage/error.h"
 #include "storage/executor.h"
 
@@ -25,6 +26,33 @@ std::vector<std::string> ReadTableNames(Executor& ex) {
           ""},
          [&](const Row& row) { names.push_back(row.Text(0)); });
   return names;
+}
+
+// Table::read_source: the table itself, or a subquery adding its computed columns in place of
+// the stored ones of the same name. SQLite flattens it into the outer query, so filters on
+// stored columns still use their indexes.
+void SetReadSource(Table& table) {
+  table.read_source = table.ident.sql();
+  for (const auto& computed : ComputedColumns()) {
+    if (computed.table == table.name && table.FindColumn(computed.column)) {
+      table.computed_columns.emplace_back(computed.column);
+    }
+  }
+  if (table.computed_columns.empty()) return;
+  std::string sql = "(SELECT stored.rowid AS rowid";
+  for (const auto& column : table.columns) {
+    sql += ", ";
+    const ComputedColumn* match = nullptr;
+    for (const auto& computed : ComputedColumns()) {
+      if (computed.table == table.name && computed.column == column.name) match = &computed;
+    }
+    if (match) {
+      sql += std::string(match->sql) + " AS " + column.ident.sql();
+    } else {
+      sql += "stored." + column.ident.sql();
+    }
+  }
+  table.read_source = sql + " FROM " + table.ident.sql() + " AS stored)";
 }
 
 }  // namespace
@@ -56,13 +84,20 @@ bool Table::IsUniqueKey(const std::vector<std::string>& cols) const {
   return false;
 }
 
+bool Table::IsComputed(std::string_view column) const {
+  for (const auto& name : computed_columns) {
+    if (name == column) return true;
+  }
+  return false;
+}
+
 std::shared_ptr<const Catalog> Catalog::Load(Connection& conn,
                                              const std::vector<VirtualTableSpec>& functions) {
   auto catalog = std::make_shared<Catalog>();
   Executor ex(conn);
   for (const auto& name : ReadTableNames(ex)) {
-    auto table =
-        std::unique_ptr<Table>(new Table{name, Ident(name), IsExposed(name), {}, {}, {}, {}});
+    auto table = std::unique_ptr<Table>(
+        new Table{name, Ident(name), IsExposed(name), {}, {}, {}, {}, {}, {}});
     // pragma_table_info(?) takes the table name as a bound value, like every other query.
     std::vector<std::pair<int, std::string>> pk;
     ex.Run(
@@ -113,6 +148,7 @@ std::shared_ptr<const Catalog> Catalog::Load(Connection& conn,
       // An FK declared without target columns refers to the referenced table's primary key.
       table->foreign_keys.push_back(std::move(fk));
     }
+    SetReadSource(*table);
     catalog->by_name_.emplace(name, table.get());
     catalog->tables_.push_back(std::move(table));
   }
@@ -129,13 +165,14 @@ std::shared_ptr<const Catalog> Catalog::Load(Connection& conn,
     }
   }
   for (const auto& spec : functions) {
-    auto table =
-        std::unique_ptr<Table>(new Table{spec.name, Ident(spec.name), false, {}, {}, {}, {}});
+    auto table = std::unique_ptr<Table>(
+        new Table{spec.name, Ident(spec.name), false, {}, {}, {}, {}, {}, {}});
     int position = 0;
     for (const auto& [name, type] : spec.columns) {
       table->columns.push_back(Column{name, Ident(name), ParseDeclaredType(type), false, false,
                                       std::nullopt, position++});
     }
+    table->read_source = table->ident.sql();
     catalog->function_results_by_name_.emplace(spec.name, table.get());
     catalog->function_results_.push_back(std::move(table));
   }

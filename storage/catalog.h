@@ -56,11 +56,16 @@ struct Table {
   std::vector<std::string> primary_key;
   std::vector<std::vector<std::string>> unique_keys;  // primary key first, then UNIQUE ones
   std::vector<ForeignKey> foreign_keys;               // declared on this table
+  // What a read names in FROM: the quoted table, or for a table with computed columns
+  // (storage/computed_columns.h) a subquery over it that adds them under their own names.
+  std::string read_source;
+  std::vector<std::string> computed_columns;  // read-only: a write naming one is refused
 
   // Byte-for-byte, case-sensitive lookup, as PostgREST's quoted identifiers.
   const Column* FindColumn(std::string_view name) const;
   // True if `columns` (any order) is exactly a primary or unique key.
   bool IsUniqueKey(const std::vector<std::string>& columns) const;
+  bool IsComputed(std::string_view column) const;
 };
 
 // The row shape of a set-returning function, registered as a virtual table so the REST

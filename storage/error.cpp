@@ -128,6 +128,12 @@ Error Error::UniqueViolation(std::string_view message, std::optional<std::string
 Error Error::ForeignKeyViolation(std::string_view message, std::optional<std::string> details) {
   return Error(409, ErrorCode::kForeignKeyViolation, std::string(message), std::move(details));
 }
+Error Error::GeneratedColumnWritten(std::string_view column, bool insert) {
+  std::string message = insert ? "cannot insert a non-DEFAULT value into column " + Quoted(column)
+                               : "column " + Quoted(column) + " can only be updated to DEFAULT";
+  return Error(400, ErrorCode::kGeneratedAlways, std::move(message),
+               "Column " + Quoted(column) + " is a generated column.");
+}
 Error Error::NoConflictTarget() {
   return Error(400, ErrorCode::kInvalidColumnReference,
                "there is no unique or exclusion constraint matching the ON CONFLICT "

@@ -62,6 +62,8 @@ class Error : public std::exception {
   static Error ForeignKeyViolation(std::string_view message, std::optional<std::string> details);
   // 42P10: on_conflict names no unique key
   static Error NoConflictTarget();
+  // 428C9: a write names a column computed when read (Postgres: a generated column)
+  static Error GeneratedColumnWritten(std::string_view column, bool insert);
 
   // --- limits (54xxx), 400 where Postgres and PostgREST answer 500: a request the database
   // cannot take is the client's to simplify, and no request may produce a 5xx ---

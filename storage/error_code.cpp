@@ -40,6 +40,8 @@ std::string_view ErrorCodeText(ErrorCode code) {
       return "42703";
     case ErrorCode::kInvalidColumnReference:
       return "42P10";
+    case ErrorCode::kGeneratedAlways:
+      return "428C9";
     case ErrorCode::kProgramLimitExceeded:
       return "54000";
     case ErrorCode::kStatementTooComplex:

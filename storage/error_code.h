@@ -28,6 +28,7 @@ enum class ErrorCode {
   kUndefinedFunction,                 // 42883
   kUndefinedColumn,                   // 42703
   kInvalidColumnReference,            // 42P10
+  kGeneratedAlways,                   // 428C9
   kProgramLimitExceeded,              // 54000
   kStatementTooComplex,               // 54001
   kInternalError,                     // XX000

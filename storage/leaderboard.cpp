@@ -19,24 +19,39 @@ int64_t IntValue(const SqlValueView& v) {
 
 }  // namespace
 
+CompletionTotals ReadCompletionTotals(Connection& conn, std::string_view user_id) {
+  CompletionTotals out;
+  Executor(conn).Run({"SELECT completed, voice_completed, score_total, scored, score_hundredths "
+                      "FROM ib_completion_totals WHERE user_id = ?",
+                      {std::string(user_id)},
+                      ""},
+                     [&](const Row& r) {
+                       out.completed = r.Int(0);
+                       out.voice_completed = r.Int(1);
+                       out.score_total = r.Int(2);
+                       out.scored = r.Int(3);
+                       out.score_hundredths = r.Int(4);
+                     });
+  return out;
+}
+
 Scores UserScores(Connection& conn, std::string_view user_id, int64_t now_micros) {
-  // Canonical timestamps sort as text, so the windows are plain text comparisons.
+  // Canonical timestamps sort as text, so the windows are plain text comparisons, and the
+  // month's start bounds the range of interview_sessions_user_completed_idx read.
   const std::string week_start = FormatTimestamptz(now_micros - 7 * kMicrosPerDay);
   const std::string month_start = FormatTimestamptz(now_micros - 30 * kMicrosPerDay);
-  SqlQuery q{std::string("SELECT COALESCE(SUM(sc), 0), "
-                         "COALESCE(SUM(CASE WHEN completed_at >= ? THEN sc END), 0), "
-                         "COALESCE(SUM(CASE WHEN completed_at >= ? THEN sc END), 0) "
-                         "FROM (SELECT ") +
+  SqlQuery q{std::string("SELECT COALESCE(SUM(CASE WHEN completed_at >= ? THEN sc END), 0), "
+                         "COALESCE(SUM(sc), 0) FROM (SELECT ") +
                  kSessionScoreSql +
                  " AS sc, completed_at FROM interview_sessions "
-                 "WHERE user_id = ? AND status = 'completed')",
-             {week_start, month_start, std::string(user_id)},
+                 "WHERE user_id = ? AND status = 'completed' AND completed_at >= ?)",
+             {week_start, std::string(user_id), month_start},
              ""};
   Scores out;
+  out.total = ReadCompletionTotals(conn, user_id).score_total;
   Executor(conn).Run(q, [&](const Row& r) {
-    out.total = IntValue(r[0]);
-    out.weekly = IntValue(r[1]);
-    out.monthly = IntValue(r[2]);
+    out.weekly = IntValue(r[0]);
+    out.monthly = IntValue(r[1]);
   });
   return out;
 }
@@ -59,19 +74,6 @@ void WriteUserRow(RowWriter& writer, std::string_view user_id, std::optional<int
   writer.Insert("leaderboard", std::move(values));
 }
 
-void Rerank(Connection& conn) {
-  // One statement for everyone, as the brief allows: RANK() is exactly "1 + the number of
-  // strictly greater scores". Routed around RowWriter on purpose: the leaderboard has no
-  // hooks, and n single-row updates per completion would make every completion O(n) writes.
-  Executor(conn).Run(
-      {"UPDATE leaderboard SET rank = r.rk FROM (SELECT rowid AS rid, "
-       "RANK() OVER (ORDER BY COALESCE(total_score, 0) DESC) AS rk "
-       "FROM leaderboard) AS r "
-       "WHERE r.rid = leaderboard.rowid AND leaderboard.rank IS NOT r.rk",
-       {},
-       "leaderboard"});
-}
-
 void RefreshAll(RowWriter& writer) {
   struct Entry {
     std::string user_id;
@@ -92,7 +94,6 @@ void RefreshAll(RowWriter& writer) {
              entries.push_back(std::move(e));
            });
   for (const Entry& e : entries) WriteUserRow(writer, e.user_id, e.total_xp, true);
-  Rerank(writer.conn());
 }
 
 }  // namespace ib::storage::leaderboard

@@ -6,6 +6,9 @@ Only the standard library; talks to 127.0.0.1 only.
   seed.py base    --port P --data DIR   users, sessions, feedback, tokens (users.tsv)
   seed.py pending --port P --data DIR   extra pending sessions for the completion PATCH (pending.tsv)
   seed.py completed --port P --data DIR  prints how many pending sessions are now completed
+  seed.py crowd   --db FILE --crowd N   N more users, each with a leaderboard row (scores spread
+                                        over 0-49,999), written straight into a stopped server's
+                                        database file: a large ranking without N sign-ups
   seed.py check   --data DIR --port P [--port P2 ...]
                                         the reference list against each server: 10 rows, the
                                         user's own, newest first, and the same ids everywhere
@@ -19,6 +22,8 @@ import hmac
 import http.client
 import json
 import os
+import random
+import sqlite3
 import sys
 import time
 import uuid
@@ -175,7 +180,8 @@ def cmd_base(args):
                        "user_metadata": {"full_name": f"Bench User {u}"}})
         uid = json.loads(text)["id"]
         rows = [session_row(uid, u, i) for i in range(SESSIONS_PER_USER)]
-        api.ok("POST", "/rest/v1/interview_sessions", rows, prefer="return=minimal")
+        for k in range(0, len(rows), 500):  # bodies of at most 500 rows (about 1 MB)
+            api.ok("POST", "/rest/v1/interview_sessions", rows[k:k + 500], prefer="return=minimal")
         fb = [feedback_row(uid, u, i, rows[i]["id"]) for i in range(0, SESSIONS_PER_USER, FEEDBACK_EVERY)]
         api.ok("POST", "/rest/v1/interview_feedback", fb, prefer="return=minimal")
         token = sign_hs256({"aud": "authenticated", "exp": 4102444800, "iat": now, "iss": "bench",
@@ -197,7 +203,8 @@ def cmd_pending(args):
         for k in range(args.pending_per_user):
             created = BASE_TIME - timedelta(days=800, minutes=k * 10 + u)
             rows.append(session_row(uid, u, 10000 + k, status="pending", created=created))
-        api.ok("POST", "/rest/v1/interview_sessions", rows, prefer="return=minimal")
+        for k in range(0, len(rows), 500):
+            api.ok("POST", "/rest/v1/interview_sessions", rows[k:k + 500], prefer="return=minimal")
         lines += [f"{u}\t{r['id']}\n" for r in rows]
     # Interleave users so that consecutive PATCHes go to different users.
     lines.sort(key=lambda l: (int(l.split("\t")[1][:8], 16), l))
@@ -213,6 +220,25 @@ def cmd_completed(args):
                              "&created_at=lt.2024-06-01T00:00:00Z&limit=1", prefer="count=exact")
     content_range = {k.lower(): v for k, v in headers.items()}.get("content-range", "*/?")
     print(content_range.rsplit("/", 1)[1])
+
+
+def cmd_crowd(args):
+    """Users with only an auth row and a leaderboard row, inserted with SQL into a database file
+    no server holds (the schema's triggers keep the score histogram as they go)."""
+    rnd = random.Random(5)
+    stamp = iso(BASE_TIME)
+    db = sqlite3.connect(args.db)
+    with db:
+        for n in range(args.crowd):
+            uid = str(uuid.uuid5(NS, f"crowd-{n}"))
+            db.execute("INSERT INTO auth_users (id, email, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                       (uid, f"crowd-{n}@bench.test", stamp, stamp))
+            db.execute("INSERT INTO leaderboard (id, user_id, total_score, total_xp, last_updated) "
+                       "VALUES (?, ?, ?, ?, ?)",
+                       (str(uuid.uuid5(NS, f"crowd-board-{n}")), uid, rnd.randrange(50000),
+                        rnd.randrange(100000), stamp))
+    db.close()
+    print(f"added {args.crowd} users with leaderboard rows to {args.db}")
 
 
 def cmd_check(args):
@@ -245,15 +271,22 @@ def cmd_check(args):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("cmd", choices=["base", "pending", "check", "completed"])
+    p.add_argument("cmd", choices=["base", "pending", "check", "completed", "crowd"])
     p.add_argument("--pending-per-user", type=int, default=PENDING_PER_USER)
-    p.add_argument("--port", type=int, action="append", required=True)
-    p.add_argument("--data", required=True)
+    p.add_argument("--port", type=int, action="append")
+    p.add_argument("--data")
+    p.add_argument("--db")
+    p.add_argument("--crowd", type=int, default=100000)
     args = p.parse_args()
-    if args.cmd != "check":
+    if args.cmd == "crowd":
+        if not args.db:
+            p.error("crowd needs --db")
+    elif not args.port or not args.data:
+        p.error(f"{args.cmd} needs --port and --data")
+    elif args.cmd != "check":
         args.port = args.port[0]
     {"base": cmd_base, "pending": cmd_pending, "check": cmd_check,
-     "completed": cmd_completed}[args.cmd](args)
+     "completed": cmd_completed, "crowd": cmd_crowd}[args.cmd](args)
 
 
 if __name__ == "__main__":

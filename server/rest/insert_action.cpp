@@ -135,6 +135,7 @@ RestResponse RunInsert(const ActionInput& in) {
   auto rows = BodyRows(body);
   auto columns = ResolveWriteColumns(in.table, rows, in.api.columns);
   const auto& who = in.plan.who;
+  RefuseComputedColumns(in.table, columns, true);
   RefuseProtectedColumns(in.table, columns, who);
   const bool upsert = in.prefs.resolution != Resolution::kNone;
   std::vector<const storage::Column*> target;

@@ -133,7 +133,7 @@ void WriteOrderAndPaging(SqlWriter& w, const ReadPlan& node);
 // (SELECT json ... FROM child WHERE join AND guard AND filters ...): one embed's JSON value.
 void WriteEmbedSubquery(SqlWriter& w, const ReadPlan& child, const std::string& parent_alias) {
   if (child.count_only) {
-    w << "(SELECT json_array(json_object('count', count(*))) FROM " << child.table->ident.sql()
+    w << "(SELECT json_array(json_object('count', count(*))) FROM " << child.table->read_source
       << " AS " << child.alias;
     WriteWhere(w, child, &parent_alias);
     w << ")";
@@ -142,14 +142,14 @@ void WriteEmbedSubquery(SqlWriter& w, const ReadPlan& child, const std::string& 
   if (child.join.to_one) {
     w << "(SELECT ";
     WriteJsonObject(w, child);
-    w << " FROM " << child.table->ident.sql() << " AS " << child.alias;
+    w << " FROM " << child.table->read_source << " AS " << child.alias;
     WriteWhere(w, child, &parent_alias);
     w << " LIMIT 1)";
     return;
   }
   w << "(SELECT json_group_array(json(j)) FROM (SELECT ";
   WriteJsonObject(w, child);
-  w << " AS j FROM " << child.table->ident.sql() << " AS " << child.alias;
+  w << " AS j FROM " << child.table->read_source << " AS " << child.alias;
   WriteWhere(w, child, &parent_alias);
   WriteOrderAndPaging(w, child);
   w << "))";
@@ -164,7 +164,7 @@ void WriteSpreadField(SqlWriter& w, const ReadPlan& child, const OutputField& fi
   } else {
     WriteColumn(w, child.alias, field.source);
   }
-  w << " FROM " << child.table->ident.sql() << " AS " << child.alias;
+  w << " FROM " << child.table->read_source << " AS " << child.alias;
   WriteWhere(w, child, &parent_alias);
   w << " LIMIT 1)";
 }
@@ -338,7 +338,7 @@ void WritePredicate(SqlWriter& w, const std::string& alias, const Predicate& p) 
 void WriteExists(SqlWriter& w, const ReadPlan& child, const std::string& parent_alias, bool exists,
                  const std::vector<Predicate>& extra = {}) {
   w << (exists ? "EXISTS (SELECT 1 FROM " : "NOT EXISTS (SELECT 1 FROM ")
-    << child.table->ident.sql() << " AS " << child.alias;
+    << child.table->read_source << " AS " << child.alias;
   WriteWhere(w, child, &parent_alias);
   for (const auto& p : extra) {
     w << " AND ";
@@ -403,7 +403,7 @@ void WriteOrderAndPaging(SqlWriter& w, const ReadPlan& node) {
         const ReadPlan& embed = *node.embeds[*o.to_one_embed];
         w << "(SELECT ";
         WriteColumn(w, embed.alias, o.target);
-        w << " FROM " << embed.table->ident.sql() << " AS " << embed.alias;
+        w << " FROM " << embed.table->read_source << " AS " << embed.alias;
         WriteWhere(w, embed, &node.alias);
         w << " LIMIT 1)";
       } else {
@@ -428,13 +428,13 @@ void WriteFrom(SqlWriter& w, const ReadPlan& plan) {
     std::vector<SqlValue> ids(plan.rowids->begin(), plan.rowids->end());
     w << " FROM json_each(";
     w.Param(JsonArrayOf(ids));
-    w << ") AS written JOIN " << plan.table->ident.sql() << " AS " << plan.alias << " ON "
+    w << ") AS written JOIN " << plan.table->read_source << " AS " << plan.alias << " ON "
       << plan.alias << ".rowid = written.value";
   } else if (plan.source) {
     w << " FROM (" << plan.source->text << ") AS " << plan.alias;
     for (const auto& p : plan.source->params) w.AddParam(p);
   } else {
-    w << " FROM " << plan.table->ident.sql() << " AS " << plan.alias;
+    w << " FROM " << plan.table->read_source << " AS " << plan.alias;
   }
 }
 
@@ -525,7 +525,7 @@ storage::SqlQuery BuildRecheckTargets(const ReadPlan& plan, std::string found) {
   SqlWriter w;
   w << "SELECT " << plan.alias << ".rowid FROM json_each(";
   w.Param(std::move(found));
-  w << ") AS found JOIN " << plan.table->ident.sql() << " AS " << plan.alias << " ON " << plan.alias
+  w << ") AS found JOIN " << plan.table->read_source << " AS " << plan.alias << " ON " << plan.alias
     << ".rowid = (found.value ->> 0) AND ";
   WriteKeyArray(w, plan);
   w << " = (found.value ->> 1)";

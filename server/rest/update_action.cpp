@@ -44,6 +44,7 @@ RestResponse RunUpdate(const ActionInput& in) {
   if (!body.is_object()) throw Error::InvalidBody("Empty or invalid json");
   auto columns = ResolveWriteColumns(in.table, {&body}, std::nullopt);
   const auto& who = in.plan.who;
+  RefuseComputedColumns(in.table, columns, false);
   RefuseProtectedColumns(in.table, columns, who);
   std::vector<SqlValue> values;
   storage::hooks::RowData changes;

@@ -52,6 +52,13 @@ storage::Error RlsViolation(const storage::Table& table, const storage::Principa
       who.is_anon(), "new row violates row-level security policy for table \"" + table.name + "\"");
 }
 
+void RefuseComputedColumns(const storage::Table& table,
+                           const std::vector<const storage::Column*>& columns, bool insert) {
+  for (const auto* c : columns) {
+    if (table.IsComputed(c->name)) throw Error::GeneratedColumnWritten(c->name, insert);
+  }
+}
+
 void RefuseProtectedColumns(const storage::Table& table,
                             const std::vector<const storage::Column*>& columns,
                             const storage::Principal& who) {

@@ -33,6 +33,11 @@ std::vector<const storage::Column*> ResolveWriteColumns(
     const storage::Table& table, const std::vector<const nlohmann::json*>& rows,
     const std::optional<std::vector<std::string>>& columns_param);
 
+// 428C9 when a write names a column computed when read (storage/computed_columns.h), as
+// Postgres refuses a value for a generated column; `insert` picks Postgres's wording.
+void RefuseComputedColumns(const storage::Table& table,
+                           const std::vector<const storage::Column*>& columns, bool insert);
+
 // 42501 (401 anon / 403 otherwise) when `who` writes a protected column of `table`; columns
 // writable with one value only are checked with the candidate rows below instead.
 void RefuseProtectedColumns(const storage::Table& table,

@@ -1,8 +1,10 @@
 // Hook 5 (interview completion): the first time a session's status becomes 'completed', by
 // insert or update, award it exactly once: profile counters and average, XP and level, the
-// streak, achievements, and the leaderboard. "Exactly once" is a row in ib_completed_sessions
-// (migration 0004), so reopening and completing again awards nothing. Everything runs in the
-// request's transaction: an exception here refuses the whole write.
+// streak, achievements, and the leaderboard row (the ranks follow when read). The per-user sums
+// come from ib_completion_totals (migration 0007), so none of this scans the user's sessions.
+// "Exactly once" is a row in ib_completed_sessions (migration 0004), so reopening and completing
+// again awards nothing. Everything runs in the request's transaction: an exception here refuses the
+// whole write.
 //
 // A user without a profile row (created by hand, or who deleted it) is not given one: the
 // profile-held parts (counters, average, XP, level, mirrors) are skipped, while the streak,
@@ -68,7 +70,10 @@ void Award(HookContext& ctx, const RowData& session) {
       profile ? IntOf(*profile, "completed_interviews") + 1 : AwardedCount(ctx, user_id);
   progress.score = score;
   progress.current_streak = streak.current;
-  progress.voice_completed = CompletedCount(ctx, user_id, "voice");
+  // Read after this session's write, which the totals' triggers have already counted.
+  const leaderboard::CompletionTotals totals =
+      leaderboard::ReadCompletionTotals(ctx.writer.conn(), user_id);
+  progress.voice_completed = totals.voice_completed;
 
   int64_t xp = (profile ? IntOf(*profile, "total_xp") : 0) + kBaseXp +
                RoundedScore(score ? SqlValue(*score) : SqlValue());
@@ -76,7 +81,7 @@ void Award(HookContext& ctx, const RowData& session) {
   if (profile) {
     ctx.writer.Update("profiles", *profile_rowid,
                       {{"completed_interviews", progress.completed_interviews},
-                       {"average_score", AverageScore(ctx, user_id)},
+                       {"average_score", AverageScore(totals)},
                        {"total_xp", xp},
                        {"level", LevelForXp(xp)},
                        {"streak_days", streak.current},
@@ -84,7 +89,6 @@ void Award(HookContext& ctx, const RowData& session) {
   }
   leaderboard::WriteUserRow(ctx.writer, user_id,
                             profile ? std::optional<int64_t>(xp) : std::nullopt, true);
-  leaderboard::Rerank(ctx.writer.conn());
 }
 
 }  // namespace
@@ -117,35 +121,11 @@ std::optional<int64_t> ProfileRowid(HookContext& ctx, const std::string& user_id
   return ctx.writer.FindRowid("profiles", "id", user_id);
 }
 
-int64_t CompletedCount(HookContext& ctx, const std::string& user_id, std::string_view type) {
-  SqlQuery q{"SELECT COUNT(*) FROM interview_sessions WHERE user_id = ? AND status = 'completed'",
-             {user_id},
-             ""};
-  if (!type.empty()) {
-    q.text += " AND interview_type = ?";
-    q.params.emplace_back(std::string(type));
-  }
-  auto n = Executor(ctx.writer.conn()).Scalar(q);
-  return n ? std::get<int64_t>(*n) : 0;
-}
-
-double AverageScore(HookContext& ctx, const std::string& user_id) {
+double AverageScore(const leaderboard::CompletionTotals& totals) {
   // In hundredths, so the mean is rounded exactly (half away from zero) as
   // round(avg(numeric), 2) would be in Postgres, not through binary floating point.
-  int64_t sum = 0;
-  int64_t count = 0;
-  Executor(ctx.writer.conn())
-      .Run({"SELECT COALESCE(SUM(CAST(round(overall_score * 100) AS INTEGER)), 0), "
-            "COUNT(overall_score) FROM interview_sessions "
-            "WHERE user_id = ? AND status = 'completed'",
-            {user_id},
-            ""},
-           [&](const Row& r) {
-             sum = r.Int(0);
-             count = r.Int(1);
-           });
-  if (count == 0) return 0;
-  return static_cast<double>(DivRoundHalfAway(sum, count)) / 100.0;
+  if (totals.scored == 0) return 0;
+  return static_cast<double>(DivRoundHalfAway(totals.score_hundredths, totals.scored)) / 100.0;
 }
 
 void StampCompletedAt(HookContext& ctx, HookRow& row) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "storage/hooks/hook.h"
+#include "storage/leaderboard.h"
 
 namespace ib::storage::hooks {
 
@@ -69,15 +70,12 @@ StreakState ApplyStreakDay(HookContext& ctx, const std::string& user_id, const s
 int64_t UnlockAchievements(HookContext& ctx, const std::string& user_id,
                            const std::string& session_id, const Progress& progress);
 
-// Number of the user's sessions with status 'completed' (and, if non-empty, this type).
-int64_t CompletedCount(HookContext& ctx, const std::string& user_id, std::string_view type = "");
-
 // Mean overall_score of the user's completed sessions with a score, rounded to 2 places
-// (0 when none), as stored in profiles.average_score.
-double AverageScore(HookContext& ctx, const std::string& user_id);
+// (0 when none), as stored in profiles.average_score; from the user's completion totals.
+double AverageScore(const leaderboard::CompletionTotals& totals);
 
-// Hook 6's recompute: completed_interviews and average_score from the rows, the leaderboard
-// scores, and every rank. XP, level, streak and achievements stay.
+// Hook 6's recompute: completed_interviews and average_score from the completion totals, and
+// the leaderboard scores. XP, level, streak and achievements stay.
 void RecomputeUserStats(HookContext& ctx, const std::string& user_id);
 
 // The user's profile rowid, if they have a profile.

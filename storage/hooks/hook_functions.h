@@ -30,9 +30,7 @@ void StampCompletedAt(HookContext& ctx, HookRow& row);
 void AwardCompletion(HookContext& ctx, HookRow& row);
 
 // 6. deletion (session_deletion.cpp): a deleted completed session recomputes its owner's
-// counters, average and leaderboard scores and all ranks; a removed leaderboard row (or auth
-// user) reranks the others.
+// counters, average and leaderboard scores. Ranks need no hook: they are computed when read.
 void RecomputeAfterSessionDelete(HookContext& ctx, HookRow& row);
-void RerankLeaderboard(HookContext& ctx, HookRow& row);
 
 }  // namespace ib::storage::hooks

@@ -36,11 +36,9 @@ const std::vector<Hook>& AllHooks() {
        StampCompletedAt},
       {"award_completion_on_insert", "interview_sessions", O::kInsert, T::kAfter, AwardCompletion},
       {"award_completion_on_update", "interview_sessions", O::kUpdate, T::kAfter, AwardCompletion},
-      // 6. deletion: recompute the owner's stats; a vanished leaderboard row reranks the rest.
+      // 6. deletion: recompute the owner's stats (ranks are computed when read).
       {"recompute_stats_on_session_delete", "interview_sessions", O::kDelete, T::kAfter,
        RecomputeAfterSessionDelete},
-      {"rerank_on_leaderboard_delete", "leaderboard", O::kDelete, T::kAfter, RerankLeaderboard},
-      {"rerank_on_user_delete", "auth_users", O::kDelete, T::kAfter, RerankLeaderboard},
   };
   return kHooks;
 }

@@ -247,3 +247,47 @@ TEST_CASE("gamification: /admin/v1/reset is service-only and wipes the data, not
 }
 
 }  // namespace
+
+TEST_CASE("gamification: rank is computed when read - filtered, ordered, never written") {
+  ServerProcess server{{"--password-cost", "minimal"}};
+  const std::string a = ib::e2e::NewUser(server, "a@example.com", "A");
+  const std::string b = ib::e2e::NewUser(server, "b@example.com", "B");
+  const std::string c = ib::e2e::NewUser(server, "c@example.com", "C");
+  for (const auto& [uid, score] : {std::pair{a, 300}, {b, 100}, {c, 300}}) {
+    json row = {{"user_id", uid}, {"total_score", score}};
+    Reply r = AsService(server, "POST", "/rest/v1/leaderboard", row.dump());
+    REQUIRE_MESSAGE(r.status == 201, r.body);
+  }
+  auto ranks = [&](const std::string& query) {
+    Reply r =
+        server.Send("GET", "/rest/v1/leaderboard?select=user_id,rank" + query, server.anon_key());
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    return r.json();
+  };
+  CHECK(ranks("&order=rank.asc,user_id.asc") ==
+        json::array({{{"user_id", std::min(a, c)}, {"rank", 1}},
+                     {{"user_id", std::max(a, c)}, {"rank", 1}},
+                     {{"user_id", b}, {"rank", 3}}}));
+  CHECK(ranks("&rank=gt.1") == json::array({{{"user_id", b}, {"rank", 3}}}));
+
+  // Another row's score moves everyone's rank, with no write to their rows.
+  REQUIRE(
+      AsService(server, "PATCH", "/rest/v1/leaderboard?user_id=eq." + b, R"({"total_score": 301})")
+          .status == 204);
+  CHECK(ranks("&user_id=eq." + a) == json::array({{{"user_id", a}, {"rank", 2}}}));
+  REQUIRE(AsService(server, "DELETE", "/rest/v1/leaderboard?user_id=eq." + b).status == 204);
+  CHECK(ranks("&user_id=eq." + a) == json::array({{{"user_id", a}, {"rank", 1}}}));
+
+  // Like a Postgres generated column, rank takes no value: 400 428C9, nothing written.
+  Reply patch = AsService(server, "PATCH", "/rest/v1/leaderboard?user_id=eq." + a,
+                          R"({"rank": 9, "total_score": 5})");
+  CHECK(patch.status == 400);
+  CHECK(patch.json()["code"] == "428C9");
+  CHECK(patch.json()["message"] == "column \"rank\" can only be updated to DEFAULT");
+  Reply post =
+      AsService(server, "POST", "/rest/v1/leaderboard", json({{"user_id", b}, {"rank", 1}}).dump());
+  CHECK(post.status == 400);
+  CHECK(post.json()["message"] == "cannot insert a non-DEFAULT value into column \"rank\"");
+  CHECK(ranks("&order=user_id") == json::array({{{"user_id", std::min(a, c)}, {"rank", 1}},
+                                                {{"user_id", std::max(a, c)}, {"rank", 1}}}));
+}

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "storage/executor.h"
 #include "storage/values.h"
 
 namespace ib::testing {
@@ -65,6 +66,17 @@ std::string GamificationFixture::Complete(const std::string& user, std::optional
 
 SqlValue GamificationFixture::Get(const std::string& table, const std::string& user,
                                   const std::string& column) {
+  const storage::Table* t = db_.catalog().FindTable(table);
+  if (t && t->IsComputed(column)) {
+    // Computed when read (storage/computed_columns.h): read the way a REST select reads it.
+    const std::string key = table == "profiles" ? "id" : "user_id";
+    auto v = storage::Executor(db_.conn())
+                 .Scalar({"SELECT r." + t->FindColumn(column)->ident.sql() + " FROM " +
+                              t->read_source + " AS r WHERE r." + key + " = ?",
+                          {user},
+                          ""});
+    return v ? *v : SqlValue();
+  }
   auto w = Writer();
   auto rowid = w.FindRowid(table, table == "profiles" ? "id" : "user_id", user);
   if (!rowid) return SqlValue();

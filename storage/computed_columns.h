@@ -1,0 +1,22 @@
+// Columns computed when read instead of stored: every one is declared here, with the SQL that
+// computes it from the stored row. A read names the table through Table::read_source (a
+// subquery that adds these columns under their own names), so select=, filters, order and
+// embeds see them like any column; a write that names one is refused (Postgres's 428C9 for a
+// generated column).
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+namespace ib::storage {
+
+struct ComputedColumn {
+  std::string_view table;
+  std::string_view column;
+  // An SQL expression over the stored row, which it names `stored`.
+  std::string_view sql;
+};
+
+const std::vector<ComputedColumn>& ComputedColumns();
+
+}  // namespace ib::storage
