@@ -74,6 +74,33 @@ WHEN OLD.status = 'completed' OR NEW.status = 'completed' BEGIN
       score_hundredths = score_hundredths + excluded.score_hundredths;
 END;
 
+-- Per user, the number of their sessions, which hook 4 copies to profiles.total_interviews
+-- after every insert, delete or change of owner (it used to count them each time).
+CREATE TABLE ib_session_counts (
+  user_id TEXT PRIMARY KEY NOT NULL,
+  sessions INTEGER NOT NULL
+) WITHOUT ROWID;
+
+INSERT INTO ib_session_counts SELECT user_id, COUNT(*) FROM interview_sessions GROUP BY user_id;
+
+CREATE TRIGGER ib_session_counts_insert AFTER INSERT ON interview_sessions BEGIN
+  INSERT INTO ib_session_counts VALUES (NEW.user_id, 1)
+    ON CONFLICT (user_id) DO UPDATE SET sessions = sessions + 1;
+END;
+
+CREATE TRIGGER ib_session_counts_delete AFTER DELETE ON interview_sessions BEGIN
+  UPDATE ib_session_counts SET sessions = sessions - 1 WHERE user_id = OLD.user_id;
+  DELETE FROM ib_session_counts WHERE user_id = OLD.user_id AND sessions = 0;
+END;
+
+CREATE TRIGGER ib_session_counts_update AFTER UPDATE OF user_id ON interview_sessions
+WHEN OLD.user_id IS NOT NEW.user_id BEGIN
+  UPDATE ib_session_counts SET sessions = sessions - 1 WHERE user_id = OLD.user_id;
+  DELETE FROM ib_session_counts WHERE user_id = OLD.user_id AND sessions = 0;
+  INSERT INTO ib_session_counts VALUES (NEW.user_id, 1)
+    ON CONFLICT (user_id) DO UPDATE SET sessions = sessions + 1;
+END;
+
 -- The 7/30-day score windows read one user's completed sessions from a completion date on, so
 -- their cost follows the user's recent activity, not their history. This index leads with the
 -- date (0006's put interview_type before it, which the totals above now answer).

@@ -1,6 +1,8 @@
 // Hook 4 (interview counters): profiles.total_interviews always equals the number of the
-// owner's sessions. Recounted rather than incremented, so it heals if it ever drifted; a
-// session moved to another user (a service-role update of user_id) recounts both owners.
+// owner's sessions. Set from ib_session_counts (migration 0007, kept by triggers equal to a
+// recount at every moment) rather than incremented, so it heals if the profile ever drifted,
+// and without counting the user's sessions on every insert; a session moved to another user (a
+// service-role update of user_id) sets both owners.
 #include "storage/executor.h"
 #include "storage/hooks/gamification.h"
 #include "storage/hooks/hook_functions.h"
@@ -12,9 +14,8 @@ namespace {
 void RecountInterviews(HookContext& ctx, const std::string& user_id) {
   auto rowid = ProfileRowid(ctx, user_id);
   if (!rowid) return;  // no profile, nothing to keep in step
-  auto n =
-      Executor(ctx.writer.conn())
-          .Scalar({"SELECT COUNT(*) FROM interview_sessions WHERE user_id = ?", {user_id}, ""});
+  auto n = Executor(ctx.writer.conn())
+               .Scalar({"SELECT sessions FROM ib_session_counts WHERE user_id = ?", {user_id}, ""});
   ctx.writer.Update("profiles", *rowid,
                     {{"total_interviews", n ? std::get<int64_t>(*n) : int64_t{0}}});
 }

@@ -44,6 +44,10 @@ constexpr const char* kTotalsRecounted =
     "SUM(CAST(round(COALESCE(overall_score, 0)) AS INTEGER)), COUNT(overall_score), "
     "COALESCE(SUM(CAST(round(overall_score * 100) AS INTEGER)), 0) "
     "FROM interview_sessions WHERE status = 'completed' GROUP BY user_id ORDER BY user_id";
+constexpr const char* kCountsStored =
+    "SELECT user_id, sessions FROM ib_session_counts ORDER BY user_id";
+constexpr const char* kCountsRecounted =
+    "SELECT user_id, COUNT(*) FROM interview_sessions GROUP BY user_id ORDER BY user_id";
 constexpr const char* kHistogramStored =
     "SELECT level, bucket, rows_in FROM ib_score_histogram ORDER BY level, bucket";
 constexpr const char* kHistogramRecounted =
@@ -64,7 +68,7 @@ std::string RanksExpected(TestDb& db) {
               "FROM leaderboard ORDER BY user_id");
 }
 
-TEST_CASE("derived counts: completion totals follow every session write, cascades included") {
+TEST_CASE("derived counts: session counts and completion totals follow every write") {
   GamificationFixture f;
   std::mt19937 rng(7);
   std::vector<std::string> users, sessions;
@@ -109,11 +113,15 @@ TEST_CASE("derived counts: completion totals follow every session write, cascade
                     " WHERE rowid % 5 = " + std::to_string(rng() % 5));
         break;
     }
-    if (step % 50 == 49) REQUIRE(Rows(f.db(), kTotalsStored) == Rows(f.db(), kTotalsRecounted));
+    if (step % 50 == 49) {
+      REQUIRE(Rows(f.db(), kTotalsStored) == Rows(f.db(), kTotalsRecounted));
+      REQUIRE(Rows(f.db(), kCountsStored) == Rows(f.db(), kCountsRecounted));
+    }
   }
   // Deleting a user cascades to their sessions without any hook; the totals follow.
   f.db().Exec("DELETE FROM auth_users WHERE id = '" + users[0] + "'");
   CHECK(Rows(f.db(), kTotalsStored) == Rows(f.db(), kTotalsRecounted));
+  CHECK(Rows(f.db(), kCountsStored) == Rows(f.db(), kCountsRecounted));
   CHECK(f.db().Scalar("SELECT COUNT(*) FROM ib_completion_totals WHERE user_id = ?", {users[0]}) ==
         storage::SqlValue(int64_t{0}));
 }
