@@ -3,8 +3,8 @@
 // hook writes, raw store SQL, ON DELETE CASCADE) and, after COMMIT, publishes the transaction's
 // records here from its after-commit queue; a rolled-back transaction publishes nothing.
 // Thread-safe. Subscribers are called on the committing thread, one call per transaction, in
-// commit order, while the writer is held: they must be quick (copy and hand off) and must not
-// write to the database or (un)subscribe from inside the call.
+// commit order, once the transaction is durable (GroupCommit): they must be quick (copy and
+// hand off) and must not write to the database or (un)subscribe from inside the call.
 #pragma once
 
 #include <cstdint>
@@ -46,7 +46,7 @@ class ChangeLog {
   void Unsubscribe(SubscriptionId id);
 
   // Delivers one transaction's records to every subscriber. Called by the writer's after-commit
-  // queue under the writer lock, which is what keeps deliveries in commit order.
+  // queue, which GroupCommit runs batch by batch in commit order (storage/durable_sync.h).
   void Publish(const std::vector<ChangeRecord>& batch);
 
   // The sequence of the last record published (0 before any).

@@ -63,14 +63,19 @@ Db::Db(const std::string& path, Durability durability)
     file_ = std::make_unique<DbFile>(path);
     uri_ = path;
   }
+  // Durability full on a file: the writer commits at synchronous=NORMAL and GroupCommit syncs
+  // each batch's WAL off the writer before answering (storage/durable_sync.h); every other
+  // connection (readers, the checkpointer) keeps the durability's own setting.
+  const bool sync_off_writer = !in_memory_ && durability_ == Durability::kFull;
   try {
-    writer_ = std::make_unique<Connection>(uri_, durability_);
+    writer_ =
+        std::make_unique<Connection>(uri_, sync_off_writer ? Durability::kNormal : durability_);
   } catch (const SQLite::Exception& e) {
     throw Error::Internal("cannot open database " + path + ": " + e.what());
   }
   // Only the writer changes rows, so capturing there sees every change exactly once.
   writer_->EnableCapture(*changes_);
-  group_ = std::make_unique<GroupCommit>(*this);
+  group_ = std::make_unique<GroupCommit>(*this, sync_off_writer ? path + "-wal" : std::string());
   if (!in_memory_) {
     // WAL checkpoints leave the commit path (storage/checkpointer.h).
     checkpointer_ = std::make_unique<Checkpointer>(uri_, durability_);

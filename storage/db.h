@@ -32,8 +32,9 @@ struct Principal;
 struct RequestClock;
 
 // One SQLite connection plus its prepared-statement cache. Used by one thread at a time.
-// When a committed write is on disk. kFull (the default): COMMIT returns once the WAL is synced,
-// so an acknowledged write survives power loss (synchronous=FULL). kNormal: synced at
+// When a committed write is on disk. kFull (the default): a write is answered once the WAL is
+// synced, so an acknowledged write survives power loss (synchronous=FULL on every connection
+// but the writer, whose batches GroupCommit syncs itself, off the writer). kNormal: synced at
 // checkpoints only, so the last commits before a power loss (not a process crash) may be lost
 // (synchronous=NORMAL; for test suites).
 enum class Durability { kFull, kNormal };

@@ -30,22 +30,36 @@ void GroupCommit::Submit(WriteJob& job) {
   std::unique_lock<std::mutex> lock(mu_);
   queue_.push_back(&job);
   while (!job.done) {
-    if (leading_) {
+    if (leading_ || job.taken) {
+      // Another batch runs on the writer, or ours is waiting for its sync.
       finished_.wait(lock);
       continue;
     }
-    // Lead: take what is queued (this job included, unless an earlier leader took it and is
-    // still running it, in which case it is done when we look again).
+    // Lead: take what is queued, this job included (unless more than a batch is queued ahead
+    // of it: then it waits for the next turn).
     leading_ = true;
     const size_t n = std::min(queue_.size(), kMaxBatch);
     std::vector<WriteJob*> batch(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
+    for (WriteJob* j : batch) j->taken = true;
     lock.unlock();
-    RunBatch(batch);
+    std::vector<std::function<void()>> effects;
+    const uint64_t seq = RunBatch(batch, effects);
+    // The writer is free: the next batch may lead while this one waits for its sync.
     lock.lock();
-    for (WriteJob* j : batch) j->done = true;
     ++batches_;
     leading_ = false;
+    finished_.notify_all();
+    lock.unlock();
+    if (seq != 0 && !sync_.Finish(seq, effects)) {
+      const auto cause = std::make_exception_ptr(
+          Error::Internal("the write was committed but could not be synced to disk"));
+      for (WriteJob* j : batch) {
+        if (!j->error) j->error = OwnCopy(cause);
+      }
+    }
+    lock.lock();
+    for (WriteJob* j : batch) j->done = true;
     finished_.notify_all();
   }
   if (job.error) std::rethrow_exception(job.error);
@@ -61,7 +75,8 @@ size_t GroupCommit::queued() const {
   return queue_.size();
 }
 
-void GroupCommit::RunBatch(const std::vector<WriteJob*>& batch) {
+uint64_t GroupCommit::RunBatch(const std::vector<WriteJob*>& batch,
+                               std::vector<std::function<void()>>& effects) {
   // Every job that has not failed on its own fails with `cause`: nothing of the batch stayed.
   // Each job gets its own copy of the error: one exception object rethrown on several request
   // threads at once would be shared by their handlers.
@@ -86,15 +101,19 @@ void GroupCommit::RunBatch(const std::vector<WriteJob*>& batch) {
           mark.Abandon();
           tx.Abandon();
           fail_all(job->error);
-          return;
+          return 0;
         }
         mark.RollbackTo();
       }
     }
-    tx.Commit();
+    effects = tx.CommitKeepingEffects();
+    // Numbered while the writer is still held, so the numbers follow commit order; nothing
+    // below may throw, or the batches after this one would wait for it forever.
+    return sync_.Committed();
   } catch (...) {
     fail_all(std::current_exception());
   }
+  return 0;
 }
 
 }  // namespace ib::storage

@@ -2,9 +2,11 @@
 // body runs under its own savepoint inside a batch transaction on the writer, one after another;
 // a body that throws rolls back to its savepoint alone and gets its own error, the others stay.
 // The first request to arrive while no batch runs leads: it takes every request queued so far,
-// runs them, commits (with synchronous=FULL that COMMIT is the fsync, paid once per batch) and
-// runs the after-commit queue; only then does any of them return. Requests arriving meanwhile
-// queue for the next batch, so a batch grows with the load and a lone request is its own batch.
+// runs them and commits, then hands the writer to the next batch and waits for the sync that
+// makes its batch durable (storage/durable_sync.h: one fdatasync of the WAL, off the writer,
+// covering every batch committed before it); the batch's after-commit work runs in commit
+// order, and only then does any of its requests return. Requests arriving meanwhile queue for
+// the next batch, so a batch grows with the load and a lone request is its own batch.
 // If the transaction itself ends early (an I/O error, a full disk: SQLite rolls everything
 // back) or COMMIT fails, every request of the batch that had not already failed gets that
 // error: none of it was written.
@@ -12,9 +14,14 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <exception>
+#include <functional>
 #include <mutex>
+#include <string>
 #include <vector>
+
+#include "storage/durable_sync.h"
 
 namespace ib::storage {
 
@@ -26,7 +33,8 @@ struct WriteJob {
   void (*run)(void* body, Transaction& tx);  // runs `body` in the batch's transaction
   void* body;
   std::exception_ptr error;  // set when the body (or the batch's commit) failed
-  bool done = false;         // guarded by GroupCommit's mutex
+  bool taken = false;        // a leader has taken it into a batch; guarded by GroupCommit's mutex
+  bool done = false;         // its batch is over (durable or failed); likewise
 };
 
 class GroupCommit {
@@ -35,7 +43,9 @@ class GroupCommit {
   // waits for the last.
   static constexpr size_t kMaxBatch = 64;
 
-  explicit GroupCommit(Db& db) : db_(db) {}
+  // `wal_to_sync`: the WAL file each batch is synced through before its requests return; empty
+  // when the writer's own synchronous setting is all the durability wanted.
+  GroupCommit(Db& db, std::string wal_to_sync) : db_(db), sync_(std::move(wal_to_sync)) {}
   GroupCommit(const GroupCommit&) = delete;
   GroupCommit& operator=(const GroupCommit&) = delete;
 
@@ -48,12 +58,18 @@ class GroupCommit {
   size_t batches() const;
   // Requests waiting for the next batch now (tests: to know a batch has formed).
   size_t queued() const;
+  // WAL syncs so far (tests: fewer than batches when one sync covered several).
+  uint64_t syncs() const { return sync_.syncs(); }
 
  private:
-  // Runs one batch on the writer: BEGIN, each job under a savepoint, COMMIT, after-commit.
-  void RunBatch(const std::vector<WriteJob*>& batch);
+  // Runs one batch on the writer: BEGIN, each job under a savepoint, COMMIT. Returns the
+  // batch's number in commit order (DurableSync::Committed) and fills `effects` with its
+  // after-commit work, or returns 0 when nothing was committed.
+  uint64_t RunBatch(const std::vector<WriteJob*>& batch,
+                    std::vector<std::function<void()>>& effects);
 
   Db& db_;
+  DurableSync sync_;
   mutable std::mutex mu_;
   std::condition_variable finished_;
   std::vector<WriteJob*> queue_;  // waiting for the next batch

@@ -29,6 +29,21 @@ Transaction::~Transaction() {
 }
 
 void Transaction::Commit() {
+  auto queue = CommitKeepingEffects();
+  RunEffects(queue);
+}
+
+void Transaction::RunEffects(std::vector<std::function<void()>>& effects) {
+  for (auto& fn : effects) {
+    try {
+      fn();
+    } catch (const std::exception& e) {
+      std::cerr << "after-commit work failed: " << e.what() << std::endl;
+    }
+  }
+}
+
+std::vector<std::function<void()>> Transaction::CommitKeepingEffects() {
   Executor(conn_).Control("COMMIT");
   open_ = false;
   auto queue = std::move(after_commit_);
@@ -36,7 +51,8 @@ void Transaction::Commit() {
   if (ChangeCapture* capture = Capture()) {
     try {
       // The committed changes leave through the after-commit queue like every other effect,
-      // first, while the writer is still held: that keeps publication in commit order.
+      // first. They are read while the writer is still held; whoever runs the queue keeps
+      // publication in commit order (GroupCommit, through DurableSync).
       auto batch = std::make_shared<std::vector<ChangeRecord>>(capture->Committed(conn_));
       if (!batch->empty()) {
         queue.insert(queue.begin(), [&log = capture->log(), batch] { log.Publish(*batch); });
@@ -45,13 +61,7 @@ void Transaction::Commit() {
       std::cerr << "change capture failed after commit: " << e.what() << std::endl;
     }
   }
-  for (auto& fn : queue) {
-    try {
-      fn();
-    } catch (const std::exception& e) {
-      std::cerr << "after-commit work failed: " << e.what() << std::endl;
-    }
-  }
+  return queue;
 }
 
 void Transaction::Abandon() {

@@ -28,6 +28,11 @@ class Transaction {
   // COMMIT, then the after-commit queue in order. A failing queued item is logged, not
   // thrown: the transaction is durable by then and the caller's answer must say so.
   void Commit();
+  // COMMIT, and hand back the after-commit queue (the committed changes' publication first)
+  // instead of running it: the caller runs it once the commit is durable (GroupCommit).
+  std::vector<std::function<void()>> CommitKeepingEffects();
+  // Runs an after-commit queue in order; a failing item is logged, not thrown.
+  static void RunEffects(std::vector<std::function<void()>>& effects);
   void Rollback();
   // SQLite has already rolled the transaction back by itself (an I/O error, a full disk):
   // forget it and its queued work without sending ROLLBACK.
