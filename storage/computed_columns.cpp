@@ -18,9 +18,18 @@ const std::vector<ComputedColumn>& ComputedColumns() {
        "AND bucket > (COALESCE(stored.total_score, 0) >> 8) "
        "AND bucket <= ((COALESCE(stored.total_score, 0) >> 8) | 255)), 0) "
        "+ COALESCE((SELECT SUM(rows_in) FROM ib_score_histogram WHERE level = 2 "
-       "AND bucket > (COALESCE(stored.total_score, 0) >> 16)), 0))"},
+       "AND bucket > (COALESCE(stored.total_score, 0) >> 16)), 0))",
+       // Rank ascending is total_score descending (null as 0): leaderboard_ranking_idx.
+       "COALESCE(stored.total_score, 0)", true},
   };
   return kColumns;
+}
+
+const ComputedColumn* FindComputedColumn(std::string_view table, std::string_view column) {
+  for (const auto& computed : ComputedColumns()) {
+    if (computed.table == table && computed.column == column) return &computed;
+  }
+  return nullptr;
 }
 
 }  // namespace ib::storage

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "storage/computed_columns.h"
 #include "storage/error.h"
 #include "storage/json_text.h"
 
@@ -393,6 +394,26 @@ void WriteWhere(SqlWriter& w, const ReadPlan& node, const std::string* parent_al
   }
 }
 
+// A computed column ordered by its cheaper equivalent key (storage/computed_columns.h): the
+// column itself, not a JSON path into it, and never null, so null placement is moot.
+const storage::ComputedColumn* SortKeyOf(const storage::Table& table, const ColumnPath& target) {
+  if (!target.path.empty() || !table.IsComputed(target.column->name)) return nullptr;
+  const auto* computed = storage::FindComputedColumn(table.name, target.column->name);
+  return computed && !computed->order_key.empty() ? computed : nullptr;
+}
+
+// The key's SQL names the stored row `stored`; here the row is `alias`, whose columns of the
+// same names are the stored ones.
+void WriteSortKey(SqlWriter& w, const std::string& alias, const storage::ComputedColumn& key) {
+  std::string sql(key.order_key);
+  const std::string from = "stored.";
+  for (size_t at = sql.find(from); at != std::string::npos; at = sql.find(from, at)) {
+    sql.replace(at, from.size(), alias + ".");
+    at += alias.size() + 1;
+  }
+  w << sql;
+}
+
 void WriteOrderAndPaging(SqlWriter& w, const ReadPlan& node) {
   if (!node.order.empty()) {
     w << " ORDER BY ";
@@ -406,6 +427,11 @@ void WriteOrderAndPaging(SqlWriter& w, const ReadPlan& node) {
         w << " FROM " << embed.table->read_source << " AS " << embed.alias;
         WriteWhere(w, embed, &node.alias);
         w << " LIMIT 1)";
+      } else if (const auto* key = SortKeyOf(*node.table, o.target)) {
+        WriteSortKey(w, node.alias, *key);
+        const bool descending = o.descending != key->order_descends;
+        w << (descending ? " DESC" : " ASC") << (o.nulls_first ? " NULLS FIRST" : " NULLS LAST");
+        continue;
       } else {
         WriteColumn(w, node.alias, o.target);
       }

@@ -269,6 +269,9 @@ TEST_CASE("gamification: rank is computed when read - filtered, ordered, never w
                      {{"user_id", std::max(a, c)}, {"rank", 1}},
                      {{"user_id", b}, {"rank", 3}}}));
   CHECK(ranks("&rank=gt.1") == json::array({{{"user_id", b}, {"rank", 3}}}));
+  // order=rank sorts by the score behind it (an index), in either direction.
+  CHECK(ranks("&order=rank.desc,user_id.asc&limit=2") ==
+        json::array({{{"user_id", b}, {"rank", 3}}, {{"user_id", std::min(a, c)}, {"rank", 1}}}));
 
   // Another row's score moves everyone's rank, with no write to their rows.
   REQUIRE(
