@@ -42,11 +42,7 @@ void SetReadSource(Table& table) {
   std::string sql = "(SELECT stored.rowid AS rowid";
   for (const auto& column : table.columns) {
     sql += ", ";
-    const ComputedColumn* match = nullptr;
-    for (const auto& computed : ComputedColumns()) {
-      if (computed.table == table.name && computed.column == column.name) match = &computed;
-    }
-    if (match) {
+    if (const ComputedColumn* match = FindComputedColumn(table.name, column.name)) {
       sql += std::string(match->sql) + " AS " + column.ident.sql();
     } else {
       sql += "stored." + column.ident.sql();
