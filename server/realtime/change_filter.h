@@ -7,6 +7,7 @@
 // parsed.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -15,6 +16,10 @@
 #include "storage/catalog.h"
 #include "storage/change_log.h"
 #include "storage/sql_value.h"
+
+namespace re2 {
+class RE2;
+}
 
 namespace ib::realtime {
 
@@ -54,8 +59,9 @@ class ChangeFilter {
   // Parses `text` for `table`. Empty or blank text is the filter that matches every row.
   // Conditions are joined by ',' (AND); each is `<column>=<op>.<value>`, split at the first
   // '=' and then at the first '.'. A value containing `,()"\` or edge spaces is written in
-  // double quotes with `\` escapes. Errors: an unknown column, an unknown operator, a value
-  // the column's type cannot read, `in` without parentheses or with more than kMaxInValues.
+  // double quotes with `\` escapes. Errors: an unknown or computed column, an unknown
+  // operator, a value the column's type cannot read, `in` without parentheses or with more than
+  // kMaxInValues, a bad like/match pattern, text or conditions past the bounds below.
   static std::variant<ChangeFilter, FilterError> Parse(std::string_view text,
                                                        const storage::Table& table);
 
@@ -73,6 +79,9 @@ class ChangeFilter {
 
  private:
   std::vector<Condition> conditions_;
+  // Per condition: the compiled pattern of like/ilike (translated to a regex) and match/imatch,
+  // else null. Shared so a parsed filter stays copyable; RE2 matching is thread-safe.
+  std::vector<std::shared_ptr<const re2::RE2>> patterns_;
 };
 
 }  // namespace ib::realtime
