@@ -1,0 +1,80 @@
+// Hub: every joined channel of the process, by topic. It fans out broadcasts and presence diffs
+// to a topic's channels and committed row changes to the channels whose postgres_changes
+// bindings match and whose principal may read the row (storage/change_visibility.h). It also
+// closes channels whose token expires. Realtime's thread only, except WantsChanges().
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "server/realtime/channel.h"
+#include "server/realtime/presence_registry.h"
+#include "server/realtime/realtime_limits.h"
+#include "storage/change_log.h"
+
+namespace ib::storage {
+class Db;
+}
+
+namespace ib::realtime {
+
+// A broadcast message: its event and its payload, JSON text or (`raw`) bytes.
+struct BroadcastMessage {
+  std::string event;
+  std::string payload;  // JSON text when !raw
+  bool raw = false;
+};
+
+class Hub {
+ public:
+  Hub(storage::Db& db, std::string secret, RealtimeLimits limits);
+
+  storage::Db& db() { return db_; }
+  const std::string& secret() const { return secret_; }
+  const RealtimeLimits& limits() const { return limits_; }
+  int64_t NextBindingId() { return ++binding_ids_; }
+
+  // A channel joined / left (call Remove before a joined channel is destroyed).
+  void Add(Channel* channel);
+  void Remove(Channel* channel);
+
+  // To every channel on `topic` but `sender` (unless it asked for its own messages).
+  void Broadcast(const std::string& topic, const BroadcastMessage& message, const Channel* sender);
+
+  // Presence of `channel` (track: payload, untrack: nullopt), its diff sent to the topic.
+  // False when the payload is not an object.
+  void Track(Channel* channel, const nlohmann::json& payload);
+  void Untrack(Channel* channel);
+  std::string PresenceState(const std::string& topic) const { return presence_.State(topic); }
+
+  // One committed transaction, in commit order.
+  void OnCommitted(const std::vector<storage::ChangeRecord>& transaction);
+  // Whether any channel has a postgres_changes binding (any thread): when none does, committed
+  // transactions need not be copied to Realtime's thread at all.
+  bool WantsChanges() const { return change_channels_.load(std::memory_order_acquire) > 0; }
+
+  // Closes the channels whose token expired by `now` (Unix seconds).
+  void CloseExpired(int64_t now);
+
+  size_t channels() const { return channel_count_; }
+
+ private:
+  void SendDiff(const std::string& topic, const std::string& diff);
+
+  storage::Db& db_;
+  const std::string secret_;
+  const RealtimeLimits limits_;
+  int64_t binding_ids_ = 0;
+  std::map<std::string, std::set<Channel*>> topics_;
+  std::set<Channel*> with_bindings_;
+  std::atomic<size_t> change_channels_{0};
+  size_t channel_count_ = 0;
+  PresenceRegistry presence_;
+};
+
+}  // namespace ib::realtime
