@@ -7,6 +7,7 @@
 #include "server/auth/passwords.h"
 #include "server/http/listener.h"
 #include "server/http/server_context.h"
+#include "server/realtime/realtime_service.h"
 #include "server/rest/engine.h"
 #include "storage/catalog.h"
 #include "storage/db.h"
@@ -82,7 +83,9 @@ int App::Start() {
   context_ = std::make_unique<http::ServerContext>(
       http::ServerContext{*db_, catalog_, secret_, config_, schema_version_});
   rest_ = std::make_unique<rest::RestEngine>(*db_, catalog_, rest::EngineOptions{config_.max_rows});
-  listener_ = std::make_unique<http::Listener>(*context_, *rest_);
+  realtime_ = std::make_unique<realtime::RealtimeService>(*db_, secret_);
+  realtime_->Start();
+  listener_ = std::make_unique<http::Listener>(*context_, *rest_, *realtime_);
   const int port = listener_->Bind();
   if (port < 0) {
     throw storage::Error::Internal("cannot listen on " + config_.host + ":" +
@@ -99,6 +102,7 @@ void App::Run() { listener_->Run(); }
 
 void App::Stop() {
   if (listener_) listener_->Stop();
+  if (realtime_) realtime_->Stop();
 }
 
 }  // namespace ib

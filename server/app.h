@@ -18,6 +18,9 @@ class Catalog;
 namespace rest {
 class RestEngine;
 }
+namespace realtime {
+class RealtimeService;
+}
 namespace http {
 struct ServerContext;
 class Listener;
@@ -49,6 +52,7 @@ class App {
   std::shared_ptr<const storage::Catalog> catalog_;
   std::unique_ptr<http::ServerContext> context_;
   std::unique_ptr<rest::RestEngine> rest_;
+  std::unique_ptr<realtime::RealtimeService> realtime_;  // before listener_, which uses it
   std::unique_ptr<http::Listener> listener_;
   std::string secret_;
   std::string anon_key_;

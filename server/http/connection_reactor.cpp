@@ -54,6 +54,7 @@ uint64_t AwaitedBodyBytes(std::string_view head, size_t window) {
 }  // namespace
 
 Connection::~Connection() {
+  if (released_) return;
   shutdown(fd_, SHUT_RDWR);
   close(fd_);
 }

@@ -35,11 +35,15 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   int fd() const { return fd_; }
+  // The socket now belongs to someone else (an upgraded WebSocket): closing this connection
+  // leaves it open.
+  void Release() { released_ = true; }
 
  private:
   friend class ConnectionReactor;
   using Clock = std::chrono::steady_clock;
   const int fd_;
+  bool released_ = false;
   // Guarded by the reactor's mutex.
   bool parked_ = false;
   bool has_bytes_ = false;        // part of a request has arrived since parking

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,6 +55,15 @@ class ConnectionStream : public httplib::Stream {
 
   bool WriteAll(std::string_view bytes);
 
+  // Bytes read past the current head and not handed out.
+  bool HasUnreadInput() const { return off_ < in_.size(); }
+  // The socket goes to another protocol after this head (a WebSocket upgrade): its connection
+  // ends without closing it, and then `adopt` runs (so the new owner never races the
+  // connection's own bookkeeping of the descriptor).
+  void HandOver(std::function<void()> adopt) { handover_ = std::move(adopt); }
+  bool handed_over() const { return static_cast<bool>(handover_); }
+  std::function<void()> TakeHandover() { return std::move(handover_); }
+
   // Records that the connection ends with input left unread (a refusal, or a response sent
   // before its body was read); its close must then linger (ConnectionReactor::Linger).
   void AbandonInput() { abandoned_ = true; }
@@ -92,6 +102,7 @@ class ConnectionStream : public httplib::Stream {
   std::optional<int> fault_;
   bool body_done_ = true;
   bool abandoned_ = false;
+  std::function<void()> handover_;
 };
 
 }  // namespace ib::http

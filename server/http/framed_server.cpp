@@ -277,7 +277,12 @@ void FramedServer::AwaitNextRequest(int fd) {
 
 void FramedServer::End(Connection* connection) {
   auto* c = static_cast<ServedConnection*>(connection);
-  if (c->stream.InputAbandoned()) {
+  if (c->stream.handed_over()) {
+    std::function<void()> adopt = c->stream.TakeHandover();
+    c->Release();
+    reactor_->Close(c);
+    adopt();
+  } else if (c->stream.InputAbandoned()) {
     shutdown(c->fd(), SHUT_WR);
     reactor_->Linger(c, kLinger);
   } else {
@@ -298,6 +303,7 @@ bool FramedServer::ServeOneRequest(ConnectionStream& strm, bool last, const std:
     case ConnectionStream::HeadStatus::kReady:
       break;
   }
+  if (upgrade_ && upgrade_(strm)) return false;
   const RequestHead& head = strm.head();
   const uint64_t max_body =
       BodyLimitFor(head.method, head.target, limits_.max_body_bytes, limits_.max_upload_bytes);

@@ -50,6 +50,11 @@ class FramedServer : public httplib::Server {
 
   void set_framing_limits(const FramingLimits& limits) { limits_ = limits; }
   // Headers added to every response, also to the ones FramedServer writes itself (CORS).
+  // Offered every request head before anything else: true when it took the request (answered
+  // it, or took the socket over with ConnectionStream::HandOver); the connection then ends.
+  void set_upgrade_handler(std::function<bool(ConnectionStream&)> handler) {
+    upgrade_ = std::move(handler);
+  }
   void set_response_decorator(std::function<void(httplib::Response&)> decorate) {
     decorate_ = std::move(decorate);
   }
@@ -82,6 +87,7 @@ class FramedServer : public httplib::Server {
 
   FramingLimits limits_;
   std::function<void(httplib::Response&)> decorate_;
+  std::function<bool(ConnectionStream&)> upgrade_;
   int threads_ = 8;
   std::unique_ptr<IpConnectionCap> cap_ = std::make_unique<IpConnectionCap>(0);
   // Workers reading a body that had not arrived whole, per address: at most half the pool.

@@ -16,6 +16,8 @@
 #include "server/http/framed_server.h"
 #include "server/http/health.h"
 #include "server/http/server_context.h"
+#include "server/http/websocket_upgrade.h"
+#include "server/realtime/realtime_routes.h"
 #include "server/rest/rest_routes.h"
 
 namespace ib::http {
@@ -43,10 +45,13 @@ FramingLimits Framing(const Config& config) {
 
 }  // namespace
 
-Listener::Listener(const ServerContext& ctx, rest::RestEngine& rest) : ctx_(ctx) {
+Listener::Listener(const ServerContext& ctx, rest::RestEngine& rest,
+                   realtime::RealtimeService& realtime)
+    : ctx_(ctx) {
   auto server = std::make_unique<FramedServer>();
   server->set_framing_limits(Framing(ctx.config));
   server->set_response_decorator(AddCorsHeaders);
+  server->set_upgrade_handler(RealtimeUpgrade(realtime));
   server_ = std::move(server);
   server_->set_connection_limits(WorkerThreads(ctx.config), ctx.config.max_connections_per_ip);
   server_->set_tcp_nodelay(true);
@@ -71,6 +76,7 @@ Listener::Listener(const ServerContext& ctx, rest::RestEngine& rest) : ctx_(ctx)
   auth::RegisterAuthRoutes(*server_, ctx);
   RegisterHealthRoute(*server_, ctx);
   RegisterAdminRoutes(*server_, ctx);
+  realtime::RegisterRealtimeRoutes(*server_, realtime, ctx);
   RegisterCors(*server_);
   RegisterFallback(*server_);
 }

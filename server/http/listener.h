@@ -11,6 +11,9 @@ namespace ib {
 namespace rest {
 class RestEngine;
 }
+namespace realtime {
+class RealtimeService;
+}
 
 namespace http {
 
@@ -19,8 +22,8 @@ class FramedServer;
 
 class Listener {
  public:
-  // `ctx` and `rest` must outlive the listener: the routes keep references to them.
-  Listener(const ServerContext& ctx, rest::RestEngine& rest);
+  // `ctx`, `rest` and `realtime` must outlive the listener: the routes keep references to them.
+  Listener(const ServerContext& ctx, rest::RestEngine& rest, realtime::RealtimeService& realtime);
   ~Listener();
   Listener(const Listener&) = delete;
   Listener& operator=(const Listener&) = delete;
