@@ -58,10 +58,21 @@ std::optional<Op> FindOperator(std::string_view name) {
   return std::nullopt;
 }
 
-std::string Echo(std::string_view text) {
-  const bool cut = text.size() > kMaxEchoBytes;
-  std::string out = storage::ToValidUtf8(text.substr(0, kMaxEchoBytes));
-  if (cut) out += "...";
+// `text` as valid UTF-8 of at most kMaxEchoBytes (then "..."), never cutting a character;
+// `escape_quotes` puts a `\` before `"` and `\` (Elixir's inspect of a string), within the cap.
+std::string Echo(std::string_view text, bool escape_quotes = false) {
+  const std::string valid = storage::ToValidUtf8(text.substr(0, kMaxEchoBytes));
+  std::string out;
+  size_t i = 0;
+  while (i < valid.size()) {
+    const size_t n = std::max<size_t>(storage::Utf8SequenceLength(valid, i), 1);
+    const bool escaped = escape_quotes && (valid[i] == '"' || valid[i] == '\\');
+    if (out.size() + n + (escaped ? 1 : 0) > kMaxEchoBytes) break;
+    if (escaped) out += '\\';
+    out.append(valid, i, n);
+    i += n;
+  }
+  if (i < valid.size() || text.size() > kMaxEchoBytes) out += "...";
   return out;
 }
 
@@ -79,12 +90,7 @@ FilterError Unparseable(std::initializer_list<std::string_view> pieces) {
   std::string list = "[";
   for (std::string_view piece : pieces) {
     if (list.size() > 1) list += ", ";
-    list += '"';
-    for (char c : Echo(piece)) {
-      if (c == '"' || c == '\\') list += '\\';
-      list += c;
-    }
-    list += '"';
+    list += '"' + Echo(piece, /*escape_quotes=*/true) + '"';
   }
   return FilterError{"Error parsing `filter` params: " + list + "]"};
 }

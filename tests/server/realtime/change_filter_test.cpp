@@ -401,9 +401,18 @@ TEST_CASE("change filter: echoed client text is cut short and made valid UTF-8")
   const std::string bad = Refusal(table, "ab\xc3=eq.1");
   CHECK(bad == storage::ToValidUtf8(bad));
   CHECK(bad.find("ab") != std::string::npos);
+  // Replacement characters and escapes count against the cap too: a refusal stays short.
+  const std::string invalid = Refusal(table, "a=" + std::string(200, '\xff') + ".x");
+  CHECK(invalid == storage::ToValidUtf8(invalid));
+  CHECK(invalid.size() <= 120);
+  CHECK(invalid.find("...") != std::string::npos);
+  const std::string quotes = Refusal(table, "a=" + std::string(100, '"') + "x.y");
+  std::string escaped;
+  for (int i = 0; i < 32; ++i) escaped += "\\\"";
+  CHECK(quotes == "Error parsing `filter` params: [\"" + escaped + "...\", \"y\"]");
 }
 
-TEST_CASE("change filter: a parsed filter is a value; copies match alike") {
+TEST_CASE("change filter: a parsed filter is a value, its copies match alike") {
   testing::TestDb db;
   const auto& table = TableOf(db, "practice_attempts");
   std::vector<ChangeFilter> filters;
@@ -467,7 +476,7 @@ TEST_CASE("change filter: mangled filters never throw and refusals stay short") 
     if (const auto* error = std::get_if<FilterError>(&result)) {
       ++refused;
       CHECK_FALSE(error->message.empty());
-      CHECK(error->message.size() <= 300);
+      CHECK(error->message.size() <= 200);
       CHECK(error->message == storage::ToValidUtf8(error->message));
       continue;
     }
