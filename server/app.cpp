@@ -83,7 +83,10 @@ int App::Start() {
   context_ = std::make_unique<http::ServerContext>(
       http::ServerContext{*db_, catalog_, secret_, config_, schema_version_});
   rest_ = std::make_unique<rest::RestEngine>(*db_, catalog_, rest::EngineOptions{config_.max_rows});
-  realtime_ = std::make_unique<realtime::RealtimeService>(*db_, secret_);
+  realtime::RealtimeLimits realtime_limits;
+  realtime_limits.max_sockets = static_cast<size_t>(config_.realtime_max_sockets);
+  realtime_limits.idle = std::chrono::seconds(config_.realtime_idle_timeout);
+  realtime_ = std::make_unique<realtime::RealtimeService>(*db_, secret_, realtime_limits);
   realtime_->Start();
   listener_ = std::make_unique<http::Listener>(*context_, *rest_, *realtime_);
   const int port = listener_->Bind();

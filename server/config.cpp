@@ -85,6 +85,14 @@ const std::vector<Setting>& Settings() {
          }
          c.max_body_size = *bytes;
        }},
+      {"realtime-max-sockets",
+       [](Config& c, const std::string& v) {
+         c.realtime_max_sockets = ParseInteger("realtime-max-sockets", v, 1, 1000000);
+       }},
+      {"realtime-idle-timeout",
+       [](Config& c, const std::string& v) {
+         c.realtime_idle_timeout = ParseInteger("realtime-idle-timeout", v, 1, 24 * 3600);
+       }},
       {"head-timeout",
        [](Config& c, const std::string& v) {
          c.head_timeout = ParseInteger("head-timeout", v, 1, 3600);
@@ -192,6 +200,13 @@ std::string Usage() {
          "                       with a unit; larger ones get 413 (default 4194304 = 4 MiB)\n"
          "  --head-timeout SECS  time allowed for a whole request head (default 10)\n"
          "  --body-timeout SECS  time allowed for a whole request body (default 60)\n"
+         "\n"
+         "realtime (/realtime/v1):\n"
+         "  --realtime-max-sockets N\n"
+         "                       open WebSockets at most; more get 429 (default 10000)\n"
+         "  --realtime-idle-timeout SECS\n"
+         "                       a socket that sent no frame for this long is closed; clients\n"
+         "                       send a heartbeat every 25 s (default 60)\n"
          "\n"
          "storage (/storage/v1):\n"
          "  --storage-max-file-size SIZE\n"

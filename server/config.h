@@ -42,6 +42,9 @@ struct Config {
   int64_t signin_failures_per_account = 1000;
   int64_t signups_per_ip = 1000;
   int64_t refreshes_per_ip = 1000;
+  // Realtime (/realtime/v1).
+  int64_t realtime_max_sockets = 10000;  // open WebSockets; past it the upgrade gets 429
+  int64_t realtime_idle_timeout = 60;    // seconds without a frame from the client: closed
 };
 
 enum class Command { kServe, kHelp, kVersion };

@@ -3,7 +3,10 @@
 // anyone else, guarded postgres_changes from REST writes, and the REST broadcast endpoints.
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "server/auth/jwt.h"
@@ -207,6 +210,46 @@ TEST_CASE("realtime: the server stops cleanly with sockets open") {
   REQUIRE(Join(ws, "realtime:room", json::object())[4]["status"] == "ok");
   CHECK(server.Stop() == 0);
   CHECK(ws.WaitClosed(std::chrono::seconds(5)));
+}
+
+}  // namespace
+}  // namespace ib::e2e
+
+namespace ib::e2e {
+namespace {
+
+TEST_CASE("realtime: past --realtime-max-sockets the upgrade gets 429 until a socket closes") {
+  ServerProcess server({"--realtime-max-sockets", "2"});
+  const std::string query = "apikey=" + server.anon_key() + "&vsn=2.0.0";
+  auto first = std::make_unique<WebSocketClient>(server.port(), query);
+  WebSocketClient second(server.port(), query);
+  UpgradeOutcome third = WebSocketClient::Upgrade(server.port(), query);
+  CHECK(third.status == 429);
+  CHECK(third.body == R"({"error":"Too many connected users"})");
+  first.reset();  // closes its socket; the server counts it gone once it sees the close
+  bool accepted = false;
+  for (int i = 0; i < 50 && !accepted; ++i) {
+    accepted = WebSocketClient::Upgrade(server.port(), query).status == 101;
+    if (!accepted) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(accepted);
+}
+
+TEST_CASE("realtime: a silent socket is closed after the idle timeout, a heartbeating one is not") {
+  ServerProcess server({"--realtime-idle-timeout", "2"});
+  const std::string query = "apikey=" + server.anon_key() + "&vsn=2.0.0";
+  WebSocketClient silent(server.port(), query);
+  WebSocketClient beating(server.port(), query);
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 8; ++i) {
+    beating.SendText(R"([null,"1","phoenix","heartbeat",{}])");
+    CHECK(beating.ReadJson()[4]["status"] == "ok");
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  CHECK(std::chrono::steady_clock::now() - start >= std::chrono::seconds(4));
+  CHECK(silent.WaitClosed(std::chrono::seconds(1)));
+  beating.SendText(R"([null,"2","phoenix","heartbeat",{}])");
+  CHECK(beating.ReadJson()[4]["status"] == "ok");
 }
 
 }  // namespace

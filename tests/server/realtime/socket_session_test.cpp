@@ -137,6 +137,29 @@ TEST_CASE("realtime session: join errors and limits") {
   CHECK(hub.channels() == 2);
 }
 
+TEST_CASE("realtime session: too many messages in one second close the channel they were for") {
+  testing::TestDb t;
+  RealtimeLimits limits;
+  limits.messages_per_second = 3;
+  Hub hub(t.db(), kSecret, limits);
+  Client c(hub);
+  c.Push(Join("realtime:r", "1", {}));
+  const std::string ping = R"(["1","2","realtime:r","broadcast",{"type":"broadcast","event":"e"}])";
+  c.Push(ping);
+  c.Push(ping);
+  c.Push(R"([null,"3","phoenix","heartbeat",{}])");  // heartbeats do not count
+  c.out.Take();
+  c.Push(ping);
+  auto frames = c.out.Take();
+  REQUIRE(frames.size() == 2);
+  CHECK(frames[0][4]["message"] == "Too many messages per second");
+  CHECK(frames[1][3] == "phx_close");
+  CHECK(hub.channels() == 0);
+  // The next second the socket may join again.
+  c.Push(Join("realtime:r", "4", {}), kNow + 1);
+  CHECK(c.out.Take()[0][4]["status"] == "ok");
+}
+
 TEST_CASE("realtime session: broadcast honours self and ack, across serializers") {
   testing::TestDb t;
   Hub hub(t.db(), kSecret, {});
