@@ -9,6 +9,11 @@ Only the standard library; talks to 127.0.0.1 only.
   seed.py crowd   --db FILE --crowd N   N more users, each with a leaderboard row (scores spread
                                         over 0-49,999), written straight into a stopped server's
                                         database file: a large ranking without N sign-ups
+  seed.py realtime --db FILE --data DIR --users N
+                                        N users (auth_users), each with one in-progress
+                                        interview_session, written straight into a stopped
+                                        server's database file; writes DIR/realtime.tsv (user id,
+                                        session id, HS256 access token minted with DIR/secret)
   seed.py check   --data DIR --port P [--port P2 ...]
                                         the reference list against each server: 10 rows, the
                                         user's own, newest first, and the same ids everywhere
@@ -241,6 +246,33 @@ def cmd_crowd(args):
     print(f"added {args.crowd} users with leaderboard rows to {args.db}")
 
 
+def cmd_realtime(args):
+    """The Realtime subscribers of bench/realtime.sh: each user owns one interview (deterministic
+    ids, as `crowd`), and gets a token whose sub is that user."""
+    secret = read(args.data, "secret")
+    stamp = iso(BASE_TIME)
+    now = int(time.time())
+    db = sqlite3.connect(args.db)
+    lines = []
+    with db:
+        for n in range(args.users):
+            uid = str(uuid.uuid5(NS, f"rt-user-{n}"))
+            sid = str(uuid.uuid5(NS, f"rt-session-{n}"))
+            email = f"rt-user-{n}@bench.test"
+            db.execute("INSERT INTO auth_users (id, email, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                       (uid, email, stamp, stamp))
+            db.execute("INSERT INTO interview_sessions (id, user_id, title, status, started_at, "
+                       "created_at, updated_at) VALUES (?, ?, ?, 'in_progress', ?, ?, ?)",
+                       (sid, uid, f"Realtime bench interview {n}", stamp, stamp, stamp))
+            token = sign_hs256({"aud": "authenticated", "exp": 4102444800, "iat": now, "iss": "bench",
+                                "sub": uid, "email": email, "role": "authenticated"}, secret)
+            lines.append(f"{uid}\t{sid}\t{token}\n")
+    db.close()
+    with open(os.path.join(args.data, "realtime.tsv"), "w") as f:
+        f.writelines(lines)
+    print(f"added {args.users} users with one interview each to {args.db}")
+
+
 def cmd_check(args):
     users = [l.split("\t") for l in open(os.path.join(args.data, "users.tsv")).read().splitlines() if l]
     anon = read(args.data, "anon.key")
@@ -271,22 +303,26 @@ def cmd_check(args):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("cmd", choices=["base", "pending", "check", "completed", "crowd"])
+    p.add_argument("cmd", choices=["base", "pending", "check", "completed", "crowd", "realtime"])
     p.add_argument("--pending-per-user", type=int, default=PENDING_PER_USER)
     p.add_argument("--port", type=int, action="append")
     p.add_argument("--data")
     p.add_argument("--db")
     p.add_argument("--crowd", type=int, default=100000)
+    p.add_argument("--users", type=int, default=1000)
     args = p.parse_args()
     if args.cmd == "crowd":
         if not args.db:
             p.error("crowd needs --db")
+    elif args.cmd == "realtime":
+        if not args.db or not args.data:
+            p.error("realtime needs --db and --data")
     elif not args.port or not args.data:
         p.error(f"{args.cmd} needs --port and --data")
     elif args.cmd != "check":
         args.port = args.port[0]
     {"base": cmd_base, "pending": cmd_pending, "check": cmd_check,
-     "completed": cmd_completed, "crowd": cmd_crowd}[args.cmd](args)
+     "completed": cmd_completed, "crowd": cmd_crowd, "realtime": cmd_realtime}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# bench/realtime.sh: Realtime at scale on this machine (bench/README.md, "Realtime"). One server on
+# a throwaway database holding bench/run.sh's reference data (seed.py base) and RT_SUBSCRIBERS
+# more users with one interview each (seed.py realtime, written into the stopped server's file).
+# Each round:
+#   1. without Realtime: wrk runs the reference list, then the insert (run.sh's scenarios);
+#   2. bench/realtime/load.mjs opens RT_SOCKETS WebSockets, each joined to one channel, the first
+#      RT_SUBSCRIBERS with their user's token and a postgres_changes binding on their own
+#      interview's responses; the server's VmRSS before and after gives the idle memory per socket;
+#   3. RT_RATE inserts/s into interview_responses, spread over the subscribers' users, first alone
+#      for RT_ALONE seconds (the delivery latency figure), then while wrk runs the list and the
+#      insert again (the REST figures with Realtime);
+#   4. load.mjs checks that every insert reached its owner exactly once and nobody else.
+# Prints a summary (and writes it to bench/last-realtime.md, untracked).
+#
+# Environment (all optional):
+#   RT_SOCKETS=2000 RT_SUBSCRIBERS=1000 RT_RATE=200 (inserts/s) RT_ALONE=20 (s)
+#   BENCH_DURATION=10 (s per wrk run, wrk -t2 -c8 as run.sh)   BENCH_ROUNDS=3
+#   BENCH_NICE=0 (as run.sh: -15 on a busy machine)   BENCH_NO_BUILD=1   BUILD=build
+# Only loopback addresses are used; every load is bounded in time.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$HERE")
+BUILD=${BUILD:-build}
+[[ "$BUILD" = /* ]] || BUILD="$ROOT/$BUILD"
+DURATION=${BENCH_DURATION:-10}
+ROUNDS=${BENCH_ROUNDS:-3}
+SOCKETS=${RT_SOCKETS:-2000}
+SUBSCRIBERS=${RT_SUBSCRIBERS:-1000}
+RATE=${RT_RATE:-200}
+ALONE=${RT_ALONE:-20}
+if [[ "${BENCH_NICE:-0}" != 0 && -z "${BENCH_IN_SESSION:-}" ]] &&
+   [[ -w /proc/self/autogroup ]] && command -v setsid >/dev/null; then
+  exec setsid -w env BENCH_IN_SESSION=1 bash "${BASH_SOURCE[0]}" "$@"   # see run.sh
+fi
+[[ -n "${BENCH_IN_SESSION:-}" ]] && { echo "${BENCH_NICE}" > /proc/self/autogroup 2>/dev/null || true; }
+NICE=(nice -n "${BENCH_NICE:-0}")
+SECRET="bench-secret-0123456789abcdefghijklmnopq"
+HZ=$(getconf CLK_TCK)
+log() { printf '[realtime] %s\n' "$*" >&2; }
+
+if [[ "${BENCH_NO_BUILD:-0}" != 1 ]]; then
+  log "building interviewbase (Release) in $BUILD"
+  cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$BUILD" --target interviewbase -j "$(nproc)" >/dev/null
+fi
+[[ -x "$BUILD/interviewbase" ]] || { log "no $BUILD/interviewbase"; exit 1; }
+for tool in wrk python3 node; do
+  command -v "$tool" >/dev/null || { log "$tool is missing (bench/run.sh installs it)"; exit 1; }
+done
+need=$((SOCKETS + 500))
+if (($(ulimit -n) < need)); then
+  ulimit -n "$need" 2>/dev/null || { log "ulimit -n is $(ulimit -n), need $need"; exit 1; }
+fi
+
+# shellcheck source=SCRIPTDIR/lib/server.sh
+source "$HERE/lib/server.sh"
+WORK=$(mktemp -d /tmp/ib-realtime-XXXXXX)
+cp "$BUILD/interviewbase" "$WORK/interviewbase"
+
+log "seeding: seed.py base, then seed.py realtime ($SUBSCRIBERS users) into the stopped server's file"
+start_interviewbase "${NICE[@]}" "$WORK/interviewbase"
+seed_interviewbase
+kill "$IB_PID"
+wait "$IB_PID" 2>/dev/null || true
+python3 "$HERE/lib/seed.py" realtime --db "$WORK/bench.db" --data "$WORK" --users "$SUBSCRIBERS" >&2
+start_interviewbase "${NICE[@]}" "$WORK/interviewbase"
+# The list reads the first half of the base users, the insert writes as the second half: the
+# insert's rows never become the rows the list returns, whatever the order of the runs.
+mkdir -p "$WORK/list" "$WORK/insert"
+half=$(($(wc -l < "$WORK/users.tsv") / 2))
+head -n "$half" "$WORK/users.tsv" > "$WORK/list/users.tsv"
+tail -n +"$((half + 1))" "$WORK/users.tsv" > "$WORK/insert/users.tsv"
+for d in list insert; do cp "$WORK/anon.key" "$WORK/service.key" "$WORK/$d/"; done
+
+status_of() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$IB_PID/status"; }
+cpu_total() { awk '/^cpu /{t=0; for(i=2;i<=9;i++) t+=$i; print t}' /proc/stat; }
+jiffies() { awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+LOAD_PID=""
+
+# measure LABEL SCENARIO ROUND: one wrk run (-t2 -c8) against the server; appends to results.tsv
+# the wrk figures and the CPU shares (% of 200) of the server, wrk, load.mjs and everything else.
+measure() {
+  local label=$1 scenario=$2 round=$3 t0 t1 s0 s1 n0 n1 out line wrk_j
+  out="$WORK/wrk.$label.$round.txt"
+  t0=$(cpu_total); s0=$(jiffies "$IB_PID"); n0=0
+  [[ -n "$LOAD_PID" ]] && n0=$(jiffies "$LOAD_PID")
+  (
+    BENCH_SCENARIO=$scenario BENCH_DATA="$WORK/$scenario" "${NICE[@]}" wrk -t2 -c8 "-d${DURATION}s" \
+      -s "$HERE/wrk/scenario.lua" "http://127.0.0.1:$IB_PORT" > "$out"
+    times > "$WORK/wrk.times"
+  )
+  t1=$(cpu_total); s1=$(jiffies "$IB_PID"); n1=0
+  [[ -n "$LOAD_PID" ]] && n1=$(jiffies "$LOAD_PID")
+  wrk_j=$(awk -v hz="$HZ" '{n=0; for(i=1;i<=2;i++){split($i,a,/[ms]/); n+=(a[1]*60+a[2])*hz}; printf "%d", n}' <(tail -1 "$WORK/wrk.times"))
+  line=$(grep '^BENCH_RESULT' "$out") || { log "wrk gave no result for $label"; cat "$out" >&2; exit 1; }
+  local total=$((t1 - t0))
+  printf '%s\tround=%s %s server_cpu=%s wrk_cpu=%s load_cpu=%s\n' "$label" "$round" \
+    "${line#BENCH_RESULT }" $((200 * (s1 - s0) / total)) $((200 * wrk_j / total)) \
+    $((200 * (n1 - n0) / total)) >> "$WORK/results.tsv"
+  log "$label round $round: $(sed 's/.*\(rps=[0-9]*\).*\(p50_ms=[0-9.]*\).*\(p99_ms=[0-9.]*\).*\(non2xx=[0-9]*\).*/\1 \2 \3 \4/' <<<"$line")"
+}
+
+# wait_for FILE PATTERN SECONDS
+wait_for() {
+  local i
+  for ((i = 0; i < $3 * 10; i++)); do
+    grep -q "$2" "$1" 2>/dev/null && return 0
+    kill -0 "$LOAD_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  log "no '$2' in $1:"; cat "$1" "$WORK/load.err" >&2; return 1
+}
+
+log "wrk -t2 -c8 -d${DURATION}s; $ROUNDS rounds; Realtime: $SOCKETS sockets, $SUBSCRIBERS subscribed, $RATE inserts/s"
+for ((r = 1; r <= ROUNDS; r++)); do
+  measure list-without list "$r"
+  measure insert-without insert "$r"
+
+  rss0=$(status_of VmRSS)
+  rm -f "$WORK/ctl" && mkfifo "$WORK/ctl"
+  "${NICE[@]}" node --experimental-websocket "$HERE/realtime/load.mjs" --port "$IB_PORT" \
+    --data "$WORK" --sockets "$SOCKETS" --subscribers "$SUBSCRIBERS" --rate "$RATE" \
+    --out "$WORK/load.$r.json" < "$WORK/ctl" > "$WORK/load.$r.out" 2>> "$WORK/load.err" &
+  LOAD_PID=$!
+  PIDS+=("$LOAD_PID")
+  exec 3> "$WORK/ctl"
+  wait_for "$WORK/load.$r.out" '^JOINED' 120
+  sleep 3   # the joins' replies and system frames are written; the server is idle again
+  rss1=$(status_of VmRSS)
+  printf 'memory\tround=%s sockets=%s joined=%s rss_before_kb=%s rss_after_kb=%s\n' "$r" "$SOCKETS" \
+    "$(awk '/^JOINED/{print $2}' "$WORK/load.$r.out")" "$rss0" "$rss1" >> "$WORK/results.tsv"
+  log "round $r: $(sed -n 's/^JOINED \([0-9]*\) \(.*\)/\1 sockets joined in \2 s/p' "$WORK/load.$r.out"); VmRSS $rss0 -> $rss1 kB"
+
+  echo "phase alone" >&3
+  t0=$(cpu_total); s0=$(jiffies "$IB_PID"); n0=$(jiffies "$LOAD_PID")
+  sleep "$ALONE"
+  t1=$(cpu_total); s1=$(jiffies "$IB_PID"); n1=$(jiffies "$LOAD_PID")
+  printf 'alone\tround=%s server_cpu=%s load_cpu=%s\n' "$r" $((200 * (s1 - s0) / (t1 - t0))) \
+    $((200 * (n1 - n0) / (t1 - t0))) >> "$WORK/results.tsv"
+  echo "phase list" >&3
+  measure list-with list "$r"
+  echo "phase insert" >&3
+  measure insert-with insert "$r"
+  echo "stop" >&3
+  exec 3>&-
+  wait "$LOAD_PID" || log "load.mjs exited with $?"
+  LOAD_PID=""
+  sed 's/^/[realtime]   /' "$WORK/load.$r.out" | grep -v JOINED >&2
+done
+
+python3 "$HERE/realtime/summary.py" "$WORK" "$ROUNDS" \
+  "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo ?)" "wrk -t2 -c8 -d${DURATION}s" \
+  | tee "$HERE/last-realtime.md"
