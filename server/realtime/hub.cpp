@@ -143,6 +143,11 @@ void Hub::OnCommitted(const std::vector<storage::ChangeRecord>& transaction) {
   }
 }
 
+void Hub::FailChangeChannels() {
+  std::vector<Channel*> failed(with_bindings_.begin(), with_bindings_.end());
+  for (Channel* channel : failed) channel->socket->FailChannel(channel);
+}
+
 void Hub::CloseExpired(int64_t now) {
   std::vector<Channel*> expired;
   for (const auto& [topic, channels] : topics_) {

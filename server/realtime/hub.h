@@ -58,6 +58,10 @@ class Hub {
   // transactions need not be copied to Realtime's thread at all.
   bool WantsChanges() const { return change_channels_.load(std::memory_order_acquire) > 0; }
 
+  // Fails every channel with postgres_changes bindings (phx_error; the client rejoins): changes
+  // meant for them were dropped.
+  void FailChangeChannels();
+
   // Closes the channels whose token expired by `now` (Unix seconds).
   void CloseExpired(int64_t now);
 

@@ -20,6 +20,10 @@ struct RealtimeLimits {
   // to is closed when its queue passes this, so it never holds back writers or other sockets.
   size_t send_queue_bytes = size_t{4} << 20;
   size_t max_sockets = 10000;
+  // Committed transactions waiting for Realtime's thread. Past it they are dropped and every
+  // channel with postgres_changes bindings gets phx_error (the client rejoins at once), so no
+  // subscriber silently misses a change and memory stays bounded.
+  size_t change_backlog = 10000;
   std::chrono::seconds idle{60};  // a socket that sent no frame for this long is closed
 };
 

@@ -65,12 +65,12 @@ class WebSocketConnection : public std::enable_shared_from_this<WebSocketConnect
     close_after_writes_ = true;
     if (!writing_) CloseNow();
   }
-  // Ends the connection at once (server stop, send queue overflow).
+  // Ends the connection at once (server stop, a peer that takes nothing).
   void Abort() {
     if (dead_) return;
     dead_ = true;
-    queue_.clear();
-    queued_bytes_ = 0;
+    DropUnsent();
+    if (grace_) grace_->cancel();
     beast::error_code ignored;
     beast::get_lowest_layer(ws_).shutdown(tcp::socket::shutdown_both, ignored);
     beast::get_lowest_layer(ws_).close(ignored);
@@ -112,10 +112,7 @@ class WebSocketConnection : public std::enable_shared_from_this<WebSocketConnect
     if (dead_ || close_after_writes_) return;
     queued_bytes_ += frame.size();
     if (queued_bytes_ > hub_.limits().send_queue_bytes) {
-      std::fprintf(stderr,
-                   "realtime: a socket read too slowly (send queue over %zu bytes): closed\n",
-                   hub_.limits().send_queue_bytes);
-      Abort();
+      Overflow();
       return;
     }
     queue_.push_back(Frame{std::move(frame), binary});
@@ -147,8 +144,35 @@ class WebSocketConnection : public std::enable_shared_from_this<WebSocketConnect
   }
 
   void CloseNow() {
-    ws_.async_close(websocket::close_code::normal,
+    ws_.async_close(close_reason_,
                     [self = shared_from_this()](beast::error_code) { self->Abort(); });
+  }
+
+  // Frames not yet being written are dropped (the one in flight stays: Beast is writing it).
+  void DropUnsent() {
+    while (queue_.size() > (writing_ ? 1U : 0U)) {
+      queued_bytes_ -= queue_.back().data.size();
+      queue_.pop_back();
+    }
+  }
+
+  // The client reads slower than it is sent to: what waits is dropped, and once the frame in
+  // flight is written it gets a close frame (1013, "try again later"), upon which supabase-js
+  // reports a channel error, reconnects and rejoins. A client that reads nothing at all would
+  // hold that close too, so the connection is cut after a short grace.
+  void Overflow() {
+    std::fprintf(stderr,
+                 "realtime: a socket read too slowly (send queue over %zu bytes): closing it\n",
+                 hub_.limits().send_queue_bytes);
+    DropUnsent();
+    close_reason_ = websocket::close_reason(websocket::close_code::try_again_later,
+                                            "send queue full: the client reads too slowly");
+    close_after_writes_ = true;
+    if (!writing_) CloseNow();
+    grace_ = std::make_unique<asio::steady_timer>(ws_.get_executor(), std::chrono::seconds(2));
+    grace_->async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (!ec) self->Abort();
+    });
   }
 
   websocket::stream<tcp::socket> ws_;
@@ -162,6 +186,8 @@ class WebSocketConnection : public std::enable_shared_from_this<WebSocketConnect
   bool writing_ = false;
   bool close_after_writes_ = false;
   bool dead_ = false;
+  websocket::close_reason close_reason_{websocket::close_code::normal};
+  std::unique_ptr<asio::steady_timer> grace_;  // set on overflow
 };
 
 }  // namespace
@@ -238,8 +264,19 @@ void RealtimeService::Start() {
   // Realtime's queue, and only when a channel listens for changes.
   subscription_ = db_.changes().Subscribe([this](const std::vector<storage::ChangeRecord>& batch) {
     if (!hub_->WantsChanges()) return;
+    // Realtime's thread is this far behind the writers: rather than queue without bound, the
+    // transaction is dropped and the channels listening for changes are failed (they rejoin).
+    if (change_backlog_.load() >= limits_.change_backlog) {
+      changes_lost_.store(true);
+      return;
+    }
+    change_backlog_.fetch_add(1);
     auto copy = std::make_shared<const std::vector<storage::ChangeRecord>>(batch);
-    asio::post(loop_->io(), [this, copy] { hub_->OnCommitted(*copy); });
+    asio::post(loop_->io(), [this, copy] {
+      change_backlog_.fetch_sub(1);
+      if (changes_lost_.exchange(false)) hub_->FailChangeChannels();
+      hub_->OnCommitted(*copy);
+    });
   });
   loop_->Start();
 }

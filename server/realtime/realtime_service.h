@@ -70,6 +70,8 @@ class RealtimeService {
   const std::string secret_;
   const RealtimeLimits limits_;
   std::atomic<size_t> open_sockets_{0};
+  std::atomic<size_t> change_backlog_{0};  // transactions posted to Realtime's thread, not run
+  std::atomic<bool> changes_lost_{false};  // one was dropped since the last one ran
   std::unique_ptr<Hub> hub_;
   std::unique_ptr<Loop> loop_;  // destroyed before hub_: its sockets leave their channels
   uint64_t subscription_ = 0;

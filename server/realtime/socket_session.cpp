@@ -377,6 +377,12 @@ void SocketSession::CloseChannel(Channel* channel, std::string_view message) {
   Drop(topic);
 }
 
+void SocketSession::FailChannel(Channel* channel) {
+  const std::string topic = channel->topic;
+  Send(channel->join_ref, channel->join_ref, topic, "phx_error", R"({"reason":"channel_crash"})");
+  Drop(topic);
+}
+
 void SocketSession::Drop(const std::string& topic) {
   auto it = channels_.find(topic);
   if (it == channels_.end()) return;

@@ -37,6 +37,8 @@ class SocketSession {
   // Tells `channel` why it ends (a `system` error) and closes it (`phx_close`); the client
   // does not rejoin.
   void CloseChannel(Channel* channel, std::string_view message);
+  // Ends `channel` after an internal failure (`phx_error`); the client rejoins it.
+  void FailChannel(Channel* channel);
 
  private:
   void Handle(PhoenixMessage m, const std::optional<std::string>& raw_payload, int64_t now);

@@ -422,3 +422,28 @@ TEST_CASE("realtime session: access_token switches the reader; an expired one cl
 
 }  // namespace
 }  // namespace ib::realtime
+
+namespace ib::realtime {
+namespace {
+
+TEST_CASE("realtime session: dropped changes fail the channels that listen for them") {
+  testing::TestDb t;
+  Hub hub(t.db(), kSecret, {});
+  Client c(hub);
+  c.Push(Join(
+      "realtime:changes", "1",
+      {{"postgres_changes", {{{"event", "*"}, {"schema", "public"}, {"table", "leaderboard"}}}}}));
+  c.Push(Join("realtime:chat", "2", {}));
+  c.out.Take();
+  CHECK(hub.WantsChanges());
+  hub.FailChangeChannels();
+  auto frames = c.out.Take();
+  REQUIRE(frames.size() == 1);
+  CHECK(frames[0] == nlohmann::json::parse(
+                         R"(["1","1","realtime:changes","phx_error",{"reason":"channel_crash"}])"));
+  CHECK(hub.channels() == 1);  // the broadcast-only channel stays
+  CHECK_FALSE(hub.WantsChanges());
+}
+
+}  // namespace
+}  // namespace ib::realtime
