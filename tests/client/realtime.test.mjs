@@ -889,3 +889,254 @@ test('a late joiner\'s presence_state already lists earlier tracks', async () =>
   await syncs.next();
   assert.deepEqual(metas(chC.presenceState().alice), [{ here: true }]);
 });
+
+// ---------------------------------------------------------------------------------------------
+// More of the contract: transactions, child tables, ownership changes, tokens, formats
+
+test('one request\'s rows share a commit_timestamp and arrive in order; upsert is INSERT then UPDATE', async () => {
+  const u = await rtUser(server, 'txn');
+  const inbox = new Inbox('changes');
+  await subscribed(u.client.channel(uniqueTopic('txn'))
+    .on('postgres_changes', attempts('INSERT'), inbox.push)
+    .on('postgres_changes', { event: '*', schema: 'public', table: 'user_progress' }, inbox.push));
+  const { data: rows, error } = await u.client.from('practice_attempts')
+    .insert(['t1', 't2', 't3'].map((answer) => ({ user_id: u.id, answer }))).select();
+  assert.equal(error, null);
+  const got = [await inbox.next(), await inbox.next(), await inbox.next()];
+  assert.deepEqual(got.map((e) => e.new.id), rows.map((r) => r.id));
+  assert.equal(new Set(got.map((e) => e.commit_timestamp)).size, 1);
+  const row = { user_id: u.id, category: 'algorithms', skill: 'graphs', xp: 10 };
+  await u.client.from('user_progress').upsert(row, { onConflict: 'user_id,category,skill' });
+  const { data: second } = await u.client.from('user_progress')
+    .upsert({ ...row, xp: 25 }, { onConflict: 'user_id,category,skill' }).select().single();
+  const ins = await inbox.next();
+  const upd = await inbox.next();
+  assert.deepEqual([ins.eventType, upd.eventType], ['INSERT', 'UPDATE']);
+  assert.deepEqual(upd.new, second);
+  assert.deepEqual(upd.old, { id: second.id });
+});
+
+test('transcript rows are guarded through their interview; a filter on interview_id follows one', async () => {
+  const u1 = await rtUser(server, 'transcript1');
+  const u2 = await rtUser(server, 'transcript2');
+  const s1 = await insertRow(u1.client, 'interview_sessions', { user_id: u1.id, title: 'Live' });
+  const s2 = await insertRow(u2.client, 'interview_sessions', { user_id: u2.id, title: 'Other' });
+  const live = new Inbox('U1 transcript');
+  const all2 = new Inbox('U2 children');
+  const children = (table) => ({ event: '*', schema: 'public', table });
+  await subscribed(u1.client.channel(uniqueTopic('transcript'))
+    .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'interview_responses',
+      filter: `interview_id=eq.${s1.id}` }, live.push));
+  await subscribed(u2.client.channel(uniqueTopic('transcript-other'))
+    .on('postgres_changes', children('interview_responses'), all2.push)
+    .on('postgres_changes', children('voice_analytics'), all2.push));
+  const r1 = await insertRow(u1.client, 'interview_responses',
+    { interview_id: s1.id, role: 'assistant', content: 'Tell me about yourself', sequence_number: 1 });
+  await insertRow(u1.client, 'voice_analytics', { interview_id: s1.id, clarity_score: 80 });
+  const got = await live.next();
+  assert.deepEqual(got.new, r1);
+  const own = await insertRow(u2.client, 'voice_analytics', { interview_id: s2.id, pace_score: 50 });
+  const first = await all2.next();
+  assert.deepEqual([first.table, first.new.id], ['voice_analytics', own.id], JSON.stringify(first));
+});
+
+test('a row the service moves to another user reaches the new owner only', async () => {
+  const u1 = await rtUser(server, 'move1');
+  const u2 = await rtUser(server, 'move2');
+  const admin = server.service();
+  const in1 = new Inbox('U1');
+  const in2 = new Inbox('U2');
+  await subscribed(u1.client.channel(uniqueTopic('move1')).on('postgres_changes', attempts('*'), in1.push));
+  await subscribed(u2.client.channel(uniqueTopic('move2')).on('postgres_changes', attempts('*'), in2.push));
+  const row = await insertRow(admin, 'practice_attempts', { user_id: u1.id, answer: 'by service' });
+  assert.deepEqual((await in1.next()).new, row, 'a service write reaches the owner');
+  const { data: moved } = await admin.from('practice_attempts').update({ user_id: u2.id })
+    .eq('id', row.id).select().single();
+  const upd = await in2.next();
+  assert.deepEqual([upd.eventType, upd.new], ['UPDATE', moved]);
+  await admin.from('practice_attempts').delete().eq('id', row.id);
+  const del = await in2.next();
+  assert.deepEqual([del.eventType, del.old], ['DELETE', { id: row.id }]);
+  const control = await insertRow(admin, 'practice_attempts', { user_id: u1.id, answer: 'control' });
+  const next1 = await in1.next();
+  assert.deepEqual([next1.eventType, next1.new.id], ['INSERT', control.id],
+    `U1 saw the row after it moved: ${JSON.stringify(next1)}`);
+});
+
+test('a join whose access_token is the service key receives other users\' rows', async () => {
+  const u = await rtUser(server, 'svctoken');
+  const raw = await RawSocket.open(server);
+  const topic = `realtime:${uniqueTopic('svctoken')}`;
+  const { reply } = await raw.join(topic, { config: { postgres_changes: [attempts('INSERT')] }, accessToken: server.serviceKey });
+  assert.equal(reply[4].status, 'ok');
+  const row = await insertRow(u.client, 'practice_attempts', { user_id: u.id });
+  assert.deepEqual((await raw.find(isChange))[4].data.record, row);
+});
+
+test('tokens that are not JWTs or lack role/exp are refused at join and close a channel later', async () => {
+  const u = await rtUser(server, 'badtokens');
+  const raw = await RawSocket.open(server);
+  const noExp = sign({ sub: u.id, role: 'authenticated' });
+  const cases = [
+    ['not-a-jwt', 'MalformedJWT: The token provided is not a valid JWT', 'The token provided is not a valid JWT'],
+    [noExp, 'InvalidJWTToken: Fields `role` and `exp` are required in JWT', 'Fields `role` and `exp` are required in JWT'],
+  ];
+  for (const [token, joinReason, systemMessage] of cases) {
+    const sub = uniqueTopic('badtok');
+    const topic = `realtime:${sub}`;
+    const refused = await raw.join(topic, { accessToken: token });
+    assert.deepEqual(refused.reply[4], { status: 'error', response: { reason: joinReason } });
+    const { jr, reply } = await raw.join(topic, { accessToken: u.token });
+    assert.equal(reply[4].status, 'ok');
+    raw.send([jr, raw.ref(), topic, 'access_token', { access_token: token }]);
+    const system = await raw.find((f) => Array.isArray(f) && f[2] === topic && f[3] === 'system');
+    assert.deepEqual(system, [jr, null, topic, 'system',
+      { extension: 'system', status: 'error', message: systemMessage, channel: sub }]);
+    assert.deepEqual(await raw.next(), [jr, jr, topic, 'phx_close', {}]);
+  }
+});
+
+test('private channels: refused for anon, served for a signed-in user', async () => {
+  const sub = uniqueTopic('private');
+  const anon = rtClient(server);
+  await assert.rejects(subscribed(anon.channel(sub, { config: { private: true } })),
+    new RegExp(`CHANNEL_ERROR Unauthorized: You do not have permissions to read from this Channel topic: ${sub}`));
+  const u = await rtUser(server, 'private');
+  const inbox = new Inbox('private');
+  const ch = u.client.channel(sub, { config: { private: true, broadcast: { self: true } } })
+    .on('broadcast', { event: 'hi' }, inbox.push);
+  await subscribed(ch);
+  await ch.send({ type: 'broadcast', event: 'hi', payload: { a: 1 } });
+  assert.deepEqual(await inbox.next(), { type: 'broadcast', event: 'hi', payload: { a: 1 } });
+});
+
+test('binary broadcast payloads reach 2.0.0 sockets as bytes and skip 1.0.0 sockets', async () => {
+  const sub = uniqueTopic('bytes');
+  const v2 = new Inbox('2.0.0');
+  const v1 = new Inbox('1.0.0');
+  await subscribed(rtClient(server).channel(sub).on('broadcast', { event: '*' }, v2.push));
+  await subscribed(rtClient(server, server.anonKey, { realtime: { vsn: '1.0.0' } })
+    .channel(sub).on('broadcast', { event: '*' }, v1.push));
+  const sender = rtClient(server).channel(sub);
+  await subscribed(sender);
+  const bytes = new Uint8Array([0, 1, 2, 250, 255, 0xc3, 0xa9]);
+  await sender.send({ type: 'broadcast', event: 'bin', payload: bytes.buffer });
+  const got = await v2.next();
+  assert.equal(got.event, 'bin');
+  assert.ok(got.payload instanceof ArrayBuffer, `payload ${JSON.stringify(got.payload)}`);
+  assert.deepEqual(new Uint8Array(got.payload), bytes);
+  assert.deepEqual(await sender.httpSend('restbin', new Uint8Array([9, 8, 7])), { success: true });
+  const rest = await v2.next();
+  assert.equal(rest.event, 'restbin');
+  assert.deepEqual(new Uint8Array(rest.payload), new Uint8Array([9, 8, 7]));
+  await sender.send({ type: 'broadcast', event: 'json', payload: { ok: true } });
+  assert.deepEqual(await v1.next(), { type: 'broadcast', event: 'json', payload: { ok: true } },
+    'the 1.0.0 socket got a binary payload first');
+});
+
+test('postgres_changes on a 1.0.0 socket are JSON objects', async () => {
+  const u = await rtUser(server, 'v1changes');
+  const raw = await RawSocket.open(server, { vsn: '1.0.0' });
+  const topic = `realtime:${uniqueTopic('v1changes')}`;
+  raw.send({
+    topic, event: 'phx_join', ref: '5', join_ref: '5',
+    payload: { config: { postgres_changes: [attempts('INSERT')] }, access_token: u.token },
+  });
+  const reply = await raw.next();
+  assert.equal(reply.payload.status, 'ok', JSON.stringify(reply));
+  const [{ id }] = reply.payload.response.postgres_changes;
+  const row = await insertRow(u.client, 'practice_attempts', { user_id: u.id });
+  const frame = await raw.find((f) => f.event === 'postgres_changes');
+  assert.deepEqual(Object.keys(frame).sort(), ['event', 'payload', 'ref', 'topic']);
+  assert.deepEqual([frame.ref, frame.topic, frame.payload.ids], [null, topic, [id]]);
+  assert.deepEqual(frame.payload.data.record, row);
+});
+
+test('a lower-case binding event and a timestamptz filter compare as Realtime does', async () => {
+  const u = await rtUser(server, 'tsfilter');
+  const inbox = new Inbox('changes');
+  await subscribed(u.client.channel(uniqueTopic('tsfilter')).on('postgres_changes',
+    attempts('insert', 'created_at=gt.2024-01-01T12:30:00+02:00'), inbox.push));
+  await insertRow(u.client, 'practice_attempts', { user_id: u.id, answer: 'early', created_at: '2024-01-01T09:00:00Z' });
+  const late = await insertRow(u.client, 'practice_attempts', { user_id: u.id, answer: 'late', created_at: '2024-01-01T12:00:00Z' });
+  const got = await inbox.next();
+  assert.deepEqual([got.eventType, got.new.id], ['INSERT', late.id]);
+});
+
+test('string booleans in the join config are accepted; ill-typed fields do not fail the join', async () => {
+  const raw = await RawSocket.open(server);
+  const topic = `realtime:${uniqueTopic('strings')}`;
+  const { jr, reply } = await raw.join(topic, {
+    config: { broadcast: { self: 'true', ack: 'true' }, presence: 7, private: 'false', postgres_changes: [] },
+  });
+  assert.equal(reply[4].status, 'ok', JSON.stringify(reply));
+  const ref = raw.ref();
+  raw.send([jr, ref, topic, 'broadcast', { type: 'broadcast', event: 'me', payload: { n: 1 } }]);
+  const frames = [await raw.next(), await raw.next()];
+  const ack = frames.find((f) => f[1] === ref);
+  const echo = frames.find((f) => f[3] === 'broadcast');
+  assert.deepEqual(ack, [jr, ref, topic, 'phx_reply', { status: 'ok', response: {} }]);
+  assert.deepEqual(echo, [null, null, topic, 'broadcast', { type: 'broadcast', event: 'me', payload: { n: 1 } }]);
+});
+
+test('the leaderboard record carries the rank REST reads', async () => {
+  const u = await rtUser(server, 'rank');
+  const anon = rtClient(server);
+  const inbox = new Inbox('leaderboard');
+  await subscribed(anon.channel(uniqueTopic('rank'))
+    .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'leaderboard' }, inbox.push));
+  await insertRow(u.client, 'interview_sessions', completedSession(u.id, 99));
+  const got = await inbox.find((e) => e.new.user_id === u.id);
+  const { data } = await anon.from('leaderboard').select('rank,total_score').eq('user_id', u.id).single();
+  assert.equal(typeof got.new.rank, 'number');
+  assert.deepEqual({ rank: got.new.rank, total_score: got.new.total_score }, data);
+});
+
+test('an oversize broadcast with ack resolves error and is not delivered', async () => {
+  const sub = uniqueTopic('big');
+  const inbox = new Inbox('receiver');
+  await subscribed(rtClient(server).channel(sub).on('broadcast', { event: '*' }, inbox.push));
+  const ch = rtClient(server).channel(sub, { config: { broadcast: { ack: true } } });
+  await subscribed(ch);
+  const big = await ch.send({ type: 'broadcast', event: 'big', payload: { s: 'x'.repeat(3_000_100) } }, { timeout: 5000 });
+  assert.equal(big, 'error');
+  assert.equal(await ch.send({ type: 'broadcast', event: 'small', payload: {} }, { timeout: 3000 }), 'ok');
+  assert.equal((await inbox.next()).event, 'small');
+});
+
+test('REST broadcast: 415 for other content types, 422 for a malformed body', async () => {
+  const post = (body, type) => fetch(`${server.url}/realtime/v1/api/broadcast`, {
+    method: 'POST', body, headers: { apikey: server.anonKey, 'content-type': type },
+  });
+  assert.equal((await post('{"messages":[]}', 'text/plain')).status, 415);
+  assert.equal((await post('{"messages":"nope"}', 'application/json')).status, 422);
+  assert.equal((await post('{"messages":[{"topic":"t","event":"e","payload":{}}]}', 'application/json')).status, 202);
+});
+
+test('a channel removed and subscribed again delivers each change once', async () => {
+  const u = await rtUser(server, 'resub');
+  const name = uniqueTopic('resub');
+  const first = u.client.channel(name).on('postgres_changes', attempts('INSERT'), () => {});
+  await subscribed(first);
+  assert.equal(await u.client.removeChannel(first), 'ok');
+  const inbox = new Inbox('second');
+  await subscribed(u.client.channel(name).on('postgres_changes', attempts('INSERT'), inbox.push));
+  const a = await insertRow(u.client, 'practice_attempts', { user_id: u.id });
+  const b = await insertRow(u.client, 'practice_attempts', { user_id: u.id });
+  assert.deepEqual([(await inbox.next()).new.id, (await inbox.next()).new.id], [a.id, b.id]);
+});
+
+test('presence between 1.0.0 and 2.0.0 clients', async () => {
+  const topic = uniqueTopic('pmixed');
+  const in1 = new Inbox('1.0.0');
+  const in2 = new Inbox('2.0.0');
+  const ch1 = presenceChannel(rtClient(server, server.anonKey, { realtime: { vsn: '1.0.0' } }), topic, 'one', in1);
+  const ch2 = presenceChannel(rtClient(server), topic, 'two', in2);
+  await subscribed(ch1);
+  await subscribed(ch2);
+  assert.equal(await ch1.track({ v: 1 }), 'ok');
+  assert.deepEqual([(await in2.next()).key, (await in1.next()).key], ['one', 'one']);
+  assert.equal(await ch2.track({ v: 2 }), 'ok');
+  const join = await in1.next();
+  assert.deepEqual([join.key, metas(join.newPresences)], ['two', [{ v: 2 }]]);
+});
