@@ -35,6 +35,7 @@ struct Channel {
   bool presence_enabled = false;
   std::string presence_key;
   std::vector<int64_t> presence_calls;  // when recent track/untrack calls came (seconds)
+  size_t tracked_bytes = 0;             // the JSON size of what it tracks
   storage::Principal principal;         // whose rows it may receive
   std::string token;                    // the access_token it reads with ("": the socket's apikey)
   int64_t expires_at = 0;               // the token's exp (Unix seconds); 0: never

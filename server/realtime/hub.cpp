@@ -1,5 +1,6 @@
 #include "server/realtime/hub.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <utility>
@@ -83,13 +84,17 @@ void Hub::Broadcast(const std::string& topic, const BroadcastMessage& message,
   }
 }
 
-void Hub::Track(Channel* channel, const nlohmann::json& payload) {
+void Hub::Track(Channel* channel, const nlohmann::json& payload, size_t bytes) {
+  presence_bytes_ = presence_bytes_ - channel->tracked_bytes + bytes;
+  channel->tracked_bytes = bytes;
   if (auto diff = presence_.Track(channel->topic, channel->presence_key, channel, payload)) {
     SendDiff(channel->topic, *diff);
   }
 }
 
 void Hub::Untrack(Channel* channel) {
+  presence_bytes_ -= channel->tracked_bytes;
+  channel->tracked_bytes = 0;
   if (auto diff = presence_.Untrack(channel->topic, channel)) SendDiff(channel->topic, *diff);
 }
 
@@ -106,6 +111,12 @@ void Hub::SendDiff(const std::string& topic, const std::string& diff) {
 void Hub::OnCommitted(const std::vector<storage::ChangeRecord>& transaction) {
   if (with_bindings_.empty()) return;
   const storage::Catalog& catalog = db_.catalog();
+  // Most transactions of a busy server touch exposed tables, but sign-ins and uploads do not:
+  // those need no snapshot at all.
+  if (std::none_of(transaction.begin(), transaction.end(), [&](const storage::ChangeRecord& r) {
+        return catalog.FindExposedTable(r.table) != nullptr;
+      }))
+    return;
   storage::Principal reader;
   reader.role = storage::Role::kServiceRole;
   try {

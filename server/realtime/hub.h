@@ -46,10 +46,12 @@ class Hub {
   // To every channel on `topic` but `sender` (unless it asked for its own messages).
   void Broadcast(const std::string& topic, const BroadcastMessage& message, const Channel* sender);
 
-  // Presence of `channel` (track: payload, untrack: nullopt), its diff sent to the topic.
-  // False when the payload is not an object.
-  void Track(Channel* channel, const nlohmann::json& payload);
+  // Presence of `channel`: tracks `payload` (an object, `bytes` of JSON) or untracks; the
+  // diff goes to the topic.
+  void Track(Channel* channel, const nlohmann::json& payload, size_t bytes);
   void Untrack(Channel* channel);
+  // Bytes of every tracked payload of the process.
+  size_t presence_bytes() const { return presence_bytes_; }
   std::string PresenceState(const std::string& topic) const { return presence_.State(topic); }
 
   // One committed transaction, in commit order.
@@ -79,6 +81,7 @@ class Hub {
   std::atomic<size_t> change_channels_{0};
   size_t channel_count_ = 0;
   PresenceRegistry presence_;
+  size_t presence_bytes_ = 0;
 };
 
 }  // namespace ib::realtime

@@ -20,6 +20,9 @@ struct RealtimeLimits {
   // to is closed when its queue passes this, so it never holds back writers or other sockets.
   size_t send_queue_bytes = size_t{4} << 20;
   size_t max_sockets = 10000;
+  // Tracked presence payloads, kept while their channels live: per socket and per process.
+  size_t presence_bytes_per_socket = 3'000'000;
+  size_t presence_bytes_total = size_t{256} << 20;
   // Committed transactions waiting for Realtime's thread. Past it they are dropped and every
   // channel with postgres_changes bindings gets phx_error (the client rejoins at once), so no
   // subscriber silently misses a change and memory stays bounded.

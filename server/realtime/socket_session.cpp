@@ -362,12 +362,20 @@ void SocketSession::Presence(Channel* channel, const PhoenixMessage& m, int64_t 
     Reply(m, "error", ReasonJson("Presence track payload must be a map"));
     return;
   }
-  if (payload.dump().size() > limits.max_payload_bytes) {
+  // Tracked payloads stay in memory while their channel lives: one is bounded, and so are what
+  // one socket and the whole process hold.
+  const size_t bytes = payload.dump().size();
+  size_t socket_bytes = bytes;
+  for (const auto& [topic, other] : channels_) {
+    if (other.get() != channel) socket_bytes += other->tracked_bytes;
+  }
+  if (bytes > limits.max_payload_bytes || socket_bytes > limits.presence_bytes_per_socket ||
+      hub_.presence_bytes() - channel->tracked_bytes + bytes > limits.presence_bytes_total) {
     CloseChannel(channel, "Track message size exceeded");
     return;
   }
   Reply(m, "ok", "{}");
-  hub_.Track(channel, payload);
+  hub_.Track(channel, payload, bytes);
 }
 
 void SocketSession::CloseChannel(Channel* channel, std::string_view message) {

@@ -447,3 +447,50 @@ TEST_CASE("realtime session: dropped changes fail the channels that listen for t
 
 }  // namespace
 }  // namespace ib::realtime
+
+namespace ib::realtime {
+namespace {
+
+TEST_CASE("realtime session: what one socket and the process may keep tracked is bounded") {
+  testing::TestDb t;
+  RealtimeLimits limits;
+  limits.presence_bytes_per_socket = 40;
+  limits.presence_bytes_total = 60;
+  Hub hub(t.db(), kSecret, limits);
+  Client a(hub), b(hub);
+  auto track = [](const std::string& topic, const std::string& ref, const std::string& value) {
+    return nlohmann::json::array(
+               {"1",
+                ref,
+                topic,
+                "presence",
+                {{"type", "presence"}, {"event", "track"}, {"payload", {{"v", value}}}}})
+        .dump();
+  };
+  a.Push(Join("realtime:one", "1", {}));
+  a.Push(Join("realtime:two", "1", {}));
+  b.Push(Join("realtime:one", "1", {}));
+  a.out.Take();
+  b.out.Take();
+  a.Push(track("realtime:one", "2", std::string(20, 'x')));  // 28 bytes of JSON
+  CHECK(a.out.Take()[0][4]["status"] == "ok");
+  CHECK(hub.presence_bytes() == 28);
+  // Re-tracking replaces what the channel held; another channel of the socket adds to it.
+  a.Push(track("realtime:one", "3", std::string(25, 'x')));
+  CHECK(a.out.Take()[0][4]["status"] == "ok");
+  CHECK(hub.presence_bytes() == 33);
+  a.Push(track("realtime:two", "4", std::string(5, 'x')));  // 33 + 13 > 40 for this socket
+  auto frames = a.out.Take();
+  REQUIRE(frames.size() == 2);
+  CHECK(frames[0][4]["message"] == "Track message size exceeded");
+  CHECK(frames[1][3] == "phx_close");
+  // The process bound: 33 held by a, so b may not add 28 (61 > 60).
+  b.Push(track("realtime:one", "2", std::string(20, 'x')));
+  CHECK(b.out.Take()[0][4]["message"] == "Track message size exceeded");
+  // Leaving gives the bytes back.
+  a.Push(R"(["1","5","realtime:one","phx_leave",{}])");
+  CHECK(hub.presence_bytes() == 0);
+}
+
+}  // namespace
+}  // namespace ib::realtime
