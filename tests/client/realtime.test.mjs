@@ -1140,3 +1140,125 @@ test('presence between 1.0.0 and 2.0.0 clients', async () => {
   const join = await in1.next();
   assert.deepEqual([join.key, metas(join.newPresences)], ['two', [{ v: 2 }]]);
 });
+
+// ---------------------------------------------------------------------------------------------
+// Edges: timers, limits, names, ordering
+
+test('a token refreshed before its exp keeps the channel open past the old exp', async () => {
+  const u = await rtUser(server, 'rearm');
+  const raw = await RawSocket.open(server);
+  const topic = `realtime:${uniqueTopic('rearm')}`;
+  const shortToken = userToken(u.id, 2);
+  const { jr } = await raw.join(topic, { config: { postgres_changes: [attempts('INSERT')] }, accessToken: shortToken });
+  raw.send([jr, raw.ref(), topic, 'access_token', { access_token: userToken(u.id, 600) }]);
+  const exp = JSON.parse(Buffer.from(shortToken.split('.')[1], 'base64url')).exp;
+  await new Promise((r) => setTimeout(r, exp * 1000 - Date.now() + 1200));
+  const row = await insertRow(u.client, 'practice_attempts', { user_id: u.id });
+  const frames = [];
+  const change = await raw.find((f) => { frames.push(f); return isChange(f); });
+  assert.equal(change[4].data.record.id, row.id);
+  assert.deepEqual(frames.filter((f) => f[3] === 'system' && f[4].status === 'error'), []);
+});
+
+test('a deleted user\'s own channel receives the DELETEs of its cascaded rows', async () => {
+  const u = await rtUser(server, 'owncascade');
+  const row = await insertRow(u.client, 'practice_attempts', { user_id: u.id });
+  const inbox = new Inbox('own');
+  await subscribed(u.client.channel(uniqueTopic('owncascade')).on('postgres_changes', attempts('DELETE'), inbox.push));
+  const { error } = await server.service().auth.admin.deleteUser(u.id);
+  assert.equal(error, null);
+  assert.deepEqual((await inbox.next()).old, { id: row.id });
+});
+
+test('more than 100 messages a second on a socket: system error and phx_close', async () => {
+  const raw = await RawSocket.open(server);
+  const sub = uniqueTopic('flood');
+  const topic = `realtime:${sub}`;
+  const { jr } = await raw.join(topic);
+  for (let i = 0; i < 150; i += 1) {
+    raw.send([jr, raw.ref(), topic, 'broadcast', { type: 'broadcast', event: 'f', payload: { i } }]);
+  }
+  const system = await raw.find((f) => Array.isArray(f) && f[3] === 'system');
+  assert.deepEqual(system, [jr, null, topic, 'system',
+    { extension: 'system', status: 'error', message: 'Too many messages per second', channel: sub }]);
+  assert.deepEqual(await raw.next(), [jr, jr, topic, 'phx_close', {}]);
+});
+
+test('a sixth track within 30 s closes the channel with the presence rate error', async () => {
+  const system = new Inbox('system');
+  const ch = rtClient(server).channel(uniqueTopic('prate'), { config: { presence: { key: 'k' } } })
+    .on('presence', { event: 'sync' }, () => {})
+    .on('system', {}, system.push);
+  await subscribed(ch);
+  for (let i = 0; i < 5; i += 1) assert.equal(await ch.track({ i }, { timeout: 3000 }), 'ok');
+  ch.track({ i: 5 });
+  const err = await system.next();
+  assert.deepEqual([err.status, err.message], ['error', 'Client presence rate limit exceeded']);
+  await ch.statuses.find((s) => s.status === 'CLOSED');
+});
+
+test('topic names with spaces, slashes and non-ASCII work over the socket, REST and the fallback', async () => {
+  const sub = `salle é ${uniqueTopic('a b')}`;
+  const slashed = `${sub}/part`;
+  const inbox = new Inbox('receiver');
+  await subscribed(rtClient(server).channel(sub).on('broadcast', { event: '*' }, inbox.push));
+  const slashInbox = new Inbox('slashed receiver');
+  await subscribed(rtClient(server).channel(slashed).on('broadcast', { event: '*' }, slashInbox.push));
+  const ch = rtClient(server).channel(slashed);
+  await subscribed(ch);
+  await ch.send({ type: 'broadcast', event: 'évènement', payload: { via: 'socket' } });
+  assert.deepEqual(await slashInbox.next(), { type: 'broadcast', event: 'évènement', payload: { via: 'socket' } });
+  assert.equal(await rtClient(server).channel(slashed).send({ type: 'broadcast', event: 'fb', payload: { via: 'fallback' } }), 'ok');
+  assert.deepEqual(await slashInbox.next(), { type: 'broadcast', event: 'fb', payload: { via: 'fallback' } });
+  assert.deepEqual(await rtClient(server).channel(sub).httpSend('é v', { via: 'rest' }), { success: true });
+  assert.deepEqual(await inbox.next(), { type: 'broadcast', event: 'é v', payload: { via: 'rest' } });
+});
+
+test('a join without config, or with access_token null, gets the defaults', async () => {
+  const raw = await RawSocket.open(server);
+  const topic = `realtime:${uniqueTopic('noconfig')}`;
+  raw.send(['9', '9', topic, 'phx_join', {}]);
+  assert.deepEqual(await raw.next(), ['9', '9', topic, 'phx_reply', { status: 'ok', response: { postgres_changes: [] } }]);
+  const other = `realtime:${uniqueTopic('nulltoken')}`;
+  raw.send(['10', '10', other, 'phx_join', { config: { postgres_changes: [] }, access_token: null }]);
+  assert.deepEqual(await raw.next(), ['10', '10', other, 'phx_reply', { status: 'ok', response: { postgres_changes: [] } }]);
+});
+
+test('concurrent writers\' changes arrive in commit order', async () => {
+  const u1 = await rtUser(server, 'order1');
+  const u2 = await rtUser(server, 'order2');
+  const inbox = new Inbox('service');
+  await subscribed(rtClient(server, server.serviceKey).channel(uniqueTopic('order'))
+    .on('postgres_changes', attempts('INSERT'), inbox.push));
+  const writes = [];
+  for (let i = 0; i < 10; i += 1) {
+    writes.push(insertRow(u1.client, 'practice_attempts', { user_id: u1.id, attempt_number: i }));
+    writes.push(insertRow(u2.client, 'practice_attempts', { user_id: u2.id, attempt_number: i }));
+  }
+  const rows = await Promise.all(writes);
+  const got = [];
+  for (let i = 0; i < rows.length; i += 1) got.push(await inbox.next());
+  assert.deepEqual(new Set(got.map((e) => e.new.id)), new Set(rows.map((r) => r.id)));
+  const stamps = got.map((e) => e.commit_timestamp);
+  assert.deepEqual(stamps, [...stamps].sort(), 'commit timestamps go backwards');
+});
+
+test('a profile update carries the hook-set updated_at; deleting a completed session updates the leaderboard', async () => {
+  const u = await rtUser(server, 'hooks');
+  const session = await insertRow(u.client, 'interview_sessions', completedSession(u.id, 70));
+  const mine = new Inbox('profile');
+  await subscribed(u.client.channel(uniqueTopic('hooks'))
+    .on('postgres_changes', { event: 'UPDATE', schema: 'public', table: 'profiles' }, mine.push));
+  const board = new Inbox('leaderboard');
+  await subscribed(rtClient(server).channel(uniqueTopic('hooks-board'))
+    .on('postgres_changes', { event: 'UPDATE', schema: 'public', table: 'leaderboard' }, board.push));
+  const { data: profile, error } = await u.client.from('profiles').update({ bio: 'hello', updated_at: '2000-01-01T00:00:00Z' })
+    .eq('id', u.id).select().single();
+  assert.equal(error, null);
+  const upd = await mine.next();
+  assert.deepEqual(upd.new, profile);
+  assert.notEqual(upd.new.updated_at, '2000-01-01T00:00:00.000000+00:00');
+  await u.client.from('interview_sessions').delete().eq('id', session.id);
+  const lb = await board.find((e) => e.new.user_id === u.id);
+  assert.equal(lb.new.total_score, 0);
+});

@@ -103,7 +103,7 @@ export class Inbox {
   }
 
   // The next item not yet handed out.
-  async next(ms = 3000) {
+  async next(ms = 5000) {
     if (this.cursor < this.items.length) return this.items[this.cursor++];
     if (this.waiter) throw new Error(`${this.name}: one waiter at a time`);
     await new Promise((resolve, reject) => {
@@ -122,7 +122,7 @@ export class Inbox {
   }
 
   // Skips items until one satisfies `pred`, and returns it.
-  async find(pred, ms = 3000) {
+  async find(pred, ms = 5000) {
     const deadline = Date.now() + ms;
     for (;;) {
       const item = await this.next(Math.max(1, deadline - Date.now()));
@@ -133,7 +133,7 @@ export class Inbox {
 
 // Subscribes and resolves on SUBSCRIBED; rejects with the status and error otherwise. Every
 // status the callback gets later is kept in `channel.statuses` (an Inbox).
-export function subscribed(channel, ms = 3000) {
+export function subscribed(channel, ms = 5000) {
   channel.statuses = new Inbox(`${channel.topic} statuses`);
   return new Promise((resolve, reject) => {
     channel.subscribe((status, err) => {
@@ -199,7 +199,7 @@ export class RawSocket {
     await withTimeout(new Promise((resolve, reject) => {
       ws.addEventListener('open', resolve, { once: true });
       ws.addEventListener('error', () => reject(new Error(`WebSocket ${url} failed`)), { once: true });
-    }), 3000, `open ${url}`);
+    }), 5000, `open ${url}`);
     return raw;
   }
 
@@ -234,7 +234,7 @@ export class RawSocket {
 
   // Sends a heartbeat and returns every frame that arrived before its reply, so a test can
   // check that something was NOT sent: whatever the server queued earlier precedes the reply.
-  async drain(ms = 3000) {
+  async drain(ms = 5000) {
     const ref = this.ref();
     this.send([null, ref, 'phoenix', 'heartbeat', {}]);
     const before = [];
@@ -247,7 +247,7 @@ export class RawSocket {
 
   // phx_join with Realtime's default config (overridden by `config`); resolves with the
   // join_ref and the reply frame.
-  async join(topic, { config = {}, accessToken, ms = 3000 } = {}) {
+  async join(topic, { config = {}, accessToken, ms = 5000 } = {}) {
     const jr = this.ref();
     const payload = {
       config: {
