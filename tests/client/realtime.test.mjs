@@ -1262,3 +1262,73 @@ test('a profile update carries the hook-set updated_at; deleting a completed ses
   const lb = await board.find((e) => e.new.user_id === u.id);
   assert.equal(lb.new.total_score, 0);
 });
+
+test('a channel closed at token expiry untracks its presence and gets no more frames', async () => {
+  const u = await rtUser(server, 'expirepresence');
+  const sub = uniqueTopic('expirepresence');
+  const topic = `realtime:${sub}`;
+  const observer = new Inbox('observer');
+  const chO = presenceChannel(rtClient(server), sub, 'observer', observer);
+  await subscribed(chO);
+  const raw = await RawSocket.open(server);
+  const { jr } = await raw.join(topic, {
+    config: { presence: { key: 'short', enabled: true }, postgres_changes: [attempts('INSERT')] },
+    accessToken: userToken(u.id, 2),
+  });
+  const tref = raw.ref();
+  raw.send([jr, tref, topic, 'presence', { type: 'presence', event: 'track', payload: { t: 1 } }]);
+  assert.deepEqual(await raw.find((f) => f[1] === tref), [jr, tref, topic, 'phx_reply', { status: 'ok', response: {} }]);
+  assert.deepEqual([(await observer.next()).event, (await observer.next(6000)).event], ['join', 'leave']);
+  await raw.find((f) => f[3] === 'phx_close');
+  const closedRow = await insertRow(u.client, 'practice_attempts', { user_id: u.id });
+  const rejoined = await raw.join(topic, { config: { postgres_changes: [attempts('INSERT')] }, accessToken: u.token });
+  assert.equal(rejoined.reply[4].status, 'ok');
+  const row = await insertRow(u.client, 'practice_attempts', { user_id: u.id });
+  const next = await raw.find((f) => isChange(f) || f[3] === 'system' && f[4].extension === 'system');
+  assert.deepEqual([next[3], next[4].data?.record?.id], ['postgres_changes', row.id], JSON.stringify(next));
+  assert.deepEqual(raw.frames.items.filter((f) => isChange(f) && f[4].data.record.id === closedRow.id), []);
+});
+
+test('profiles written by /auth/v1 (sign-up, admin create) reach the service subscriber', async () => {
+  const inbox = new Inbox('profiles');
+  await subscribed(rtClient(server, server.serviceKey).channel(uniqueTopic('authwrites'))
+    .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'profiles' }, inbox.push));
+  const email = `rt-signup-${process.pid}@example.com`;
+  const { data, error } = await rtClient(server).auth.signUp({ email, password: 'secret123', options: { data: { full_name: 'Signed Up' } } });
+  assert.equal(error, null);
+  const got = await inbox.next();
+  assert.deepEqual([got.new.id, got.new.email, got.new.full_name], [data.user.id, email, 'Signed Up']);
+  const admin = await server.service().auth.admin.createUser({ email: `rt-admin-${process.pid}@example.com`, password: 'secret123', email_confirm: true });
+  assert.equal((await inbox.next()).new.id, admin.data.user.id);
+});
+
+test('one key tracked from two sockets holds two metas; untracking one leaves the other', async () => {
+  const topic = uniqueTopic('twometas');
+  const observer = new Inbox('observer');
+  const chO = presenceChannel(rtClient(server), topic, 'observer', observer);
+  await subscribed(chO);
+  const a = presenceChannel(rtClient(server), topic, 'same', new Inbox('a'));
+  const b = presenceChannel(rtClient(server), topic, 'same', new Inbox('b'));
+  await subscribed(a);
+  await subscribed(b);
+  assert.equal(await a.track({ from: 'a' }), 'ok');
+  assert.equal(await b.track({ from: 'b' }), 'ok');
+  await observer.next();
+  await observer.next();
+  assert.deepEqual(metas(chO.presenceState().same).map((m) => m.from).sort(), ['a', 'b']);
+  assert.equal(await a.untrack(), 'ok');
+  const leave = await observer.next();
+  assert.deepEqual([leave.event, metas(leave.leftPresences)], ['leave', [{ from: 'a' }]]);
+  assert.deepEqual(metas(chO.presenceState().same), [{ from: 'b' }]);
+});
+
+test('a channel without a presence listener can still track', async () => {
+  const topic = uniqueTopic('trackonly');
+  const observer = new Inbox('observer');
+  await subscribed(presenceChannel(rtClient(server), topic, 'observer', observer));
+  const plain = rtClient(server).channel(topic, { config: { presence: { key: 'quiet' } } });
+  await subscribed(plain);
+  assert.equal(await plain.track({ q: 1 }), 'ok');
+  const join = await observer.next();
+  assert.deepEqual([join.key, metas(join.newPresences)], ['quiet', [{ q: 1 }]]);
+});
