@@ -3,9 +3,10 @@
 // secret, so tests can sign short-lived, expired and foreign tokens.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { postgresChangesFilter } from '@supabase/realtime-js';
 import {
-  UUID, Inbox, RawSocket, closeAll, completedSession, decodeKind4, insertRow,
+  JWT_SECRET, UUID, Inbox, RawSocket, closeAll, completedSession, decodeKind4, encodeKind3, insertRow,
   nowSeconds, rtClient, rtUser, sign, startRealtimeServer, subscribed, until, upgrade, userToken,
 } from './realtime_support.mjs';
 
@@ -1331,4 +1332,131 @@ test('a channel without a presence listener can still track', async () => {
   assert.equal(await plain.track({ q: 1 }), 'ok');
   const join = await observer.next();
   assert.deepEqual([join.key, metas(join.newPresences)], ['quiet', [{ q: 1 }]]);
+});
+
+test('UPDATE is filtered on the new row; a DELETE filtered on id is delivered', async () => {
+  const u = await rtUser(server, 'newrow');
+  const row = await insertRow(u.client, 'practice_attempts', { user_id: u.id, score: 60 });
+  const high = [];
+  const byId = new Inbox('by id');
+  await subscribed(u.client.channel(uniqueTopic('newrow'))
+    .on('postgres_changes', attempts('UPDATE', 'score=gt.50'), (p) => high.push(p.new.score))
+    .on('postgres_changes', attempts('*', `id=eq.${row.id}`), byId.push));
+  for (const score of [40, 70]) await u.client.from('practice_attempts').update({ score }).eq('id', row.id);
+  await u.client.from('practice_attempts').delete().eq('id', row.id);
+  const seen = [await byId.next(), await byId.next(), await byId.next()];
+  assert.deepEqual(seen.map((e) => e.eventType), ['UPDATE', 'UPDATE', 'DELETE']);
+  assert.deepEqual(high, [70]);
+});
+
+test('bindings with filter "" or schema "*" and no table are echoed verbatim and deliver', async () => {
+  const u = await rtUser(server, 'echo');
+  const empty = new Inbox('filter ""');
+  const any = new Inbox('schema *');
+  await subscribed(u.client.channel(uniqueTopic('echo'))
+    .on('postgres_changes', { ...attempts('INSERT'), filter: '' }, empty.push)
+    .on('postgres_changes', { event: 'INSERT', schema: '*' }, any.push));
+  const row = await insertRow(u.client, 'practice_attempts', { user_id: u.id });
+  assert.equal((await empty.next()).new.id, row.id);
+  assert.equal((await any.find((e) => e.table === 'practice_attempts')).new.id, row.id);
+});
+
+test('profile change frames type date, jsonb and text[] columns and match REST', async () => {
+  const u = await rtUser(server, 'ptypes');
+  const raw = await RawSocket.open(server);
+  const topic = `realtime:${uniqueTopic('ptypes')}`;
+  await raw.join(topic, { config: { postgres_changes: [{ event: 'UPDATE', schema: 'public', table: 'profiles' }] }, accessToken: u.token });
+  const { data: row, error } = await u.client.from('profiles')
+    .update({ tech_stack: ['c++', 'sql'], preferences: { theme: 'dark', n: [1] }, username: `user${process.pid}` })
+    .eq('id', u.id).select().single();
+  assert.equal(error, null);
+  const data = (await raw.find(isChange))[4].data;
+  assert.deepEqual(data.record, row);
+  const types = Object.fromEntries(data.columns.map((c) => [c.name, c.type]));
+  assert.deepEqual(Object.keys(types), Object.keys(row));
+  assert.deepEqual([types.tech_stack, types.preferences, types.last_activity_date, types.average_score,
+    types.onboarding_completed], ['_text', 'jsonb', 'date', 'numeric', 'bool']);
+});
+
+test('two channels of one socket: each frame has its own topic and ids; a service-key socket reads all', async () => {
+  const u = await rtUser(server, 'tworaw');
+  const raw = await RawSocket.open(server, { apikey: server.serviceKey });
+  const ta = `realtime:${uniqueTopic('tworaw-a')}`;
+  const tb = `realtime:${uniqueTopic('tworaw-b')}`;
+  const a = await raw.join(ta, { config: { postgres_changes: [attempts('INSERT')] } });
+  const b = await raw.join(tb, { config: { postgres_changes: [attempts('UPDATE'), attempts('*')] } });
+  const idA = a.reply[4].response.postgres_changes[0].id;
+  const idB = b.reply[4].response.postgres_changes[1].id;
+  const row = await insertRow(u.client, 'practice_attempts', { user_id: u.id });
+  const frames = [await raw.find(isChange), await raw.find(isChange)];
+  const byTopic = Object.fromEntries(frames.map((f) => [f[2], f[4]]));
+  assert.deepEqual(byTopic[ta].ids, [idA]);
+  assert.deepEqual(byTopic[tb].ids, [idB]);
+  assert.equal(byTopic[ta].data.record.id, row.id);
+  assert.equal(byTopic[tb].data.record.id, row.id);
+});
+
+test('a kind 3 push for a topic not joined gets unmatched topic; a non-object track payload is refused', async () => {
+  const raw = await RawSocket.open(server);
+  const stray = `realtime:${uniqueTopic('stray')}`;
+  raw.send(encodeKind3('1', '2', stray, 'e', '{}'));
+  assert.deepEqual(await raw.next(), [null, '2', stray, 'phx_reply', { status: 'error', response: { reason: 'unmatched topic' } }]);
+  const topic = `realtime:${uniqueTopic('badtrack')}`;
+  const { jr } = await raw.join(topic, { config: { presence: { key: 'k', enabled: false } } });
+  const ref = raw.ref();
+  raw.send([jr, ref, topic, 'presence', { type: 'presence', event: 'track', payload: 'nope' }]);
+  assert.deepEqual(await raw.find((f) => f[1] === ref),
+    [jr, ref, topic, 'phx_reply', { status: 'error', response: { reason: 'Presence track payload must be a map' } }]);
+});
+
+test('a second join of a tracking channel replaces it: the others see its presence leave', async () => {
+  const sub = uniqueTopic('rejoinpresence');
+  const topic = `realtime:${sub}`;
+  const observer = new Inbox('observer');
+  await subscribed(presenceChannel(rtClient(server), sub, 'observer', observer));
+  const raw = await RawSocket.open(server);
+  const { jr } = await raw.join(topic, { config: { presence: { key: 'tracker', enabled: true } } });
+  const ref = raw.ref();
+  raw.send([jr, ref, topic, 'presence', { type: 'presence', event: 'track', payload: { v: 1 } }]);
+  await raw.find((f) => f[1] === ref);
+  assert.equal((await observer.next()).event, 'join');
+  await raw.join(topic, { config: { presence: { key: 'tracker', enabled: true } } });
+  const leave = await observer.next();
+  assert.deepEqual([leave.event, leave.key, metas(leave.leftPresences)], ['leave', 'tracker', [{ v: 1 }]]);
+});
+
+// An HS256-shaped token whose header names another algorithm (`none`: no signature at all).
+function otherAlg(alg, claims) {
+  const head = Buffer.from(JSON.stringify({ alg, typ: 'JWT' })).toString('base64url');
+  const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
+  if (alg === 'none') return `${head}.${body}.`;
+  return `${head}.${body}.${createHmac(alg === 'HS512' ? 'sha512' : 'sha384', JWT_SECRET).update(`${head}.${body}`).digest('base64url')}`;
+}
+
+test('tokens of another algorithm (none, HS512) are refused at the upgrade, the join and the REST broadcast', async () => {
+  const u = await rtUser(server, 'alg');
+  const claims = { role: 'service_role', sub: u.id, exp: farFuture() };
+  const raw = await RawSocket.open(server);
+  for (const alg of ['none', 'HS512']) {
+    const token = otherAlg(alg, claims);
+    const up = await upgrade(server, `apikey=${token}&vsn=2.0.0`);
+    assert.equal(up.status, 401, `${alg} upgrade: ${JSON.stringify(up)}`);
+    const topic = `realtime:${uniqueTopic(`alg-${alg}`)}`;
+    const { reply } = await raw.join(topic, { accessToken: token });
+    assert.equal(reply[4].status, 'error', `${alg} join: ${JSON.stringify(reply)}`);
+    const res = await fetch(`${server.url}/realtime/v1/api/broadcast/alg/events/e`, {
+      method: 'POST', body: '{}', headers: { apikey: token, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    });
+    assert.equal(res.status, 401, `${alg} REST`);
+  }
+});
+
+test('REST broadcast uses the bearer when present: an expired one is 401 even with a good apikey', async () => {
+  const u = await rtUser(server, 'restbearer');
+  const post = (bearer) => fetch(`${server.url}/realtime/v1/api/broadcast/restbearer/events/e`, {
+    method: 'POST', body: '{}',
+    headers: { apikey: server.anonKey, authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+  });
+  assert.equal((await post(userToken(u.id, -5))).status, 401);
+  assert.equal((await post(u.token)).status, 202);
 });
