@@ -8,6 +8,7 @@ import { postgresChangesFilter } from '@supabase/realtime-js';
 import {
   JWT_SECRET, UUID, Inbox, RawSocket, closeAll, completedSession, decodeKind4, encodeKind3, insertRow,
   nowSeconds, rtClient, rtUser, sign, startRealtimeServer, subscribed, until, upgrade, userToken,
+  withTimeout,
 } from './realtime_support.mjs';
 
 let server;
@@ -1459,4 +1460,36 @@ test('REST broadcast uses the bearer when present: an expired one is 401 even wi
   });
   assert.equal((await post(userToken(u.id, -5))).status, 401);
   assert.equal((await post(u.token)).status, 202);
+});
+
+test('a silent socket is closed after the idle timeout; a heartbeating one stays; the client reconnects', async () => {
+  const idle = await startRealtimeServer(['--realtime-idle-timeout', '1', '--realtime-max-sockets', '3']);
+  try {
+    const silent = await RawSocket.open(idle);
+    const beating = await RawSocket.open(idle);
+    const started = Date.now();
+    const timer = setInterval(() => beating.send([null, beating.ref(), 'phoenix', 'heartbeat', {}]), 250);
+    try {
+      await withTimeout(silent.closed, 4000, 'silent socket close');
+      assert.ok(Date.now() - started >= 900, `closed after ${Date.now() - started} ms`);
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(beating.ws.readyState, WebSocket.OPEN);
+    } finally {
+      clearInterval(timer);
+    }
+    const third = await RawSocket.open(idle);
+    const fourth = await RawSocket.open(idle);
+    const full = await upgrade(idle, `apikey=${idle.anonKey}&vsn=2.0.0`);
+    assert.deepEqual([full.status, JSON.parse(full.body)], [429, { error: 'Too many connected users' }]);
+    for (const s of [beating, third, fourth]) s.close();
+    await Promise.all([beating.closed, third.closed, fourth.closed]);
+    const client = rtClient(idle, idle.anonKey, { realtime: { reconnectAfterMs: () => 100 } });
+    const ch = client.channel('idle');
+    await subscribed(ch);
+    await ch.statuses.find((s) => s.status === 'CHANNEL_ERROR', 4000);
+    await ch.statuses.find((s) => s.status === 'SUBSCRIBED', 4000);
+  } finally {
+    await closeAll();
+    await idle.stop();
+  }
 });
