@@ -1493,3 +1493,38 @@ test('a silent socket is closed after the idle timeout; a heartbeating one stays
     await idle.stop();
   }
 });
+
+test('signing in while subscribed as anon starts the user\'s private changes', async () => {
+  const u = await rtUser(server, 'latesignin');
+  const client = rtClient(server);
+  const inbox = new Inbox('changes');
+  const ch = client.channel(uniqueTopic('latesignin'), { config: { broadcast: { ack: true } } })
+    .on('postgres_changes', attempts('INSERT', `user_id=eq.${u.id.toUpperCase()}`), inbox.push);
+  await subscribed(ch);
+  const hidden = await insertRow(u.client, 'practice_attempts', { user_id: u.id, answer: 'before sign-in' });
+  const { data, error } = await client.auth.signInWithPassword({ email: u.user.email, password: 'secret123' });
+  assert.equal(error, null);
+  await until(() => client.realtime.accessTokenValue === data.session.access_token, 3000, 'user token set');
+  assert.equal(await ch.send({ type: 'broadcast', event: 'sync', payload: {} }, { timeout: 3000 }), 'ok');
+  const row = await insertRow(client, 'practice_attempts', { user_id: u.id, answer: 'after sign-in' });
+  const first = await inbox.next();
+  assert.equal(first.new.id, row.id, `anon got ${hidden.id} or something else first: ${JSON.stringify(first)}`);
+});
+
+test('every frame of one transaction (a completion and its hook writes) shares its commit_timestamp', async () => {
+  const u = await rtUser(server, 'onetxn');
+  const session = await insertRow(u.client, 'interview_sessions', { user_id: u.id, title: 'To complete', overall_score: 88 });
+  const inbox = new Inbox('service');
+  await subscribed(rtClient(server, server.serviceKey).channel(uniqueTopic('onetxn'))
+    .on('postgres_changes', { event: '*', schema: 'public' }, inbox.push));
+  await u.client.from('interview_sessions').update({ status: 'completed' }).eq('id', session.id);
+  const want = new Set(['interview_sessions', 'profiles', 'streaks', 'leaderboard', 'achievements']);
+  const stamps = new Set();
+  while (want.size > 0) {
+    const e = await inbox.next();
+    if (e.new.user_id !== u.id && e.new.id !== u.id) continue;
+    want.delete(e.table);
+    stamps.add(e.commit_timestamp);
+  }
+  assert.equal(stamps.size, 1, [...stamps].join(' '));
+});
