@@ -670,7 +670,7 @@ test('setAuth with an expired token: system error, CLOSED, no rejoin', async () 
 
 test('a channel whose token reaches exp is closed at expiry', async () => {
   const { id } = await rtUser(server, 'shortlived');
-  const token = userToken(id, 2);
+  const token = userToken(id, 3);
   const client = rtClient(server, server.anonKey, { accessToken: async () => token });
   await client.realtime.setAuth();
   const system = new Inbox('system');
@@ -1150,7 +1150,7 @@ test('a token refreshed before its exp keeps the channel open past the old exp',
   const u = await rtUser(server, 'rearm');
   const raw = await RawSocket.open(server);
   const topic = `realtime:${uniqueTopic('rearm')}`;
-  const shortToken = userToken(u.id, 2);
+  const shortToken = userToken(u.id, 3);
   const { jr } = await raw.join(topic, { config: { postgres_changes: [attempts('INSERT')] }, accessToken: shortToken });
   raw.send([jr, raw.ref(), topic, 'access_token', { access_token: userToken(u.id, 600) }]);
   const exp = JSON.parse(Buffer.from(shortToken.split('.')[1], 'base64url')).exp;
@@ -1275,7 +1275,7 @@ test('a channel closed at token expiry untracks its presence and gets no more fr
   const raw = await RawSocket.open(server);
   const { jr } = await raw.join(topic, {
     config: { presence: { key: 'short', enabled: true }, postgres_changes: [attempts('INSERT')] },
-    accessToken: userToken(u.id, 2),
+    accessToken: userToken(u.id, 3),
   });
   const tref = raw.ref();
   raw.send([jr, tref, topic, 'presence', { type: 'presence', event: 'track', payload: { t: 1 } }]);
