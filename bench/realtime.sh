@@ -11,10 +11,12 @@
 #      for RT_ALONE seconds (the delivery latency figure), then while wrk runs the list and the
 #      insert again (the REST figures with Realtime);
 #   4. load.mjs checks that every insert reached its owner exactly once and nobody else.
+# With RT_CONTROL=1 (default) each round also runs steps 3's inserts and wrk runs with no socket
+# open (the control): what the inserts alone cost the REST figures, apart from Realtime's share.
 # Prints a summary (and writes it to bench/last-realtime.md, untracked).
 #
 # Environment (all optional):
-#   RT_SOCKETS=2000 RT_SUBSCRIBERS=1000 RT_RATE=200 (inserts/s) RT_ALONE=20 (s)
+#   RT_SOCKETS=2000 RT_SUBSCRIBERS=1000 RT_RATE=200 (inserts/s) RT_ALONE=20 (s) RT_CONTROL=1
 #   BENCH_DURATION=10 (s per wrk run, wrk -t2 -c8 as run.sh)   BENCH_ROUNDS=3
 #   BENCH_NICE=0 (as run.sh: -15 on a busy machine)   BENCH_NO_BUILD=1   BUILD=build
 # Only loopback addresses are used; every load is bounded in time.
@@ -113,41 +115,52 @@ wait_for() {
   log "no '$2' in $1:"; cat "$1" "$WORK/load.err" >&2; return 1
 }
 
-log "wrk -t2 -c8 -d${DURATION}s; $ROUNDS rounds; Realtime: $SOCKETS sockets, $SUBSCRIBERS subscribed, $RATE inserts/s"
-for ((r = 1; r <= ROUNDS; r++)); do
-  measure list-without list "$r"
-  measure insert-without insert "$r"
-
+# with_load KIND ROUND: starts load.mjs (KIND rt: SOCKETS sockets; ctl: none, the same inserts
+# only), measures the idle memory (rt), runs the inserts alone, then the list and the insert
+# with wrk while they go on; stops it and keeps its report (load.KIND.ROUND.json).
+with_load() {
+  local kind=$1 r=$2 sockets=$SOCKETS alone=$ALONE rss0 rss1 t0 t1 s0 s1 n0 n1
+  [[ $kind == ctl ]] && { sockets=0; ((alone > 10)) && alone=10; }
   rss0=$(status_of VmRSS)
   rm -f "$WORK/ctl" && mkfifo "$WORK/ctl"
   "${NICE[@]}" node --experimental-websocket "$HERE/realtime/load.mjs" --port "$IB_PORT" \
-    --data "$WORK" --sockets "$SOCKETS" --subscribers "$SUBSCRIBERS" --rate "$RATE" \
-    --out "$WORK/load.$r.json" < "$WORK/ctl" > "$WORK/load.$r.out" 2>> "$WORK/load.err" &
+    --data "$WORK" --sockets "$sockets" --subscribers "$SUBSCRIBERS" --rate "$RATE" \
+    --out "$WORK/load.$kind.$r.json" < "$WORK/ctl" > "$WORK/load.$kind.$r.out" 2>> "$WORK/load.err" &
   LOAD_PID=$!
   PIDS+=("$LOAD_PID")
   exec 3> "$WORK/ctl"
-  wait_for "$WORK/load.$r.out" '^JOINED' 120
-  sleep 3   # the joins' replies and system frames are written; the server is idle again
-  rss1=$(status_of VmRSS)
-  printf 'memory\tround=%s sockets=%s joined=%s rss_before_kb=%s rss_after_kb=%s\n' "$r" "$SOCKETS" \
-    "$(awk '/^JOINED/{print $2}' "$WORK/load.$r.out")" "$rss0" "$rss1" >> "$WORK/results.tsv"
-  log "round $r: $(sed -n 's/^JOINED \([0-9]*\) \(.*\)/\1 sockets joined in \2 s/p' "$WORK/load.$r.out"); VmRSS $rss0 -> $rss1 kB"
-
+  wait_for "$WORK/load.$kind.$r.out" '^JOINED' 120
+  if [[ $kind == rt ]]; then
+    sleep 3   # the joins' replies and system frames are written; the server is idle again
+    rss1=$(status_of VmRSS)
+    printf 'memory\tround=%s sockets=%s joined=%s rss_before_kb=%s rss_after_kb=%s\n' "$r" \
+      "$sockets" "$(awk '/^JOINED/{print $2}' "$WORK/load.$kind.$r.out")" "$rss0" "$rss1" \
+      >> "$WORK/results.tsv"
+    log "round $r: $(sed -n 's/^JOINED \([0-9]*\) \(.*\)/\1 sockets joined in \2 s/p' "$WORK/load.$kind.$r.out"); VmRSS $rss0 -> $rss1 kB"
+  fi
   echo "phase alone" >&3
   t0=$(cpu_total); s0=$(jiffies "$IB_PID"); n0=$(jiffies "$LOAD_PID")
-  sleep "$ALONE"
+  sleep "$alone"
   t1=$(cpu_total); s1=$(jiffies "$IB_PID"); n1=$(jiffies "$LOAD_PID")
-  printf 'alone\tround=%s server_cpu=%s load_cpu=%s\n' "$r" $((200 * (s1 - s0) / (t1 - t0))) \
-    $((200 * (n1 - n0) / (t1 - t0))) >> "$WORK/results.tsv"
+  printf 'alone-%s\tround=%s server_cpu=%s load_cpu=%s\n' "$kind" "$r" \
+    $((200 * (s1 - s0) / (t1 - t0))) $((200 * (n1 - n0) / (t1 - t0))) >> "$WORK/results.tsv"
   echo "phase list" >&3
-  measure list-with list "$r"
+  measure "list-$kind" list "$r"
   echo "phase insert" >&3
-  measure insert-with insert "$r"
+  measure "insert-$kind" insert "$r"
   echo "stop" >&3
   exec 3>&-
   wait "$LOAD_PID" || log "load.mjs exited with $?"
   LOAD_PID=""
-  sed 's/^/[realtime]   /' "$WORK/load.$r.out" | grep -v JOINED >&2
+  sed 's/^/[realtime]   /' "$WORK/load.$kind.$r.out" | grep -v JOINED >&2
+}
+
+log "wrk -t2 -c8 -d${DURATION}s; $ROUNDS rounds; Realtime: $SOCKETS sockets, $SUBSCRIBERS subscribed, $RATE inserts/s"
+for ((r = 1; r <= ROUNDS; r++)); do
+  measure list-without list "$r"
+  measure insert-without insert "$r"
+  [[ "${RT_CONTROL:-1}" == 1 ]] && with_load ctl "$r"
+  with_load rt "$r"
 done
 
 python3 "$HERE/realtime/summary.py" "$WORK" "$ROUNDS" \

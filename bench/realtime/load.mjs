@@ -13,6 +13,8 @@
 //     timestamp has millisecond precision, so latencies read up to 1 ms high), and the checks:
 //     every insert delivered exactly once, to its owner's socket only, nothing to the others.
 //
+// With --sockets 0 (the control run) no socket is opened and only the inserts run.
+//
 //   node --experimental-websocket load.mjs --port P --data DIR [--sockets 2000]
 //        [--subscribers 1000] [--rate 200] [--out FILE]
 // DIR holds anon.key and realtime.tsv (user id, session id, token: bench/lib/seed.py realtime).
