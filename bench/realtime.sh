@@ -19,6 +19,10 @@
 #   RT_SOCKETS=2000 RT_SUBSCRIBERS=1000 RT_RATE=200 (inserts/s) RT_ALONE=20 (s) RT_CONTROL=1
 #   BENCH_DURATION=10 (s per wrk run, wrk -t2 -c8 as run.sh)   BENCH_ROUNDS=3
 #   BENCH_NICE=0 (as run.sh: -15 on a busy machine)   BENCH_NO_BUILD=1   BUILD=build
+#   RT_PROFILE=alone-rt,list-rt  labels (alone-ctl, alone-rt, list-without, list-ctl, list-rt,
+#                         insert-...) whose server side perf samples (call graphs, dwarf) in round 1;
+#                         bench/.build/profile-rt-LABEL.txt sums them up (perf_top.py); profiled
+#                         runs are slower, so their figures are not ones to quote
 # Only loopback addresses are used; every load is bounded in time.
 set -euo pipefail
 
@@ -67,6 +71,8 @@ seed_interviewbase
 kill "$IB_PID"
 wait "$IB_PID" 2>/dev/null || true
 python3 "$HERE/lib/seed.py" realtime --db "$WORK/bench.db" --data "$WORK" --users "$SUBSCRIBERS" >&2
+# The new server truncates ib.out only once it runs: the old keys must not be read meanwhile.
+rm -f "$WORK/ib.out"
 start_interviewbase "${NICE[@]}" "$WORK/interviewbase"
 # The list reads the first half of the base users, the insert writes as the second half: the
 # insert's rows never become the rows the list returns, whatever the order of the runs.
@@ -81,11 +87,33 @@ cpu_total() { awk '/^cpu /{t=0; for(i=2;i<=9;i++) t+=$i; print t}' /proc/stat; }
 jiffies() { awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 LOAD_PID=""
 
+# profile_start LABEL ROUND SECONDS / profile_end: perf on the server during LABEL (RT_PROFILE).
+PERF_PID=""
+profile_start() {
+  [[ "$2" == 1 && ",${RT_PROFILE:-}," == *",$1,"* ]] && command -v perf >/dev/null || return 0
+  perf record -q -F 499 --call-graph dwarf,16384 -p "$IB_PID" -o "$WORK/perf.$1.data" \
+    -- sleep "$3" > "$WORK/perf.$1.log" 2>&1 &
+  PERF_PID=$!
+  PERF_LABEL=$1
+}
+profile_end() {
+  [[ -n "$PERF_PID" ]] || return 0
+  wait "$PERF_PID" || true
+  PERF_PID=""
+  mkdir -p "$HERE/.build"
+  perf script -i "$WORK/perf.$PERF_LABEL.data" -F ip,sym 2>/dev/null > "$HERE/.build/perf-rt-$PERF_LABEL.txt" || true
+  python3 "$HERE/lib/perf_top.py" "$HERE/.build/perf-rt-$PERF_LABEL.txt" ib::realtime \
+    ib::rest::RunInsert ib::storage::Transaction::Commit sqlite3VdbeExec \
+    > "$HERE/.build/profile-rt-$PERF_LABEL.txt" || true
+  log "profile of $PERF_LABEL: bench/.build/profile-rt-$PERF_LABEL.txt (its figures are not ones to quote)"
+}
+
 # measure LABEL SCENARIO ROUND: one wrk run (-t2 -c8) against the server; appends to results.tsv
 # the wrk figures and the CPU shares (% of 200) of the server, wrk, load.mjs and everything else.
 measure() {
   local label=$1 scenario=$2 round=$3 t0 t1 s0 s1 n0 n1 out line wrk_j
   out="$WORK/wrk.$label.$round.txt"
+  profile_start "$label" "$round" $((DURATION > 3 ? DURATION - 2 : 1))
   t0=$(cpu_total); s0=$(jiffies "$IB_PID"); n0=0
   [[ -n "$LOAD_PID" ]] && n0=$(jiffies "$LOAD_PID")
   (
@@ -96,6 +124,7 @@ measure() {
   t1=$(cpu_total); s1=$(jiffies "$IB_PID"); n1=0
   [[ -n "$LOAD_PID" ]] && n1=$(jiffies "$LOAD_PID")
   wrk_j=$(awk -v hz="$HZ" '{n=0; for(i=1;i<=2;i++){split($i,a,/[ms]/); n+=(a[1]*60+a[2])*hz}; printf "%d", n}' <(tail -1 "$WORK/wrk.times"))
+  profile_end
   line=$(grep '^BENCH_RESULT' "$out") || { log "wrk gave no result for $label"; cat "$out" >&2; exit 1; }
   local total=$((t1 - t0))
   printf '%s\tround=%s %s server_cpu=%s wrk_cpu=%s load_cpu=%s\n' "$label" "$round" \
@@ -139,9 +168,11 @@ with_load() {
     log "round $r: $(sed -n 's/^JOINED \([0-9]*\) \(.*\)/\1 sockets joined in \2 s/p' "$WORK/load.$kind.$r.out"); VmRSS $rss0 -> $rss1 kB"
   fi
   echo "phase alone" >&3
+  profile_start "alone-$kind" "$r" $((alone > 4 ? alone - 2 : 1))
   t0=$(cpu_total); s0=$(jiffies "$IB_PID"); n0=$(jiffies "$LOAD_PID")
   sleep "$alone"
   t1=$(cpu_total); s1=$(jiffies "$IB_PID"); n1=$(jiffies "$LOAD_PID")
+  profile_end
   printf 'alone-%s\tround=%s server_cpu=%s load_cpu=%s\n' "$kind" "$r" \
     $((200 * (s1 - s0) / (t1 - t0))) $((200 * (n1 - n0) / (t1 - t0))) >> "$WORK/results.tsv"
   echo "phase list" >&3
@@ -152,6 +183,27 @@ with_load() {
   exec 3>&-
   wait "$LOAD_PID" || log "load.mjs exited with $?"
   LOAD_PID=""
+
+# profile_start LABEL ROUND SECONDS / profile_end: perf on the server during LABEL (RT_PROFILE).
+PERF_PID=""
+profile_start() {
+  [[ "$2" == 1 && ",${RT_PROFILE:-}," == *",$1,"* ]] && command -v perf >/dev/null || return 0
+  perf record -q -F 499 --call-graph dwarf,16384 -p "$IB_PID" -o "$WORK/perf.$1.data" \
+    -- sleep "$3" > "$WORK/perf.$1.log" 2>&1 &
+  PERF_PID=$!
+  PERF_LABEL=$1
+}
+profile_end() {
+  [[ -n "$PERF_PID" ]] || return 0
+  wait "$PERF_PID" || true
+  PERF_PID=""
+  mkdir -p "$HERE/.build"
+  perf script -i "$WORK/perf.$PERF_LABEL.data" -F ip,sym 2>/dev/null > "$HERE/.build/perf-rt-$PERF_LABEL.txt" || true
+  python3 "$HERE/lib/perf_top.py" "$HERE/.build/perf-rt-$PERF_LABEL.txt" ib::realtime \
+    ib::rest::RunInsert ib::storage::Transaction::Commit sqlite3VdbeExec \
+    > "$HERE/.build/profile-rt-$PERF_LABEL.txt" || true
+  log "profile of $PERF_LABEL: bench/.build/profile-rt-$PERF_LABEL.txt (its figures are not ones to quote)"
+}
   sed 's/^/[realtime]   /' "$WORK/load.$kind.$r.out" | grep -v JOINED >&2
 }
 
