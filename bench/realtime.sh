@@ -84,6 +84,7 @@ for d in list insert; do cp "$WORK/anon.key" "$WORK/service.key" "$WORK/$d/"; do
 
 status_of() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$IB_PID/status"; }
 cpu_total() { awk '/^cpu /{t=0; for(i=2;i<=9;i++) t+=$i; print t}' /proc/stat; }
+cpu_idle() { awk '/^cpu /{print $5+$6}' /proc/stat; }
 jiffies() { awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 LOAD_PID=""
 
@@ -111,25 +112,27 @@ profile_end() {
 # measure LABEL SCENARIO ROUND: one wrk run (-t2 -c8) against the server; appends to results.tsv
 # the wrk figures and the CPU shares (% of 200) of the server, wrk, load.mjs and everything else.
 measure() {
-  local label=$1 scenario=$2 round=$3 t0 t1 s0 s1 n0 n1 out line wrk_j
+  local label=$1 scenario=$2 round=$3 t0 t1 i0 i1 s0 s1 n0 n1 out line wrk_j
   out="$WORK/wrk.$label.$round.txt"
   profile_start "$label" "$round" $((DURATION > 3 ? DURATION - 2 : 1))
-  t0=$(cpu_total); s0=$(jiffies "$IB_PID"); n0=0
+  t0=$(cpu_total); i0=$(cpu_idle); s0=$(jiffies "$IB_PID"); n0=0
   [[ -n "$LOAD_PID" ]] && n0=$(jiffies "$LOAD_PID")
   (
     BENCH_SCENARIO=$scenario BENCH_DATA="$WORK/$scenario" "${NICE[@]}" wrk -t2 -c8 "-d${DURATION}s" \
       -s "$HERE/wrk/scenario.lua" "http://127.0.0.1:$IB_PORT" > "$out"
     times > "$WORK/wrk.times"
   )
-  t1=$(cpu_total); s1=$(jiffies "$IB_PID"); n1=0
+  t1=$(cpu_total); i1=$(cpu_idle); s1=$(jiffies "$IB_PID"); n1=0
   [[ -n "$LOAD_PID" ]] && n1=$(jiffies "$LOAD_PID")
   wrk_j=$(awk -v hz="$HZ" '{n=0; for(i=1;i<=2;i++){split($i,a,/[ms]/); n+=(a[1]*60+a[2])*hz}; printf "%d", n}' <(tail -1 "$WORK/wrk.times"))
   profile_end
   line=$(grep '^BENCH_RESULT' "$out") || { log "wrk gave no result for $label"; cat "$out" >&2; exit 1; }
-  local total=$((t1 - t0))
-  printf '%s\tround=%s %s server_cpu=%s wrk_cpu=%s load_cpu=%s\n' "$label" "$round" \
+  local total=$((t1 - t0)) others
+  others=$((200 * ((t1 - t0) - (i1 - i0) - (s1 - s0) - wrk_j - (n1 - n0)) / total))
+  ((others < 0)) && others=0
+  printf '%s\tround=%s %s server_cpu=%s wrk_cpu=%s load_cpu=%s other_cpu=%s\n' "$label" "$round" \
     "${line#BENCH_RESULT }" $((200 * (s1 - s0) / total)) $((200 * wrk_j / total)) \
-    $((200 * (n1 - n0) / total)) >> "$WORK/results.tsv"
+    $((200 * (n1 - n0) / total)) "$others" >> "$WORK/results.tsv"
   log "$label round $round: $(sed 's/.*\(rps=[0-9]*\).*\(p50_ms=[0-9.]*\).*\(p99_ms=[0-9.]*\).*\(non2xx=[0-9]*\).*/\1 \2 \3 \4/' <<<"$line")"
 }
 

@@ -107,7 +107,7 @@ def main():
           f"max {d['max']:.1f} ms")
     w("")
 
-    w("| scenario | without (rounds) | control: inserts, no socket (rounds) | with Realtime (rounds) | median without / control / with | drop: control / with | p99 ms without / control / with | CPU % of 200 with Realtime: server / wrk / load.mjs |")
+    w("| scenario | without (rounds) | control: inserts, no socket (rounds) | with Realtime (rounds) | median without / control / with | drop: control / with | p99 ms without / control / with | CPU % of 200 without; control; with Realtime: server / wrk / load.mjs / others |")
     w("| --- | --- | --- | --- | ---: | --- | --- | --- |")
     drops = {}
     for sc in ("list", "insert"):
@@ -121,7 +121,12 @@ def main():
                 for k in ("ctl", "rt")}
         drops[sc] = drop
         rps = {k: ", ".join(kv["rps"] for kv in v) or "-" for k, v in runs.items()}
-        c = " ; ".join(f"{kv['server_cpu']}/{kv['wrk_cpu']}/{kv['load_cpu']}" for kv in runs["rt"])
+        c = " ; ".join(
+            f"{statistics.median(int(kv['server_cpu']) for kv in v):.0f}/"
+            f"{statistics.median(int(kv['wrk_cpu']) for kv in v):.0f}/"
+            f"{statistics.median(int(kv['load_cpu']) for kv in v):.0f}/"
+            f"{statistics.median(int(kv.get('other_cpu', 0)) for kv in v):.0f}"
+            for v in runs.values() if v)
         bad = sum(int(kv.get("non2xx", 0)) for v in runs.values() for kv in v)
         w(f"| {sc} | {rps['without']} | {rps['ctl']} | {rps['rt']} | "
           f"{fnum(med['without'], 0)} / {fnum(med['ctl'], 0)} / {fnum(med['rt'], 0)} | "
