@@ -1528,3 +1528,23 @@ test('every frame of one transaction (a completion and its hook writes) shares i
   }
   assert.equal(stamps.size, 1, [...stamps].join(' '));
 });
+
+test('numeric values compare typed (87.50 = 87.5), isdistinct matches NULL, a filter on the computed rank is refused', async () => {
+  const u = await rtUser(server, 'typed2');
+  const got = { exact: [], distinct: [] };
+  const system = new Inbox('system');
+  const last = new Inbox('last');
+  await subscribed(u.client.channel(uniqueTopic('typed2'))
+    .on('postgres_changes', attempts('INSERT', 'score=eq.87.50'), (p) => got.exact.push(p.new.answer))
+    .on('postgres_changes', attempts('INSERT', 'is_correct=isdistinct.true'), (p) => got.distinct.push(p.new.answer))
+    .on('postgres_changes', { event: '*', schema: 'public', table: 'leaderboard', filter: 'rank=eq.1' }, () => {})
+    .on('postgres_changes', attempts('INSERT'), (p) => { if (p.new.answer === 'c') last.push(p); })
+    .on('system', {}, system.push));
+  const err = await system.find((s) => s.status === 'error');
+  assert.match(err.message, /rank/);
+  for (const [answer, score, isCorrect] of [['a', 87.5, true], ['b', 87.49, null], ['c', 88, false]]) {
+    await insertRow(u.client, 'practice_attempts', { user_id: u.id, answer, score, is_correct: isCorrect });
+  }
+  await last.next();
+  assert.deepEqual(got, { exact: ['a'], distinct: ['b', 'c'] });
+});
