@@ -172,10 +172,22 @@ std::string EnvName(const std::string& flag) {
 
 std::string Usage() {
   return "usage: interviewbase [serve] [flags]\n"
+         "       interviewbase backup --db DB OUT\n"
+         "       interviewbase check --db DB\n"
+         "       interviewbase restore BACKUP --db DB\n"
          "       interviewbase --help | --version\n"
          "\n"
          "Serves the interview platform's Supabase-compatible API (/rest/v1, /auth/v1,\n"
          "/storage/v1) from one SQLite database file.\n"
+         "\n"
+         "maintenance (--db as below; exit status 0 only on success):\n"
+         "  backup --db DB OUT   writes a consistent copy of DB to OUT, also while a server\n"
+         "                       serves DB (OUT appears only once complete)\n"
+         "  check --db DB        integrity, foreign keys, schema version and stored objects'\n"
+         "                       bytes; prints a report, exit status 1 on any problem\n"
+         "  restore BACKUP --db DB\n"
+         "                       checks BACKUP, then replaces DB with it atomically; refused\n"
+         "                       while a server holds DB\n"
          "\n"
          "flags (each also settable as the environment variable IB_<NAME>):\n"
          "  --db PATH            database file, created if absent; :memory: for a throwaway one\n"
@@ -235,11 +247,39 @@ std::string Usage() {
          "  --refreshes-per-ip N           token refreshes per client IP (default 1000)\n";
 }
 
+namespace {
+
+struct CommandWord {
+  const char* word;
+  Command command;
+  size_t operands;  // how many file operands it takes
+};
+constexpr CommandWord kCommandWords[] = {{"serve", Command::kServe, 0},
+                                         {"backup", Command::kBackup, 1},
+                                         {"check", Command::kCheck, 0},
+                                         {"restore", Command::kRestore, 1}};
+
+const CommandWord* FindCommand(const std::string& word) {
+  for (const auto& c : kCommandWords) {
+    if (word == c.word) return &c;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 Invocation ParseInvocation(int argc, const char* const* argv, const EnvLookup& env) {
   Invocation inv;
   std::vector<std::string> args(argv + 1, argv + argc);
   size_t i = 0;
-  if (i < args.size() && args[i] == "serve") ++i;
+  const CommandWord* command = &kCommandWords[0];
+  if (i < args.size()) {
+    if (const CommandWord* named = FindCommand(args[i])) {
+      command = named;
+      ++i;
+    }
+  }
+  inv.command = command->command;
   // Environment first, so flags override it.
   for (const auto& s : Settings()) {
     if (const char* v = env ? env(EnvName(s.name).c_str()) : nullptr) {
@@ -260,7 +300,13 @@ Invocation ParseInvocation(int argc, const char* const* argv, const EnvLookup& e
       inv.command = Command::kVersion;
       return inv;
     }
-    if (arg.rfind("--", 0) != 0) throw ConfigError("unexpected argument '" + arg + "'");
+    if (arg.rfind("--", 0) != 0) {
+      if (inv.operands.size() >= command->operands) {
+        throw ConfigError("unexpected argument '" + arg + "'");
+      }
+      inv.operands.push_back(arg);
+      continue;
+    }
     std::string name = arg.substr(2);
     std::string value;
     auto eq = name.find('=');
@@ -273,7 +319,20 @@ Invocation ParseInvocation(int argc, const char* const* argv, const EnvLookup& e
     }
     const Setting* setting = FindSetting(name);
     if (!setting) throw ConfigError("unknown flag --" + name);
+    if (inv.command != Command::kServe && name != "db") {
+      throw ConfigError("flag --" + name + " does not apply to " + command->word +
+                        " (it takes --db only)");
+    }
     setting->apply(inv.config, value);
+  }
+  if (inv.operands.size() != command->operands) {
+    throw ConfigError(std::string(command->word) + " needs " +
+                      (inv.command == Command::kBackup
+                           ? "the output file: backup --db DB OUT"
+                           : "the backup file: restore BACKUP --db DB"));
+  }
+  if (inv.command != Command::kServe && inv.config.db_path == ":memory:") {
+    throw ConfigError(std::string(command->word) + " needs a database file, not :memory:");
   }
   return inv;
 }

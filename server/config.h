@@ -1,6 +1,7 @@
 // Config: everything `interviewbase serve` can be told, from flags (--name value or
-// --name=value) and IB_<NAME> environment variables (flags win). Parsing is pure: the
-// environment comes in as a lookup function. A bad value throws ConfigError (exit code 2).
+// --name=value) and IB_<NAME> environment variables (flags win), and the maintenance commands
+// (backup, check, restore: --db and their file operands). Parsing is pure: the environment
+// comes in as a lookup function. A bad value throws ConfigError (exit code 2).
 #pragma once
 
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace ib {
 
@@ -47,11 +49,13 @@ struct Config {
   int64_t realtime_idle_timeout = 60;    // seconds without a frame from the client: closed
 };
 
-enum class Command { kServe, kHelp, kVersion };
+enum class Command { kServe, kHelp, kVersion, kBackup, kCheck, kRestore };
 
 struct Invocation {
   Command command = Command::kServe;
   Config config;
+  // The file operands: backup's OUT, restore's BACKUP (none for serve and check).
+  std::vector<std::string> operands;
 };
 
 class ConfigError : public std::runtime_error {
@@ -62,7 +66,9 @@ class ConfigError : public std::runtime_error {
 using EnvLookup = std::function<const char*(const char*)>;
 
 // argv[0] is the program name. `interviewbase`, `interviewbase serve [flags]`,
-// `interviewbase --help`, `interviewbase --version`.
+// `interviewbase backup --db DB OUT`, `interviewbase check --db DB`,
+// `interviewbase restore BACKUP --db DB`, `interviewbase --help`, `interviewbase --version`.
+// The maintenance commands take --db only.
 Invocation ParseInvocation(int argc, const char* const* argv, const EnvLookup& env);
 
 // The usage text printed by --help.

@@ -1,5 +1,6 @@
 // interviewbase: flags/env -> Config, open and migrate the database, start the App, print
-// the listening line and keys, stop cleanly on SIGINT/SIGTERM. Nothing else lives here.
+// the listening line and keys, stop cleanly on SIGINT/SIGTERM; or run one maintenance command
+// (server/commands.h). Nothing else lives here.
 #include <pthread.h>
 
 #include <atomic>
@@ -10,6 +11,7 @@
 #include <thread>
 
 #include "server/app.h"
+#include "server/commands.h"
 #include "server/config.h"
 #include "storage/error.h"
 
@@ -62,6 +64,9 @@ int main(int argc, char** argv) {
     std::cout << "interviewbase " << IB_VERSION << "\n";
     return 0;
   }
+  if (inv.command == ib::Command::kBackup) return ib::RunBackup(inv);
+  if (inv.command == ib::Command::kCheck) return ib::RunCheck(inv);
+  if (inv.command == ib::Command::kRestore) return ib::RunRestore(inv);
 
   sigset_t signals;
   sigemptyset(&signals);

@@ -265,6 +265,9 @@ Error Error::NotFound(std::string_view message) {
 Error Error::PayloadTooLarge(std::string_view message) {
   return Error(413, ErrorCode::kHttpStatus, std::string(message));
 }
+Error Error::Conflict(std::string_view message) {
+  return Error(409, ErrorCode::kHttpStatus, std::string(message));
+}
 Error Error::TooManyConnections() {
   return Error(429, ErrorCode::kHttpStatus, "Too many open connections from this address");
 }

@@ -116,6 +116,8 @@ class Error : public std::exception {
   static Error Internal(std::string_view message);         // 500 XX000; message is logged, not sent
   static Error NotFound(std::string_view message);         // 404 PGRST000-style plain not found
   static Error PayloadTooLarge(std::string_view message);  // 413 PGRST413
+  // 409: the operation cannot run in the server's present state (a backup already running)
+  static Error Conflict(std::string_view message);
   // 429: the client address already has the most open connections (--max-connections-per-ip)
   static Error TooManyConnections();
   // What httplib answered without a handler (no route, 405, 413, 414, 431, ...) as an Error.

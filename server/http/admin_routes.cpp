@@ -1,30 +1,89 @@
 #include "server/http/admin_routes.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <memory>
+
 #include "server/auth/authenticate.h"
 #include "server/http/handler.h"
+#include "storage/backup.h"
 #include "storage/error.h"
 #include "storage/reset.h"
 
 namespace ib::http {
+namespace {
+
+// Admin operations are no row-level question: only the service key may.
+storage::Principal RequireService(const httplib::Request& req, const ServerContext& ctx,
+                                  RequestContext& rc, const char* what) {
+  storage::Principal who = auth::AuthenticateRest(
+      Header(req, "Authorization"), Header(req, "apikey"), ctx.secret, rc.clock.now_seconds());
+  rc.principal = storage::RoleName(who.role);
+  if (!who.is_service()) {
+    throw storage::Error::PermissionDenied(
+        who.is_anon(),
+        std::string("permission denied: ") + what + " requires the service_role key");
+  }
+  return who;
+}
+
+// One backup at a time, from its copy until its stream ends: each holds a temporary file as
+// large as the database, so two at once would double the disk a backup needs.
+std::atomic<bool> backup_running{false};
+
+// The unlinked backup file being streamed, and the slot it holds; both end with the stream.
+struct BackupStream {
+  int fd = -1;
+  ~BackupStream() {
+    if (fd >= 0) ::close(fd);
+    backup_running = false;
+  }
+};
+
+void StreamBackup(const ServerContext& ctx, httplib::Response& res) {
+  if (ctx.db.in_memory()) {
+    throw storage::Error::Conflict("this server runs on :memory:, which has no file to back up");
+  }
+  if (backup_running.exchange(true)) {
+    throw storage::Error::Conflict("a backup is already running; retry when it has finished");
+  }
+  auto stream = std::make_shared<BackupStream>();
+  stream->fd = storage::BackupToUnlinkedFile(ctx.config.db_path);
+  struct stat st {};
+  if (::fstat(stream->fd, &st) != 0) throw storage::Error::Internal("cannot stat the backup");
+  res.set_header("Content-Disposition", "attachment; filename=\"interviewbase-backup.db\"");
+  res.set_content_provider(static_cast<size_t>(st.st_size), "application/octet-stream",
+                           [stream](size_t offset, size_t max, httplib::DataSink& sink) {
+                             char buf[65536];
+                             const ssize_t n = ::pread(stream->fd, buf, std::min(max, sizeof buf),
+                                                       static_cast<off_t>(offset));
+                             return n > 0 && sink.write(buf, static_cast<size_t>(n));
+                           });
+}
+
+}  // namespace
 
 void RegisterAdminRoutes(httplib::Server& server, const ServerContext& ctx) {
   server.Post("/admin/v1/reset",
               Wrap(
                   Service::kRest,
                   [&ctx](const httplib::Request& req, httplib::Response& res, RequestContext& rc) {
-                    storage::Principal who =
-                        auth::AuthenticateRest(Header(req, "Authorization"), Header(req, "apikey"),
-                                               ctx.secret, rc.clock.now_seconds());
-                    rc.principal = storage::RoleName(who.role);
-                    // Wiping every user's data is no row-level question: only the service key may.
-                    if (!who.is_service()) {
-                      throw storage::Error::PermissionDenied(
-                          who.is_anon(), "permission denied: reset requires the service_role key");
-                    }
+                    const storage::Principal who = RequireService(req, ctx, rc, "reset");
                     const int tables = storage::ResetAllData(ctx.db, who, rc.clock);
                     res.set_content(
                         "{\"status\":\"ok\",\"tables_emptied\":" + std::to_string(tables) + "}",
                         "application/json; charset=utf-8");
+                  },
+                  ctx.config.log_requests));
+  server.Post("/admin/v1/backup",
+              Wrap(
+                  Service::kRest,
+                  [&ctx](const httplib::Request& req, httplib::Response& res, RequestContext& rc) {
+                    RequireService(req, ctx, rc, "backup");
+                    StreamBackup(ctx, res);
                   },
                   ctx.config.log_requests));
 }

@@ -1,7 +1,8 @@
 // /admin/v1: operator endpoints outside the Supabase protocol. POST /admin/v1/reset empties
-// all data (keeping schema and secret) for test harnesses; service_role only, refusals in
-// PostgREST's error shape (401 anon / 403 other roles, code 42501). Thin: the work is in
-// storage/reset. Handlers share only the immutable ServerContext.
+// all data (keeping schema and secret) for test harnesses; POST /admin/v1/backup streams a
+// consistent copy of the database file (application/octet-stream; one at a time, 409 for a
+// second). Service_role only, refusals in PostgREST's error shape (401 anon / 403 other roles,
+// code 42501). Thin: the work is in storage/reset and storage/backup.
 #pragma once
 
 #include <httplib.h>

@@ -84,3 +84,23 @@ TEST_CASE("config: --durability, full by default, normal for test suites") {
   CHECK_FALSE(Parse({}, {{"IB_DURABILITY", "normal"}}).config.durable_commits);
   CHECK_THROWS_AS(Parse({"--durability", "off"}), ib::ConfigError);
 }
+
+TEST_CASE("config: backup, check and restore take --db and their file operands") {
+  auto backup = Parse({"backup", "--db", "a.db", "out.db"});
+  CHECK(backup.command == ib::Command::kBackup);
+  CHECK(backup.config.db_path == "a.db");
+  CHECK(backup.operands == std::vector<std::string>{"out.db"});
+  auto restore = Parse({"restore", "b.db", "--db=a.db"});
+  CHECK(restore.command == ib::Command::kRestore);
+  CHECK(restore.operands == std::vector<std::string>{"b.db"});
+  auto check = Parse({"check"}, {{"IB_DB", "env.db"}});
+  CHECK(check.command == ib::Command::kCheck);
+  CHECK(check.config.db_path == "env.db");
+  CHECK(check.operands.empty());
+  CHECK_THROWS_AS(Parse({"backup", "--db", "a.db"}), ib::ConfigError);                // no OUT
+  CHECK_THROWS_AS(Parse({"backup", "--db", "a.db", "x", "y"}), ib::ConfigError);      // two
+  CHECK_THROWS_AS(Parse({"check", "--db", "a.db", "x"}), ib::ConfigError);            // extra
+  CHECK_THROWS_AS(Parse({"check", "--db", "a.db", "--port", "1"}), ib::ConfigError);  // serve's
+  CHECK_THROWS_AS(Parse({"check", "--db", ":memory:"}), ib::ConfigError);
+  CHECK_THROWS_AS(Parse({"serve", "out.db"}), ib::ConfigError);
+}

@@ -1,0 +1,53 @@
+#include "server/commands.h"
+
+#include <iostream>
+
+#include "storage/backup.h"
+#include "storage/db_check.h"
+#include "storage/error.h"
+#include "storage/migrator.h"
+#include "storage/restore.h"
+
+namespace ib {
+namespace {
+
+int KnownVersion() { return storage::LatestVersion(storage::EmbeddedMigrations()); }
+
+}  // namespace
+
+int RunBackup(const Invocation& inv) {
+  const std::string& out = inv.operands.at(0);
+  try {
+    const int64_t bytes = storage::BackupFile(inv.config.db_path, out);
+    std::cout << "backup of " << inv.config.db_path << " written to " << out << " (" << bytes
+              << " bytes)" << std::endl;
+    return 0;
+  } catch (const storage::Error& e) {
+    std::cerr << "interviewbase backup: " << e.message() << " (" << out << " not written)"
+              << std::endl;
+    return 1;
+  }
+}
+
+int RunCheck(const Invocation& inv) {
+  const storage::CheckReport report = storage::CheckDatabase(inv.config.db_path, KnownVersion());
+  std::cout << report.ToString() << std::flush;
+  return report.ok() ? 0 : 1;
+}
+
+int RunRestore(const Invocation& inv) {
+  const std::string& backup = inv.operands.at(0);
+  try {
+    for (const std::string& note :
+         storage::RestoreDatabase(backup, inv.config.db_path, KnownVersion())) {
+      std::cerr << "interviewbase restore: note: " << note << std::endl;
+    }
+    std::cout << "restored " << backup << " into " << inv.config.db_path << std::endl;
+    return 0;
+  } catch (const storage::Error& e) {
+    std::cerr << "interviewbase restore: " << e.message() << std::endl;
+    return 1;
+  }
+}
+
+}  // namespace ib
