@@ -1548,3 +1548,20 @@ test('numeric values compare typed (87.50 = 87.5), isdistinct matches NULL, a fi
   await last.next();
   assert.deepEqual(got, { exact: ['a'], distinct: ['b', 'c'] });
 });
+
+test('untrack with nothing tracked sends no diff; tracking the same payload after an untrack joins again', async () => {
+  const topic = uniqueTopic('retrack2');
+  const inB = new Inbox('B');
+  const chA = presenceChannel(rtClient(server), topic, 'alice', new Inbox('A'));
+  const chB = presenceChannel(rtClient(server), topic, 'bob', inB);
+  await subscribed(chA);
+  await subscribed(chB);
+  assert.equal(await chA.untrack(), 'ok');
+  assert.equal(await chA.track({ s: 1 }), 'ok');
+  assert.equal(await chA.untrack(), 'ok');
+  assert.equal(await chA.track({ s: 1 }), 'ok');
+  const seen = [];
+  for (let i = 0; i < 3; i += 1) seen.push((await inB.next()).event);
+  assert.deepEqual(seen, ['join', 'leave', 'join']);
+  assert.deepEqual(metas(chB.presenceState().alice), [{ s: 1 }]);
+});
