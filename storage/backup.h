@@ -26,8 +26,9 @@ int BackupToUnlinkedFile(const std::string& source);
 // BackupToUnlinkedFile and restore.
 void CopyDatabase(const std::string& source, const std::string& dest_path);
 
-// Pages copied per sqlite3_backup_step (4 MiB at the default page size): the bound on work
-// between two checks for errors, not a lock hold (the snapshot is held throughout).
+// Pages copied per sqlite3_backup_step (4 MiB at the default page size), each step synced and
+// followed by a pause as long as it took: not a lock hold (the snapshot is held throughout)
+// but the bound on how much copy the disk has queued ahead of the server's WAL syncs.
 inline constexpr int kBackupPagesPerStep = 1024;
 
 }  // namespace ib::storage
