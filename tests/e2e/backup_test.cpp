@@ -3,7 +3,11 @@
 // acknowledged writes), the admin endpoint's refusals, `check` finding damage, and `restore`
 // refusing bad backups and a served database and restoring otherwise.
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <arpa/inet.h>
 #include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
@@ -156,6 +160,45 @@ TEST_CASE("backup: the endpoint is the service role's alone") {
   const Reply ok = server.Send("POST", "/admin/v1/backup", server.service_key(), "", Key(server));
   CHECK(ok.status == 200);
   CHECK(ok.body.compare(0, 16, std::string("SQLite format 3\0", 16)) == 0);
+}
+
+TEST_CASE("backup: one at a time (409 while one streams), and none of a :memory: server") {
+  ServerProcess server;
+  REQUIRE(Upload(server, "big.bin", 16 << 20) == "200");  // more than the sockets buffer
+  // A client that asks for a backup and reads only the first bytes: its stream stays open.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  const int small = 4096;
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(server.port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  const std::string& k = server.service_key();
+  const std::string head = "POST /admin/v1/backup HTTP/1.1\r\nHost: x\r\napikey: " + k +
+                           "\r\nAuthorization: Bearer " + k + "\r\nContent-Length: 0\r\n\r\n";
+  REQUIRE(::send(fd, head.data(), head.size(), 0) == static_cast<ssize_t>(head.size()));
+  char buf[64] = {};
+  REQUIRE(::recv(fd, buf, sizeof buf - 1, 0) > 12);
+  REQUIRE(std::string(buf).rfind("HTTP/1.1 200", 0) == 0);
+
+  const Reply second = server.Send("POST", "/admin/v1/backup", k, "", Key(server));
+  CHECK(second.status == 409);
+  CHECK(second.json()["message"].get<std::string>().find("already running") != std::string::npos);
+  // Positive control: once the first stream is gone, the next backup is served.
+  ::close(fd);
+  int status = 0;
+  for (int i = 0; i < 200 && status != 200; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    status = server.Send("POST", "/admin/v1/backup", k, "", Key(server)).status;
+  }
+  CHECK(status == 200);
+
+  ServerProcess memory({}, ":memory:");
+  const Reply none = memory.Send("POST", "/admin/v1/backup", memory.service_key(), "", Key(memory));
+  CHECK(none.status == 409);
+  CHECK(none.json()["message"].get<std::string>().find(":memory:") != std::string::npos);
 }
 
 TEST_CASE("check: a sound database passes; a corrupted copy and a missing chunk fail") {
