@@ -18,17 +18,14 @@ namespace ib::realtime {
 namespace {
 
 // The ids of `channel`'s bindings that `record` matches, comma-separated ("" for none).
+// `row`: the new row, or the key of a delete.
 std::string MatchingIds(const Channel& channel, const storage::Table& table,
-                        const storage::ChangeRecord& record) {
-  const storage::ChangeRow* row = record.op == storage::ChangeOp::kDelete
-                                      ? &record.key
-                                      : (record.new_row ? &*record.new_row : nullptr);
+                        const storage::ChangeRecord& record, const storage::ChangeRow& row) {
   std::string ids;
-  if (row == nullptr) return ids;
   for (const Binding& b : channel.bindings) {
     if (!b.active || (b.table != nullptr && b.table != &table)) continue;
     if (b.event != "*" && b.event != storage::ChangeOpName(record.op)) continue;
-    if (b.filter && !b.filter->Matches(*row)) continue;
+    if (b.filter && !b.filter->Matches(row)) continue;
     if (!ids.empty()) ids += ',';
     storage::AppendInt(ids, b.id);
   }
@@ -43,8 +40,8 @@ Hub::Hub(storage::Db& db, std::string secret, RealtimeLimits limits)
 void Hub::Add(Channel* channel) {
   topics_[channel->topic].insert(channel);
   ++channel_count_;
-  if (!channel->bindings.empty()) {
-    with_bindings_.insert(channel);
+  if (!channel->bindings.empty() && with_bindings_.insert(channel).second) {
+    index_.Add(channel);
     change_channels_.store(with_bindings_.size(), std::memory_order_release);
   }
 }
@@ -56,6 +53,7 @@ void Hub::Remove(Channel* channel) {
     if (it->second.empty()) topics_.erase(it);
   }
   if (with_bindings_.erase(channel) > 0) {
+    index_.Remove(channel);
     change_channels_.store(with_bindings_.size(), std::memory_order_release);
   }
 }
@@ -124,11 +122,15 @@ void Hub::OnCommitted(const std::vector<storage::ChangeRecord>& transaction) {
       for (const storage::ChangeRecord& record : transaction) {
         const storage::Table* table = catalog.FindExposedTable(record.table);
         if (table == nullptr) continue;
+        const storage::ChangeRow* matched = record.op == storage::ChangeOp::kDelete
+                                                ? &record.key
+                                                : (record.new_row ? &*record.new_row : nullptr);
+        if (matched == nullptr) continue;
         std::optional<std::string> data;  // rendered for the first channel that receives it
         std::map<std::pair<storage::Role, std::string>, bool> visible;  // by reader
-        for (Channel* channel : with_bindings_) {
+        for (Channel* channel : index_.Candidates(*table, *matched)) {
           if (record.sequence <= channel->after_sequence) continue;
-          std::string ids = MatchingIds(*channel, *table, record);
+          std::string ids = MatchingIds(*channel, *table, record, *matched);
           if (ids.empty()) continue;
           const storage::Principal& who = channel->principal;
           auto seen = visible.find({who.role, who.user_id});

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "server/realtime/change_index.h"
 #include "server/realtime/channel.h"
 #include "server/realtime/presence_registry.h"
 #include "server/realtime/realtime_limits.h"
@@ -78,6 +79,7 @@ class Hub {
   int64_t binding_ids_ = 0;
   std::map<std::string, std::set<Channel*>> topics_;
   std::set<Channel*> with_bindings_;
+  ChangeIndex index_;  // the channels of with_bindings_, by what their bindings can match
   std::atomic<size_t> change_channels_{0};
   size_t channel_count_ = 0;
   PresenceRegistry presence_;

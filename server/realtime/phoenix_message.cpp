@@ -4,6 +4,7 @@
 
 #include "storage/json_input.h"
 #include "storage/json_text.h"
+#include "storage/utf8.h"
 
 namespace ib::realtime {
 namespace {
@@ -30,6 +31,16 @@ bool Complete(PhoenixMessage& m, const nlohmann::json& topic, const nlohmann::js
   m.topic = topic.get<std::string>();
   m.event = event.get<std::string>();
   m.payload = std::move(payload);
+  return true;
+}
+
+// Whether `s` is valid UTF-8 (the fields of a binary push are echoed in JSON text frames).
+bool IsUtf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    const size_t n = storage::Utf8SequenceLength(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
   return true;
 }
 
@@ -98,6 +109,9 @@ std::optional<DecodedBinary> DecodeBinary(std::string_view frame) {
   m.topic = take(topic_len);
   std::string user_event = take(event_len);
   at += meta_len;  // metadata ({"persist":..}) is out of scope
+  if (!IsUtf8(*m.join_ref) || !IsUtf8(*m.ref) || !IsUtf8(m.topic) || !IsUtf8(user_event)) {
+    return std::nullopt;
+  }
   std::string_view payload = frame.substr(at);
   m.event = "broadcast";
   m.payload = {{"type", "broadcast"}, {"event", user_event}};

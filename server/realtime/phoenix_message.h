@@ -27,7 +27,8 @@ struct PhoenixMessage {
 
 // A text frame in the socket's serializer. Refs may be strings or numbers (kept as text).
 std::optional<PhoenixMessage> DecodeText(std::string_view frame, Vsn vsn);
-// A binary frame: only kind 3 (user broadcast push, 2.0.0), turned into the equivalent
+// A binary frame: only kind 3 (user broadcast push, 2.0.0; its text fields valid UTF-8),
+// turned into the equivalent
 // `broadcast` push {"type":"broadcast","event":..,"payload":..}. A raw-bytes payload (enc 0)
 // is kept as the string in `raw_payload` and the payload's "payload" is null.
 struct DecodedBinary {

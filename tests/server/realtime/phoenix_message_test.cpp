@@ -71,6 +71,10 @@ TEST_CASE("phoenix: a kind-3 binary push is the broadcast push it encodes") {
   CHECK_FALSE(DecodeBinary(std::string("\x03\x00\x00\x01\x01\x00\x02", 7) + "te"));
   CHECK_FALSE(DecodeBinary(std::string("\x03\x00\x00\x01\x01\x00\x01", 7) + "te{"));
   CHECK_FALSE(DecodeBinary(""));
+  // Text fields must be UTF-8: they come back in JSON frames (an unmatched topic's reply).
+  CHECK_FALSE(DecodeBinary(std::string("\x03\x00\x00\x02\x01\x00\x01", 7) + "t\xff" + "e" + "{}"));
+  CHECK_FALSE(
+      DecodeBinary(std::string("\x03\x01\x00\x01\x01\x00\x01", 7) + "\xc3" + "t" + "e" + "{}"));
 }
 
 TEST_CASE("phoenix: a kind-4 user broadcast carries topic, event and payload") {
