@@ -7,6 +7,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
+#include <system_error>
 
 #include "storage/atomic_file.h"
 #include "storage/backup.h"
@@ -94,8 +96,13 @@ std::vector<std::string> RetireSideFiles(const std::string& target) {
 
 }  // namespace
 
-std::vector<std::string> RestoreDatabase(const std::string& backup, const std::string& target,
+std::vector<std::string> RestoreDatabase(const std::string& backup, const std::string& link,
                                          int known_version) {
+  // Through a symlink, the file it names is replaced (a rename over the link would replace
+  // the link and leave the database the server opens as it was).
+  std::error_code no_file;
+  const std::filesystem::path real = std::filesystem::canonical(link, no_file);
+  const std::string target = no_file ? link : real.string();
   const CheckReport report = CheckDatabase(backup, known_version);
   if (!report.ok()) {
     throw Error::Internal("refusing to restore " + backup + ": it fails its check\n" +

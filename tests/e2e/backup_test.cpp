@@ -52,7 +52,7 @@ std::string IntegrityOf(const std::string& db) {
 // A client writing "w1", "w2", ... one at a time, each waiting for its answer.
 class Writer {
  public:
-  Writer(const ServerProcess& s, std::string uid)
+  Writer(const ServerProcess& s, const std::string& uid)
       : thread_([this, &s, uid] {
           for (int n = 1; !stop_; ++n) {
             started_ = n;

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -43,6 +44,19 @@ TEST_CASE("restore: the backup replaces the target, whose WAL and old rows are g
   CHECK(CheckDatabase(target, Known()).ok());
   CHECK(Setting(target, "sample") == SqlValue(std::string("kept")));
   CHECK(Setting(target, "old") == SqlValue(std::string("")));
+}
+
+TEST_CASE("restore: through a symlink, the file it names is replaced") {
+  testing::ScratchDir dir;
+  const std::string backup = dir.path() + "/backup.db";
+  const std::string real = dir.path() + "/real.db";
+  const std::string link = dir.path() + "/link.db";
+  testing::MakeSampleDb(backup);
+  { testing::TestDb old(real); }
+  std::filesystem::create_symlink(real, link);
+  RestoreDatabase(backup, link, Known());
+  CHECK(std::filesystem::is_symlink(link));
+  CHECK(Setting(real, "sample") == SqlValue(std::string("kept")));
 }
 
 TEST_CASE("restore: into a path with no database yet") {
