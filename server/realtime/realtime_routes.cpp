@@ -37,14 +37,16 @@ void RegisterRealtimeRoutes(httplib::Server& server, RealtimeService& realtime,
                             const http::ServerContext& ctx) {
   const bool log = ctx.config.log_requests;
   server.Post(
-      R"(/realtime/v1/api/broadcast/([^/]+)/events/([^/]+))",
+      // httplib matches the decoded path, so a sub-topic may hold '/' ("a b/c" arrives as
+      // a%20b%2Fc): the last "/events/" separates it from the event.
+      R"(/realtime/v1/api/broadcast/(.+)/events/(.+))",
       http::Wrap(
           http::Service::kPlain,
           [&realtime](const httplib::Request& req, httplib::Response& res, http::RequestContext&) {
             if (!Authorized(req, realtime))
               return Answer(res, 401, R"({"message":"Unauthorized"})");
             BroadcastMessage message;
-            message.event = http::PercentDecode(std::string(req.matches[2]), false);
+            message.event = req.matches[2];  // already decoded
             const std::string content_type = req.get_header_value("Content-Type");
             if (IsJson(req)) {
               storage::ClientJson body = storage::ParseClientJson(req.body);
@@ -61,9 +63,7 @@ void RegisterRealtimeRoutes(httplib::Server& server, RealtimeService& realtime,
             if (message.payload.size() > realtime.limits().max_payload_bytes) {
               return Answer(res, 422, kTooLarge);
             }
-            realtime.PostBroadcast(
-                "realtime:" + http::PercentDecode(std::string(req.matches[1]), false),
-                std::move(message));
+            realtime.PostBroadcast("realtime:" + std::string(req.matches[1]), std::move(message));
             res.status = 202;
           },
           log));

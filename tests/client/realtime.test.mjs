@@ -1565,3 +1565,19 @@ test('untrack with nothing tracked sends no diff; tracking the same payload afte
   assert.deepEqual(seen, ['join', 'leave', 'join']);
   assert.deepEqual(metas(chB.presenceState().alice), [{ s: 1 }]);
 });
+
+test('httpSend to a sub-topic holding "/" is delivered (path segment %2F)', async () => {
+  const sub = 'a b/c';
+  const inbox = new Inbox('receiver');
+  await subscribed(rtClient(server).channel(sub).on('broadcast', { event: '*' }, inbox.push));
+  assert.deepEqual(await rtClient(server).channel(sub).httpSend('ping', { x: 1 }), { success: true });
+  assert.deepEqual(await inbox.next(), { type: 'broadcast', event: 'ping', payload: { x: 1 } });
+});
+
+test('httpSend of an event holding "/" is delivered (path segment %2F)', async () => {
+  const sub = 'slash-event';
+  const inbox = new Inbox('receiver');
+  await subscribed(rtClient(server).channel(sub).on('broadcast', { event: '*' }, inbox.push));
+  assert.deepEqual(await rtClient(server).channel(sub).httpSend('a/b', { x: 1 }), { success: true });
+  assert.deepEqual(await inbox.next(), { type: 'broadcast', event: 'a/b', payload: { x: 1 } });
+});

@@ -179,6 +179,16 @@ TEST_CASE("realtime: REST broadcast needs a good bearer, JSON or bytes, and a bo
       ws.ReadJson() ==
       json::parse(
           R"([null,null,"realtime:room","broadcast",{"type":"broadcast","event":"ping","payload":{"x":1}}])"));
+  // A sub-topic and an event holding '/', ' ' and '%' arrive encoded, and are decoded once.
+  WebSocketClient odd(server.port(), Query(server.anon_key()));
+  REQUIRE(Join(odd, "realtime:a b/c%", json::object())[4]["status"] == "ok");
+  CHECK(server
+            .Send("POST", "/realtime/v1/api/broadcast/a%20b%2Fc%25/events/x%2Fy%2520",
+                  server.anon_key(), "{}")
+            .status == 202);
+  json odd_frame = odd.ReadJson();
+  CHECK(odd_frame[2] == "realtime:a b/c%");
+  CHECK(odd_frame[4]["event"] == "x/y%20");
   Reply batch = server.Send("POST", "/realtime/v1/api/broadcast", server.anon_key(),
                             R"({"messages":[{"topic":"room","event":"e2","payload":{"y":2}}]})");
   CHECK(batch.status == 202);
