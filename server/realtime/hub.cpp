@@ -42,6 +42,7 @@ void Hub::Add(Channel* channel) {
   ++channel_count_;
   if (!channel->bindings.empty() && with_bindings_.insert(channel).second) {
     index_.Add(channel);
+    Want(*channel, +1);
     change_channels_.store(with_bindings_.size(), std::memory_order_release);
   }
 }
@@ -54,8 +55,39 @@ void Hub::Remove(Channel* channel) {
   }
   if (with_bindings_.erase(channel) > 0) {
     index_.Remove(channel);
+    Want(*channel, -1);
     change_channels_.store(with_bindings_.size(), std::memory_order_release);
   }
+}
+
+void Hub::Want(const Channel& channel, int delta) {
+  std::lock_guard<std::mutex> lock(wanted_mutex_);
+  for (const Binding& binding : channel.bindings) {
+    if (!binding.active) continue;
+    const std::string name = binding.table ? binding.table->name : "";
+    int& n = wanted_tables_[name];
+    n += delta;
+    if (n <= 0) wanted_tables_.erase(name);
+  }
+}
+
+std::vector<storage::ChangeRecord> Hub::Wanted(
+    const std::vector<storage::ChangeRecord>& transaction) const {
+  std::vector<storage::ChangeRecord> out;
+  std::lock_guard<std::mutex> lock(wanted_mutex_);
+  if (wanted_tables_.empty()) return out;
+  const bool every_table = wanted_tables_.count("") > 0;
+  const bool any = every_table || std::any_of(transaction.begin(), transaction.end(),
+                                              [&](const storage::ChangeRecord& r) {
+                                                return wanted_tables_.count(r.table) > 0;
+                                              });
+  if (!any) return out;
+  for (const storage::ChangeRecord& r : transaction) {
+    if (every_table || r.op == storage::ChangeOp::kDelete || wanted_tables_.count(r.table) > 0) {
+      out.push_back(r);
+    }
+  }
+  return out;
 }
 
 void Hub::Broadcast(const std::string& topic, const BroadcastMessage& message,
@@ -117,40 +149,44 @@ void Hub::OnCommitted(const std::vector<storage::ChangeRecord>& transaction) {
     return;
   storage::Principal reader;
   reader.role = storage::Role::kServiceRole;
+  // One read snapshot for the transaction, opened by the first change that has a candidate.
+  std::optional<storage::ReadScope> snapshot;
+  auto conn = [&]() -> storage::Connection& {
+    if (!snapshot) snapshot.emplace(db_, reader, storage::RequestClock::Now());
+    return snapshot->conn();
+  };
   try {
-    db_.Read(reader, storage::RequestClock::Now(), [&](storage::ReadScope& scope) {
-      for (const storage::ChangeRecord& record : transaction) {
-        const storage::Table* table = catalog.FindExposedTable(record.table);
-        if (table == nullptr) continue;
-        const storage::ChangeRow* matched = record.op == storage::ChangeOp::kDelete
-                                                ? &record.key
-                                                : (record.new_row ? &*record.new_row : nullptr);
-        if (matched == nullptr) continue;
-        std::optional<std::string> data;  // rendered for the first channel that receives it
-        std::map<std::pair<storage::Role, std::string>, bool> visible;  // by reader
-        for (Channel* channel : index_.Candidates(*table, *matched)) {
-          if (record.sequence <= channel->after_sequence) continue;
-          std::string ids = MatchingIds(*channel, *table, record, *matched);
-          if (ids.empty()) continue;
-          const storage::Principal& who = channel->principal;
-          auto seen = visible.find({who.role, who.user_id});
-          if (seen == visible.end()) {
-            bool may = storage::MayReadChange(scope.conn(), catalog, record, transaction, who);
-            seen = visible.emplace(std::make_pair(who.role, who.user_id), may).first;
-          }
-          if (!seen->second) continue;
-          if (!data) {
-            std::optional<storage::ChangeRow> row;
-            if (record.new_row)
-              row = storage::WithComputedColumns(scope.conn(), *table, *record.new_row);
-            data = RenderChangeData(*table, record, row ? &*row : nullptr);
-          }
-          std::string payload = "{\"ids\":[" + ids + "],\"data\":" + *data + "}";
-          channel->socket->Send(std::nullopt, std::nullopt, channel->topic, "postgres_changes",
-                                payload);
+    for (const storage::ChangeRecord& record : transaction) {
+      const storage::Table* table = catalog.FindExposedTable(record.table);
+      if (table == nullptr) continue;
+      const storage::ChangeRow* matched = record.op == storage::ChangeOp::kDelete
+                                              ? &record.key
+                                              : (record.new_row ? &*record.new_row : nullptr);
+      if (matched == nullptr) continue;
+      std::optional<std::string> data;  // rendered for the first channel that receives it
+      std::map<std::pair<storage::Role, std::string>, bool> visible;  // by reader
+      for (Channel* channel : index_.Candidates(*table, *matched)) {
+        if (record.sequence <= channel->after_sequence) continue;
+        std::string ids = MatchingIds(*channel, *table, record, *matched);
+        if (ids.empty()) continue;
+        const storage::Principal& who = channel->principal;
+        auto seen = visible.find({who.role, who.user_id});
+        if (seen == visible.end()) {
+          bool may = storage::MayReadChange(conn(), catalog, record, transaction, who);
+          seen = visible.emplace(std::make_pair(who.role, who.user_id), may).first;
         }
+        if (!seen->second) continue;
+        if (!data) {
+          std::optional<storage::ChangeRow> row;
+          if (record.new_row) row = storage::WithComputedColumns(conn(), *table, *record.new_row);
+          data = RenderChangeData(*table, record, row ? &*row : nullptr);
+        }
+        std::string payload = "{\"ids\":[" + ids + "],\"data\":" + *data + "}";
+        channel->socket->Send(std::nullopt, std::nullopt, channel->topic, "postgres_changes",
+                              payload);
       }
-    });
+    }
+    if (snapshot) snapshot->End();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "realtime: changes of one transaction not delivered: %s\n", e.what());
   }

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -60,6 +61,12 @@ class Hub {
   // Whether any channel has a postgres_changes binding (any thread): when none does, committed
   // transactions need not be copied to Realtime's thread at all.
   bool WantsChanges() const { return change_channels_.load(std::memory_order_acquire) > 0; }
+  // What Realtime's thread needs of a committed transaction (any thread; the committing one
+  // calls it while it holds the writer, so it copies no more than that): the records of tables
+  // some binding names, and then every delete too (a cascade's deleted parents decide who may
+  // see a deleted child). Empty when nothing concerns a binding.
+  std::vector<storage::ChangeRecord> Wanted(
+      const std::vector<storage::ChangeRecord>& transaction) const;
 
   // Fails every channel with postgres_changes bindings (phx_error; the client rejoins): changes
   // meant for them were dropped.
@@ -81,6 +88,11 @@ class Hub {
   std::set<Channel*> with_bindings_;
   ChangeIndex index_;  // the channels of with_bindings_, by what their bindings can match
   std::atomic<size_t> change_channels_{0};
+  // The tables bindings name, with how many bindings name each ("" = every table); read by the
+  // committing thread, so behind a mutex.
+  mutable std::mutex wanted_mutex_;
+  std::map<std::string, int, std::less<>> wanted_tables_;
+  void Want(const Channel& channel, int delta);
   size_t channel_count_ = 0;
   PresenceRegistry presence_;
   size_t presence_bytes_ = 0;

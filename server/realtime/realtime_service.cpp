@@ -270,8 +270,10 @@ void RealtimeService::Start() {
       changes_lost_.store(true);
       return;
     }
+    std::vector<storage::ChangeRecord> wanted = hub_->Wanted(batch);
+    if (wanted.empty()) return;
     change_backlog_.fetch_add(1);
-    auto copy = std::make_shared<const std::vector<storage::ChangeRecord>>(batch);
+    auto copy = std::make_shared<const std::vector<storage::ChangeRecord>>(std::move(wanted));
     asio::post(loop_->io(), [this, copy] {
       change_backlog_.fetch_sub(1);
       if (changes_lost_.exchange(false)) hub_->FailChangeChannels();

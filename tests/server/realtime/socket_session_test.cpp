@@ -494,3 +494,46 @@ TEST_CASE("realtime session: what one socket and the process may keep tracked is
 
 }  // namespace
 }  // namespace ib::realtime
+
+namespace ib::realtime {
+namespace {
+
+storage::ChangeRecord Change(const std::string& table, storage::ChangeOp op) {
+  storage::ChangeRecord r;
+  r.table = table;
+  r.op = op;
+  return r;
+}
+
+TEST_CASE("realtime hub: the committing thread copies only what some binding can use") {
+  testing::TestDb t;
+  Hub hub(t.db(), kSecret, {});
+  using storage::ChangeOp;
+  const std::vector<storage::ChangeRecord> sessions_only{
+      Change("interview_sessions", ChangeOp::kInsert), Change("auth_sessions", ChangeOp::kInsert)};
+  const std::vector<storage::ChangeRecord> cascade{Change("interview_sessions", ChangeOp::kDelete),
+                                                   Change("interview_responses", ChangeOp::kDelete),
+                                                   Change("streaks", ChangeOp::kUpdate)};
+  CHECK(hub.Wanted(cascade).empty());  // nobody listens
+  Client c(hub);
+  c.Push(Join("realtime:r", "1",
+              {{"postgres_changes",
+                {{{"event", "*"}, {"schema", "public"}, {"table", "interview_responses"}}}}}));
+  CHECK(hub.Wanted(sessions_only).empty());
+  // A response changed: kept, with the session's delete (it decides who sees the response's).
+  auto wanted = hub.Wanted(cascade);
+  REQUIRE(wanted.size() == 2);
+  CHECK(wanted[0].table == "interview_sessions");
+  CHECK(wanted[1].table == "interview_responses");
+  // A binding on every table wants everything; leaving wants nothing again.
+  Client all(hub);
+  all.Push(
+      Join("realtime:all", "1", {{"postgres_changes", {{{"event", "*"}, {"schema", "public"}}}}}));
+  CHECK(hub.Wanted(sessions_only).size() == 2);
+  all.Push(R"(["1","2","realtime:all","phx_leave",{}])");
+  c.Push(R"(["1","2","realtime:r","phx_leave",{}])");
+  CHECK(hub.Wanted(cascade).empty());
+}
+
+}  // namespace
+}  // namespace ib::realtime
