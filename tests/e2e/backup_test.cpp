@@ -201,7 +201,7 @@ TEST_CASE("backup: one at a time (409 while one streams), and none of a :memory:
   CHECK(none.json()["message"].get<std::string>().find(":memory:") != std::string::npos);
 }
 
-TEST_CASE("check: a sound database passes; a corrupted copy and a missing chunk fail") {
+TEST_CASE("check: a sound database passes, a corrupted copy and a missing chunk fail") {
   ib::testing::ScratchDir scratch;
   const std::string db = scratch.path() + "/c.db";
   {

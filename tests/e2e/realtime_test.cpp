@@ -54,7 +54,7 @@ TEST_CASE("realtime: the upgrade needs a good apikey and a known vsn before any 
   CHECK(server.Send("GET", "/realtime/v1/websocket?" + Query(server.anon_key()), "").status == 404);
 }
 
-TEST_CASE("realtime: heartbeats in both serializers; bad frames are ignored, not fatal") {
+TEST_CASE("realtime: heartbeats in both serializers, and bad frames are ignored, not fatal") {
   ServerProcess server;
   WebSocketClient v2(server.port(), Query(server.anon_key()));
   v2.SendText("this is not json");
@@ -90,7 +90,7 @@ TEST_CASE("realtime: a message over the frame limit ends that socket only") {
   CHECK(other.ReadJson()[4]["status"] == "ok");
 }
 
-TEST_CASE("realtime: a reader too slow for its traffic is closed; the others keep receiving") {
+TEST_CASE("realtime: a reader too slow for its traffic is closed while the others keep receiving") {
   ServerProcess server;
   WebSocketClient fast(server.port(), Query(server.anon_key()));
   WebSocketClient slow(server.port(), Query(server.anon_key()));

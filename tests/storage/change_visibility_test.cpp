@@ -70,7 +70,7 @@ TEST_CASE("change visibility: the leaderboard is public, tables without a policy
   CHECK_FALSE(May(t, hidden, Anon()));
 }
 
-TEST_CASE("change visibility: a child row is its session owner's; a cascade keeps it theirs") {
+TEST_CASE("change visibility: a child row is its session owner's, and a cascade keeps it theirs") {
   testing::TestDb t;
   const std::string a = t.AddUser("a@example.com");
   const std::string b = t.AddUser("b@example.com");

@@ -383,7 +383,7 @@ TEST_CASE("realtime session: postgres_changes reach only readers the SELECT guar
   CHECK(frames[0][4]["data"]["record"]["rank"] == 1);
 }
 
-TEST_CASE("realtime session: access_token switches the reader; an expired one closes") {
+TEST_CASE("realtime session: access_token switches the reader, an expired one closes") {
   testing::TestDb t;
   const std::string u1 = t.AddUser("u1@example.com");
   Hub hub(t.db(), kSecret, {});
