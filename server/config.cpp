@@ -91,7 +91,7 @@ const std::vector<Setting>& Settings() {
        }},
       {"realtime-idle-timeout",
        [](Config& c, const std::string& v) {
-         c.realtime_idle_timeout = ParseInteger("realtime-idle-timeout", v, 1, 24 * 3600);
+         c.realtime_idle_timeout = ParseInteger("realtime-idle-timeout", v, 1, int64_t{24} * 3600);
        }},
       {"head-timeout",
        [](Config& c, const std::string& v) {

@@ -43,7 +43,7 @@ class WebSocketConnection : public std::enable_shared_from_this<WebSocketConnect
       : ws_(std::move(socket)), hub_(hub), accepted_(std::move(accepted)), open_(open) {}
   ~WebSocketConnection() override { open_.fetch_sub(1); }
 
-  void Start(beast::http::request<beast::http::empty_body> request) {
+  void Start(const beast::http::request<beast::http::empty_body>& request) {
     const RealtimeLimits& limits = hub_.limits();
     websocket::stream_base::timeout timeouts{};
     timeouts.handshake_timeout = std::chrono::seconds(10);
@@ -197,7 +197,13 @@ class WebSocketConnection : public std::enable_shared_from_this<WebSocketConnect
 class RealtimeService::Loop {
  public:
   explicit Loop(Hub& hub) : hub_(hub), work_(asio::make_work_guard(io_)), sweep_(io_) {}
-  ~Loop() { Stop(); }
+  ~Loop() {
+    try {
+      Stop();
+    } catch (const std::exception& e) {  // a destructor must not throw; the thread is gone
+      std::fprintf(stderr, "realtime: stopping the event loop failed: %s\n", e.what());
+    }
+  }
 
   void Start() {
     Sweep();
@@ -255,7 +261,13 @@ RealtimeService::RealtimeService(storage::Db& db, std::string secret, RealtimeLi
       hub_(std::make_unique<Hub>(db, secret_, limits)),
       loop_(std::make_unique<Loop>(*hub_)) {}
 
-RealtimeService::~RealtimeService() { Stop(); }
+RealtimeService::~RealtimeService() {
+  try {
+    Stop();
+  } catch (const std::exception& e) {  // a destructor must not throw
+    std::fprintf(stderr, "realtime: stopping failed: %s\n", e.what());
+  }
+}
 
 void RealtimeService::Start() {
   if (started_) return;
@@ -342,7 +354,7 @@ void RealtimeService::Adopt(int fd, UpgradeRequest request, UpgradeCheck accepte
                auto connection = std::make_shared<WebSocketConnection>(
                    std::move(socket), *hub_, std::move(accepted), open_sockets_);
                loop_->Track(connection);
-               connection->Start(std::move(head));
+               connection->Start(head);
              });
 }
 

@@ -32,7 +32,7 @@ TokenCheck Refused(std::string code, std::string message) {
 }  // namespace
 
 TokenCheck CheckToken(std::string_view token, std::string_view secret, int64_t now) {
-  if (token.size() > 16 * 1024) {
+  if (token.size() > size_t{16} * 1024) {
     return Refused("MalformedJWT", "The token provided is not a valid JWT");
   }
   std::string bearer = "Bearer " + std::string(token);

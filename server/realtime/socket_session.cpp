@@ -65,7 +65,7 @@ std::string ReasonJson(std::string_view reason) {
 // filter.
 std::string ReadBinding(const nlohmann::json& spec, const storage::Catalog& catalog,
                         Binding& binding) {
-  const std::string unable =
+  std::string unable =
       "Unable to subscribe to changes with given parameters. Please check Realtime is enabled "
       "for the given connect parameters: [" +
       spec.dump() + "]";
