@@ -1,6 +1,5 @@
 #include "storage/change_visibility.h"
 
-#include <algorithm>
 #include <set>
 #include <string>
 
@@ -14,9 +13,7 @@ namespace {
 std::vector<const Column*> StoredColumns(const Table& table) {
   std::vector<const Column*> out;
   for (const Column& c : table.columns) {
-    if (std::find(table.computed_columns.begin(), table.computed_columns.end(), c.name) ==
-        table.computed_columns.end())
-      out.push_back(&c);
+    if (!table.IsComputed(c.name)) out.push_back(&c);
   }
   return out;
 }

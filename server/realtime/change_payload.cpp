@@ -1,7 +1,5 @@
 #include "server/realtime/change_payload.h"
 
-#include <ctime>
-
 #include "storage/json_text.h"
 #include "storage/values.h"
 
@@ -65,14 +63,9 @@ std::string PgTypeName(const storage::ColumnType& type) {
 }
 
 std::string CommitTimestamp(int64_t unix_micros) {
-  const time_t seconds = static_cast<time_t>(unix_micros / 1000000);
-  const int millis = static_cast<int>((unix_micros % 1000000) / 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[96];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, millis);
-  return text;
+  // The codec's timestamptz text ("...T12:00:00.124000+00:00") cut to milliseconds.
+  const std::string text = storage::FormatTimestamptz(unix_micros);
+  return text.substr(0, text.find('.') + 4) + "Z";
 }
 
 std::string RenderChangeData(const storage::Table& table, const storage::ChangeRecord& record,

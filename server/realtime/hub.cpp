@@ -141,12 +141,6 @@ void Hub::SendDiff(const std::string& topic, const std::string& diff) {
 void Hub::OnCommitted(const std::vector<storage::ChangeRecord>& transaction) {
   if (with_bindings_.empty()) return;
   const storage::Catalog& catalog = db_.catalog();
-  // Most transactions of a busy server touch exposed tables, but sign-ins and uploads do not:
-  // those need no snapshot at all.
-  if (std::none_of(transaction.begin(), transaction.end(), [&](const storage::ChangeRecord& r) {
-        return catalog.FindExposedTable(r.table) != nullptr;
-      }))
-    return;
   storage::Principal reader;
   reader.role = storage::Role::kServiceRole;
   // One read snapshot for the transaction, opened by the first change that has a candidate.

@@ -65,28 +65,29 @@ std::string ReasonJson(std::string_view reason) {
 // filter.
 std::string ReadBinding(const nlohmann::json& spec, const storage::Catalog& catalog,
                         Binding& binding) {
-  std::string unable =
-      "Unable to subscribe to changes with given parameters. Please check Realtime is enabled "
-      "for the given connect parameters: [" +
-      spec.dump() + "]";
-  if (!spec.is_object()) return unable;
+  auto unable = [&spec] {
+    return "Unable to subscribe to changes with given parameters. Please check Realtime is "
+           "enabled for the given connect parameters: [" +
+           spec.dump() + "]";
+  };
+  if (!spec.is_object()) return unable();
   const nlohmann::json& event = Member(spec, "event");
   std::string upper = event.is_string() ? Upper(event.get<std::string>()) : "*";
   binding.event = (upper == "INSERT" || upper == "UPDATE" || upper == "DELETE") ? upper : "*";
   const nlohmann::json& schema = Member(spec, "schema");
-  if (!schema.is_null() && schema != "public" && schema != "*") return unable;
+  if (!schema.is_null() && schema != "public" && schema != "*") return unable();
   const nlohmann::json& table = Member(spec, "table");
   if (!table.is_null() && table != "*") {
-    if (!table.is_string()) return unable;
+    if (!table.is_string()) return unable();
     binding.table = catalog.FindExposedTable(table.get<std::string>());
-    if (binding.table == nullptr) return unable;
+    if (binding.table == nullptr) return unable();
   }
   const nlohmann::json& filter = Member(spec, "filter");
   if (filter.is_null()) return "";
-  if (!filter.is_string()) return unable;
+  if (!filter.is_string()) return unable();
   const std::string text = filter.get<std::string>();
   if (text.find_first_not_of(" \t") == std::string::npos) return "";
-  if (binding.table == nullptr) return unable;  // a filter names a column of one table
+  if (binding.table == nullptr) return unable();  // a filter names a column of one table
   auto parsed = ChangeFilter::Parse(text, *binding.table);
   if (auto* error = std::get_if<FilterError>(&parsed)) return error->message;
   binding.filter = std::move(std::get<ChangeFilter>(parsed));
@@ -132,6 +133,13 @@ void SocketSession::Reply(const PhoenixMessage& m, std::string_view status,
   Send(m.join_ref, m.ref, m.topic, "phx_reply", payload);
 }
 
+void SocketSession::ReplyUnmatched(const PhoenixMessage& m) {
+  // Phoenix answers a topic with no channel outside any join: the reply's join_ref is null.
+  PhoenixMessage unmatched = m;
+  unmatched.join_ref.reset();
+  Reply(unmatched, "error", ReasonJson("unmatched topic"));
+}
+
 void SocketSession::SystemFrame(const Channel& channel, std::string_view extension,
                                 std::string_view status, std::string_view message) {
   std::string payload = "{\"extension\":";
@@ -174,9 +182,7 @@ void SocketSession::Handle(PhoenixMessage m, const std::optional<std::string>& r
     if (m.event == "phx_leave") {
       Reply(m, "ok", "{}");
     } else {
-      PhoenixMessage unmatched = m;
-      unmatched.join_ref.reset();
-      Reply(unmatched, "error", ReasonJson("unmatched topic"));
+      ReplyUnmatched(m);
     }
     return;
   }
@@ -194,9 +200,7 @@ void SocketSession::Handle(PhoenixMessage m, const std::optional<std::string>& r
 
 void SocketSession::Join(PhoenixMessage& m, int64_t now) {
   if (m.topic.compare(0, kTopicPrefix.size(), kTopicPrefix) != 0) {
-    PhoenixMessage unmatched = m;
-    unmatched.join_ref.reset();
-    Reply(unmatched, "error", ReasonJson("unmatched topic"));
+    ReplyUnmatched(m);
     return;
   }
   std::string sub_topic = m.topic.substr(kTopicPrefix.size());

@@ -49,6 +49,8 @@ class SocketSession {
                  const std::optional<std::string>& raw_payload);
   void Presence(Channel* channel, const PhoenixMessage& m, int64_t now);
   void Reply(const PhoenixMessage& m, std::string_view status, std::string_view response_json);
+  // `unmatched topic`: a message for a topic this socket has not joined.
+  void ReplyUnmatched(const PhoenixMessage& m);
   void SystemFrame(const Channel& channel, std::string_view extension, std::string_view status,
                    std::string_view message);
   // Drops a channel: out of the Hub, presence untracked.
