@@ -67,6 +67,12 @@ void App::LoadSecret() {
 }
 
 int App::Start() {
+  // Before opening to write (which would switch the file to WAL, among others): a database a
+  // newer binary made is refused with nothing changed.
+  if (config_.db_path != ":memory:") {
+    storage::RefuseNewerSchema(config_.db_path,
+                               storage::LatestVersion(storage::EmbeddedMigrations()));
+  }
   db_ = std::make_unique<storage::Db>(config_.db_path, config_.durable_commits
                                                            ? storage::Durability::kFull
                                                            : storage::Durability::kNormal);

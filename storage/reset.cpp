@@ -13,8 +13,11 @@
 namespace ib::storage {
 namespace {
 
-// Settings survive a reset: the generated JWT secret keeps the printed keys valid.
-constexpr const char* kKeptTable = "ib_settings";
+// Settings survive a reset (the generated JWT secret keeps the printed keys valid), and so
+// does the record of applied migrations (the schema stays).
+bool IsKept(const std::string& table) {
+  return table == "ib_settings" || table == kMigrationsTable;
+}
 
 struct SeedRow {
   std::string table;
@@ -31,7 +34,7 @@ const std::vector<SeedRow>& SeedRows(const Catalog& catalog) {
     Db::WriteLease lease(scratch);
     Migrate(lease.conn().db(), EmbeddedMigrations());
     for (const auto& table : catalog.tables()) {
-      if (table->name == kKeptTable) continue;
+      if (IsKept(table->name)) continue;
       Executor(lease.conn())
           .Run({"SELECT * FROM " + table->ident.sql(), {}, ""}, [&](const Row& r) {
             SeedRow row{table->name, {}};
@@ -76,7 +79,7 @@ int EmptyAndReseed(WriteScope& scope, const std::vector<SeedRow>& seeds) {
   ex.Exec("PRAGMA defer_foreign_keys = ON");
   int emptied = 0;
   for (const auto& table : catalog.tables()) {
-    if (table->name == kKeptTable) continue;
+    if (IsKept(table->name)) continue;
     ex.Run({"DELETE FROM " + table->ident.sql(), {}, table->name});
     ++emptied;
   }

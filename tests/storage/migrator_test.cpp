@@ -3,8 +3,12 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "storage/db.h"
 #include "storage/error.h"
+#include "tests/support/scratch_dir.h"
 #include "tests/support/test_db.h"
 
 using ib::storage::Migration;
@@ -142,4 +146,81 @@ TEST_CASE("schema: a migration that breaks a foreign key is refused whole") {
   CHECK(sql.execAndGet("PRAGMA user_version").getInt() == 1);
   CHECK(sql.execAndGet("SELECT count(*) FROM sqlite_schema WHERE name = 'c'").getInt() == 0);
   CHECK(sql.execAndGet("PRAGMA foreign_keys").getInt() == 1);
+}
+
+namespace {
+
+const std::vector<Migration> kThree = {{1, "0001_a.sql", "CREATE TABLE a (x INT);"},
+                                       {2, "0002_b.sql", "CREATE TABLE b (y INT);"},
+                                       {3, "0003_c.sql", "CREATE TABLE c (z INT);"}};
+
+int CountTables(SQLite::Database& sql, const std::string& names) {
+  return sql.execAndGet("SELECT count(*) FROM sqlite_schema WHERE name IN (" + names + ")")
+      .getInt();
+}
+
+}  // namespace
+
+TEST_CASE("schema: a version missing below the highest applied one is applied") {
+  ib::storage::Db db(":memory:");
+  ib::storage::Db::WriteLease lease(db);
+  auto& sql = lease.conn().db();
+  // A database that got 1 and 3 but not 2 (3 came from a build that had no 2 yet).
+  REQUIRE(ib::storage::Migrate(sql, {kThree[0], kThree[2]}) == 3);
+  CHECK(CountTables(sql, "'b'") == 0);
+  CHECK(ib::storage::Migrate(sql, kThree) == 3);
+  CHECK(CountTables(sql, "'a', 'b', 'c'") == 3);
+  CHECK(sql.execAndGet("SELECT group_concat(version) FROM (SELECT version FROM "
+                       "ib_schema_migrations ORDER BY version)")
+            .getString() == "1,2,3");
+  CHECK(sql.execAndGet("PRAGMA user_version").getInt() == 3);
+  // Nothing is missing now: a second run applies nothing (a re-run of 2 would fail: b exists).
+  CHECK(ib::storage::Migrate(sql, kThree) == 3);
+}
+
+TEST_CASE("schema: a database from before the record counts its user_version as applied") {
+  ib::storage::Db db(":memory:");
+  ib::storage::Db::WriteLease lease(db);
+  auto& sql = lease.conn().db();
+  // What the earlier migrator left: versions 1 and 2 applied, only user_version says so.
+  sql.exec("CREATE TABLE a (x INT); CREATE TABLE b (y INT); PRAGMA user_version = 2;");
+  CHECK(ib::storage::Migrate(sql, kThree) == 3);
+  CHECK(CountTables(sql, "'c'") == 1);
+  CHECK(sql.execAndGet("SELECT count(*) FROM ib_schema_migrations").getInt() == 3);
+}
+
+TEST_CASE("schema: a database newer than the binary is refused and left unchanged") {
+  ib::storage::Db db(":memory:");
+  ib::storage::Db::WriteLease lease(db);
+  auto& sql = lease.conn().db();
+  sql.exec("PRAGMA user_version = 4");
+  CHECK_THROWS_WITH(ib::storage::Migrate(sql, kThree),
+                    doctest::Contains("schema version 4, newer than this interviewbase knows (3)"));
+  CHECK(sql.execAndGet("SELECT count(*) FROM sqlite_schema").getInt() == 0);
+  CHECK(sql.execAndGet("PRAGMA user_version").getInt() == 4);
+  // The positive control: at the binary's own version it migrates.
+  sql.exec("PRAGMA user_version = 0");
+  CHECK(ib::storage::Migrate(sql, kThree) == 3);
+}
+
+TEST_CASE("schema: the stored version is read from the file header without writing") {
+  ib::testing::ScratchDir dir;
+  const std::string path = dir.path() + "/v.db";
+  CHECK(ib::storage::StoredSchemaVersion(path) == 0);  // absent
+  {
+    SQLite::Database file(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    file.exec("CREATE TABLE t (x INT); PRAGMA user_version = 70000");
+  }
+  CHECK(ib::storage::StoredSchemaVersion(path) == 70000);
+  CHECK_THROWS_WITH(ib::storage::RefuseNewerSchema(path, 7),
+                    doctest::Contains("nothing was changed"));
+  CHECK_NOTHROW(ib::storage::RefuseNewerSchema(path, 70000));
+  CHECK_FALSE(std::filesystem::exists(path + "-shm"));
+  {
+    std::ofstream junk(dir.path() + "/junk.db");
+    junk << "this is not a database, just text long enough to have a header of a hundred bytes "
+            "and then some more text";
+  }
+  CHECK_THROWS_WITH(ib::storage::StoredSchemaVersion(dir.path() + "/junk.db"),
+                    doctest::Contains("not a SQLite database"));
 }

@@ -1,16 +1,19 @@
-// ResetAllData: every table emptied in one go, settings and migration seeds kept.
+// ResetAllData: every table emptied in one go, settings, the migration record and seeds kept.
 #include "storage/reset.h"
 
 #include <doctest/doctest.h>
 
 #include "storage/change_log.h"
+#include "storage/migrator.h"
 #include "storage/request_clock.h"
 #include "tests/support/gamification_fixture.h"
 
 namespace ib::storage {
 namespace {
 
-TEST_CASE("reset: empties every table but ib_settings, and restores the migrations' seeds") {
+TEST_CASE(
+    "reset: empties every table but ib_settings and the migration record, and restores the "
+    "migrations' seeds") {
   testing::GamificationFixture f;
   auto& db = f.db();
   db.Exec("INSERT INTO ib_settings (key, value) VALUES ('jwt_secret', 's3cret')");
@@ -19,12 +22,14 @@ TEST_CASE("reset: empties every table but ib_settings, and restores the migratio
   const auto seeded_buckets =
       db.Scalar("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'storage_buckets'");
   const int emptied = ResetAllData(db.db(), testing::Service(), RequestClock::Now());
-  CHECK(emptied == static_cast<int>(db.catalog().tables().size()) - 1);
+  CHECK(emptied == static_cast<int>(db.catalog().tables().size()) - 2);
   for (const auto& table : db.catalog().tables()) {
     CAPTURE(table->name);
     const auto n = std::get<int64_t>(db.Scalar("SELECT COUNT(*) FROM " + table->ident.sql()));
     if (table->name == "ib_settings") {
       CHECK(n == 1);
+    } else if (table->name == "ib_schema_migrations") {
+      CHECK(n == static_cast<int64_t>(EmbeddedMigrations().size()));  // the schema stays
     } else if (table->name == "storage_buckets") {
       CHECK(n == 1);  // the interview-audio bucket of the storage migration
     } else {
