@@ -86,6 +86,13 @@ std::string PgTwin::AddUser(const std::string& email, const json& metadata) cons
   return id;
 }
 
+void PgTwin::RemoveUser(const std::string& user_id) const {
+  Reply r = server_.Send("DELETE", "/auth/v1/admin/users/" + user_id, server_.service_key(), "",
+                         {{"apikey", server_.service_key()}});
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  pg_.Query("DELETE FROM auth.users WHERE id = " + Quoted(user_id));
+}
+
 void PgTwin::SetEmail(const std::string& user_id, const std::string& email) const {
   Reply r = server_.Send("PUT", "/auth/v1/admin/users/" + user_id, server_.service_key(),
                          json{{"email", email}}.dump(), {{"apikey", server_.service_key()}});

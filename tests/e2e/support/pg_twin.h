@@ -22,6 +22,8 @@ class PgTwin {
 
   // An auth user on both sides (ours through the admin API); returns its id.
   std::string AddUser(const std::string& email, const nlohmann::json& metadata) const;
+  // The auth user is deleted with everything that cascades from it (ours: the admin API).
+  void RemoveUser(const std::string& user_id) const;
   // The auth user's email changes (ours: the admin API).
   void SetEmail(const std::string& user_id, const std::string& email) const;
 
