@@ -515,6 +515,8 @@ BEGIN
 END $$;
 
 -- ------------------------------------------------------------------ who may call what
+-- Helpers and trigger functions are no RPC for anyone (Supabase grants every new function to
+-- anon, authenticated and service_role by default); the RPCs go to the roles of the registry.
 REVOKE ALL ON FUNCTION
   public.ib_level_for_xp(bigint), public.ib_session_points(numeric),
   public.ib_completion_average(uuid), public.ib_write_leaderboard_row(uuid, bigint, boolean),
@@ -526,7 +528,9 @@ REVOKE ALL ON FUNCTION
   public.handle_user_email_change(), public.link_feedback_to_session(),
   public.count_interviews(), public.stamp_completed_at(), public.award_completion(),
   public.recompute_stats_on_session_delete(), public.ib_rank_leaderboard(),
-  public.ib_refuse_rank_write(),
+  public.ib_refuse_rank_write()
+FROM PUBLIC, anon, authenticated, service_role;
+REVOKE ALL ON FUNCTION
   public.get_user_interview_stats(uuid), public.get_recent_interviews_with_feedback(uuid, integer),
   public.get_leaderboard(integer), public.refresh_leaderboard()
 FROM PUBLIC, anon, authenticated;
