@@ -6,7 +6,7 @@ TSAN_BUILD ?= build-tsan
 FUZZ_BUILD ?= build-fuzz
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps test-deps build run test test-release test-asan test-client bench clean
+.PHONY: all deps test-deps build run package test test-release test-asan test-client bench clean
 
 all: build
 
@@ -23,6 +23,10 @@ build: deps
 # Builds and serves the embedded default database (./data/interviewbase.db, 127.0.0.1:54321).
 run: build
 	./$(BUILD)/interviewbase serve
+
+# The Debian package (packaging/package.cmake): $(BUILD)/interviewbase_<version>_amd64.deb.
+package: build
+	@cd $(BUILD) && cpack -G DEB
 
 # Every test: unit + e2e (release), the same under ASan/UBSan and under ThreadSanitizer, the
 # supabase-js suite, and a short run of each libFuzzer target (clang, its own build directory).

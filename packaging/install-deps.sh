@@ -11,9 +11,9 @@ packages=(
 if [[ "${1:-}" == "--test" ]]; then
   # Tests also drive the real supabase-js client (Node.js), compare with PostgreSQL, and
   # benchmarks use wrk; the lints run clang-format and clang-tidy; the fuzz targets build with
-  # clang and link libFuzzer.
+  # clang and link libFuzzer; the package test checks the service unit with systemd-analyze.
   packages+=(nodejs npm postgresql wrk curl clang-format clang-tidy clang libfuzzer-14-dev
-             libclang-rt-14-dev)
+             libclang-rt-14-dev systemd)
 fi
 
 missing=()
