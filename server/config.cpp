@@ -1,9 +1,15 @@
 #include "server/config.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <charconv>
+#include <cstring>
+#include <fstream>
 #include <map>
 #include <vector>
 
+#include "server/config_file.h"
 #include "server/files/buckets.h"
 
 namespace ib {
@@ -168,6 +174,60 @@ std::string EnvName(const std::string& flag) {
   return out;
 }
 
+constexpr size_t kMaxConfigFileBytes = size_t{1} << 20;
+
+// The value of --config from the arguments (the last one wins, like any flag), else IB_CONFIG.
+std::optional<std::string> ConfigFilePath(const std::vector<std::string>& args, size_t first,
+                                          const EnvLookup& env) {
+  std::optional<std::string> path;
+  for (size_t i = first; i < args.size(); ++i) {
+    if (args[i] == "--config" && i + 1 < args.size()) {
+      path = args[++i];
+    } else if (args[i].rfind("--config=", 0) == 0) {
+      path = args[i].substr(9);
+    }
+  }
+  if (!path && env) {
+    if (const char* v = env("IB_CONFIG")) path = v;
+  }
+  return path;
+}
+
+// Applies every line of the config file to `inv.config`; refuses unknown names with the file
+// and line. The file may carry the JWT secret: a secret readable by group or others is
+// reported the way an open database file is.
+void ApplyConfigFile(const std::string& path, Invocation& inv) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw ConfigError("cannot read config file " + path + ": " + std::strerror(errno));
+  }
+  std::string text(kMaxConfigFileBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (text.size() > kMaxConfigFileBytes) {
+    throw ConfigError("config file " + path + " is larger than 1 MiB");
+  }
+  bool holds_secret = false;
+  for (const auto& entry : ParseConfigFile(text, path)) {
+    const std::string where = path + ":" + std::to_string(entry.line) + ": ";
+    const Setting* setting = entry.name == "config" ? nullptr : FindSetting(entry.name);
+    if (!setting) throw ConfigError(where + "unknown setting '" + entry.name + "'");
+    try {
+      setting->apply(inv.config, entry.value);
+    } catch (const ConfigError& e) {
+      throw ConfigError(where + e.what());
+    }
+    holds_secret = holds_secret || entry.name == "jwt-secret";
+  }
+  struct stat st {};
+  if (holds_secret && ::stat(path.c_str(), &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH)) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    inv.warnings.push_back(path + " is readable by group or others (mode " + mode +
+                           ") and holds the JWT secret; restrict it with: chmod 600 " + path);
+  }
+}
+
 }  // namespace
 
 std::string Usage() {
@@ -189,7 +249,11 @@ std::string Usage() {
          "                       checks BACKUP, then replaces DB with it atomically; refused\n"
          "                       while a server holds DB\n"
          "\n"
-         "flags (each also settable as the environment variable IB_<NAME>):\n"
+         "flags (each also settable as the environment variable IB_<NAME>, or as a line\n"
+         "`name = value` of the --config file; flags win over the environment, which wins\n"
+         "over the file):\n"
+         "  --config FILE        settings, one `name = value` a line (name: a flag without\n"
+         "                       its dashes, or IB_<NAME>); # comments; unknown names refused\n"
          "  --db PATH            database file, created if absent; :memory: for a throwaway one\n"
          "                       (default ./data/interviewbase.db)\n"
          "  --host HOST          address to listen on (default 127.0.0.1)\n"
@@ -280,7 +344,8 @@ Invocation ParseInvocation(int argc, const char* const* argv, const EnvLookup& e
     }
   }
   inv.command = command->command;
-  // Environment first, so flags override it.
+  // The file first, then the environment, then flags: each overrides the one before.
+  if (auto path = ConfigFilePath(args, i, env)) ApplyConfigFile(*path, inv);
   for (const auto& s : Settings()) {
     if (const char* v = env ? env(EnvName(s.name).c_str()) : nullptr) {
       try {
@@ -317,6 +382,7 @@ Invocation ParseInvocation(int argc, const char* const* argv, const EnvLookup& e
       if (i + 1 >= args.size()) throw ConfigError("flag --" + name + " needs a value");
       value = args[++i];
     }
+    if (name == "config") continue;  // read before everything else
     const Setting* setting = FindSetting(name);
     if (!setting) throw ConfigError("unknown flag --" + name);
     if (inv.command != Command::kServe && name != "db") {

@@ -1,5 +1,6 @@
 // Config: everything `interviewbase serve` can be told, from flags (--name value or
-// --name=value) and IB_<NAME> environment variables (flags win), and the maintenance commands
+// --name=value), IB_<NAME> environment variables and a `--config FILE` (server/config_file.h);
+// flags win over the environment, which wins over the file. And the maintenance commands
 // (backup, check, restore: --db and their file operands). Parsing is pure: the environment
 // comes in as a lookup function. A bad value throws ConfigError (exit code 2).
 #pragma once
@@ -56,6 +57,8 @@ struct Invocation {
   Config config;
   // The file operands: backup's OUT, restore's BACKUP (none for serve and check).
   std::vector<std::string> operands;
+  // Said on standard error before starting (a config file holding the secret open to others).
+  std::vector<std::string> warnings;
 };
 
 class ConfigError : public std::runtime_error {
@@ -68,7 +71,8 @@ using EnvLookup = std::function<const char*(const char*)>;
 // argv[0] is the program name. `interviewbase`, `interviewbase serve [flags]`,
 // `interviewbase backup --db DB OUT`, `interviewbase check --db DB`,
 // `interviewbase restore BACKUP --db DB`, `interviewbase --help`, `interviewbase --version`.
-// The maintenance commands take --db only.
+// The maintenance commands take --db only (and --config, of which they use the same keys).
+// `--config FILE` (or IB_CONFIG) is read from disk here; everything else is pure.
 Invocation ParseInvocation(int argc, const char* const* argv, const EnvLookup& env);
 
 // The usage text printed by --help.

@@ -56,6 +56,9 @@ int main(int argc, char** argv) {
     std::cerr << "interviewbase: " << e.what() << "\n\n" << ib::Usage();
     return 2;
   }
+  for (const std::string& warning : inv.warnings) {
+    std::cerr << "interviewbase: warning: " << warning << std::endl;
+  }
   if (inv.command == ib::Command::kHelp) {
     std::cout << ib::Usage();
     return 0;
