@@ -1,42 +1,30 @@
-// Starts the real interviewbase binary (IB_BINARY) on a throwaway database with --port 0 and
-// hands out supabase-js clients for it, created the way the platform creates them.
-import { spawn } from 'node:child_process';
+// Starts the real interviewbase binary (IB_BINARY) on a throwaway database through the npm test
+// helper the platform's suites use (packaging/npm: spawns it with --port 0 and reads the
+// listening line and keys), and hands out supabase-js clients created the way the platform
+// creates them.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { createClient } from '@supabase/supabase-js';
+import { start } from 'interviewbase';
 
 const binary = process.env.IB_BINARY ?? new URL('../../build/interviewbase', import.meta.url).pathname;
 
 export async function startServer(extraArgs = []) {
   const dir = mkdtempSync(join(tmpdir(), 'ib-client-'));
-  const child = spawn(binary, ['serve', '--db', join(dir, 'client.db'), '--port', '0',
-    '--password-cost', 'minimal', '--log-requests', 'false', ...extraArgs],
-    { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout });
-  const info = await new Promise((resolve, reject) => {
-    const out = {};
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-    lines.on('line', (line) => {
-      if (line.startsWith('listening on ')) out.url = line.slice('listening on '.length);
-      else if (line.startsWith('anon key: ')) out.anonKey = line.slice('anon key: '.length);
-      else if (line.startsWith('service_role key: ')) {
-        out.serviceKey = line.slice('service_role key: '.length);
-        resolve(out);
-      }
-    });
-  });
-  const client = (key = info.anonKey) => createClient(info.url, key, {
+  const server = await start({ db: join(dir, 'client.db'), args: extraArgs, binary });
+  const client = (key = server.anonKey) => createClient(server.url, key, {
     auth: { persistSession: false, autoRefreshToken: false },
   });
   return {
-    ...info,
-    anon: () => client(info.anonKey),
-    service: () => client(info.serviceKey),
+    url: server.url,
+    anonKey: server.anonKey,
+    serviceKey: server.serviceKey,
+    reset: () => server.reset(),
+    anon: () => client(server.anonKey),
+    service: () => client(server.serviceKey),
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      await server.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
