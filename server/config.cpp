@@ -82,6 +82,13 @@ const std::vector<Setting>& Settings() {
        }},
       {"log-requests",
        [](Config& c, const std::string& v) { c.log_requests = ParseBool("log-requests", v); }},
+      {"log-format",
+       [](Config& c, const std::string& v) {
+         if (v != "text" && v != "json") {
+           throw ConfigError("invalid value for --log-format: '" + v + "' (expected text or json)");
+         }
+         c.log_json = v == "json";
+       }},
       {"max-body-size",
        [](Config& c, const std::string& v) {
          auto bytes = files::ParseByteSize(v);
@@ -266,7 +273,11 @@ std::string Usage() {
          "  --max-connections-per-ip N\n"
          "                       open connections one client address may hold; past it a new\n"
          "                       one gets 429 and is closed; 0 = no cap (default 256)\n"
-         "  --log-requests BOOL  one log line per request on standard error (default true)\n"
+         "  --log-requests BOOL  one access-log line per request on standard error: time,\n"
+         "                       request id, method, route pattern, status, bytes, duration,\n"
+         "                       role (default true)\n"
+         "  --log-format text|json\n"
+         "                       those lines as text or as one JSON object each (default text)\n"
          "  --durability full|normal\n"
          "                       full: a write is synced to disk before it is answered, so\n"
          "                       it survives power loss (concurrent writes share one sync);\n"

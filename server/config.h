@@ -26,7 +26,8 @@ struct Config {
   int64_t max_rows = 1000;                // PostgREST db-max-rows; 0 = unlimited
   int threads = 0;                        // HTTP worker threads; 0 = automatic
   int max_connections_per_ip = 256;       // open connections per client address; 0 = off
-  bool log_requests = true;               // one line per request on standard error
+  bool log_requests = true;               // one access-log line per request on standard error
+  bool log_json = false;                  // --log-format json: those lines as JSON objects
   // --durability full|normal: full syncs every commit (batch) before answering; normal syncs
   // at checkpoints only (an acknowledged write may be lost on power loss; test suites).
   bool durable_commits = true;

@@ -55,7 +55,10 @@ void Connection::EnableCapture(ChangeLog& log) {
 sqlite3* Connection::handle() { return db_->getHandle(); }
 
 Db::Db(const std::string& path, Durability durability)
-    : durability_(durability), changes_(std::make_unique<ChangeLog>()), id_(next_db_id++) {
+    : path_(path),
+      durability_(durability),
+      changes_(std::make_unique<ChangeLog>()),
+      id_(next_db_id++) {
   if (path == ":memory:") {
     in_memory_ = true;
     uri_ = "file:ib_memory_" + std::to_string(id_) + "?mode=memory";
@@ -84,6 +87,8 @@ Db::Db(const std::string& path, Durability durability)
 }
 
 Db::~Db() = default;
+
+int Db::checkpoints() const { return checkpointer_ ? checkpointer_->completed() : 0; }
 
 std::vector<std::string> Db::file_warnings() const {
   return file_ ? file_->warnings() : std::vector<std::string>{};

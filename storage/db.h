@@ -91,6 +91,8 @@ class Db {
   };
 
   bool in_memory() const { return in_memory_; }
+  // The file this Db serves (":memory:" for an in-memory one).
+  const std::string& path() const { return path_; }
   // What the file's permissions give to warn about at start (empty for ":memory:").
   std::vector<std::string> file_warnings() const;
 
@@ -112,6 +114,9 @@ class Db {
   // Writes so far grouped into transactions (storage/group_commit.h).
   const GroupCommit& group_commit() const { return *group_; }
 
+  // WAL checkpoints completed so far (0 for an in-memory database, which has none).
+  int checkpoints() const;
+
   // Every committed row change, in commit order (storage/change_log.h).
   ChangeLog& changes() { return *changes_; }
 
@@ -127,6 +132,7 @@ class Db {
   // First member, so destroyed last: closing its descriptor would drop the SQLite connections'
   // POSIX locks on the file, so it outlives them.
   std::unique_ptr<DbFile> file_;
+  std::string path_;
   std::string uri_;
   bool in_memory_ = false;
   Durability durability_;

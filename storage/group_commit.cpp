@@ -48,6 +48,7 @@ void GroupCommit::Submit(WriteJob& job) {
     // The writer is free: the next batch may lead while this one waits for its sync.
     lock.lock();
     ++batches_;
+    writes_ += batch.size();
     leading_ = false;
     finished_.notify_all();
     lock.unlock();
@@ -68,6 +69,11 @@ void GroupCommit::Submit(WriteJob& job) {
 size_t GroupCommit::batches() const {
   std::lock_guard<std::mutex> lock(mu_);
   return batches_;
+}
+
+size_t GroupCommit::writes() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return writes_;
 }
 
 size_t GroupCommit::queued() const {

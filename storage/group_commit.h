@@ -56,6 +56,8 @@ class GroupCommit {
 
   // Batches run so far (tests and diagnostics).
   size_t batches() const;
+  // Writes (Submit calls) those batches ran, committed or not.
+  size_t writes() const;
   // Requests waiting for the next batch now (tests: to know a batch has formed).
   size_t queued() const;
   // WAL syncs so far (tests: fewer than batches when one sync covered several).
@@ -75,6 +77,7 @@ class GroupCommit {
   std::vector<WriteJob*> queue_;  // waiting for the next batch
   bool leading_ = false;          // a thread is running a batch
   size_t batches_ = 0;
+  size_t writes_ = 0;
 };
 
 }  // namespace ib::storage

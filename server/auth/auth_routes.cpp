@@ -89,8 +89,7 @@ httplib::Server::Handler Route(const http::ServerContext& ctx, Body body) {
         RequireApiKey(ApiKeyOf(req), ctx.secret, meta.now_seconds());
         Call call{req, res, rc, meta};
         body(call);
-      },
-      ctx.config.log_requests);
+      });
 }
 
 UserClaims UserOf(Call& c, const http::ServerContext& ctx) {

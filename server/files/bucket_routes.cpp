@@ -50,8 +50,8 @@ void RegisterBucketRoutes(httplib::Server& server, const http::ServerContext& ct
   const int64_t global_limit = ctx.config.storage_max_file_size;
 
   server.Get(
-      bucket + "/?", Storage(ctx, [&ctx](const httplib::Request& req, httplib::Response& res,
-                                         http::RequestContext& rc) {
+      bucket + "/?", Storage([&ctx](const httplib::Request& req, httplib::Response& res,
+                                    http::RequestContext& rc) {
         Caller c = Authenticate(req, ctx, rc);
         json out = json::array();
         for (const auto& b : ListBuckets(ctx.db, c.who, c.clock, ListOptionsFromQuery(req))) {
@@ -60,23 +60,22 @@ void RegisterBucketRoutes(httplib::Server& server, const http::ServerContext& ct
         SendJson(res, out);
       }));
 
-  server.Get(one, Storage(ctx, [&ctx](const httplib::Request& req, httplib::Response& res,
-                                      http::RequestContext& rc) {
+  server.Get(one, Storage([&ctx](const httplib::Request& req, httplib::Response& res,
+                                 http::RequestContext& rc) {
                Caller c = Authenticate(req, ctx, rc);
                SendJson(res, BucketJson(GetBucket(ctx.db, c.who, c.clock, Capture(req, 1))));
              }));
 
   server.Post(bucket + "/?",
-              Storage(ctx, [&ctx, global_limit](const httplib::Request& req, httplib::Response& res,
-                                                http::RequestContext& rc) {
+              Storage([&ctx, global_limit](const httplib::Request& req, httplib::Response& res,
+                                           http::RequestContext& rc) {
                 Caller c = Authenticate(req, ctx, rc);
                 BucketSpec spec = ParseBucketSpec(JsonBody(req), "", /*create=*/true);
                 CreateBucket(ctx.db, c.who, c.clock, spec, global_limit);
                 SendJson(res, {{"name", spec.id}});
               }));
 
-  server.Put(one,
-             Storage(ctx, [&ctx, global_limit](const httplib::Request& req, httplib::Response& res,
+  server.Put(one, Storage([&ctx, global_limit](const httplib::Request& req, httplib::Response& res,
                                                http::RequestContext& rc) {
                Caller c = Authenticate(req, ctx, rc);
                BucketSpec spec = ParseBucketSpec(JsonBody(req), Capture(req, 1), /*create=*/false);
@@ -84,16 +83,15 @@ void RegisterBucketRoutes(httplib::Server& server, const http::ServerContext& ct
                SendJson(res, {{"message", "Successfully updated"}});
              }));
 
-  server.Post(one + "/empty",
-              Storage(ctx, [&ctx](const httplib::Request& req, httplib::Response& res,
-                                  http::RequestContext& rc) {
+  server.Post(one + "/empty", Storage([&ctx](const httplib::Request& req, httplib::Response& res,
+                                             http::RequestContext& rc) {
                 Caller c = Authenticate(req, ctx, rc);
                 EmptyBucket(ctx.db, c.who, c.clock, Capture(req, 1));
                 SendJson(res, {{"message", "Successfully emptied"}});
               }));
 
-  server.Delete(one, Storage(ctx, [&ctx](const httplib::Request& req, httplib::Response& res,
-                                         http::RequestContext& rc) {
+  server.Delete(one, Storage([&ctx](const httplib::Request& req, httplib::Response& res,
+                                    http::RequestContext& rc) {
                   Caller c = Authenticate(req, ctx, rc);
                   DeleteBucket(ctx.db, c.who, c.clock, Capture(req, 1));
                   SendJson(res, {{"message", "Successfully deleted"}});

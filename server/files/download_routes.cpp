@@ -101,8 +101,8 @@ void RegisterDownloadRoutes(httplib::Server& server, const http::ServerContext& 
   const std::string object = std::string(kPrefix) + "/object";
 
   server.Get(object + "/sign/([^/]+)/(.+)",
-             Storage(ctx, [&ctx](const httplib::Request& req, httplib::Response& res,
-                                 http::RequestContext& rc) {
+             Storage([&ctx](const httplib::Request& req, httplib::Response& res,
+                            http::RequestContext& rc) {
                TakeOverRanges(req);
                rc.principal = "signed-url";
                const std::string bucket = Capture(req, 1);
@@ -114,8 +114,8 @@ void RegisterDownloadRoutes(httplib::Server& server, const http::ServerContext& 
              }));
 
   server.Get(object + "/public/([^/]+)/(.+)",
-             Storage(ctx, [&ctx](const httplib::Request& req, httplib::Response& res,
-                                 http::RequestContext& rc) {
+             Storage([&ctx](const httplib::Request& req, httplib::Response& res,
+                            http::RequestContext& rc) {
                TakeOverRanges(req);
                rc.principal = "public";
                const storage::RequestClock clock = rc.clock;
@@ -124,7 +124,7 @@ void RegisterDownloadRoutes(httplib::Server& server, const http::ServerContext& 
              }));
 
   auto download = Storage(
-      ctx, [&ctx](const httplib::Request& req, httplib::Response& res, http::RequestContext& rc) {
+      [&ctx](const httplib::Request& req, httplib::Response& res, http::RequestContext& rc) {
         TakeOverRanges(req);
         Caller c = Authenticate(req, ctx, rc, AuthMode::kLenient);
         Serve(ctx, req, res, c.clock,

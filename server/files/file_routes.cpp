@@ -44,8 +44,8 @@ void SendJson(httplib::Response& res, const nlohmann::json& body) {
                   "application/json; charset=utf-8");
 }
 
-httplib::Server::Handler Storage(const http::ServerContext& ctx, http::Handler handler) {
-  return http::Wrap(http::Service::kStorage, std::move(handler), ctx.config.log_requests);
+httplib::Server::Handler Storage(http::Handler handler) {
+  return http::Wrap(http::Service::kStorage, std::move(handler));
 }
 
 }  // namespace routes

@@ -35,8 +35,8 @@ nlohmann::json JsonBody(const httplib::Request& req);
 std::optional<std::string> QueryValue(const httplib::Request& req, const char* name);
 // 200 with `body` as application/json (invalid UTF-8 replaced, never thrown on).
 void SendJson(httplib::Response& res, const nlohmann::json& body);
-// http::Wrap(kStorage, handler) with the configured logging.
-httplib::Server::Handler Storage(const http::ServerContext& ctx, http::Handler handler);
+// http::Wrap(kStorage, handler): errors in Storage's shape.
+httplib::Server::Handler Storage(http::Handler handler);
 
 void RegisterBucketRoutes(httplib::Server& server, const http::ServerContext& ctx);
 void RegisterObjectRoutes(httplib::Server& server, const http::ServerContext& ctx);

@@ -44,8 +44,8 @@ void RegisterObjectRoutes(httplib::Server& server, const http::ServerContext& ct
   const int64_t global_limit = ctx.config.storage_max_file_size;
 
   server.Post(object + "/list/([^/]+)",
-              Storage(ctx, [&ctx](const httplib::Request& req, httplib::Response& res,
-                                  http::RequestContext& rc) {
+              Storage([&ctx](const httplib::Request& req, httplib::Response& res,
+                             http::RequestContext& rc) {
                 Caller c = Authenticate(req, ctx, rc);
                 SendJson(res, ListObjects(ctx.db, c.who, c.clock, Capture(req, 1),
                                           ParseListOptions(JsonBody(req))));
@@ -53,8 +53,8 @@ void RegisterObjectRoutes(httplib::Server& server, const http::ServerContext& ct
 
   // remove(paths): exact keys despite the name `prefixes`; missing or hidden ones are skipped.
   server.Delete(
-      object + "/([^/]+)", Storage(ctx, [&ctx](const httplib::Request& req, httplib::Response& res,
-                                               http::RequestContext& rc) {
+      object + "/([^/]+)", Storage([&ctx](const httplib::Request& req, httplib::Response& res,
+                                          http::RequestContext& rc) {
         Caller c = Authenticate(req, ctx, rc);
         json out = json::array();
         auto keys = StringList(JsonBody(req), "prefixes");
@@ -65,9 +65,8 @@ void RegisterObjectRoutes(httplib::Server& server, const http::ServerContext& ct
       }));
 
   server.Delete(
-      object + "/([^/]+)/(.+)",
-      Storage(ctx, [&ctx](const httplib::Request& req, httplib::Response& res,
-                          http::RequestContext& rc) {
+      object + "/([^/]+)/(.+)", Storage([&ctx](const httplib::Request& req, httplib::Response& res,
+                                               http::RequestContext& rc) {
         Caller c = Authenticate(req, ctx, rc);
         if (RemoveObjects(ctx.db, c.who, c.clock, Capture(req, 1), {Capture(req, 2)}).empty()) {
           throw errors::NoSuchKey();
@@ -76,8 +75,8 @@ void RegisterObjectRoutes(httplib::Server& server, const http::ServerContext& ct
       }));
 
   server.Post(object + "/move",
-              Storage(ctx, [&ctx, global_limit](const httplib::Request& req, httplib::Response& res,
-                                                http::RequestContext& rc) {
+              Storage([&ctx, global_limit](const httplib::Request& req, httplib::Response& res,
+                                           http::RequestContext& rc) {
                 Caller c = Authenticate(req, ctx, rc);
                 MoveObject(ctx.db, c.who, c.clock, ParseMoveRequest(JsonBody(req)), global_limit);
                 SendJson(res, {{"message", "Successfully moved"}});
@@ -85,8 +84,8 @@ void RegisterObjectRoutes(httplib::Server& server, const http::ServerContext& ct
 
   server.Post(
       object + "/copy",
-      Storage(ctx, [&ctx, global_limit](const httplib::Request& req, httplib::Response& res,
-                                        http::RequestContext& rc) {
+      Storage([&ctx, global_limit](const httplib::Request& req, httplib::Response& res,
+                                   http::RequestContext& rc) {
         Caller c = Authenticate(req, ctx, rc);
         MoveRequest move = ParseMoveRequest(JsonBody(req));
         std::string id = CopyObject(ctx.db, c.who, c.clock, move, global_limit);
@@ -94,8 +93,8 @@ void RegisterObjectRoutes(httplib::Server& server, const http::ServerContext& ct
       }));
 
   server.Post(object + "/sign/([^/]+)/(.+)",
-              Storage(ctx, [&ctx](const httplib::Request& req, httplib::Response& res,
-                                  http::RequestContext& rc) {
+              Storage([&ctx](const httplib::Request& req, httplib::Response& res,
+                             http::RequestContext& rc) {
                 Caller c = Authenticate(req, ctx, rc);
                 const int64_t expires_in = ExpiresIn(JsonBody(req));
                 ReadTarget t =
@@ -106,9 +105,8 @@ void RegisterObjectRoutes(httplib::Server& server, const http::ServerContext& ct
               }));
 
   server.Post(
-      object + "/sign/([^/]+)",
-      Storage(ctx, [&ctx](const httplib::Request& req, httplib::Response& res,
-                          http::RequestContext& rc) {
+      object + "/sign/([^/]+)", Storage([&ctx](const httplib::Request& req, httplib::Response& res,
+                                               http::RequestContext& rc) {
         Caller c = Authenticate(req, ctx, rc);
         json body = JsonBody(req);
         const int64_t expires_in = ExpiresIn(body);
@@ -130,8 +128,8 @@ void RegisterObjectRoutes(httplib::Server& server, const http::ServerContext& ct
         SendJson(res, out);
       }));
 
-  auto info = Storage(ctx, [&ctx](const httplib::Request& req, httplib::Response& res,
-                                  http::RequestContext& rc) {
+  auto info = Storage([&ctx](const httplib::Request& req, httplib::Response& res,
+                             http::RequestContext& rc) {
     Caller c = Authenticate(req, ctx, rc);
     SendJson(
         res,

@@ -148,12 +148,10 @@ void RegisterUploadRoutes(httplib::Server& server, const http::ServerContext& ct
   for (bool is_put : {false, true}) {
     auto handler = [&ctx, is_put](const httplib::Request& req, httplib::Response& res,
                                   const httplib::ContentReader& reader) {
-      http::Wrap(
-          http::Service::kStorage,
-          [&](const httplib::Request& r, httplib::Response& s, http::RequestContext& rc) {
-            Upload(ctx, r, s, reader, rc, is_put);
-          },
-          ctx.config.log_requests)(req, res);
+      http::Wrap(http::Service::kStorage,
+                 [&](const httplib::Request& r, httplib::Response& s, http::RequestContext& rc) {
+                   Upload(ctx, r, s, reader, rc, is_put);
+                 })(req, res);
     };
     if (is_put) {
       server.Put(put, handler);

@@ -67,25 +67,20 @@ void StreamBackup(const ServerContext& ctx, httplib::Response& res) {
 }  // namespace
 
 void RegisterAdminRoutes(httplib::Server& server, const ServerContext& ctx) {
-  server.Post("/admin/v1/reset",
-              Wrap(
-                  Service::kRest,
-                  [&ctx](const httplib::Request& req, httplib::Response& res, RequestContext& rc) {
-                    const storage::Principal who = RequireService(req, ctx, rc, "reset");
-                    const int tables = storage::ResetAllData(ctx.db, who, rc.clock);
-                    res.set_content(
-                        "{\"status\":\"ok\",\"tables_emptied\":" + std::to_string(tables) + "}",
+  server.Post(
+      "/admin/v1/reset", Wrap(Service::kRest, [&ctx](const httplib::Request& req,
+                                                     httplib::Response& res, RequestContext& rc) {
+        const storage::Principal who = RequireService(req, ctx, rc, "reset");
+        const int tables = storage::ResetAllData(ctx.db, who, rc.clock);
+        res.set_content("{\"status\":\"ok\",\"tables_emptied\":" + std::to_string(tables) + "}",
                         "application/json; charset=utf-8");
-                  },
-                  ctx.config.log_requests));
+      }));
   server.Post("/admin/v1/backup",
-              Wrap(
-                  Service::kRest,
-                  [&ctx](const httplib::Request& req, httplib::Response& res, RequestContext& rc) {
-                    RequireService(req, ctx, rc, "backup");
-                    StreamBackup(ctx, res);
-                  },
-                  ctx.config.log_requests));
+              Wrap(Service::kRest,
+                   [&ctx](const httplib::Request& req, httplib::Response& res, RequestContext& rc) {
+                     RequireService(req, ctx, rc, "backup");
+                     StreamBackup(ctx, res);
+                   }));
 }
 
 }  // namespace ib::http

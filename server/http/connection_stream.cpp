@@ -188,6 +188,7 @@ ssize_t ConnectionStream::write(const char* ptr, size_t size) {
   do {
     n = send(sock_, ptr, size, MSG_NOSIGNAL);
   } while (n < 0 && errno == EINTR);
+  if (n > 0) bytes_written_ += static_cast<uint64_t>(n);
   return n;
 }
 

@@ -54,6 +54,8 @@ class ConnectionStream : public httplib::Stream {
   bool HasBuffered() const { return body_done_ && off_ < in_.size(); }
 
   bool WriteAll(std::string_view bytes);
+  // Bytes sent to the client so far (the access log's size of a response is a difference).
+  uint64_t bytes_written() const { return bytes_written_; }
 
   // Bytes read past the current head and not handed out.
   bool HasUnreadInput() const { return off_ < in_.size(); }
@@ -102,6 +104,7 @@ class ConnectionStream : public httplib::Stream {
   std::optional<int> fault_;
   bool body_done_ = true;
   bool abandoned_ = false;
+  uint64_t bytes_written_ = 0;
   std::function<void()> handover_;
 };
 

@@ -13,8 +13,10 @@
 #include <chrono>
 #include <cstdio>
 
+#include "server/http/access_record.h"
 #include "server/http/body_limit.h"
 #include "server/http/connection_reactor.h"
+#include "server/http/request_id.h"
 #include "server/http/worker_pool.h"
 #include "storage/error.h"
 
@@ -72,15 +74,67 @@ void SetErrorBody(httplib::Response& res, int status) {
   ReplaceHeader(res, "Content-Length", std::to_string(res.body.size()));
 }
 
-// One log line like Wrap()'s, for a request the routes never saw. A parsed target has no
-// control characters (the parser refuses them); its query is left out like Wrap()'s.
-void LogRefusal(int status, const std::string& reason, const RequestHead* head) {
-  std::string path = head ? head->target.substr(0, head->target.find('?')) : "-";
-  char line[512];
-  int n = std::snprintf(line, sizeof line, "%s %.200s %d refused: %.100s\n",
-                        head ? head->method.c_str() : "-", path.c_str(), status, reason.c_str());
-  if (n > 0)
-    std::fwrite(line, 1, std::min<size_t>(static_cast<size_t>(n), sizeof line - 1), stderr);
+// One request as the access log and the metrics see it, from its head (or a refusal without
+// one) to its last byte sent: it is this thread's current AccessRecord meanwhile.
+class RequestAccess {
+ public:
+  RequestAccess(HttpMetrics& metrics, bool log, LogFormat format, const ConnectionStream& strm)
+      : metrics_(metrics),
+        log_(log),
+        format_(format),
+        strm_(strm),
+        bytes_before_(strm.bytes_written()),
+        current_(record_) {
+    record_.service = "other";
+    metrics_.RequestStarted();
+  }
+  ~RequestAccess() {
+    record_.bytes = strm_.bytes_written() - bytes_before_;
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - record_.start).count();
+    const std::string_view route = record_.route.empty() ? "-" : std::string_view(record_.route);
+    metrics_.CountRequest(record_.service, MethodLabel(record_.method), route, record_.status,
+                          seconds);
+    metrics_.RequestEnded();
+    if (record_.request_id.empty()) record_.request_id = NewRequestId();
+    if (log_) WriteAccessLine(record_, format_);
+  }
+  RequestAccess(const RequestAccess&) = delete;
+  RequestAccess& operator=(const RequestAccess&) = delete;
+
+  // What the head says: method, service and the client's request id (kept if acceptable).
+  void Begin(const RequestHead& head) {
+    record_.method = head.method;
+    const std::string_view target = head.target;
+    record_.service = ServiceOf(target.substr(0, target.find('?')));
+    std::string_view client_id;
+    for (const auto& [name, value] : head.headers) {
+      if (name.size() == 12 && strncasecmp(name.c_str(), "x-request-id", 12) == 0) {
+        client_id = value;
+        break;
+      }
+    }
+    record_.request_id = RequestIdFor(client_id);
+  }
+  AccessRecord& record() { return record_; }
+
+ private:
+  HttpMetrics& metrics_;
+  const bool log_;
+  const LogFormat format_;
+  const ConnectionStream& strm_;
+  const uint64_t bytes_before_;
+  AccessRecord record_;
+  CurrentAccessScope current_;
+};
+
+// The request id of the request being answered (a new one when it has none yet).
+const std::string& CurrentRequestId() {
+  AccessRecord* record = CurrentAccess();
+  thread_local std::string none;
+  if (record == nullptr) return none = NewRequestId();
+  if (record->request_id.empty()) record->request_id = NewRequestId();
+  return record->request_id;
 }
 
 // How long a connection ended with unread input keeps draining it (in the reactor) so that
@@ -98,13 +152,19 @@ constexpr int kHotWaitMs = 2;
 class ServedConnection : public Connection {
  public:
   ServedConnection(int fd, StreamTimeouts timeouts, std::string ip, IpConnectionCap& cap,
-                   size_t max_requests)
+                   size_t max_requests, HttpMetrics& metrics)
       : Connection(fd),
         stream(fd, timeouts),
         requests_left(max_requests),
         ip_(std::move(ip)),
-        cap_(cap) {}
-  ~ServedConnection() override { cap_.Release(ip_); }
+        cap_(cap),
+        metrics_(metrics) {
+    metrics_.ConnectionOpened();
+  }
+  ~ServedConnection() override {
+    cap_.Release(ip_);
+    metrics_.ConnectionClosed();
+  }
 
   const std::string& ip() const { return ip_; }
 
@@ -114,6 +174,7 @@ class ServedConnection : public Connection {
  private:
   std::string ip_;
   IpConnectionCap& cap_;
+  HttpMetrics& metrics_;
 };
 
 std::string PeerAddress(int fd) {
@@ -231,13 +292,14 @@ httplib::TaskQueue* FramedServer::NewTaskQueue() {
 bool FramedServer::process_and_close_socket(socket_t sock) {
   std::string ip = PeerAddress(sock);
   if (!cap_->TryAcquire(ip)) {
+    metrics_->ConnectionRefused();
     RefuseConnection(sock);
     return false;
   }
   int on = 1;
   setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
   Connection* c = reactor_->Adopt(std::make_unique<ServedConnection>(
-      sock, Timeouts(), std::move(ip), *cap_, keep_alive_max_count_));
+      sock, Timeouts(), std::move(ip), *cap_, keep_alive_max_count_, *metrics_));
   // A new connection waits for its first request like an idle one for its next.
   if (reactor_->Park(c)) Serve(c, false);
   return true;
@@ -247,7 +309,8 @@ void FramedServer::Serve(Connection* connection, bool expired) {
   auto* c = static_cast<ServedConnection*>(connection);
   if (expired) {
     // Part of a head came, not the rest, within the head deadline (as ReadHead's kTimedOut).
-    Refuse(c->stream, 408, "request head not complete in time", nullptr);
+    RequestAccess access(*metrics_, log_access_, log_format_, c->stream);
+    Refuse(c->stream, 408, "request head not complete in time");
     End(c);
     return;
   }
@@ -291,25 +354,32 @@ void FramedServer::End(Connection* connection) {
 }
 
 bool FramedServer::ServeOneRequest(ConnectionStream& strm, bool last, const std::string& peer) {
-  switch (strm.ReadHead(limits_.head)) {
-    case ConnectionStream::HeadStatus::kClosed:
-      return false;
+  const ConnectionStream::HeadStatus read = strm.ReadHead(limits_.head);
+  if (read == ConnectionStream::HeadStatus::kClosed) return false;
+  RequestAccess access(*metrics_, log_access_, log_format_, strm);
+  switch (read) {
     case ConnectionStream::HeadStatus::kTimedOut:
-      Refuse(strm, 408, "request head not complete in time", nullptr);
+      Refuse(strm, 408, "request head not complete in time");
       return false;
     case ConnectionStream::HeadStatus::kRefused:
-      Refuse(strm, strm.refusal().status, strm.refusal().reason, nullptr);
+      Refuse(strm, strm.refusal().status, strm.refusal().reason);
       return false;
     case ConnectionStream::HeadStatus::kReady:
+    case ConnectionStream::HeadStatus::kClosed:
       break;
   }
-  if (upgrade_ && upgrade_(strm)) return false;
   const RequestHead& head = strm.head();
+  access.Begin(head);
+  if (upgrade_ && upgrade_(strm)) {
+    // Answered (a refusal sets its status) or handed to Realtime, whose handshake says 101.
+    if (access.record().status == 0) access.record().status = 101;
+    return false;
+  }
   const uint64_t max_body =
       BodyLimitFor(head.method, head.target, limits_.max_body_bytes, limits_.max_upload_bytes);
   // Refused from Content-Length before a byte of the body is read (or parsed as JSON).
   if (head.framing == BodyFraming::kLength && head.content_length > max_body) {
-    Refuse(strm, 413, "body larger than " + std::to_string(max_body) + " bytes", &head);
+    Refuse(strm, 413, "body larger than " + std::to_string(max_body) + " bytes");
     return false;
   }
   // A body that may still be on its way holds this worker while it arrives (a small one was
@@ -320,7 +390,7 @@ bool FramedServer::ServeOneRequest(ConnectionStream& strm, bool last, const std:
                              (head.content_length > body_window_ || ExpectsContinue(head)));
   BodyReaderSlot slot(*body_readers_, peer, body_awaited);
   if (!slot.held()) {
-    Refuse(strm, 429, "too many request bodies in progress from this address", &head);
+    Refuse(strm, 429, "too many request bodies in progress from this address");
     return false;
   }
   strm.BeginRequest(max_body);
@@ -333,11 +403,13 @@ bool FramedServer::ServeOneRequest(ConnectionStream& strm, bool last, const std:
 void FramedServer::FinishResponse(httplib::Response& res) const {
   if (decorate_) decorate_(res);
   AddFixedHeaders(res);
+  ReplaceHeader(res, "X-Request-Id", CurrentRequestId());
   ConnectionStream* strm = tl_current;
   if (strm == nullptr) return;
   // A body that failed to arrive decides the answer, whatever the handler made of the
   // failed read (httplib itself calls it 400).
   if (auto fault = strm->BodyFault()) SetErrorBody(res, *fault);
+  if (AccessRecord* record = CurrentAccess()) record->status = res.status;
   if (!strm->BodyComplete()) {
     // Answered before the request was read whole: its unread rest must never be taken for a
     // request, so this connection ends with this response.
@@ -346,14 +418,17 @@ void FramedServer::FinishResponse(httplib::Response& res) const {
   }
 }
 
-void FramedServer::Refuse(ConnectionStream& strm, int status, const std::string& reason,
-                          const RequestHead* head) const {
+void FramedServer::Refuse(ConnectionStream& strm, int status, const std::string& reason) const {
   strm.AbandonInput();
-  if (limits_.log_refusals) LogRefusal(status, reason, head);
+  if (AccessRecord* record = CurrentAccess()) {
+    record->status = status;
+    record->refusal = reason;
+  }
   httplib::Response res;
   SetErrorBody(res, status);
   if (decorate_) decorate_(res);
   AddFixedHeaders(res);
+  ReplaceHeader(res, "X-Request-Id", CurrentRequestId());
   ReplaceHeader(res, "Connection", "close");
   std::string out = "HTTP/1.1 " + std::to_string(status) + " " + Reason(status) + "\r\n";
   for (const auto& [name, value] : res.headers)

@@ -7,6 +7,8 @@
 // Between requests a keep-alive connection holds no worker: it waits in a ConnectionReactor
 // and returns to the worker pool when its next request has arrived (docs/architecture.md,
 // "Connections"). A new connection past the per-address cap is answered 429 and closed.
+// Every request it reads (refused or routed) gets a request id, echoed as X-Request-Id, is
+// counted in HttpMetrics and, when asked, logged as one access line (server/http/access_log.h).
 #pragma once
 
 #include <httplib.h>
@@ -17,7 +19,9 @@
 #include <memory>
 #include <string>
 
+#include "server/http/access_log.h"
 #include "server/http/connection_stream.h"
+#include "server/http/http_metrics.h"
 #include "server/http/ip_connection_cap.h"
 #include "server/http/request_head.h"
 
@@ -29,7 +33,6 @@ struct FramingLimits {
   uint64_t max_upload_bytes = uint64_t{51} * 1024 * 1024;  // object uploads (body_limit.h)
   std::chrono::milliseconds head_timeout{10000};
   std::chrono::milliseconds body_timeout{60000};
-  bool log_refusals = true;  // one line on standard error per refused request (--log-requests)
 };
 
 class Connection;
@@ -49,6 +52,13 @@ class FramedServer : public httplib::Server {
   void WidenListenBacklog();
 
   void set_framing_limits(const FramingLimits& limits) { limits_ = limits; }
+  // Where each request is counted (must outlive the server) and whether and how it is logged.
+  // Before Run.
+  void set_access(HttpMetrics& metrics, bool log, LogFormat format) {
+    metrics_ = &metrics;
+    log_access_ = log;
+    log_format_ = format;
+  }
   // Headers added to every response, also to the ones FramedServer writes itself (CORS).
   // Offered every request head before anything else: true when it took the request (answered
   // it, or took the socket over with ConnectionStream::HandOver); the connection then ends.
@@ -80,12 +90,15 @@ class FramedServer : public httplib::Server {
   httplib::TaskQueue* NewTaskQueue();
   // The post-routing step of every httplib response: fixed headers, body faults, close.
   void FinishResponse(httplib::Response& res) const;
-  // Answers `status` itself (JSON error body), logs it, and ends the connection. `head`: the
-  // parsed head when there is one.
-  void Refuse(ConnectionStream& strm, int status, const std::string& reason,
-              const RequestHead* head) const;
+  // Answers `status` itself (JSON error body) and ends the connection; `reason` goes to the
+  // access log.
+  void Refuse(ConnectionStream& strm, int status, const std::string& reason) const;
 
   FramingLimits limits_;
+  HttpMetrics own_metrics_;  // counts when set_access gave none (tests' servers)
+  HttpMetrics* metrics_ = &own_metrics_;
+  bool log_access_ = false;
+  LogFormat log_format_ = LogFormat::kText;
   std::function<void(httplib::Response&)> decorate_;
   std::function<bool(ConnectionStream&)> upgrade_;
   int threads_ = 8;

@@ -4,6 +4,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "server/http/access_record.h"
+
 namespace ib::http {
 namespace {
 
@@ -34,17 +36,6 @@ std::string StorageErrorName(const storage::Error& e) {
     default:
       return e.code();
   }
-}
-
-void LogLine(const httplib::Request& req, const httplib::Response& res, const RequestContext& ctx) {
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                    std::chrono::steady_clock::now() - ctx.start)
-                    .count();
-  char line[512];
-  int n = std::snprintf(line, sizeof line, "%s %.200s %d %s %lldus\n", req.method.c_str(),
-                        req.path.c_str(), res.status, ctx.principal.c_str(),
-                        static_cast<long long>(micros));
-  if (n > 0) std::fwrite(line, 1, static_cast<size_t>(std::min<int>(n, sizeof line - 1)), stderr);
 }
 
 // The inside of an RFC 7230 quoted-string: '"' and '\\' escaped, control bytes dropped (a CR or
@@ -160,25 +151,28 @@ void RenderError(Service service, const storage::Error& e, httplib::Response& re
                   "application/json; charset=utf-8");
 }
 
-httplib::Server::Handler Wrap(Service service, Handler handler, bool log_requests) {
-  return [service, handler = std::move(handler), log_requests](const httplib::Request& req,
-                                                               httplib::Response& res) {
-    RequestContext ctx;
-    try {
-      handler(req, res, ctx);
-    } catch (const storage::Error& e) {
-      if (e.status() >= 500) std::cerr << "error: " << e.message() << std::endl;
-      RenderError(service,
-                  e.status() >= 500 && e.Is(storage::ErrorCode::kInternalError)
-                      ? storage::Error::Internal("internal server error")
-                      : e,
-                  res);
-    } catch (const std::exception& e) {
-      std::cerr << "unexpected error: " << e.what() << std::endl;
-      RenderError(service, storage::Error::Internal("internal server error"), res);
-    }
-    if (log_requests) LogLine(req, res, ctx);
-  };
+httplib::Server::Handler Wrap(Service service, Handler handler) {
+  return
+      [service, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+        RequestContext ctx;
+        try {
+          handler(req, res, ctx);
+        } catch (const storage::Error& e) {
+          if (e.status() >= 500) std::cerr << "error: " << e.message() << std::endl;
+          RenderError(service,
+                      e.status() >= 500 && e.Is(storage::ErrorCode::kInternalError)
+                          ? storage::Error::Internal("internal server error")
+                          : e,
+                      res);
+        } catch (const std::exception& e) {
+          std::cerr << "unexpected error: " << e.what() << std::endl;
+          RenderError(service, storage::Error::Internal("internal server error"), res);
+        }
+        if (AccessRecord* record = CurrentAccess()) {
+          record->route = RoutePattern(req.path, req.matches);
+          record->principal = std::move(ctx.principal);
+        }
+      };
 }
 
 }  // namespace ib::http

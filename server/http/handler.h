@@ -1,7 +1,8 @@
 // Wrap(): the one place a request's errors are caught. It starts the request's clock, runs the
 // handler, renders any storage::Error in the shape of the service that raised it (PostgREST
 // {code,message,details,hint}, GoTrue {code,message}, Storage {statusCode,code,error,message}),
-// turns anything unexpected into a 500 without leaking internals, and logs one line.
+// turns anything unexpected into a 500 without leaking internals, and gives the request's
+// AccessRecord its route pattern and principal (the connection layer logs and counts it).
 #pragma once
 
 #include <httplib.h>
@@ -23,12 +24,12 @@ struct RequestContext {
   // The request's one instant, read here as the request enters: routes pass it to
   // db.Write/db.Read and to token checks instead of reading the clock again.
   storage::RequestClock clock = storage::RequestClock::Now();
-  std::string principal = "-";  // role (and user) for the log line, set by handlers
+  std::string principal = "-";  // role (and user id) for the access log, set by handlers
 };
 
 using Handler = std::function<void(const httplib::Request&, httplib::Response&, RequestContext&)>;
 
-httplib::Server::Handler Wrap(Service service, Handler handler, bool log_requests);
+httplib::Server::Handler Wrap(Service service, Handler handler);
 
 // Renders `error` into `res` in the service's error shape.
 void RenderError(Service service, const storage::Error& error, httplib::Response& res);

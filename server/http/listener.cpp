@@ -15,6 +15,7 @@
 #include "server/http/fallback.h"
 #include "server/http/framed_server.h"
 #include "server/http/health.h"
+#include "server/http/metrics_routes.h"
 #include "server/http/server_context.h"
 #include "server/http/websocket_upgrade.h"
 #include "server/realtime/realtime_routes.h"
@@ -39,7 +40,6 @@ FramingLimits Framing(const Config& config) {
       static_cast<uint64_t>(config.storage_max_file_size) + uint64_t{1024} * 1024;
   limits.head_timeout = std::chrono::seconds(config.head_timeout);
   limits.body_timeout = std::chrono::seconds(config.body_timeout);
-  limits.log_refusals = config.log_requests;
   return limits;
 }
 
@@ -50,6 +50,8 @@ Listener::Listener(const ServerContext& ctx, rest::RestEngine& rest,
     : ctx_(ctx) {
   auto server = std::make_unique<FramedServer>();
   server->set_framing_limits(Framing(ctx.config));
+  server->set_access(metrics_, ctx.config.log_requests,
+                     ctx.config.log_json ? LogFormat::kJson : LogFormat::kText);
   server->set_response_decorator(AddCorsHeaders);
   server->set_upgrade_handler(RealtimeUpgrade(realtime));
   server_ = std::move(server);
@@ -76,7 +78,8 @@ Listener::Listener(const ServerContext& ctx, rest::RestEngine& rest,
   auth::RegisterAuthRoutes(*server_, ctx);
   RegisterHealthRoute(*server_, ctx);
   RegisterAdminRoutes(*server_, ctx);
-  realtime::RegisterRealtimeRoutes(*server_, realtime, ctx);
+  RegisterMetricsRoute(*server_, ctx, metrics_, realtime);
+  realtime::RegisterRealtimeRoutes(*server_, realtime);
   RegisterCors(*server_);
   RegisterFallback(*server_);
 }

@@ -1,4 +1,5 @@
-// Listener: the HTTP side of the running server. Owns the httplib server (a FramedServer),
+// Listener: the HTTP side of the running server. Owns the httplib server (a FramedServer) and
+// the HTTP metrics it counts into,
 // sets its worker pool, timeouts and body limit from Config, registers every route group,
 // binds and serves. App holds one; nothing else outside server/http/ sees httplib.
 // Run() blocks; Stop() may be called from another thread or a signal watcher.
@@ -6,6 +7,8 @@
 
 #include <memory>
 #include <string>
+
+#include "server/http/http_metrics.h"
 
 namespace ib {
 namespace rest {
@@ -36,6 +39,7 @@ class Listener {
 
  private:
   const ServerContext& ctx_;
+  HttpMetrics metrics_;  // before server_, whose connections count into it
   std::unique_ptr<FramedServer> server_;
 };
 

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "server/http/access_record.h"
 #include "server/http/handler.h"
 #include "server/realtime/realtime_service.h"
 
@@ -61,10 +62,16 @@ const char* Reason(int status) {
 }
 
 void Answer(ConnectionStream& strm, int status, const std::string& body) {
+  std::string request_id;
+  if (AccessRecord* record = CurrentAccess()) {
+    record->status = status;
+    request_id = "X-Request-Id: " + record->request_id + "\r\n";
+  }
   std::string out = "HTTP/1.1 " + std::to_string(status) + " " + Reason(status) +
                     "\r\nContent-Type: application/json; charset=utf-8\r\n"
-                    "X-Content-Type-Options: nosniff\r\nConnection: close\r\nContent-Length: " +
-                    std::to_string(body.size()) + "\r\n\r\n" + body;
+                    "X-Content-Type-Options: nosniff\r\nConnection: close\r\n" +
+                    request_id + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
+                    body;
   strm.WriteAll(out);
 }
 
@@ -76,6 +83,7 @@ std::function<bool(ConnectionStream&)> RealtimeUpgrade(realtime::RealtimeService
     const size_t question = head.target.find('?');
     const std::string_view path = std::string_view(head.target).substr(0, question);
     if (path != kSocketPath || head.method != "GET" || !AsksForWebSocket(head)) return false;
+    if (AccessRecord* record = CurrentAccess()) record->route = std::string(kSocketPath);
     if (head.framing != BodyFraming::kNone || strm.HasUnreadInput()) {
       // A WebSocket client sends nothing before the 101.
       strm.AbandonInput();

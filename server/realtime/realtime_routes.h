@@ -6,12 +6,10 @@
 
 #include <httplib.h>
 
-#include "server/http/server_context.h"
 #include "server/realtime/realtime_service.h"
 
 namespace ib::realtime {
 
-void RegisterRealtimeRoutes(httplib::Server& server, RealtimeService& realtime,
-                            const http::ServerContext& ctx);
+void RegisterRealtimeRoutes(httplib::Server& server, RealtimeService& realtime);
 
 }  // namespace ib::realtime

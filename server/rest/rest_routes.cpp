@@ -52,36 +52,30 @@ http::Handler MakeHandler(RestEngine& engine, const http::ServerContext& ctx, bo
 
 void RegisterRestRoutes(httplib::Server& server, RestEngine& engine,
                         const http::ServerContext& ctx) {
-  const bool log = ctx.config.log_requests;
-  auto table = http::Wrap(http::Service::kRest, MakeHandler(engine, ctx, false), log);
-  auto rpc = http::Wrap(http::Service::kRest, MakeHandler(engine, ctx, true), log);
+  auto table = http::Wrap(http::Service::kRest, MakeHandler(engine, ctx, false));
+  auto rpc = http::Wrap(http::Service::kRest, MakeHandler(engine, ctx, true));
   const char* kRpc = R"(/rest/v1/rpc/([^/]+))";
   const char* kTable = R"(/rest/v1/([^/]+))";
   server.Get(kRpc, rpc);
   server.Post(kRpc, rpc);
-  auto wrong_verb = http::Wrap(
-      http::Service::kRest,
-      [](const httplib::Request& req, httplib::Response&, http::RequestContext&) {
-        throw storage::Error::MethodNotAllowedOnRpc(req.method);
-      },
-      log);
+  auto wrong_verb = http::Wrap(http::Service::kRest, [](const httplib::Request& req,
+                                                        httplib::Response&, http::RequestContext&) {
+    throw storage::Error::MethodNotAllowedOnRpc(req.method);
+  });
   server.Put(kRpc, wrong_verb);
   server.Patch(kRpc, wrong_verb);
   server.Delete(kRpc, wrong_verb);
-  server.Get(
-      R"(/rest/v1/?)",
-      http::Wrap(
-          http::Service::kRest,
-          [&ctx](const httplib::Request& req, httplib::Response& res, http::RequestContext& rc) {
-            storage::Principal who = auth::AuthenticateRest(http::Header(req, "Authorization"),
-                                                            http::Header(req, "apikey"), ctx.secret,
-                                                            rc.clock.now_seconds());
-            rc.principal = storage::RoleName(who.role);
-            std::string host = req.get_header_value("Host");
-            res.set_content(BuildOpenApi(*ctx.catalog, host, IB_VERSION),
-                            "application/openapi+json; charset=utf-8");
-          },
-          log));
+  server.Get(R"(/rest/v1/?)", http::Wrap(http::Service::kRest, [&ctx](const httplib::Request& req,
+                                                                      httplib::Response& res,
+                                                                      http::RequestContext& rc) {
+               storage::Principal who = auth::AuthenticateRest(http::Header(req, "Authorization"),
+                                                               http::Header(req, "apikey"),
+                                                               ctx.secret, rc.clock.now_seconds());
+               rc.principal = storage::RoleName(who.role);
+               std::string host = req.get_header_value("Host");
+               res.set_content(BuildOpenApi(*ctx.catalog, host, IB_VERSION),
+                               "application/openapi+json; charset=utf-8");
+             }));
   server.Get(kTable, table);
   server.Post(kTable, table);
   server.Patch(kTable, table);
