@@ -16,17 +16,18 @@
 
 -- ------------------------------------------------------------------ bookkeeping
 -- One row per session the completion award has run for, so it runs once per session even if
--- the session is reopened and completed again. Not readable through the API.
-CREATE TABLE IF NOT EXISTS public.ib_completed_sessions (
+-- the session is reopened and completed again. In its own schema, which PostgREST does not
+-- expose and the API roles cannot use.
+CREATE SCHEMA IF NOT EXISTS private;
+REVOKE ALL ON SCHEMA private FROM PUBLIC, anon, authenticated;
+CREATE TABLE IF NOT EXISTS private.ib_completed_sessions (
   session_id uuid PRIMARY KEY
     REFERENCES public.interview_sessions(id) ON DELETE CASCADE ON UPDATE CASCADE,
   user_id uuid NOT NULL,
   awarded_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS ib_completed_sessions_user_id_idx
-  ON public.ib_completed_sessions(user_id);
-ALTER TABLE public.ib_completed_sessions ENABLE ROW LEVEL SECURITY;
-REVOKE ALL ON public.ib_completed_sessions FROM PUBLIC, anon, authenticated;
+  ON private.ib_completed_sessions(user_id);
 
 -- ------------------------------------------------------------------ pure rules
 -- level = 1 + floor(sqrt(floor(xp / 100))), with an integer square root (exact squares never
@@ -209,7 +210,7 @@ BEGIN
   IF v_has_profile THEN
     v_completed := COALESCE(v_profile.completed_interviews, 0) + 1;
   ELSE
-    SELECT count(*) INTO v_completed FROM public.ib_completed_sessions WHERE user_id = s.user_id;
+    SELECT count(*) INTO v_completed FROM private.ib_completed_sessions WHERE user_id = s.user_id;
   END IF;
   SELECT count(*) INTO v_voice FROM public.interview_sessions
    WHERE user_id = s.user_id AND status = 'completed' AND interview_type = 'voice';
@@ -357,7 +358,7 @@ CREATE OR REPLACE FUNCTION public.award_completion() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 BEGIN
   IF NEW.status <> 'completed' THEN RETURN NULL; END IF;
-  INSERT INTO public.ib_completed_sessions (session_id, user_id, awarded_at)
+  INSERT INTO private.ib_completed_sessions (session_id, user_id, awarded_at)
   VALUES (NEW.id, NEW.user_id, now()) ON CONFLICT (session_id) DO NOTHING;
   IF FOUND THEN PERFORM ib_award_completion(NEW); END IF;
   RETURN NULL;
