@@ -22,8 +22,9 @@ void AppendTime(std::string& out, std::chrono::system_clock::time_point time) {
   out += text;
 }
 
-// A JSON string. What reaches here is ASCII by construction (route patterns are the routes'
-// literal text, ids and roles are checked); any other byte is still kept out of the line.
+// A JSON string. What reaches here is mostly ASCII by construction (route patterns are the
+// routes' literal text, ids and roles are checked); any other byte (an error message's) is
+// kept out of the line as '?', so the line is always valid JSON.
 void AppendJsonString(std::string& out, std::string_view text) {
   out += '"';
   for (char c : text) {
@@ -93,6 +94,10 @@ std::string FormatAccessLine(const AccessRecord& r, long long duration_us, LogFo
       out += ",\"refusal\":";
       AppendJsonString(out, r.refusal);
     }
+    if (!r.error.empty()) {
+      out += ",\"error\":";
+      AppendJsonString(out, r.error);
+    }
     out += "}\n";
     return out;
   }
@@ -110,6 +115,13 @@ std::string FormatAccessLine(const AccessRecord& r, long long duration_us, LogFo
   if (!r.refusal.empty()) {
     out += " refused: ";
     out += r.refusal;  // fixed text of the connection layer
+  }
+  if (!r.error.empty()) {
+    out += ' ';
+    for (char c : r.error) {  // one line: no control bytes
+      const auto u = static_cast<unsigned char>(c);
+      out += u < 0x20 || u == 0x7F ? '?' : c;
+    }
   }
   out += '\n';
   return out;

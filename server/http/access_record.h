@@ -24,6 +24,10 @@ struct AccessRecord {
   int status = 0;
   uint64_t bytes = 0;   // written to the client: head and body
   std::string refusal;  // why the connection layer refused the request, if it did
+  // The cause of a 500 (never shown to the client). With `logged` it goes into the access line,
+  // which then tells the request id it belongs to; without, Wrap() prints it on its own line.
+  std::string error;
+  bool logged = false;
 };
 
 // This thread's record while a request is served; nullptr otherwise.

@@ -86,6 +86,7 @@ class RequestAccess {
         bytes_before_(strm.bytes_written()),
         current_(record_) {
     record_.service = "other";
+    record_.logged = log;
     metrics_.RequestStarted();
   }
   ~RequestAccess() {

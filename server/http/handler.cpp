@@ -52,6 +52,16 @@ std::string QuotedStringContent(std::string_view text) {
   return out;
 }
 
+// The cause of a 500: into the request's access line when there is one, else on its own line.
+void LogServerError(const char* kind, const std::string& message) {
+  AccessRecord* record = CurrentAccess();
+  if (record != nullptr && record->logged) {
+    record->error = kind + message;
+    return;
+  }
+  std::cerr << kind << message << std::endl;
+}
+
 }  // namespace
 
 std::string PercentDecode(std::string_view text, bool plus_as_space) {
@@ -158,14 +168,14 @@ httplib::Server::Handler Wrap(Service service, Handler handler) {
         try {
           handler(req, res, ctx);
         } catch (const storage::Error& e) {
-          if (e.status() >= 500) std::cerr << "error: " << e.message() << std::endl;
+          if (e.status() >= 500) LogServerError("error: ", e.message());
           RenderError(service,
                       e.status() >= 500 && e.Is(storage::ErrorCode::kInternalError)
                           ? storage::Error::Internal("internal server error")
                           : e,
                       res);
         } catch (const std::exception& e) {
-          std::cerr << "unexpected error: " << e.what() << std::endl;
+          LogServerError("unexpected error: ", e.what());
           RenderError(service, storage::Error::Internal("internal server error"), res);
         }
         if (AccessRecord* record = CurrentAccess()) {

@@ -143,6 +143,8 @@ void HttpMetrics::CountRequest(std::string_view service, std::string_view method
 }
 
 void HttpMetrics::Render(std::string& out) const {
+  // Read first: every request that has ended by now is in the shards read below.
+  const int64_t in_flight = in_flight_.load(std::memory_order_acquire);
   // Every shard's series added up, in a stable order.
   std::map<std::string, Series> totals;
   {
@@ -207,8 +209,7 @@ void HttpMetrics::Render(std::string& out) const {
                static_cast<double>(refused_connections_.load(std::memory_order_relaxed)));
   AppendFamily(out, "ib_http_requests_in_flight", "gauge",
                "Requests being served now (head read, answer not yet sent).");
-  AppendSample(out, "ib_http_requests_in_flight", {},
-               static_cast<double>(in_flight_.load(std::memory_order_relaxed)));
+  AppendSample(out, "ib_http_requests_in_flight", {}, static_cast<double>(in_flight));
   AppendFamily(out, "ib_http_connections_open", "gauge",
                "Open HTTP connections, idle keep-alive ones included (not WebSockets).");
   AppendSample(out, "ib_http_connections_open", {},

@@ -36,7 +36,9 @@ class HttpMetrics {
                     int status, double seconds);
 
   void RequestStarted() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
-  void RequestEnded() { in_flight_.fetch_sub(1, std::memory_order_relaxed); }
+  // Release: a scrape that sees the request gone (Render reads in-flight first, acquiring) also
+  // sees it counted.
+  void RequestEnded() { in_flight_.fetch_sub(1, std::memory_order_release); }
   void ConnectionOpened() { open_connections_.fetch_add(1, std::memory_order_relaxed); }
   void ConnectionClosed() { open_connections_.fetch_sub(1, std::memory_order_relaxed); }
   void ConnectionRefused() { refused_connections_.fetch_add(1, std::memory_order_relaxed); }

@@ -65,6 +65,19 @@ TEST_CASE("access log: a refusal without a route, and hostile bytes kept out of 
         "than 10 bytes\n");
 }
 
+TEST_CASE("access log: the cause of a 500 goes into the line, on one line") {
+  AccessRecord r = Sample();
+  r.status = 500;
+  r.error = "error: sqlite said \"disk I/O\"\nsecond line \xc3\xa9";
+  const std::string json = FormatAccessLine(r, 5, LogFormat::kJson);
+  CHECK(json.find('\n') == json.size() - 1);
+  CHECK(nlohmann::json::parse(json)["error"] == "error: sqlite said \"disk I/O\"?second line ??");
+  const std::string text = FormatAccessLine(r, 5, LogFormat::kText);
+  CHECK(text.find('\n') == text.size() - 1);
+  CHECK(text.find(" 500 512B ") != std::string::npos);
+  CHECK(text.find("error: sqlite said \"disk I/O\"?second line") != std::string::npos);
+}
+
 TEST_CASE("access log: a text line is space-separated fields") {
   CHECK(FormatAccessLine(Sample(), 2500001, LogFormat::kText) ==
         "2025-12-03T19:26:40.123Z req-1 GET /rest/v1/{} 200 512B 2500.001ms "
