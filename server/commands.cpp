@@ -5,6 +5,7 @@
 #include "storage/backup.h"
 #include "storage/db_check.h"
 #include "storage/error.h"
+#include "storage/export/postgres_export.h"
 #include "storage/migrator.h"
 #include "storage/restore.h"
 
@@ -46,6 +47,22 @@ int RunRestore(const Invocation& inv) {
     return 0;
   } catch (const storage::Error& e) {
     std::cerr << "interviewbase restore: " << e.message() << std::endl;
+    return 1;
+  }
+}
+
+int RunExport(const Invocation& inv) {
+  const std::string& out_dir = inv.operands.at(1);
+  try {
+    const storage::pgexport::ExportReport report =
+        storage::pgexport::ExportPostgres(inv.config.db_path, out_dir);
+    for (const auto& file : report.files) std::cout << "wrote " << file << "\n";
+    std::cout << report.tables << " tables, " << report.policies << " row-level security policies"
+              << std::endl;
+    return 0;
+  } catch (const storage::Error& e) {
+    std::cerr << "interviewbase export: " << e.message() << " (nothing written to " << out_dir
+              << ")" << std::endl;
     return 1;
   }
 }

@@ -1,6 +1,7 @@
-// The maintenance commands beside serve: backup, check and restore of a database file. Each
+// The maintenance commands beside serve: backup, check, restore and export of a database file. Each
 // prints what it did (or why not) and returns the process's exit status: 0 on success, 1 when
-// refused or failed. The work is in storage/ (backup, db_check, restore); this only reports.
+// refused or failed. The work is in storage/ (backup, db_check, restore, export/); this only
+// reports.
 #pragma once
 
 #include "server/config.h"
@@ -10,5 +11,6 @@ namespace ib {
 int RunBackup(const Invocation& inv);
 int RunCheck(const Invocation& inv);
 int RunRestore(const Invocation& inv);
+int RunExport(const Invocation& inv);
 
 }  // namespace ib

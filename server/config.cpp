@@ -242,6 +242,7 @@ std::string Usage() {
          "       interviewbase backup --db DB OUT\n"
          "       interviewbase check --db DB\n"
          "       interviewbase restore BACKUP --db DB\n"
+         "       interviewbase export postgres OUT_DIR --db DB\n"
          "       interviewbase --help | --version\n"
          "\n"
          "Serves the interview platform's Supabase-compatible API (/rest/v1, /auth/v1,\n"
@@ -255,6 +256,10 @@ std::string Usage() {
          "  restore BACKUP --db DB\n"
          "                       checks BACKUP, then replaces DB with it atomically; refused\n"
          "                       while a server holds DB\n"
+         "  export postgres OUT_DIR --db DB\n"
+         "                       writes OUT_DIR/schema.sql: the platform's schema for\n"
+         "                       Supabase's Postgres (tables, policies, grants, functions);\n"
+         "                       also while a server serves DB\n"
          "\n"
          "flags (each also settable as the environment variable IB_<NAME>, or as a line\n"
          "`name = value` of the --config file; flags win over the environment, which wins\n"
@@ -332,7 +337,19 @@ struct CommandWord {
 constexpr CommandWord kCommandWords[] = {{"serve", Command::kServe, 0},
                                          {"backup", Command::kBackup, 1},
                                          {"check", Command::kCheck, 0},
-                                         {"restore", Command::kRestore, 1}};
+                                         {"restore", Command::kRestore, 1},
+                                         {"export", Command::kExport, 2}};
+
+const char* OperandsNeeded(Command command) {
+  switch (command) {
+    case Command::kBackup:
+      return "the output file: backup --db DB OUT";
+    case Command::kExport:
+      return "a format and a directory: export postgres OUT_DIR --db DB";
+    default:
+      return "the backup file: restore BACKUP --db DB";
+  }
+}
 
 const CommandWord* FindCommand(const std::string& word) {
   for (const auto& c : kCommandWords) {
@@ -403,10 +420,11 @@ Invocation ParseInvocation(int argc, const char* const* argv, const EnvLookup& e
     setting->apply(inv.config, value);
   }
   if (inv.operands.size() != command->operands) {
-    throw ConfigError(std::string(command->word) + " needs " +
-                      (inv.command == Command::kBackup
-                           ? "the output file: backup --db DB OUT"
-                           : "the backup file: restore BACKUP --db DB"));
+    throw ConfigError(std::string(command->word) + " needs " + OperandsNeeded(inv.command));
+  }
+  if (inv.command == Command::kExport && inv.operands[0] != "postgres") {
+    throw ConfigError("export knows one format, postgres, not '" + inv.operands[0] +
+                      "': export postgres OUT_DIR --db DB");
   }
   if (inv.command != Command::kServe && inv.config.db_path == ":memory:") {
     throw ConfigError(std::string(command->word) + " needs a database file, not :memory:");

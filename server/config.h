@@ -1,7 +1,7 @@
 // Config: everything `interviewbase serve` can be told, from flags (--name value or
 // --name=value), IB_<NAME> environment variables and a `--config FILE` (server/config_file.h);
 // flags win over the environment, which wins over the file. And the maintenance commands
-// (backup, check, restore: --db and their file operands). Parsing is pure: the environment
+// (backup, check, restore, export: --db and their operands). Parsing is pure: the environment
 // comes in as a lookup function. A bad value throws ConfigError (exit code 2).
 #pragma once
 
@@ -51,12 +51,13 @@ struct Config {
   int64_t realtime_idle_timeout = 60;    // seconds without a frame from the client: closed
 };
 
-enum class Command { kServe, kHelp, kVersion, kBackup, kCheck, kRestore };
+enum class Command { kServe, kHelp, kVersion, kBackup, kCheck, kRestore, kExport };
 
 struct Invocation {
   Command command = Command::kServe;
   Config config;
-  // The file operands: backup's OUT, restore's BACKUP (none for serve and check).
+  // The operands: backup's OUT, restore's BACKUP, export's format ("postgres") and OUT_DIR
+  // (none for serve and check).
   std::vector<std::string> operands;
   // Said on standard error before starting (a config file holding the secret open to others).
   std::vector<std::string> warnings;

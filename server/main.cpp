@@ -70,6 +70,7 @@ int main(int argc, char** argv) {
   if (inv.command == ib::Command::kBackup) return ib::RunBackup(inv);
   if (inv.command == ib::Command::kCheck) return ib::RunCheck(inv);
   if (inv.command == ib::Command::kRestore) return ib::RunRestore(inv);
+  if (inv.command == ib::Command::kExport) return ib::RunExport(inv);
 
   sigset_t signals;
   sigemptyset(&signals);

@@ -125,7 +125,8 @@ std::shared_ptr<const Catalog> Catalog::Load(Connection& conn,
     }
 
     std::map<int64_t, ForeignKey> fks;
-    ex.Run({"SELECT id, seq, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?1) "
+    ex.Run({"SELECT id, seq, \"table\", \"from\", \"to\", on_delete "
+            "FROM pragma_foreign_key_list(?1) "
             "ORDER BY id, seq",
             {name},
             ""},
@@ -135,6 +136,7 @@ std::shared_ptr<const Catalog> Catalog::Load(Connection& conn,
              fk.ref_table = row.Text(2);
              fk.columns.push_back(row.Text(3));
              fk.ref_columns.push_back(row.Text(4));
+             fk.on_delete = row.Text(5);
            });
     for (auto& [id, fk] : fks) {
       // Postgres names a single-column FK <table>_<column>_fkey; the hint form `!name` uses it.

@@ -46,6 +46,7 @@ struct ForeignKey {
   std::vector<std::string> columns;
   std::string ref_table;
   std::vector<std::string> ref_columns;
+  std::string on_delete;  // as SQLite reports it: "CASCADE", "SET NULL", "NO ACTION", ...
 };
 
 struct Table {

@@ -161,7 +161,7 @@ bool PostgresInstance::Start() {
   return false;
 }
 
-std::string PostgresInstance::Query(const std::string& sql) const {
+std::string PostgresInstance::Query(const std::string& sql, const std::string& database) const {
   const std::string file = dir_ + "/query.sql";
   {
     std::ofstream f(file, std::ios::trunc);
@@ -169,7 +169,7 @@ std::string PostgresInstance::Query(const std::string& sql) const {
   }
   fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write | fs::perms::others_read);
   Outcome o = Run({bin_dir_ + "/psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", dir_,
-                   "-p", std::to_string(port_), "-U", "postgres", "-d", "postgres", "-f", file});
+                   "-p", std::to_string(port_), "-U", "postgres", "-d", database, "-f", file});
   if (o.status != 0) throw std::runtime_error("psql failed: " + o.err);
   while (!o.out.empty() && o.out.back() == '\n') o.out.pop_back();
   return o.out;

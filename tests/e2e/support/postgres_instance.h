@@ -20,9 +20,10 @@ class PostgresInstance {
   bool available() const { return ready_; }
   const std::string& why() const { return why_; }
 
-  // Runs `sql` through psql (-X -A -t, ON_ERROR_STOP) and returns its standard output without
-  // the trailing newline. Throws std::runtime_error with psql's error text on failure.
-  std::string Query(const std::string& sql) const;
+  // Runs `sql` through psql (-X -A -t, ON_ERROR_STOP) in `database` and returns its standard
+  // output without the trailing newline. Throws std::runtime_error with psql's error text on
+  // failure.
+  std::string Query(const std::string& sql, const std::string& database = "postgres") const;
 
  private:
   bool Start();

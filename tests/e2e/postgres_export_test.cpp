@@ -1,0 +1,220 @@
+// `interviewbase export postgres` against PostgreSQL 15: schema.sql loads into a database
+// holding minimal stand-ins for Supabase's auth and storage schemas (tables, auth.uid() and
+// auth.role() reading request.jwt.claims, the anon / authenticated / service_role roles), and
+// its policies, grants and checks give each role what our guards give it. One PostgreSQL
+// instance serves the whole file; each case loads into its own database.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "tests/e2e/support/postgres_instance.h"
+#include "tests/e2e/support/server_process.h"
+#include "tests/support/scratch_dir.h"
+
+using ib::e2e::FastPasswords;
+using ib::e2e::PostgresInstance;
+using ib::e2e::RunBinary;
+using ib::e2e::ServerProcess;
+using nlohmann::json;
+
+namespace {
+
+// What a Supabase project has before our schema: GoTrue's tables (the columns data.sql
+// fills), Storage's, the roles, and auth.uid() / auth.role() as Supabase defines them.
+constexpr const char* kSupabaseStandIn = R"sql(
+DO $$ BEGIN
+  CREATE ROLE anon NOLOGIN;
+  CREATE ROLE authenticated NOLOGIN;
+  CREATE ROLE service_role NOLOGIN BYPASSRLS;
+EXCEPTION WHEN duplicate_object THEN NULL;
+END $$;
+CREATE SCHEMA auth;
+CREATE TABLE auth.users (
+  instance_id uuid, id uuid PRIMARY KEY, aud varchar(255), role varchar(255),
+  email varchar(255), encrypted_password varchar(255), email_confirmed_at timestamptz,
+  confirmation_token varchar(255), recovery_token varchar(255),
+  email_change_token_new varchar(255), email_change varchar(255), last_sign_in_at timestamptz,
+  raw_app_meta_data jsonb, raw_user_meta_data jsonb, created_at timestamptz,
+  updated_at timestamptz, phone text UNIQUE, banned_until timestamptz);
+CREATE TABLE auth.identities (
+  provider_id text NOT NULL, user_id uuid NOT NULL REFERENCES auth.users ON DELETE CASCADE,
+  identity_data jsonb NOT NULL, provider text NOT NULL, last_sign_in_at timestamptz,
+  created_at timestamptz, updated_at timestamptz,
+  email text GENERATED ALWAYS AS (lower(identity_data ->> 'email')) STORED,
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(), UNIQUE (provider_id, provider));
+CREATE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE AS $$
+  SELECT coalesce(nullif(current_setting('request.jwt.claim.sub', true), ''),
+                  (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub'))::uuid
+$$;
+CREATE FUNCTION auth.role() RETURNS text LANGUAGE sql STABLE AS $$
+  SELECT coalesce(nullif(current_setting('request.jwt.claim.role', true), ''),
+                  (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role'))::text
+$$;
+GRANT USAGE ON SCHEMA auth TO anon, authenticated, service_role;
+CREATE SCHEMA storage;
+CREATE TABLE storage.buckets (
+  id text PRIMARY KEY, name text NOT NULL UNIQUE, owner uuid, public boolean DEFAULT false,
+  file_size_limit bigint, allowed_mime_types text[], created_at timestamptz DEFAULT now(),
+  updated_at timestamptz DEFAULT now());
+CREATE TABLE storage.objects (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(), bucket_id text REFERENCES storage.buckets,
+  name text, owner uuid, metadata jsonb, created_at timestamptz DEFAULT now(),
+  updated_at timestamptz DEFAULT now(), UNIQUE (bucket_id, name));
+GRANT USAGE ON SCHEMA storage TO anon, authenticated, service_role;
+GRANT ALL ON storage.buckets, storage.objects TO anon, authenticated, service_role;
+)sql";
+
+const PostgresInstance& Pg() {
+  static const PostgresInstance pg;
+  return pg;
+}
+
+// A new database with the stand-ins loaded; its name.
+std::string FreshDatabase() {
+  static int made = 0;
+  const std::string name = "export_" + std::to_string(++made);
+  Pg().Query("CREATE DATABASE " + name);
+  Pg().Query(kSupabaseStandIn, name);
+  return name;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  REQUIRE_MESSAGE(f.good(), path);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+// `sql` run as `role` with the claims PostgREST would set for that caller, in one transaction.
+std::string As(const std::string& db, const std::string& role, const std::string& uid,
+               const std::string& sql) {
+  json claims = {{"role", role}};
+  if (!uid.empty()) claims["sub"] = uid;
+  return Pg().Query("BEGIN;\nSET LOCAL ROLE " + role + ";\nSET LOCAL \"request.jwt.claims\" = '" +
+                        claims.dump() + "';\n" + sql + "\nCOMMIT;\n",
+                    db);
+}
+
+// Runs the export of `db_path` into `out`; the command's exit status.
+int Export(const std::string& db_path, const std::string& out) {
+  return RunBinary({"export", "postgres", out, "--db", db_path}).status;
+}
+
+}  // namespace
+
+TEST_CASE("export postgres: schema.sql loads into PostgreSQL 15 and its policies are our guards") {
+  if (!Pg().available()) {
+    MESSAGE("SKIPPED: PostgreSQL is not available: " << Pg().why());
+    return;
+  }
+  ib::testing::ScratchDir scratch;
+  ServerProcess server(FastPasswords());
+  // Exported while the server serves the file.
+  const std::string out = scratch.path() + "/out";
+  REQUIRE(Export(server.db_path(), out) == 0);
+  const std::string db = FreshDatabase();
+  Pg().Query(ReadFile(out + "/schema.sql"), db);
+
+  // One policy per guard row of the platform's tables and of storage's, under the guard's name.
+  CHECK(Pg().Query("SELECT count(*) FROM pg_policies WHERE schemaname = 'public'", db) == "31");
+  CHECK(Pg().Query("SELECT count(*) FROM pg_policies WHERE schemaname = 'storage'", db) == "7");
+  CHECK(Pg().Query("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND rowsecurity",
+                   db) == "10");
+  CHECK(Pg().Query("SELECT cmd || ' ' || array_to_string(roles, ',') FROM pg_policies WHERE "
+                   "policyname = 'Leaderboard is viewable by everyone'",
+                   db) == "SELECT anon,authenticated");
+
+  // Two users' rows, written as the owner (RLS does not apply to it).
+  const std::string a = "11111111-1111-4111-8111-111111111111";
+  const std::string b = "22222222-2222-4222-8222-222222222222";
+  Pg().Query("INSERT INTO auth.users (id, email) VALUES ('" + a + "', 'a@x.test'), ('" + b +
+                 "', 'b@x.test');\n"
+                 "INSERT INTO public.profiles (id, email) VALUES ('" +
+                 a + "', 'a@x.test'), ('" + b +
+                 "', 'b@x.test');\n"
+                 "INSERT INTO public.interview_sessions (user_id, title) VALUES ('" +
+                 a + "', 'a1'), ('" + a + "', 'a2'), ('" + b +
+                 "', 'b1');\n"
+                 "INSERT INTO public.interview_responses (interview_id, role, content) SELECT id, "
+                 "'user', 'answer to ' || title FROM public.interview_sessions;\n"
+                 "INSERT INTO public.leaderboard (user_id, total_score) VALUES ('" +
+                 a + "', 10), ('" + b + "', 20);\n",
+             db);
+
+  {  // a user sees only their own rows, their sessions' children included
+    CHECK(As(db, "authenticated", a,
+             "SELECT string_agg(title, ',' ORDER BY title) FROM public.interview_sessions;") ==
+          "a1,a2");
+    CHECK(As(db, "authenticated", b, "SELECT count(*) FROM public.interview_responses;") == "1");
+    CHECK(As(db, "authenticated", b, "SELECT email FROM public.profiles;") == "b@x.test");
+    // Positive control for the writes below: an own session is inserted.
+    CHECK(As(db, "authenticated", a,
+             "INSERT INTO public.interview_sessions (user_id, title) VALUES ('" + a +
+                 "', 'a3');") == "");
+  }
+  {  // writes the guards refuse are refused by the policies and grants
+    CHECK_THROWS_WITH_AS(As(db, "authenticated", a,
+                            "INSERT INTO public.interview_sessions (user_id, title) VALUES ('" +
+                                b + "', 'planted');"),
+                         doctest::Contains("row-level security"), std::runtime_error);
+    // Another user's session cannot take a response.
+    const std::string b1 =
+        Pg().Query("SELECT id FROM public.interview_sessions WHERE title = 'b1'", db);
+    CHECK_THROWS_WITH_AS(
+        As(db, "authenticated", a,
+           "INSERT INTO public.interview_responses (interview_id, role, content) VALUES ('" + b1 +
+               "', 'user', 'x');"),
+        doctest::Contains("row-level security"), std::runtime_error);
+    // Protected columns: the hooks' figures are the service's to write.
+    CHECK_THROWS_WITH_AS(
+        As(db, "authenticated", a, "UPDATE public.profiles SET total_xp = 100000;"),
+        doctest::Contains("permission denied"), std::runtime_error);
+    CHECK(As(db, "authenticated", a, "UPDATE public.profiles SET bio = 'hi' RETURNING bio;") ==
+          "hi");
+    // Updating another user's row touches nothing.
+    CHECK(As(db, "authenticated", a,
+             "UPDATE public.interview_sessions SET title = 'x' WHERE title = 'b1' RETURNING id;") ==
+          "");
+    // The score bounds.
+    CHECK_THROWS_WITH_AS(As(db, "authenticated", a,
+                            "UPDATE public.interview_sessions SET overall_score = 100.5;"),
+                         doctest::Contains("interview_sessions_overall_score_check"),
+                         std::runtime_error);
+  }
+  {  // anon reads the leaderboard and nothing else, service_role everything
+    CHECK(As(db, "anon", "", "SELECT count(*) FROM public.leaderboard;") == "2");
+    CHECK(As(db, "anon", "", "SELECT count(*) FROM public.interview_sessions;") == "0");
+    CHECK(As(db, "anon", "", "SELECT count(*) FROM public.profiles;") == "0");
+    CHECK_THROWS_WITH_AS(
+        As(db, "anon", "", "INSERT INTO public.leaderboard (user_id) VALUES ('" + a + "');"),
+        doctest::Contains("row-level security"), std::runtime_error);
+    CHECK(As(db, "service_role", "", "SELECT count(*) FROM public.interview_sessions;") == "4");
+  }
+  {  // storage: a user's folder in interview-audio is theirs alone
+    Pg().Query("INSERT INTO storage.objects (bucket_id, name) VALUES ('interview-audio', '" + a +
+                   "/one.webm'), ('interview-audio', '" + b + "/two.webm');",
+               db);
+    CHECK(As(db, "authenticated", a, "SELECT name FROM storage.objects;") == a + "/one.webm");
+    CHECK(As(db, "anon", "", "SELECT count(*) FROM storage.objects;") == "0");
+  }
+}
+
+TEST_CASE("export postgres: refused without a database or with another format, nothing written") {
+  ib::testing::ScratchDir scratch;
+  const std::string out = scratch.path() + "/out";
+  const auto missing = RunBinary({"export", "postgres", out, "--db", scratch.path() + "/none.db"});
+  CHECK(missing.status == 1);
+  CHECK_FALSE(std::filesystem::exists(out + "/schema.sql"));
+  const auto format = RunBinary({"export", "mysql", out, "--db", scratch.path() + "/none.db"});
+  CHECK(format.status == 2);
+  const auto no_dir = RunBinary({"export", "postgres", "--db", scratch.path() + "/none.db"});
+  CHECK(no_dir.status == 2);
+  // Positive control: an interviewbase database exports.
+  ServerProcess server(FastPasswords());
+  CHECK(Export(server.db_path(), out) == 0);
+  CHECK(std::filesystem::exists(out + "/schema.sql"));
+}
