@@ -87,8 +87,8 @@ std::string TranslatePredicate(std::string_view guard_sql, std::string_view tabl
       size_t end = i;
       while (end < guard_sql.size() && IsWordChar(guard_sql[end])) ++end;
       const std::string_view word = guard_sql.substr(i, end - i);
-      const bool qualified = (i > 0 && guard_sql[i - 1] == '.') ||
-                             (end < guard_sql.size() && guard_sql[end] == '.');
+      const bool qualified =
+          (i > 0 && guard_sql[i - 1] == '.') || (end < guard_sql.size() && guard_sql[end] == '.');
       out += !qualified && IsOurTable(word) ? PgTableName(word) : std::string(word);
       i = end;
     } else {

@@ -49,8 +49,8 @@ Token NextToken(const std::string& sql, size_t i) {
   }
   if (std::isalnum(static_cast<unsigned char>(sql[i])) || sql[i] == '_') {
     size_t end = i;
-    while (end < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[end])) ||
-                                sql[end] == '_')) {
+    while (end < sql.size() &&
+           (std::isalnum(static_cast<unsigned char>(sql[end])) || sql[end] == '_')) {
       ++end;
     }
     return {sql.substr(i, end - i), end};
@@ -66,9 +66,9 @@ std::string ColumnSql(const Column& column) {
 }
 
 std::string ForeignKeySql(const ForeignKey& fk) {
-  std::string out = "  CONSTRAINT " + PgIdent(fk.name) + " FOREIGN KEY (" +
-                    IdentList(fk.columns) + ") REFERENCES " + PgTableName(fk.ref_table) + " (" +
-                    IdentList(fk.ref_columns) + ")";
+  std::string out = "  CONSTRAINT " + PgIdent(fk.name) + " FOREIGN KEY (" + IdentList(fk.columns) +
+                    ") REFERENCES " + PgTableName(fk.ref_table) + " (" + IdentList(fk.ref_columns) +
+                    ")";
   if (!fk.on_delete.empty() && Upper(fk.on_delete) != "NO ACTION") {
     out += " ON DELETE " + Upper(fk.on_delete);
   }

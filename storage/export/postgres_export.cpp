@@ -98,8 +98,8 @@ std::string SchemaSql(Connection& conn, int* tables_out, int* policies_out) {
       TablesSql(conn, tables) +
       "-- Row-level security: one policy per guard of storage/guards/policies.cpp.\n" +
       PoliciesSql(guarded) + "-- Grants for PostgREST's roles.\n" + GrantsSql(tables) +
-      "\n-- Storage buckets.\n" + BucketsSql(conn) + "\n" +
-      std::string(PostgresFunctionsSql()) + "\nCOMMIT;\n";
+      "\n-- Storage buckets.\n" + BucketsSql(conn) + "\n" + std::string(PostgresFunctionsSql()) +
+      "\nCOMMIT;\n";
   return out;
 }
 

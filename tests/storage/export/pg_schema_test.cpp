@@ -14,12 +14,12 @@ TEST_CASE("pg export: guard predicates become Postgres policy expressions") {
         "achievements.user_id = (SELECT auth.uid())");
   CHECK(pg::TranslatePredicate("1", "leaderboard") == "true");
   // Our table names become their Postgres names; a qualified column name stays as it is.
-  CHECK(pg::TranslatePredicate(
-            "EXISTS (SELECT 1 FROM interview_sessions AS parent WHERE parent.id = "
-            "$t.interview_id AND parent.user_id = :uid)",
-            "voice_analytics") ==
-        "EXISTS (SELECT 1 FROM public.interview_sessions AS parent WHERE parent.id = "
-        "voice_analytics.interview_id AND parent.user_id = (SELECT auth.uid()))");
+  CHECK(
+      pg::TranslatePredicate("EXISTS (SELECT 1 FROM interview_sessions AS parent WHERE parent.id = "
+                             "$t.interview_id AND parent.user_id = :uid)",
+                             "voice_analytics") ==
+      "EXISTS (SELECT 1 FROM public.interview_sessions AS parent WHERE parent.id = "
+      "voice_analytics.interview_id AND parent.user_id = (SELECT auth.uid()))");
   CHECK(pg::TranslatePredicate("$t.email IS (SELECT email FROM auth_users WHERE id = :uid)",
                                "profiles") ==
         "profiles.email IS (SELECT email FROM auth.users WHERE id = (SELECT auth.uid()))");
