@@ -197,8 +197,8 @@ void RefuseConnection(int fd) {
   std::string body = storage::Error::TooManyConnections().ToJson();
   std::string response =
       "HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json; charset=utf-8\r\n"
-      "X-Content-Type-Options: nosniff\r\nConnection: close\r\nContent-Length: " +
-      std::to_string(body.size()) + "\r\n\r\n" + body;
+      "X-Content-Type-Options: nosniff\r\nConnection: close\r\nX-Request-Id: " +
+      NewRequestId() + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   (void)!send(fd, response.data(), response.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
   shutdown(fd, SHUT_WR);
   // Drop what the client already sent, so closing does not reset the connection before it

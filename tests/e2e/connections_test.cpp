@@ -181,7 +181,14 @@ TEST_CASE("connections: past the per-address cap a new connection gets 429 and i
   std::string refused = fourth.ReadResponse();
   CHECK(StatusLine(refused) == "HTTP/1.1 429 Too Many Requests");
   CHECK(refused.find("\"code\"") != std::string::npos);
+  CHECK(refused.find("X-Request-Id: ") != std::string::npos);
   CHECK(fourth.ClosedWithin(milliseconds(1000)));
+  // /metrics counts the refused connection (and, as a control, the open ones).
+  REQUIRE(open.front().Send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"));
+  const std::string metrics = open.front().ReadResponse();
+  CHECK(metrics.find("\nib_rate_limit_refusals_total{service=\"connection\"} 1\n") !=
+        std::string::npos);
+  CHECK(metrics.find("\nib_http_connections_open 3\n") != std::string::npos);
   // The three under the cap are still served.
   for (auto& c : open) {
     REQUIRE(c.Send(kHealth));

@@ -85,6 +85,17 @@ TEST_CASE("config: --durability, full by default, normal for test suites") {
   CHECK_THROWS_AS(Parse({"--durability", "off"}), ib::ConfigError);
 }
 
+TEST_CASE("config: --log-format, text by default, json on request") {
+  CHECK_FALSE(Parse({}).config.log_json);
+  CHECK(Parse({}).config.log_requests);
+  CHECK(Parse({"--log-format", "json"}).config.log_json);
+  CHECK_FALSE(Parse({"--log-format", "text"}).config.log_json);
+  CHECK(Parse({}, {{"IB_LOG_FORMAT", "json"}}).config.log_json);
+  CHECK_FALSE(Parse({"--log-format=text"}, {{"IB_LOG_FORMAT", "json"}}).config.log_json);
+  CHECK_THROWS_AS(Parse({"--log-format", "yaml"}), ib::ConfigError);
+  CHECK_THROWS_AS(Parse({"--log-format", "JSON"}), ib::ConfigError);
+}
+
 TEST_CASE("config: backup, check and restore take --db and their file operands") {
   auto backup = Parse({"backup", "--db", "a.db", "out.db"});
   CHECK(backup.command == ib::Command::kBackup);
