@@ -38,6 +38,8 @@ bool ParseBool(const std::string& flag, const std::string& value) {
 struct Setting {
   const char* name;
   std::function<void(Config&, const std::string&)> apply;
+  // A switch: the value `--NAME` alone stands for (`--NAME=VALUE` still works).
+  const char* bare_value = nullptr;
 };
 
 const std::vector<Setting>& Settings() {
@@ -89,6 +91,7 @@ const std::vector<Setting>& Settings() {
          }
          c.log_json = v == "json";
        }},
+      {"quiet", [](Config& c, const std::string& v) { c.quiet = ParseBool("quiet", v); }, "true"},
       {"max-body-size",
        [](Config& c, const std::string& v) {
          auto bytes = files::ParseByteSize(v);
@@ -283,6 +286,7 @@ std::string Usage() {
          "                       role (default true)\n"
          "  --log-format text|json\n"
          "                       those lines as text or as one JSON object each (default text)\n"
+         "  --quiet              on start print only the listening line (no keys, no URLs)\n"
          "  --durability full|normal\n"
          "                       full: a write is synced to disk before it is answered, so\n"
          "                       it survives power loss (concurrent writes share one sync);\n"
@@ -406,6 +410,8 @@ Invocation ParseInvocation(int argc, const char* const* argv, const EnvLookup& e
     if (eq != std::string::npos) {
       value = name.substr(eq + 1);
       name = name.substr(0, eq);
+    } else if (const Setting* s = FindSetting(name); s && s->bare_value) {
+      value = s->bare_value;
     } else {
       if (i + 1 >= args.size()) throw ConfigError("flag --" + name + " needs a value");
       value = args[++i];

@@ -28,6 +28,7 @@ struct Config {
   int max_connections_per_ip = 256;       // open connections per client address; 0 = off
   bool log_requests = true;               // one access-log line per request on standard error
   bool log_json = false;                  // --log-format json: those lines as JSON objects
+  bool quiet = false;                     // start-up prints only the listening line
   // --durability full|normal: full syncs every commit (batch) before answering; normal syncs
   // at checkpoints only (an acknowledged write may be lost on power loss; test suites).
   bool durable_commits = true;

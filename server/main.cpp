@@ -13,6 +13,7 @@
 #include "server/app.h"
 #include "server/commands.h"
 #include "server/config.h"
+#include "server/start_banner.h"
 #include "storage/error.h"
 
 namespace {
@@ -90,12 +91,15 @@ int main(int argc, char** argv) {
   for (const std::string& warning : app.warnings()) {
     std::cerr << "interviewbase: warning: " << warning << std::endl;
   }
-  std::cerr << "interviewbase " << IB_VERSION << ": database " << inv.config.db_path
-            << " (schema version " << app.schema_version() << ")" << std::endl;
-  // The one line tests and tools wait for; flushed at once even when stdout is a pipe.
-  std::printf("listening on http://%s:%d\n", inv.config.host.c_str(), port);
-  std::printf("anon key: %s\nservice_role key: %s\n", app.anon_key().c_str(),
-              app.service_key().c_str());
+  ib::StartFacts facts;
+  facts.base_url = "http://" + inv.config.host + ":" + std::to_string(port);
+  facts.anon_key = app.anon_key();
+  facts.service_key = app.service_key();
+  facts.db_path = inv.config.db_path;
+  if (inv.config.db_path != ":memory:") facts.db_bytes = ib::DatabaseBytes(inv.config.db_path);
+  facts.schema_version = app.schema_version();
+  // Starts with the line tests and tools wait for; flushed at once even when stdout is a pipe.
+  std::fputs(ib::StartBanner(facts, inv.config.quiet).c_str(), stdout);
   std::fflush(stdout);
   {
     SignalStopper stopper(app, signals);

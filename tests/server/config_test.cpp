@@ -115,3 +115,16 @@ TEST_CASE("config: backup, check and restore take --db and their file operands")
   CHECK_THROWS_AS(Parse({"check", "--db", ":memory:"}), ib::ConfigError);
   CHECK_THROWS_AS(Parse({"serve", "out.db"}), ib::ConfigError);
 }
+
+TEST_CASE("config: --quiet is a switch, also --quiet=false and IB_QUIET") {
+  CHECK_FALSE(Parse({}).config.quiet);
+  CHECK(Parse({"--quiet"}).config.quiet);
+  CHECK(Parse({"--quiet", "--port", "0"}).config.port == 0);
+  CHECK(Parse({"--quiet", "--port", "0"}).config.quiet);
+  CHECK_FALSE(Parse({"--quiet=false"}).config.quiet);
+  CHECK(Parse({}, {{"IB_QUIET", "true"}}).config.quiet);
+  CHECK_FALSE(Parse({"--quiet=no"}, {{"IB_QUIET", "true"}}).config.quiet);
+  CHECK_THROWS_AS(Parse({"--quiet=maybe"}), ib::ConfigError);
+  // A switch takes no separate value: the word after it is an (unexpected) operand.
+  CHECK_THROWS_AS(Parse({"--quiet", "true"}), ib::ConfigError);
+}
