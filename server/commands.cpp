@@ -57,8 +57,8 @@ int RunExport(const Invocation& inv) {
     const storage::pgexport::ExportReport report =
         storage::pgexport::ExportPostgres(inv.config.db_path, out_dir);
     for (const auto& file : report.files) std::cout << "wrote " << file << "\n";
-    std::cout << report.tables << " tables, " << report.policies << " row-level security policies"
-              << std::endl;
+    std::cout << report.tables << " tables, " << report.policies << " row-level security policies, "
+              << report.users << " users, " << report.rows << " rows" << std::endl;
     return 0;
   } catch (const storage::Error& e) {
     std::cerr << "interviewbase export: " << e.message() << " (nothing written to " << out_dir

@@ -6,11 +6,13 @@
 namespace ib::storage::pgexport {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 4> kElsewhere = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 5> kElsewhere = {{
     {"auth_users", "auth.users"},
     {"auth_identities", "auth.identities"},
     {"storage_buckets", "storage.buckets"},
     {"storage_objects", "storage.objects"},
+    // The completion award's record: schema/postgres/functions.sql keeps it out of the API.
+    {"ib_completed_sessions", "private.ib_completed_sessions"},
 }};
 
 std::string Quoted(std::string_view text, char quote) {

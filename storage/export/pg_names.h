@@ -1,6 +1,7 @@
 // Where our SQLite tables live in Supabase's Postgres: the platform's tables in `public` under
 // the same names, auth_users / auth_identities as GoTrue's auth.users / auth.identities, and
-// storage_buckets / storage_objects as Storage's storage.buckets / storage.objects. Pure.
+// storage_buckets / storage_objects as Storage's storage.buckets / storage.objects, and the
+// completion award's record in functions.sql's `private` schema. Pure.
 #pragma once
 
 #include <string>

@@ -1,12 +1,16 @@
 // `interviewbase export postgres` against PostgreSQL 15: schema.sql loads into a database
 // holding minimal stand-ins for Supabase's auth and storage schemas (tables, auth.uid() and
 // auth.role() reading request.jwt.claims, the anon / authenticated / service_role roles), and
-// its policies, grants and checks give each role what our guards give it. One PostgreSQL
-// instance serves the whole file; each case loads into its own database.
+// its policies, grants and checks give each role what our guards give it; data.sql then loads
+// every row (auth users and identities included) equal to what our API returns, and an
+// exported password hash still verifies. One PostgreSQL instance serves the whole file; each
+// case loads into its own database.
 #include <doctest/doctest.h>
+#include <sodium.h>
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 
@@ -218,4 +222,127 @@ TEST_CASE("export postgres: refused without a database or with another format, n
   ServerProcess server(FastPasswords());
   CHECK(Export(server.db_path(), out) == 0);
   CHECK(std::filesystem::exists(out + "/schema.sql"));
+}
+
+namespace {
+
+// Postgres prints a timestamp's fraction without trailing zeros, we print six digits.
+json Normalized(const json& value) {
+  static const std::regex ts(R"((\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?\+00:00)");
+  if (value.is_string()) {
+    std::smatch m;
+    const std::string s = value.get<std::string>();
+    if (!std::regex_match(s, m, ts)) return value;
+    std::string frac = m[2].str();
+    frac.resize(6, '0');
+    return m[1].str() + "." + frac + "+00:00";
+  }
+  if (value.is_array() || value.is_object()) {
+    json out = value;
+    for (auto& item : out) item = Normalized(item);
+    return out;
+  }
+  return value;
+}
+
+// Writes through the API as `token`; the row written.
+json Post(const ServerProcess& s, const std::string& token, const std::string& table,
+          const json& row) {
+  const auto r =
+      s.Send("POST", "/rest/v1/" + table, token, row.dump(), {{"Prefer", "return=representation"}});
+  REQUIRE_MESSAGE(r.status == 201, r.body);
+  return r.json()[0];
+}
+
+// One user's interview: a session with awkward text, completed, with a response, analytics,
+// feedback, a practice attempt and progress; the completion's hooks add achievements, streaks,
+// leaderboard and profile figures.
+void Interview(const ServerProcess& s, const std::string& uid, const std::string& title) {
+  const std::string token = ServerProcess::Token("authenticated", uid);
+  const json session = Post(s, token, "interview_sessions",
+                            {{"user_id", uid},
+                             {"title", title},
+                             {"metadata", {{"note", "tab\there, newline\nthere, back\\slash"}}},
+                             {"questions", json::array({"Why?", "N\\A"})}});
+  const std::string id = session["id"];
+  Post(s, token, "interview_responses",
+       {{"interview_id", id},
+        {"role", "user"},
+        {"content", "line one\r\nline two"},
+        {"confidence", 0.87},
+        {"sequence_number", 1}});
+  Post(s, token, "voice_analytics",
+       {{"interview_id", id}, {"clarity_score", 88.456}, {"filler_words_count", 3}});
+  Post(s, token, "interview_feedback",
+       {{"interview_id", id},
+        {"user_id", uid},
+        {"overall_score", 87.5},
+        {"scores", json::array({{{"skill", "sql"}, {"score", 9}}})}});
+  Post(s, token, "practice_attempts",
+       {{"user_id", uid},
+        {"score", 70},
+        {"strengths", json::array({"a \"quoted\" one", "x,y", "NULL", "back\\slash"})}});
+  Post(s, token, "user_progress", {{"user_id", uid}, {"category", "db"}, {"skill", "sql"}});
+  const auto done = s.Send("PATCH", "/rest/v1/interview_sessions?id=eq." + id, token,
+                           json({{"status", "completed"}, {"overall_score", 91.25}}).dump());
+  REQUIRE_MESSAGE(done.status == 204, done.body);
+  const auto profile =
+      s.Send("PATCH", "/rest/v1/profiles?id=eq." + uid, token,
+             json({{"tech_stack", json::array({"c++", "{braces}", ""})}, {"bio", nullptr}}).dump());
+  REQUIRE_MESSAGE(profile.status == 204, profile.body);
+}
+
+}  // namespace
+
+TEST_CASE("export postgres: data.sql loads after schema.sql and every row equals ours") {
+  if (!Pg().available()) {
+    MESSAGE("SKIPPED: PostgreSQL is not available: " << Pg().why());
+    return;
+  }
+  ib::testing::ScratchDir scratch;
+  ServerProcess server(FastPasswords());
+  const std::string a = server.CreateUser("a@x.test", "password-of-a");
+  const std::string b = server.CreateUser("b@x.test", "password-of-b");
+  Interview(server, a, "Tabs\tand\nnewlines \\ in a title");
+  Interview(server, b, "Plain");
+
+  const std::string out = scratch.path() + "/out";
+  REQUIRE(Export(server.db_path(), out) == 0);
+  const std::string db = FreshDatabase();
+  Pg().Query(ReadFile(out + "/schema.sql"), db);
+  Pg().Query(ReadFile(out + "/data.sql"), db);
+
+  const httplib::Headers service = {{"apikey", server.service_key()}};
+  for (const char* table : {"profiles", "practice_attempts", "interview_sessions",
+                            "interview_responses", "interview_feedback", "voice_analytics",
+                            "achievements", "user_progress", "leaderboard", "streaks"}) {
+    CAPTURE(table);
+    const auto ours = server.Send("GET", std::string("/rest/v1/") + table + "?order=id",
+                                  server.service_key(), "", service);
+    REQUIRE(ours.status == 200);
+    const json theirs = json::parse(Pg().Query(
+        std::string("SELECT coalesce(json_agg(t ORDER BY id), '[]') FROM public.") + table + " t",
+        db));
+    CHECK(!ours.json().empty());
+    CHECK(Normalized(theirs) == Normalized(ours.json()));
+  }
+
+  // GoTrue's rows: the hash verifies the user's password there as here.
+  const std::string hash =
+      Pg().Query("SELECT encrypted_password FROM auth.users WHERE id = '" + a + "'", db);
+  CHECK(crypto_pwhash_str_verify(hash.c_str(), "password-of-a", 13) == 0);
+  CHECK(crypto_pwhash_str_verify(hash.c_str(), "password-of-b", 13) != 0);
+  CHECK(
+      Pg().Query("SELECT aud || ' ' || role || ' ' || email FROM auth.users WHERE id = '" + b + "'",
+                 db) == "authenticated authenticated b@x.test");
+  CHECK(Pg().Query("SELECT provider || ' ' || provider_id || ' ' || (identity_data ->> 'sub') || "
+                   "' ' || email FROM auth.identities WHERE user_id = '" +
+                       a + "'",
+                   db) == "email " + a + " " + a + " a@x.test");
+  // The loaded rows obey the policies: each user sees their own.
+  CHECK(As(db, "authenticated", a, "SELECT count(*) FROM public.interview_responses;") == "1");
+  CHECK(As(db, "authenticated", b, "SELECT title FROM public.interview_sessions;") == "Plain");
+  CHECK(As(db, "anon", "", "SELECT count(*) FROM public.leaderboard;") == "2");
+  // The sessions already awarded came along, so a later update there awards nothing again.
+  CHECK(Pg().Query("SELECT count(*) FROM private.ib_completed_sessions", db) == "2");
 }

@@ -1,9 +1,10 @@
 // The pieces of schema.sql that translate our schema's text to Postgres: guard predicates,
-// CHECK constraints read from SQLite's DDL, defaults.
+// CHECK constraints read from SQLite's DDL, COPY escaping.
 #include <doctest/doctest.h>
 
 #include "storage/catalog.h"
 #include "storage/error.h"
+#include "storage/export/pg_data.h"
 #include "storage/export/pg_policies.h"
 #include "storage/export/pg_tables.h"
 
@@ -47,4 +48,10 @@ TEST_CASE("pg export: CHECK constraints are read from SQLite's DDL with their na
   CHECK(checks[2].second == "(score > 1) OR (role = 'x')");
   CHECK(pg::ChecksOf("CREATE TABLE t (a INT)", "t").empty());
   CHECK_THROWS_AS(pg::ChecksOf("CREATE TABLE t (a INT CHECK (a > (0)", "t"), ib::storage::Error);
+}
+
+TEST_CASE("pg export: COPY text escapes what would end a value or a row") {
+  CHECK(pg::CopyEscape("plain") == "plain");
+  CHECK(pg::CopyEscape("a\tb\nc\rd\\e") == "a\\tb\\nc\\rd\\\\e");
+  CHECK(pg::CopyEscape("\\N") == "\\\\N");  // the text "\N" is not NULL
 }
