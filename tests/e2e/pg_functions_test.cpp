@@ -1,10 +1,13 @@
-// The PL/pgSQL port of our hooks and RPCs (schema/postgres/functions.sql) against the hooks and
-// RPCs themselves: one scenario (sign-ups, sessions created and completed by insert and by
-// update, responses, a reopened session, feedback, deletions, an owner and an email change) is
-// written through our HTTP API and as the same SQL on PostgreSQL 15, where the triggers fire
-// under row-level security; then profiles, streaks, achievements, the leaderboard and every
-// RPC's rows must be equal (numbers by value, timestamps at microseconds), and each refusal
-// must carry the same SQLSTATE on both sides.
+// The PL/pgSQL port of our hooks and RPCs (schema/postgres/functions.sql, in schema.sql as
+// `interviewbase export postgres` writes it) against the hooks and RPCs themselves: one scenario
+// (sign-ups, sessions created and completed by insert and by update, responses, a reopened
+// session, feedback, deletions, an owner and an email change, a deleted user) is written
+// through our HTTP API and as the same SQL on PostgreSQL 15, where the triggers fire under the
+// exported row-level security; then profiles, streaks, achievements, the leaderboard, the order
+// of updated_at and every RPC's rows must be equal (numbers by value, timestamps at
+// microseconds), and each refusal must carry the same SQLSTATE on both sides.
+#include "storage/export/pg_functions.h"
+
 #include <doctest/doctest.h>
 
 #include <ctime>
@@ -26,8 +29,31 @@ using nlohmann::json;
 
 namespace {
 
-std::string SourceFile(const std::string& path) {
-  std::ifstream in(std::string(IB_SOURCE_DIR) + "/" + path);
+// What a Supabase project holds before our schema.sql: the API roles, GoTrue's users (the
+// columns our triggers read), auth.uid() / auth.role() from the JWT claims as Supabase defines
+// them, and Storage's tables (schema.sql adds the interview-audio bucket and its policies).
+constexpr const char* kSupabaseStandIn = R"sql(
+CREATE ROLE anon NOLOGIN;
+CREATE ROLE authenticated NOLOGIN;
+CREATE ROLE service_role NOLOGIN BYPASSRLS;
+CREATE SCHEMA auth;
+CREATE TABLE auth.users (id uuid PRIMARY KEY, email varchar(255), raw_user_meta_data jsonb,
+  created_at timestamptz DEFAULT now(), updated_at timestamptz DEFAULT now());
+CREATE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE AS
+  $$ SELECT (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')::uuid $$;
+CREATE FUNCTION auth.role() RETURNS text LANGUAGE sql STABLE AS
+  $$ SELECT nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role' $$;
+GRANT USAGE ON SCHEMA auth TO anon, authenticated, service_role;
+CREATE SCHEMA storage;
+CREATE TABLE storage.buckets (id text PRIMARY KEY, name text NOT NULL UNIQUE, owner uuid,
+  public boolean DEFAULT false);
+CREATE TABLE storage.objects (id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  bucket_id text REFERENCES storage.buckets, name text, owner uuid, metadata jsonb,
+  UNIQUE (bucket_id, name));
+)sql";
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
   REQUIRE_MESSAGE(in.good(), "cannot read " << path);
   std::stringstream text;
   text << in.rdbuf();
@@ -261,7 +287,7 @@ void CompareRefusals(const PgTwin& twin, const People& p) {
 }  // namespace
 
 TEST_CASE("pg functions: the PL/pgSQL port names every hook, RPC and achievement rule") {
-  const std::string sql = SourceFile("schema/postgres/functions.sql");
+  const std::string sql(ib::storage::pgexport::PostgresFunctionsSql());
   for (const auto& hook : ib::storage::hooks::AllHooks()) {
     CAPTURE(hook.name);
     CHECK(std::regex_search(sql, std::regex("TRIGGER " + std::string(hook.name) + "\\s")));
@@ -285,9 +311,12 @@ TEST_CASE("pg functions: the same writes give the same rows and RPC results in P
     MESSAGE("SKIPPED: the PL/pgSQL differential test did not run: " << pg.why());
     return;
   }
-  pg.Query(SourceFile("tests/e2e/support/pg_standin.sql"));
-  pg.Query(SourceFile("schema/postgres/functions.sql"));
   ServerProcess server{{"--password-cost", "minimal"}};
+  // The schema as `export postgres` writes it (tables, policies, grants, then functions.sql).
+  const std::string out = server.dir() + "/export";
+  REQUIRE(ib::e2e::RunBinary({"export", "postgres", out, "--db", server.db_path()}).status == 0);
+  pg.Query(kSupabaseStandIn);
+  pg.Query(ReadFile(out + "/schema.sql"));
   const PgTwin twin(server, pg);
   const People people = WriteScenario(twin);
 
