@@ -107,9 +107,10 @@ std::string PoliciesSql(const std::vector<std::string>& tables) {
     for (const auto& policy : guards::AllPolicies()) {
       if (policy.table != table) continue;
       const std::string name = PgIdent(policy.name);
-      out += "DROP POLICY IF EXISTS " + name + " ON " + pg + ";\n";
-      out += "CREATE POLICY " + name + " ON " + pg + " AS PERMISSIVE FOR " +
-             CommandName(policy.command) + " TO " + RoleList(policy.roles);
+      out.append("DROP POLICY IF EXISTS ").append(name).append(" ON ").append(pg).append(";\n");
+      out.append("CREATE POLICY ").append(name).append(" ON ").append(pg);
+      out.append(" AS PERMISSIVE FOR ").append(CommandName(policy.command));
+      out.append(" TO ").append(RoleList(policy.roles));
       if (!policy.using_sql.empty()) {
         out += "\n  USING (" + TranslatePredicate(policy.using_sql, table) + ")";
       }
@@ -151,8 +152,8 @@ std::string GrantsSql(const std::vector<const Table*>& tables) {
     }
     out += "GRANT SELECT, DELETE ON " + pg + " TO anon, authenticated;\n";
     const std::string columns = Join(writable);
-    out += "GRANT INSERT (" + columns + "), UPDATE (" + columns + ") ON " + pg +
-           " TO anon, authenticated;\n";
+    out.append("GRANT INSERT (").append(columns).append("), UPDATE (").append(columns);
+    out.append(") ON ").append(pg).append(" TO anon, authenticated;\n");
   }
   return out;
 }

@@ -78,6 +78,7 @@ void WriteText(const std::string& path, const std::string& text) {
 std::string SchemaSql(Connection& conn, const std::vector<const Table*>& tables,
                       ExportReport& report) {
   std::vector<std::string> guarded;
+  guarded.reserve(tables.size() + 2);
   for (const Table* t : tables) guarded.push_back(t->name);
   guarded.emplace_back("storage_buckets");
   guarded.emplace_back("storage_objects");

@@ -79,7 +79,7 @@ const PostgresInstance& Pg() {
 // A new database with the stand-ins loaded; its name.
 std::string FreshDatabase() {
   static int made = 0;
-  const std::string name = "export_" + std::to_string(++made);
+  std::string name = "export_" + std::to_string(++made);
   Pg().Query("CREATE DATABASE " + name);
   Pg().Query(kSupabaseStandIn, name);
   return name;
