@@ -27,8 +27,6 @@ const std::vector<Hook>& AllHooks() {
       // 4. interview counters: total_interviews follows the owner's sessions.
       {"count_interviews_on_insert", "interview_sessions", O::kInsert, T::kAfter, CountInterviews},
       {"count_interviews_on_delete", "interview_sessions", O::kDelete, T::kAfter, CountInterviews},
-      {"count_interviews_on_owner_change", "interview_sessions", O::kUpdate, T::kAfter,
-       CountInterviews},
       // 5. completion: stamp completed_at, then award once per session (ib_completed_sessions).
       {"stamp_completed_at_on_insert", "interview_sessions", O::kInsert, T::kBefore,
        StampCompletedAt},
@@ -36,6 +34,10 @@ const std::vector<Hook>& AllHooks() {
        StampCompletedAt},
       {"award_completion_on_insert", "interview_sessions", O::kInsert, T::kAfter, AwardCompletion},
       {"award_completion_on_update", "interview_sessions", O::kUpdate, T::kAfter, AwardCompletion},
+      // After the award, as Postgres orders the two triggers (by name): when one update moves a
+      // session to another user and completes it, the recount has the last word.
+      {"count_interviews_on_owner_change", "interview_sessions", O::kUpdate, T::kAfter,
+       CountInterviews},
       // 6. deletion: recompute the owner's stats (ranks are computed when read).
       {"recompute_stats_on_session_delete", "interview_sessions", O::kDelete, T::kAfter,
        RecomputeAfterSessionDelete},

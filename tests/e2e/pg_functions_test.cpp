@@ -162,8 +162,8 @@ People WriteScenario(const PgTwin& twin) {
   twin.Insert(p.ben, "interview_sessions",
               Session(p.ben, 13, "completed", 10, "voice", "2024-02-28T12:00:00Z"));
 
-  // Cat: total_score 200 like Ben (a shared rank); a session without a score; one moved to Dan
-  // and one deleted by the service.
+  // Cat: total_score 200 like Ben (a shared rank); a session without a score; one moved to Dan,
+  // one moved to Dan and completed at once, and one deleted by the service.
   twin.Insert(p.cat, "interview_sessions",
               Session(p.cat, 21, "completed", 100, "voice", DaysAgo(10)));
   twin.Insert(p.cat, "interview_sessions",
@@ -174,6 +174,12 @@ People WriteScenario(const PgTwin& twin) {
               Session(p.cat, 24, "completed", 50, "voice", DaysAgo(20)));
   twin.Patch(svc, "interview_sessions", "id", Id(23), {{"user_id", p.dan}});
   twin.Remove(svc, "interview_sessions", "id", Id(24));
+  // One update that moves a session to Dan and completes it: the award and the owner recount
+  // in the order Postgres fires them (the recount last), so Dan's counters stay exact.
+  twin.Insert(p.cat, "interview_sessions",
+              Session(p.cat, 25, "pending", nullptr, "text", DaysAgo(3)));
+  twin.Patch(svc, "interview_sessions", "id", Id(25),
+             {{"user_id", p.dan}, {"status", "completed"}, {"overall_score", 60}});
   twin.SetEmail(p.dan, "dan.new@x.io");
   return p;
 }

@@ -238,8 +238,8 @@ TEST_CASE("engine: which hooks a PATCH fires - plain vs completion") {
     e.Call(alice, "PATCH", "interview_sessions", {{"id", "eq." + id}}, R"({"title":"b"})");
     CHECK(trace.names() == std::vector<std::string>{"update_interview_sessions_updated_at",
                                                     "stamp_completed_at_on_update",
-                                                    "count_interviews_on_owner_change",
-                                                    "award_completion_on_update"});
+                                                    "award_completion_on_update",
+                                                    "count_interviews_on_owner_change"});
   }
   ib::storage::hooks::FiredTrace trace;
   e.Call(alice, "PATCH", "interview_sessions", {{"id", "eq." + id}},

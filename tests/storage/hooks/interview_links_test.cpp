@@ -64,6 +64,29 @@ TEST_CASE("interview counters: total_interviews equals the owner's sessions") {
   CHECK(f.Int("profiles", v, "total_interviews") == 1);
 }
 
+TEST_CASE("interview counters: a session moved to another user and completed in one update") {
+  GamificationFixture f;
+  const std::string u = f.AddUser("a@x.io");
+  const std::string v = f.AddUser("b@x.io");
+  const std::string done = f.AddSession(v);
+  f.UpdateSession(done, {{"status", "completed"}, {"overall_score", 70.0}});
+  const std::string moved = f.AddSession(u);
+  CHECK(f.Int("profiles", v, "completed_interviews") == 1);
+  // The award runs before the owner recount (as Postgres orders the two triggers by name), so
+  // the recount has the last word and the new owner has exactly their completed sessions.
+  f.UpdateSession(moved, {{"user_id", v}, {"status", "completed"}, {"overall_score", 80.0}});
+  CHECK(f.Int("profiles", v, "completed_interviews") == 2);
+  CHECK(f.Int("profiles", v, "total_interviews") == 2);
+  CHECK(f.Int("profiles", u, "completed_interviews") == 0);
+  CHECK(f.Int("profiles", u, "total_interviews") == 0);
+  // Completed once: a second owner change does not award again.
+  const int64_t xp = f.Int("profiles", v, "total_xp");
+  f.UpdateSession(moved, {{"user_id", u}});
+  f.UpdateSession(moved, {{"user_id", v}});
+  CHECK(f.Int("profiles", v, "total_xp") == xp);
+  CHECK(f.Int("profiles", v, "completed_interviews") == 2);
+}
+
 TEST_CASE("updated_at: profile and streak rows written by hooks carry the writer's clock") {
   GamificationFixture f;
   const std::string u = f.AddUser("a@x.io");
