@@ -5,6 +5,7 @@
 // every row (auth users and identities included) equal to what our API returns, and an
 // exported password hash still verifies. One PostgreSQL instance serves the whole file; each
 // case loads into its own database.
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 #include <sodium.h>
 
@@ -208,7 +209,7 @@ TEST_CASE("export postgres: schema.sql loads into PostgreSQL 15 and its policies
   }
 }
 
-TEST_CASE("export postgres: refused without a database or with another format, nothing written") {
+TEST_CASE("export postgres: refused without a database, with another format or a newer schema") {
   ib::testing::ScratchDir scratch;
   const std::string out = scratch.path() + "/out";
   const auto missing = RunBinary({"export", "postgres", out, "--db", scratch.path() + "/none.db"});
@@ -222,6 +223,22 @@ TEST_CASE("export postgres: refused without a database or with another format, n
   ServerProcess server(FastPasswords());
   CHECK(Export(server.db_path(), out) == 0);
   CHECK(std::filesystem::exists(out + "/schema.sql"));
+  CHECK(std::filesystem::exists(out + "/data.sql"));
+  // A database newer than this binary is refused, and the files already there stay as they were.
+  server.Stop();
+  const std::string newer = scratch.path() + "/newer.db";
+  std::filesystem::copy_file(server.db_path(), newer);
+  {
+    SQLite::Database file(newer, SQLite::OPEN_READWRITE);
+    file.exec("PRAGMA user_version = 9999");
+  }
+  const std::string before = ReadFile(out + "/data.sql");
+  const auto refused = RunBinary({"export", "postgres", out, "--db", newer});
+  CHECK(refused.status == 1);
+  CHECK(ReadFile(out + "/data.sql") == before);
+  const auto files = std::distance(std::filesystem::directory_iterator(out),
+                                   std::filesystem::directory_iterator());
+  CHECK(files == 2);  // no temporary or snapshot left behind
 }
 
 namespace {
