@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "server/http/storage_push.h"
 #include "storage/backup.h"
 #include "storage/db_check.h"
 #include "storage/error.h"
@@ -58,11 +59,28 @@ int RunExport(const Invocation& inv) {
         storage::pgexport::ExportPostgres(inv.config.db_path, out_dir);
     for (const auto& file : report.files) std::cout << "wrote " << file << "\n";
     std::cout << report.tables << " tables, " << report.policies << " row-level security policies, "
-              << report.users << " users, " << report.rows << " rows" << std::endl;
+              << report.users << " users, " << report.rows << " rows, " << report.objects
+              << " stored objects" << std::endl;
     return 0;
   } catch (const storage::Error& e) {
     std::cerr << "interviewbase export: " << e.message() << " (nothing written to " << out_dir
               << ")" << std::endl;
+    return 1;
+  }
+}
+
+int RunPushStorage(const Invocation& inv) {
+  const std::string& dir = inv.operands.at(0);
+  try {
+    const http::PushReport report =
+        http::PushStorage(dir, inv.push_url, inv.push_service_key,
+                          [](const std::string& line) { std::cout << "pushed " << line << "\n"; });
+    std::cout << report.objects << " objects (" << report.bytes << " bytes) pushed to "
+              << inv.push_url << ", " << report.buckets_created << " buckets created" << std::endl;
+    return 0;
+  } catch (const storage::Error& e) {
+    std::cout << std::flush;
+    std::cerr << "interviewbase push-storage: " << e.message() << std::endl;
     return 1;
   }
 }

@@ -246,6 +246,7 @@ std::string Usage() {
          "       interviewbase check --db DB\n"
          "       interviewbase restore BACKUP --db DB\n"
          "       interviewbase export postgres OUT_DIR --db DB\n"
+         "       interviewbase push-storage DIR --url URL --service-key KEY\n"
          "       interviewbase --help | --version\n"
          "\n"
          "Serves the interview platform's Supabase-compatible API (/rest/v1, /auth/v1,\n"
@@ -263,6 +264,9 @@ std::string Usage() {
          "                       writes OUT_DIR/schema.sql (tables, policies, grants,\n"
          "                       functions) and OUT_DIR/data.sql (users and rows) for\n"
          "                       Supabase's Postgres; also while a server serves DB\n"
+         "  push-storage DIR --url URL --service-key KEY\n"
+         "                       uploads the objects an export wrote to DIR/storage through\n"
+         "                       the Storage API at URL (Supabase or interviewbase)\n"
          "\n"
          "flags (each also settable as the environment variable IB_<NAME>, or as a line\n"
          "`name = value` of the --config file; flags win over the environment, which wins\n"
@@ -338,11 +342,10 @@ struct CommandWord {
   Command command;
   size_t operands;  // how many file operands it takes
 };
-constexpr CommandWord kCommandWords[] = {{"serve", Command::kServe, 0},
-                                         {"backup", Command::kBackup, 1},
-                                         {"check", Command::kCheck, 0},
-                                         {"restore", Command::kRestore, 1},
-                                         {"export", Command::kExport, 2}};
+constexpr CommandWord kCommandWords[] = {
+    {"serve", Command::kServe, 0},   {"backup", Command::kBackup, 1},
+    {"check", Command::kCheck, 0},   {"restore", Command::kRestore, 1},
+    {"export", Command::kExport, 2}, {"push-storage", Command::kPushStorage, 1}};
 
 const char* OperandsNeeded(Command command) {
   switch (command) {
@@ -350,9 +353,25 @@ const char* OperandsNeeded(Command command) {
       return "the output file: backup --db DB OUT";
     case Command::kExport:
       return "a format and a directory: export postgres OUT_DIR --db DB";
+    case Command::kPushStorage:
+      return "the export directory: push-storage DIR --url URL --service-key KEY";
     default:
       return "the backup file: restore BACKUP --db DB";
   }
+}
+
+// push-storage's own flags; true when `name` was one of them.
+bool ApplyPushFlag(Invocation& inv, const std::string& name, const std::string& value) {
+  if (inv.command != Command::kPushStorage) return false;
+  if (name == "url") {
+    inv.push_url = value;
+  } else if (name == "service-key") {
+    inv.push_service_key = value;
+  } else {
+    throw ConfigError("flag --" + name +
+                      " does not apply to push-storage (it takes --url and --service-key)");
+  }
+  return true;
 }
 
 const CommandWord* FindCommand(const std::string& word) {
@@ -417,6 +436,7 @@ Invocation ParseInvocation(int argc, const char* const* argv, const EnvLookup& e
       value = args[++i];
     }
     if (name == "config") continue;  // read before everything else
+    if (ApplyPushFlag(inv, name, value)) continue;
     const Setting* setting = FindSetting(name);
     if (!setting) throw ConfigError("unknown flag --" + name);
     if (inv.command != Command::kServe && name != "db") {
@@ -431,6 +451,12 @@ Invocation ParseInvocation(int argc, const char* const* argv, const EnvLookup& e
   if (inv.command == Command::kExport && inv.operands[0] != "postgres") {
     throw ConfigError("export knows one format, postgres, not '" + inv.operands[0] +
                       "': export postgres OUT_DIR --db DB");
+  }
+  if (inv.command == Command::kPushStorage) {
+    if (inv.push_url.empty() || inv.push_service_key.empty()) {
+      throw ConfigError("push-storage needs --url URL and --service-key KEY");
+    }
+    return inv;
   }
   if (inv.command != Command::kServe && inv.config.db_path == ":memory:") {
     throw ConfigError(std::string(command->word) + " needs a database file, not :memory:");

@@ -1,7 +1,8 @@
 // Config: everything `interviewbase serve` can be told, from flags (--name value or
 // --name=value), IB_<NAME> environment variables and a `--config FILE` (server/config_file.h);
 // flags win over the environment, which wins over the file. And the maintenance commands
-// (backup, check, restore, export: --db and their operands). Parsing is pure: the environment
+// (backup, check, restore, export: --db and their operands; push-storage: DIR, --url and
+// --service-key). Parsing is pure: the environment
 // comes in as a lookup function. A bad value throws ConfigError (exit code 2).
 #pragma once
 
@@ -52,16 +53,19 @@ struct Config {
   int64_t realtime_idle_timeout = 60;    // seconds without a frame from the client: closed
 };
 
-enum class Command { kServe, kHelp, kVersion, kBackup, kCheck, kRestore, kExport };
+enum class Command { kServe, kHelp, kVersion, kBackup, kCheck, kRestore, kExport, kPushStorage };
 
 struct Invocation {
   Command command = Command::kServe;
   Config config;
-  // The operands: backup's OUT, restore's BACKUP, export's format ("postgres") and OUT_DIR
-  // (none for serve and check).
+  // The operands: backup's OUT, restore's BACKUP, export's format ("postgres") and OUT_DIR,
+  // push-storage's DIR (none for serve and check).
   std::vector<std::string> operands;
   // Said on standard error before starting (a config file holding the secret open to others).
   std::vector<std::string> warnings;
+  // push-storage's flags: where to and with which key (flags only, never the environment).
+  std::string push_url;
+  std::string push_service_key;
 };
 
 class ConfigError : public std::runtime_error {

@@ -22,6 +22,7 @@
 #include "storage/export/pg_tables.h"
 #include "storage/guards/policy.h"
 #include "storage/migrator.h"
+#include "storage/objects/object_export.h"
 
 namespace ib::storage::pgexport {
 namespace {
@@ -123,10 +124,11 @@ ExportReport ExportPostgres(const std::string& db_path, const std::string& out_d
     report.users = counts.users;
     report.rows = counts.rows;
     WriteText(data_tmp.path(), data);
+    report.objects = objects::ExportObjects(conn, out_dir).objects;
   }
   schema_tmp.RenameOver(schema_path);
   data_tmp.RenameOver(data_path);
-  report.files = {schema_path, data_path};
+  report.files = {schema_path, data_path, out_dir + "/storage/manifest.json"};
   return report;
 }
 

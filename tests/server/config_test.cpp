@@ -128,3 +128,18 @@ TEST_CASE("config: --quiet is a switch, also --quiet=false and IB_QUIET") {
   // A switch takes no separate value: the word after it is an (unexpected) operand.
   CHECK_THROWS_AS(Parse({"--quiet", "true"}), ib::ConfigError);
 }
+
+TEST_CASE("config: push-storage takes its directory and its own flags") {
+  auto push = Parse({"push-storage", "out", "--url", "https://x.supabase.co", "--service-key=k"});
+  CHECK(push.command == ib::Command::kPushStorage);
+  CHECK(push.operands == std::vector<std::string>{"out"});
+  CHECK(push.push_url == "https://x.supabase.co");
+  CHECK(push.push_service_key == "k");
+  CHECK_THROWS_WITH_AS(Parse({"push-storage", "out", "--url", "http://x"}),
+                       doctest::Contains("--service-key KEY"), ib::ConfigError);
+  CHECK_THROWS_WITH_AS(
+      Parse({"push-storage", "out", "--url", "http://x", "--service-key", "k", "--db", "a.db"}),
+      doctest::Contains("takes --url and --service-key"), ib::ConfigError);
+  CHECK_THROWS_AS(Parse({"push-storage", "--url", "http://x", "--service-key", "k"}),
+                  ib::ConfigError);  // no DIR
+}
