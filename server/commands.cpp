@@ -8,6 +8,7 @@
 #include "storage/error.h"
 #include "storage/export/postgres_export.h"
 #include "storage/migrator.h"
+#include "storage/postgres_import.h"
 #include "storage/restore.h"
 
 namespace ib {
@@ -65,6 +66,29 @@ int RunExport(const Invocation& inv) {
   } catch (const storage::Error& e) {
     std::cerr << "interviewbase export: " << e.message() << " (nothing written to " << out_dir
               << ")" << std::endl;
+    return 1;
+  }
+}
+
+int RunImport(const Invocation& inv) {
+  const std::string& dir = inv.operands.at(1);
+  try {
+    const storage::ImportReport report = storage::ImportPostgresDump(inv.config.db_path, dir);
+    int64_t total = 0;
+    for (const auto& [table, rows] : report.rows) {
+      std::cout << table << ": " << rows << " rows\n";
+      total += rows;
+    }
+    if (!report.ignored_columns.empty()) {
+      std::cout << "ignored (not modelled here):";
+      for (const std::string& column : report.ignored_columns) std::cout << " " << column;
+      std::cout << "\n";
+    }
+    std::cout << "imported " << total << " rows from " << dir << " into " << inv.config.db_path
+              << std::endl;
+    return 0;
+  } catch (const storage::Error& e) {
+    std::cerr << "interviewbase import: " << e.message() << std::endl;
     return 1;
   }
 }

@@ -246,6 +246,7 @@ std::string Usage() {
          "       interviewbase check --db DB\n"
          "       interviewbase restore BACKUP --db DB\n"
          "       interviewbase export postgres OUT_DIR --db DB\n"
+         "       interviewbase import postgres DIR --db DB\n"
          "       interviewbase push-storage DIR --url URL --service-key KEY\n"
          "       interviewbase --help | --version\n"
          "\n"
@@ -264,6 +265,10 @@ std::string Usage() {
          "                       writes OUT_DIR/schema.sql (tables, policies, grants,\n"
          "                       functions) and OUT_DIR/data.sql (users and rows) for\n"
          "                       Supabase's Postgres; also while a server serves DB\n"
+         "  import postgres DIR --db DB\n"
+         "                       loads DIR/data.sql (or the file DIR: pg_dump --data-only COPY\n"
+         "                       blocks) into a new, empty DB in one transaction; refused\n"
+         "                       with the line number on malformed input (nothing written)\n"
          "  push-storage DIR --url URL --service-key KEY\n"
          "                       uploads the objects an export wrote to DIR/storage through\n"
          "                       the Storage API at URL (Supabase or interviewbase)\n"
@@ -342,10 +347,13 @@ struct CommandWord {
   Command command;
   size_t operands;  // how many file operands it takes
 };
-constexpr CommandWord kCommandWords[] = {
-    {"serve", Command::kServe, 0},   {"backup", Command::kBackup, 1},
-    {"check", Command::kCheck, 0},   {"restore", Command::kRestore, 1},
-    {"export", Command::kExport, 2}, {"push-storage", Command::kPushStorage, 1}};
+constexpr CommandWord kCommandWords[] = {{"serve", Command::kServe, 0},
+                                         {"backup", Command::kBackup, 1},
+                                         {"check", Command::kCheck, 0},
+                                         {"restore", Command::kRestore, 1},
+                                         {"export", Command::kExport, 2},
+                                         {"import", Command::kImport, 2},
+                                         {"push-storage", Command::kPushStorage, 1}};
 
 const char* OperandsNeeded(Command command) {
   switch (command) {
@@ -353,6 +361,8 @@ const char* OperandsNeeded(Command command) {
       return "the output file: backup --db DB OUT";
     case Command::kExport:
       return "a format and a directory: export postgres OUT_DIR --db DB";
+    case Command::kImport:
+      return "a format and a directory: import postgres DIR --db DB";
     case Command::kPushStorage:
       return "the export directory: push-storage DIR --url URL --service-key KEY";
     default:
@@ -451,6 +461,10 @@ Invocation ParseInvocation(int argc, const char* const* argv, const EnvLookup& e
   if (inv.command == Command::kExport && inv.operands[0] != "postgres") {
     throw ConfigError("export knows one format, postgres, not '" + inv.operands[0] +
                       "': export postgres OUT_DIR --db DB");
+  }
+  if (inv.command == Command::kImport && inv.operands[0] != "postgres") {
+    throw ConfigError("import knows one format, postgres, not '" + inv.operands[0] +
+                      "': import postgres DIR --db DB");
   }
   if (inv.command == Command::kPushStorage) {
     if (inv.push_url.empty() || inv.push_service_key.empty()) {

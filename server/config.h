@@ -1,7 +1,7 @@
 // Config: everything `interviewbase serve` can be told, from flags (--name value or
 // --name=value), IB_<NAME> environment variables and a `--config FILE` (server/config_file.h);
 // flags win over the environment, which wins over the file. And the maintenance commands
-// (backup, check, restore, export: --db and their operands; push-storage: DIR, --url and
+// (backup, check, restore, export, import: --db and their operands; push-storage: DIR, --url and
 // --service-key). Parsing is pure: the environment
 // comes in as a lookup function. A bad value throws ConfigError (exit code 2).
 #pragma once
@@ -53,12 +53,23 @@ struct Config {
   int64_t realtime_idle_timeout = 60;    // seconds without a frame from the client: closed
 };
 
-enum class Command { kServe, kHelp, kVersion, kBackup, kCheck, kRestore, kExport, kPushStorage };
+enum class Command {
+  kServe,
+  kHelp,
+  kVersion,
+  kBackup,
+  kCheck,
+  kRestore,
+  kExport,
+  kImport,
+  kPushStorage
+};
 
 struct Invocation {
   Command command = Command::kServe;
   Config config;
-  // The operands: backup's OUT, restore's BACKUP, export's format ("postgres") and OUT_DIR,
+  // The operands: backup's OUT, restore's BACKUP, export's and import's format ("postgres")
+  // and directory, push-storage's DIR (none for serve and check).
   // push-storage's DIR (none for serve and check).
   std::vector<std::string> operands;
   // Said on standard error before starting (a config file holding the secret open to others).

@@ -72,6 +72,7 @@ int main(int argc, char** argv) {
   if (inv.command == ib::Command::kCheck) return ib::RunCheck(inv);
   if (inv.command == ib::Command::kRestore) return ib::RunRestore(inv);
   if (inv.command == ib::Command::kExport) return ib::RunExport(inv);
+  if (inv.command == ib::Command::kImport) return ib::RunImport(inv);
   if (inv.command == ib::Command::kPushStorage) return ib::RunPushStorage(inv);
 
   sigset_t signals;

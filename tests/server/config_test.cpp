@@ -129,6 +129,18 @@ TEST_CASE("config: --quiet is a switch, also --quiet=false and IB_QUIET") {
   CHECK_THROWS_AS(Parse({"--quiet", "true"}), ib::ConfigError);
 }
 
+TEST_CASE("config: import takes a format, a directory and --db") {
+  auto import = Parse({"import", "postgres", "dump", "--db", "new.db"});
+  CHECK(import.command == ib::Command::kImport);
+  CHECK(import.operands == std::vector<std::string>{"postgres", "dump"});
+  CHECK(import.config.db_path == "new.db");
+  CHECK_THROWS_WITH_AS(Parse({"import", "mysql", "dump", "--db", "new.db"}),
+                       doctest::Contains("one format, postgres"), ib::ConfigError);
+  CHECK_THROWS_AS(Parse({"import", "postgres", "--db", "new.db"}), ib::ConfigError);  // no DIR
+  CHECK_THROWS_AS(Parse({"import", "postgres", "d", "--db", ":memory:"}), ib::ConfigError);
+  CHECK_THROWS_AS(Parse({"import", "postgres", "d", "--url", "http://x"}), ib::ConfigError);
+}
+
 TEST_CASE("config: push-storage takes its directory and its own flags") {
   auto push = Parse({"push-storage", "out", "--url", "https://x.supabase.co", "--service-key=k"});
   CHECK(push.command == ib::Command::kPushStorage);
