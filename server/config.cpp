@@ -7,6 +7,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <sstream>
 #include <vector>
 
 #include "server/config_file.h"
@@ -41,6 +42,35 @@ struct Setting {
   // A switch: the value `--NAME` alone stands for (`--NAME=VALUE` still works).
   const char* bare_value = nullptr;
 };
+
+// "*" alone, or a comma-separated list of origins as browsers send them: scheme://host[:port],
+// no path, no trailing slash (an Origin header is compared byte for byte).
+std::vector<std::string> ParseOrigins(const std::string& v) {
+  std::vector<std::string> out;
+  std::stringstream in(v);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    size_t b = item.find_first_not_of(" \t");
+    size_t e = item.find_last_not_of(" \t");
+    item = b == std::string::npos ? "" : item.substr(b, e - b + 1);
+    const size_t scheme = item.find("://");
+    const bool origin = scheme != std::string::npos && scheme > 0 && scheme + 3 < item.size() &&
+                        item.find('/', scheme + 3) == std::string::npos &&
+                        item.find_first_of(" \t*") == std::string::npos;
+    if (item != "*" && !origin) {
+      throw ConfigError("invalid value for --cors-origins: '" + item +
+                        "' (expected * or origins like https://app.example.com, comma-separated)");
+    }
+    out.push_back(item);
+  }
+  if (out.empty()) throw ConfigError("--cors-origins needs * or at least one origin");
+  if (out.size() > 1) {
+    for (const auto& o : out) {
+      if (o == "*") throw ConfigError("--cors-origins: * cannot be combined with origins");
+    }
+  }
+  return out;
+}
 
 const std::vector<Setting>& Settings() {
   static const std::vector<Setting> kSettings = {
@@ -167,6 +197,7 @@ const std::vector<Setting>& Settings() {
        [](Config& c, const std::string& v) {
          c.refreshes_per_ip = ParseInteger("refreshes-per-ip", v, 0, 1LL << 40);
        }},
+      {"cors-origins", [](Config& c, const std::string& v) { c.cors_origins = ParseOrigins(v); }},
   };
   return kSettings;
 }
@@ -305,6 +336,8 @@ std::string Usage() {
          "                       with a unit; larger ones get 413 (default 4194304 = 4 MiB)\n"
          "  --head-timeout SECS  time allowed for a whole request head (default 10)\n"
          "  --body-timeout SECS  time allowed for a whole request body (default 60)\n"
+         "  --cors-origins LIST  * (any origin, the default) or comma-separated origins\n"
+         "                       (https://app.example.com) browsers may call the API from\n"
          "\n"
          "realtime (/realtime/v1):\n"
          "  --realtime-max-sockets N\n"

@@ -51,6 +51,8 @@ struct Config {
   // Realtime (/realtime/v1).
   int64_t realtime_max_sockets = 10000;  // open WebSockets; past it the upgrade gets 429
   int64_t realtime_idle_timeout = 60;    // seconds without a frame from the client: closed
+  // CORS: {"*"} allows every origin (Supabase's default); a list allows only those origins.
+  std::vector<std::string> cors_origins = {"*"};
 };
 
 enum class Command {

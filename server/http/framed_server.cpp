@@ -46,6 +46,13 @@ void ReplaceHeader(httplib::Response& res, const char* name, const std::string& 
   res.set_header(name, value);
 }
 
+std::string_view OriginOf(const RequestHead& head) {
+  for (const auto& [name, value] : head.headers) {
+    if (name.size() == 6 && strncasecmp(name.c_str(), "Origin", 6) == 0) return value;
+  }
+  return {};
+}
+
 void AddFixedHeaders(httplib::Response& res) {
   for (const auto& [name, value] : kEveryResponse) ReplaceHeader(res, name, value);
 }
@@ -244,7 +251,7 @@ class BodyReaderSlot {
 
 FramedServer::FramedServer() {
   set_post_routing_handler(
-      [this](const httplib::Request&, httplib::Response& res) { FinishResponse(res); });
+      [this](const httplib::Request& req, httplib::Response& res) { FinishResponse(req, res); });
   new_task_queue = [this] { return NewTaskQueue(); };
 }
 
@@ -380,7 +387,7 @@ bool FramedServer::ServeOneRequest(ConnectionStream& strm, bool last, const std:
       BodyLimitFor(head.method, head.target, limits_.max_body_bytes, limits_.max_upload_bytes);
   // Refused from Content-Length before a byte of the body is read (or parsed as JSON).
   if (head.framing == BodyFraming::kLength && head.content_length > max_body) {
-    Refuse(strm, 413, "body larger than " + std::to_string(max_body) + " bytes");
+    Refuse(strm, 413, "body larger than " + std::to_string(max_body) + " bytes", &head);
     return false;
   }
   // A body that may still be on its way holds this worker while it arrives (a small one was
@@ -391,7 +398,7 @@ bool FramedServer::ServeOneRequest(ConnectionStream& strm, bool last, const std:
                              (head.content_length > body_window_ || ExpectsContinue(head)));
   BodyReaderSlot slot(*body_readers_, peer, body_awaited);
   if (!slot.held()) {
-    Refuse(strm, 429, "too many request bodies in progress from this address");
+    Refuse(strm, 429, "too many request bodies in progress from this address", &head);
     return false;
   }
   strm.BeginRequest(max_body);
@@ -401,8 +408,12 @@ bool FramedServer::ServeOneRequest(ConnectionStream& strm, bool last, const std:
   return written && !connection_closed && head.keep_alive && strm.BodyComplete();
 }
 
-void FramedServer::FinishResponse(httplib::Response& res) const {
-  if (decorate_) decorate_(res);
+void FramedServer::FinishResponse(const httplib::Request& req, httplib::Response& res) const {
+  if (decorate_) {
+    auto origin = req.headers.find("Origin");  // httplib compares header names case-blind
+    decorate_(origin == req.headers.end() ? std::string_view() : std::string_view(origin->second),
+              res);
+  }
   AddFixedHeaders(res);
   ReplaceHeader(res, "X-Request-Id", CurrentRequestId());
   ConnectionStream* strm = tl_current;
@@ -419,7 +430,8 @@ void FramedServer::FinishResponse(httplib::Response& res) const {
   }
 }
 
-void FramedServer::Refuse(ConnectionStream& strm, int status, const std::string& reason) const {
+void FramedServer::Refuse(ConnectionStream& strm, int status, const std::string& reason,
+                          const RequestHead* head) const {
   strm.AbandonInput();
   if (AccessRecord* record = CurrentAccess()) {
     record->status = status;
@@ -427,7 +439,7 @@ void FramedServer::Refuse(ConnectionStream& strm, int status, const std::string&
   }
   httplib::Response res;
   SetErrorBody(res, status);
-  if (decorate_) decorate_(res);
+  if (decorate_) decorate_(head ? OriginOf(*head) : std::string_view(), res);
   AddFixedHeaders(res);
   ReplaceHeader(res, "X-Request-Id", CurrentRequestId());
   ReplaceHeader(res, "Connection", "close");

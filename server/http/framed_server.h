@@ -18,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "server/http/access_log.h"
 #include "server/http/connection_stream.h"
@@ -65,7 +66,9 @@ class FramedServer : public httplib::Server {
   void set_upgrade_handler(std::function<bool(ConnectionStream&)> handler) {
     upgrade_ = std::move(handler);
   }
-  void set_response_decorator(std::function<void(httplib::Response&)> decorate) {
+  // The decorator is given the request's Origin header ("" when none or not yet parsed).
+  void set_response_decorator(
+      std::function<void(std::string_view origin, httplib::Response&)> decorate) {
     decorate_ = std::move(decorate);
   }
 
@@ -89,17 +92,18 @@ class FramedServer : public httplib::Server {
   // httplib's task queue for one listen: the worker pool and the reactor that feeds it.
   httplib::TaskQueue* NewTaskQueue();
   // The post-routing step of every httplib response: fixed headers, body faults, close.
-  void FinishResponse(httplib::Response& res) const;
+  void FinishResponse(const httplib::Request& req, httplib::Response& res) const;
   // Answers `status` itself (JSON error body) and ends the connection; `reason` goes to the
-  // access log.
-  void Refuse(ConnectionStream& strm, int status, const std::string& reason) const;
+  // access log. `head`: the parsed head when there is one (its Origin decides CORS).
+  void Refuse(ConnectionStream& strm, int status, const std::string& reason,
+              const RequestHead* head = nullptr) const;
 
   FramingLimits limits_;
   HttpMetrics own_metrics_;  // counts when set_access gave none (tests' servers)
   HttpMetrics* metrics_ = &own_metrics_;
   bool log_access_ = false;
   LogFormat log_format_ = LogFormat::kText;
-  std::function<void(httplib::Response&)> decorate_;
+  std::function<void(std::string_view, httplib::Response&)> decorate_;
   std::function<bool(ConnectionStream&)> upgrade_;
   int threads_ = 8;
   std::unique_ptr<IpConnectionCap> cap_ = std::make_unique<IpConnectionCap>(0);

@@ -52,7 +52,9 @@ Listener::Listener(const ServerContext& ctx, rest::RestEngine& rest,
   server->set_framing_limits(Framing(ctx.config));
   server->set_access(metrics_, ctx.config.log_requests,
                      ctx.config.log_json ? LogFormat::kJson : LogFormat::kText);
-  server->set_response_decorator(AddCorsHeaders);
+  auto cors = std::make_shared<const CorsPolicy>(ctx.config.cors_origins);
+  server->set_response_decorator(
+      [cors](std::string_view origin, httplib::Response& res) { cors->Decorate(origin, res); });
   server->set_upgrade_handler(RealtimeUpgrade(realtime));
   server_ = std::move(server);
   server_->set_connection_limits(WorkerThreads(ctx.config), ctx.config.max_connections_per_ip);
@@ -80,7 +82,7 @@ Listener::Listener(const ServerContext& ctx, rest::RestEngine& rest,
   RegisterAdminRoutes(*server_, ctx);
   RegisterMetricsRoute(*server_, ctx, metrics_, realtime);
   realtime::RegisterRealtimeRoutes(*server_, realtime);
-  RegisterCors(*server_);
+  RegisterCors(*server_, cors);
   RegisterFallback(*server_);
 }
 

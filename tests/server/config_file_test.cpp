@@ -152,3 +152,14 @@ TEST_CASE("config file: a secret readable by group or others is warned about") {
   TempFile no_secret("port = 1\n", 0644);
   CHECK(Parse({"--config", no_secret.path().c_str()}).warnings.empty());
 }
+
+TEST_CASE("config: --cors-origins is * or a list of origins") {
+  CHECK(Parse({}).config.cors_origins == std::vector<std::string>{"*"});
+  CHECK(Parse({"--cors-origins", "https://a.example, http://localhost:3000"}).config.cors_origins ==
+        std::vector<std::string>{"https://a.example", "http://localhost:3000"});
+  for (const char* bad : {"", "a.example", "https://a.example/", "https://a.example/x",
+                          "*,https://a.example", "https://a.example,,https://b.example"}) {
+    CAPTURE(bad);
+    CHECK_THROWS_AS(Parse({"--cors-origins", bad}), ib::ConfigError);
+  }
+}
