@@ -238,7 +238,7 @@ TEST_CASE("export postgres: refused without a database, with another format or a
   CHECK(ReadFile(out + "/data.sql") == before);
   const auto files = std::distance(std::filesystem::directory_iterator(out),
                                    std::filesystem::directory_iterator());
-  CHECK(files == 2);  // no temporary or snapshot left behind
+  CHECK(files == 3);  // schema.sql, data.sql, storage/: no temporary or snapshot left behind
 }
 
 namespace {
