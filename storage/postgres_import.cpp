@@ -58,13 +58,16 @@ BlockPlan PlanBlock(const Catalog& catalog, const CopyHeader& h, ImportReport& r
     const Column* column = plan.table->FindColumn(name);
     if (column && plan.table->IsComputed(name)) column = nullptr;  // derived here
     if (!column && h.schema == "public" && !plan.table->IsComputed(name)) {
-      Fail(h.line, "column " + name + " of " + dumped +
-                       " does not exist here; its values would be lost (drop the column from "
-                       "the dump, or add it with a migration first)");
+      std::string message = "column ";
+      message.append(name).append(" of ").append(dumped);
+      message.append(
+          " does not exist here; its values would be lost (drop the column from the dump, or add "
+          "it with a migration first)");
+      Fail(h.line, message);
     }
     plan.columns.push_back(column);
     if (!column) {
-      report.ignored_columns.push_back(dumped + "." + name);
+      report.ignored_columns.push_back(std::string(dumped).append(".").append(name));
       continue;
     }
     for (const Column* seen : plan.columns) {

@@ -72,6 +72,13 @@ std::string Sha256Hex(std::string_view data) {
   return out;
 }
 
+// ROOT/BUCKET/KEY: where the export wrote an object's bytes.
+std::string ObjectPath(const std::string& root, const std::string& bucket, const std::string& key) {
+  std::string path = root;
+  path.append("/").append(bucket).append("/").append(key);
+  return path;
+}
+
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error::Internal("push-storage: cannot read " + path);
@@ -199,10 +206,12 @@ json LoadManifest(const std::string& root) {
     const std::string key = o["key"].get<std::string>();
     if (!storage::objects::IsExportableKey(bucket) || bucket.find('/') != std::string::npos ||
         !storage::objects::IsExportableKey(key)) {
-      throw Error::Internal("push-storage: the manifest names '" + bucket + "/" + key +
-                            "', which is not a plain relative path");
+      std::string message = "push-storage: the manifest names '";
+      message.append(bucket).append("/").append(key).append(
+          "', which is not a plain relative path");
+      throw Error::Internal(message);
     }
-    const std::string path = root + "/" + bucket + "/" + key;
+    const std::string path = ObjectPath(root, bucket, key);
     std::error_code ec;
     const auto size = std::filesystem::file_size(path, ec);
     if (ec || static_cast<int64_t>(size) != o["size"].get<int64_t>()) {
@@ -234,16 +243,20 @@ PushReport PushStorage(const std::string& dir, const std::string& url,
   for (const json& o : manifest["objects"]) {
     const std::string bucket = o["bucket"].get<std::string>();
     const std::string key = o["key"].get<std::string>();
-    const std::string bytes = ReadFile(root + "/" + bucket + "/" + key);
+    const std::string bytes = ReadFile(ObjectPath(root, bucket, key));
     try {
       api.Upload(o, bytes);
     } catch (const Error& e) {
-      throw Error::Internal(e.message() + " (" + std::to_string(report.objects) +
-                            " objects pushed before it; pushing again is safe)");
+      std::string message = e.message();
+      message.append(" (").append(std::to_string(report.objects));
+      message.append(" objects pushed before it; pushing again is safe)");
+      throw Error::Internal(message);
     }
     ++report.objects;
     report.bytes += static_cast<int64_t>(bytes.size());
-    progress(bucket + "/" + key + " (" + std::to_string(bytes.size()) + " bytes)");
+    std::string line = bucket;
+    line.append("/").append(key).append(" (").append(std::to_string(bytes.size()));
+    progress(line.append(" bytes)"));
   }
   return report;
 }
