@@ -279,6 +279,7 @@ std::string Usage() {
          "       interviewbase export postgres OUT_DIR --db DB\n"
          "       interviewbase import postgres DIR --db DB\n"
          "       interviewbase push-storage DIR --url URL --service-key KEY\n"
+         "       interviewbase demo --db DB [--password-cost interactive|minimal]\n"
          "       interviewbase --help | --version\n"
          "\n"
          "Serves the interview platform's Supabase-compatible API (/rest/v1, /auth/v1,\n"
@@ -303,6 +304,10 @@ std::string Usage() {
          "  push-storage DIR --url URL --service-key KEY\n"
          "                       uploads the objects an export wrote to DIR/storage through\n"
          "                       the Storage API at URL (Supabase or interviewbase)\n"
+         "  demo --db DB         fills a fresh DB with demo data (12 users, interviews,\n"
+         "                       feedback, XP, streaks, audio) through the API and prints the\n"
+         "                       users' emails and passwords; on a finished demo DB only\n"
+         "                       prints them; refused on any other data or while served\n"
          "\n"
          "flags (each also settable as the environment variable IB_<NAME>, or as a line\n"
          "`name = value` of the --config file; flags win over the environment, which wins\n"
@@ -386,7 +391,8 @@ constexpr CommandWord kCommandWords[] = {{"serve", Command::kServe, 0},
                                          {"restore", Command::kRestore, 1},
                                          {"export", Command::kExport, 2},
                                          {"import", Command::kImport, 2},
-                                         {"push-storage", Command::kPushStorage, 1}};
+                                         {"push-storage", Command::kPushStorage, 1},
+                                         {"demo", Command::kDemo, 0}};
 
 const char* OperandsNeeded(Command command) {
   switch (command) {
@@ -482,9 +488,11 @@ Invocation ParseInvocation(int argc, const char* const* argv, const EnvLookup& e
     if (ApplyPushFlag(inv, name, value)) continue;
     const Setting* setting = FindSetting(name);
     if (!setting) throw ConfigError("unknown flag --" + name);
-    if (inv.command != Command::kServe && name != "db") {
+    const bool demo_flag = inv.command == Command::kDemo && name == "password-cost";
+    if (inv.command != Command::kServe && name != "db" && !demo_flag) {
       throw ConfigError("flag --" + name + " does not apply to " + command->word +
-                        " (it takes --db only)");
+                        (inv.command == Command::kDemo ? " (it takes --db and --password-cost only)"
+                                                       : " (it takes --db only)"));
     }
     setting->apply(inv.config, value);
   }

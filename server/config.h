@@ -64,7 +64,8 @@ enum class Command {
   kRestore,
   kExport,
   kImport,
-  kPushStorage
+  kPushStorage,
+  kDemo
 };
 
 struct Invocation {
@@ -90,8 +91,9 @@ using EnvLookup = std::function<const char*(const char*)>;
 
 // argv[0] is the program name. `interviewbase`, `interviewbase serve [flags]`,
 // `interviewbase backup --db DB OUT`, `interviewbase check --db DB`,
-// `interviewbase restore BACKUP --db DB`, `interviewbase --help`, `interviewbase --version`.
-// The maintenance commands take --db only (and --config, of which they use the same keys).
+// `interviewbase restore BACKUP --db DB`, `interviewbase demo --db DB [--password-cost C]`,
+// `interviewbase --help`, `interviewbase --version`. The maintenance commands take --db only
+// (demo also --password-cost), and --config, of which they use the same keys.
 // `--config FILE` (or IB_CONFIG) is read from disk here; everything else is pure.
 Invocation ParseInvocation(int argc, const char* const* argv, const EnvLookup& env);
 

@@ -13,6 +13,7 @@
 #include "server/app.h"
 #include "server/commands.h"
 #include "server/config.h"
+#include "server/demo/demo_command.h"
 #include "server/start_banner.h"
 #include "storage/error.h"
 
@@ -74,6 +75,7 @@ int main(int argc, char** argv) {
   if (inv.command == ib::Command::kExport) return ib::RunExport(inv);
   if (inv.command == ib::Command::kImport) return ib::RunImport(inv);
   if (inv.command == ib::Command::kPushStorage) return ib::RunPushStorage(inv);
+  if (inv.command == ib::Command::kDemo) return ib::RunDemo(inv);
 
   sigset_t signals;
   sigemptyset(&signals);

@@ -155,3 +155,15 @@ TEST_CASE("config: push-storage takes its directory and its own flags") {
   CHECK_THROWS_AS(Parse({"push-storage", "--url", "http://x", "--service-key", "k"}),
                   ib::ConfigError);  // no DIR
 }
+
+TEST_CASE("config: demo takes --db and --password-cost only") {
+  auto demo = Parse({"demo", "--db", "d.db", "--password-cost", "minimal"});
+  CHECK(demo.command == ib::Command::kDemo);
+  CHECK(demo.config.db_path == "d.db");
+  CHECK(demo.config.password_cost == ib::PasswordCostLevel::kMinimal);
+  CHECK(Parse({"demo", "--db", "d.db"}).config.password_cost ==
+        ib::PasswordCostLevel::kInteractive);
+  CHECK_THROWS_AS(Parse({"demo", "--db", "d.db", "--port", "1"}), ib::ConfigError);
+  CHECK_THROWS_AS(Parse({"demo", "--db", "d.db", "extra"}), ib::ConfigError);
+  CHECK_THROWS_AS(Parse({"demo", "--db", ":memory:"}), ib::ConfigError);
+}
