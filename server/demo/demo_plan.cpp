@@ -281,6 +281,7 @@ DemoUser AccountOf(int i) {
 
 std::vector<DemoUser> DemoAccounts() {
   std::vector<DemoUser> out;
+  out.reserve(std::size(kPeople));
   for (int i = 0; i < static_cast<int>(std::size(kPeople)); ++i) out.push_back(AccountOf(i));
   return out;
 }
