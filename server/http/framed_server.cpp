@@ -317,8 +317,11 @@ void FramedServer::Serve(Connection* connection, bool expired) {
   auto* c = static_cast<ServedConnection*>(connection);
   if (expired) {
     // Part of a head came, not the rest, within the head deadline (as ReadHead's kTimedOut).
-    RequestAccess access(*metrics_, log_access_, log_format_, c->stream);
-    Refuse(c->stream, 408, "request head not complete in time");
+    {
+      // Logged and counted before End() hands the connection back to be deleted.
+      RequestAccess access(*metrics_, log_access_, log_format_, c->stream);
+      Refuse(c->stream, 408, "request head not complete in time");
+    }
     End(c);
     return;
   }

@@ -266,7 +266,8 @@ json AllRows(const ServerProcess& s) {
   }
   auto users = s.Send("GET", "/auth/v1/admin/users", s.service_key());
   REQUIRE(users.status == 200);
-  for (const auto& u : users.json()["users"]) {
+  const json listed = users.json();  // a named value: the loop below reads into it
+  for (const auto& u : listed["users"]) {
     out["users"].push_back({{"id", u["id"]},
                             {"email", u["email"]},
                             {"created_at", u["created_at"]},

@@ -175,23 +175,6 @@ std::string PostgresInstance::Query(const std::string& sql, const std::string& d
   return o.out;
 }
 
-std::string PostgresInstance::Dump(const std::vector<std::string>& args,
-                                   const std::string& database) const {
-  std::vector<std::string> argv = {bin_dir_ + "/pg_dump",
-                                   "-h",
-                                   dir_,
-                                   "-p",
-                                   std::to_string(port_),
-                                   "-U",
-                                   "postgres",
-                                   "-d",
-                                   database};
-  argv.insert(argv.end(), args.begin(), args.end());
-  Outcome o = Run(argv);
-  if (o.status != 0) throw std::runtime_error("pg_dump failed: " + o.err);
-  return o.out;
-}
-
 PostgresInstance::~PostgresInstance() {
   if (pid_ > 0) {
     // SIGINT to the postmaster itself (runuser may not forward it): fast shutdown.

@@ -25,10 +25,6 @@ class PostgresInstance {
   // failure.
   std::string Query(const std::string& sql, const std::string& database = "postgres") const;
 
-  // Runs pg_dump with `args` against `database` and returns what it wrote (the dump). Throws
-  // std::runtime_error with pg_dump's error text on failure.
-  std::string Dump(const std::vector<std::string>& args, const std::string& database) const;
-
  private:
   bool Start();
   std::vector<std::string> AsOwner(std::vector<std::string> argv) const;
