@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <random>
 
+#include "storage/values.h"
+
 namespace ib::demo {
 namespace {
 
@@ -94,21 +96,10 @@ constexpr const char* kImprovements[] = {
     "Quantify impact",         "Fewer filler words",         "Discuss failure modes",
     "State assumptions first", "Summarise before diving in", "Mention testing"};
 
-// Proleptic Gregorian date of a day number (Howard Hinnant's civil_from_days).
-std::string DateOf(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  const int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", static_cast<int>(y), static_cast<int>(m),
-                static_cast<int>(d));
-  return buf;
+// "YYYY-MM-DD" of a day number (days since 1970-01-01, UTC), as the API prints dates.
+std::string DateOf(int64_t day) {
+  constexpr int64_t kMicrosPerDay = int64_t{86400} * 1000000;
+  return storage::FormatTimestamptz(day * kMicrosPerDay).substr(0, 10);
 }
 
 std::string At(int64_t day, int minute_of_day) {
