@@ -86,8 +86,8 @@ int App::Start() {
   anon_key_ = MintKey("anon", secret_);
   service_key_ = MintKey("service_role", secret_);
 
-  context_ = std::make_unique<http::ServerContext>(
-      http::ServerContext{*db_, catalog_, secret_, config_, schema_version_});
+  context_ = std::make_unique<http::ServerContext>(http::ServerContext{
+      *db_, catalog_, secret_, config_, schema_version_, anon_key_, http::NowSeconds()});
   rest_ = std::make_unique<rest::RestEngine>(*db_, catalog_, rest::EngineOptions{config_.max_rows});
   realtime::RealtimeLimits realtime_limits;
   realtime_limits.max_sockets = static_cast<size_t>(config_.realtime_max_sockets);

@@ -36,11 +36,10 @@ std::string StartBanner(const StartFacts& facts, bool quiet) {
   // ws:// for http://, wss:// for https://.
   const bool tls = facts.base_url.rfind("https://", 0) == 0;
   const std::string ws_url = (tls ? "wss" : "ws") + facts.base_url.substr(tls ? 5 : 4);
-  const std::string rows[][2] = {{"REST", facts.base_url + "/rest/v1"},
-                                 {"Auth", facts.base_url + "/auth/v1"},
-                                 {"Storage", facts.base_url + "/storage/v1"},
-                                 {"Realtime", ws_url + "/realtime/v1"},
-                                 {"Health", facts.base_url + "/health"}};
+  const std::string rows[][2] = {
+      {"REST", facts.base_url + "/rest/v1"},       {"Auth", facts.base_url + "/auth/v1"},
+      {"Storage", facts.base_url + "/storage/v1"}, {"Realtime", ws_url + "/realtime/v1"},
+      {"Health", facts.base_url + "/health"},      {"Dashboard", facts.base_url + "/_/"}};
   out += "\n";
   for (const auto& row : rows) {
     char line[16];

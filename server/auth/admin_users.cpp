@@ -105,13 +105,18 @@ nlohmann::json AdminUsers::Create(const nlohmann::json& body, const RequestMeta&
 }
 
 UserListPage AdminUsers::List(std::string_view page_text, std::string_view per_page_text,
-                              std::string_view path, const RequestMeta& meta) {
+                              std::string_view filter, std::string_view path,
+                              const RequestMeta& meta) {
   const int64_t page = ParsePageParam(page_text, 1);
   const int64_t per_page = ParsePageParam(per_page_text, 50);
+  if (filter.size() > kMaxUserFilterBytes) {
+    throw errors::ValidationFailed("filter is longer than " + std::to_string(kMaxUserFilterBytes) +
+                                   " bytes");
+  }
   UserListPage out;
   nlohmann::json users = nlohmann::json::array();
   out.total = env_.db.Read(ServicePrincipal(), meta.clock, [&](ReadScope& r) {
-    store::UserPage found = store::ListUsers(r.conn(), page, per_page);
+    store::UserPage found = store::ListUsers(r.conn(), page, per_page, filter);
     for (const UserRecord& user : found.users) users.push_back(LoadUserJson(r.conn(), user));
     return found.total;
   });

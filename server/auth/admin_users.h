@@ -13,6 +13,8 @@
 
 namespace ib::auth {
 
+inline constexpr size_t kMaxUserFilterBytes = 256;
+
 struct UserListPage {
   // {"users":[…],"aud":"authenticated"}; value_t::null for the reason given in Principal.
   nlohmann::json body = nlohmann::json::value_t::null;
@@ -27,9 +29,11 @@ class AdminUsers {
   // POST {email, password, email_confirm, user_metadata, app_metadata, role} -> user.
   // 400 validation_failed without email, 422 email_exists, 422 weak_password.
   nlohmann::json Create(const nlohmann::json& body, const RequestMeta& meta);
-  // GET ?page=&per_page= (empty = 1 / 50). `path` is the route, echoed in the Link header.
-  UserListPage List(std::string_view page, std::string_view per_page, std::string_view path,
-                    const RequestMeta& meta);
+  // GET ?page=&per_page= (empty = 1 / 50)&filter= (GoTrue's: users whose email or
+  // user_metadata.full_name contains it, ASCII case ignored; at most kMaxUserFilterBytes, else
+  // 400 validation_failed). `path` is the route, echoed in the Link header.
+  UserListPage List(std::string_view page, std::string_view per_page, std::string_view filter,
+                    std::string_view path, const RequestMeta& meta);
   // 404 user_not_found (404 validation_failed for a malformed id, as GoTrue).
   nlohmann::json Get(std::string_view id, const RequestMeta& meta);
   nlohmann::json Update(std::string_view id, const nlohmann::json& body, const RequestMeta& meta);

@@ -144,8 +144,9 @@ void RegisterAdminRoutes(httplib::Server& server, const http::ServerContext& ctx
               }));
   server.Get(kUsers, Route(ctx, [s, &ctx](Call& c) {
                RequireAdminOf(c, ctx);
-               UserListPage page = s->admin.List(c.req.get_param_value("page"),
-                                                 c.req.get_param_value("per_page"), kUsers, c.meta);
+               UserListPage page =
+                   s->admin.List(c.req.get_param_value("page"), c.req.get_param_value("per_page"),
+                                 c.req.get_param_value("filter"), kUsers, c.meta);
                SendJson(c.res, page.body);
                c.res.set_header("X-Total-Count", std::to_string(page.total));
                c.res.set_header("Link", page.link);

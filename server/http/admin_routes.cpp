@@ -6,10 +6,12 @@
 #include <algorithm>
 #include <atomic>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "server/auth/authenticate.h"
 #include "server/http/handler.h"
 #include "storage/backup.h"
+#include "storage/db_stats.h"
 #include "storage/error.h"
 #include "storage/reset.h"
 
@@ -64,6 +66,20 @@ void StreamBackup(const ServerContext& ctx, httplib::Response& res) {
                            });
 }
 
+// The server's facts for the dashboard's overview (docs/wire.md, "Admin").
+nlohmann::json ServerInfo(const ServerContext& ctx, const RequestContext& rc) {
+  const storage::DbStats db = storage::ReadDbStats(ctx.db, rc.clock);
+  const int64_t now = NowSeconds();
+  return {{"version", IB_VERSION},
+          {"schema_version", ctx.schema_version},
+          {"started_at", ctx.started_at},
+          {"uptime_seconds", now > ctx.started_at ? now - ctx.started_at : 0},
+          {"anon_key", ctx.anon_key},
+          {"database",
+           {{"path", ctx.config.db_path}, {"bytes", db.file_bytes}, {"wal_bytes", db.wal_bytes}}},
+          {"storage", {{"objects", db.objects}, {"bytes", db.object_bytes}}}};
+}
+
 }  // namespace
 
 void RegisterAdminRoutes(httplib::Server& server, const ServerContext& ctx) {
@@ -81,6 +97,12 @@ void RegisterAdminRoutes(httplib::Server& server, const ServerContext& ctx) {
                      RequireService(req, ctx, rc, "backup");
                      StreamBackup(ctx, res);
                    }));
+  server.Get("/admin/v1/info",
+             Wrap(Service::kRest,
+                  [&ctx](const httplib::Request& req, httplib::Response& res, RequestContext& rc) {
+                    RequireService(req, ctx, rc, "info");
+                    res.set_content(ServerInfo(ctx, rc).dump(), "application/json; charset=utf-8");
+                  }));
 }
 
 }  // namespace ib::http

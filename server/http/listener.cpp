@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "server/auth/auth_routes.h"
+#include "server/dashboard/dashboard_routes.h"
 #include "server/files/file_routes.h"
 #include "server/http/admin_routes.h"
 #include "server/http/cors.h"
@@ -82,6 +83,7 @@ Listener::Listener(const ServerContext& ctx, rest::RestEngine& rest,
   RegisterAdminRoutes(*server_, ctx);
   RegisterMetricsRoute(*server_, ctx, metrics_, realtime);
   realtime::RegisterRealtimeRoutes(*server_, realtime);
+  dashboard::RegisterDashboardRoutes(*server_);
   RegisterCors(*server_, cors);
   RegisterFallback(*server_);
 }

@@ -2,6 +2,7 @@
 // configuration), passed by reference to each Register*Routes(). Immutable while serving.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -17,6 +18,8 @@ struct ServerContext {
   std::string secret;
   Config config;
   int schema_version = 0;
+  std::string anon_key;    // the key clients are given (GET /admin/v1/info shows it)
+  int64_t started_at = 0;  // unix seconds when the server started (uptime)
 };
 
 // Current unix time in seconds (the only clock the request path reads).

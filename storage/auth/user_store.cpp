@@ -96,15 +96,32 @@ std::vector<IdentityRecord> IdentitiesOf(Connection& conn, std::string_view user
   return out;
 }
 
-UserPage ListUsers(Connection& conn, int64_t page, int64_t per_page) {
+UserPage ListUsers(Connection& conn, int64_t page, int64_t per_page, std::string_view filter) {
   UserPage out;
-  auto total = Executor(conn).Scalar({"SELECT count(*) FROM auth_users", {}, ""});
+  std::string where;
+  std::vector<SqlValue> params;
+  if (!filter.empty()) {
+    std::string pattern = "%";
+    for (char c : filter) {
+      if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+      pattern += c;
+    }
+    pattern += '%';
+    // LIKE is case-sensitive on our connections (PostgREST's `like`): lower() both sides.
+    where =
+        "WHERE lower(email) LIKE lower(?) ESCAPE '\\' "
+        "OR lower(json_extract(raw_user_meta_data, '$.full_name')) LIKE lower(?) ESCAPE '\\' ";
+    params = {pattern, pattern};
+  }
+  auto total = Executor(conn).Scalar({"SELECT count(*) FROM auth_users " + where, params, ""});
   if (total && std::holds_alternative<int64_t>(*total)) out.total = std::get<int64_t>(*total);
-  Executor(conn).Run(
-      {std::string(kSelectUser).append("ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?"),
-       {per_page, (page - 1) * per_page},
-       ""},
-      [&](const Row& r) { out.users.push_back(UserFrom(r)); });
+  params.push_back(per_page);
+  params.push_back((page - 1) * per_page);
+  Executor(conn).Run({std::string(kSelectUser)
+                          .append(where)
+                          .append("ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?"),
+                      params, ""},
+                     [&](const Row& r) { out.users.push_back(UserFrom(r)); });
   return out;
 }
 

@@ -32,8 +32,10 @@ struct UserPage {
   std::vector<UserRecord> users;  // newest first
   int64_t total = 0;              // every user, not just this page
 };
-// Page `page` (from 1) of `per_page` users.
-UserPage ListUsers(Connection& conn, int64_t page, int64_t per_page);
+// Page `page` (from 1) of `per_page` users. A non-empty `filter` keeps (and counts) only the
+// users whose email or user_metadata.full_name contains it, ignoring ASCII case (GoTrue's
+// `filter`); it is matched literally ('%' and '_' are no wildcards).
+UserPage ListUsers(Connection& conn, int64_t page, int64_t per_page, std::string_view filter = "");
 
 struct NewUser {
   std::string email;          // normalised, required (the profile is keyed by it)

@@ -46,6 +46,7 @@ TEST_CASE("banner: keys, each service's URL and the database's path, size and ve
   CHECK(out.find("  Auth       " + url + "/auth/v1\n") != std::string::npos);
   CHECK(out.find("  Storage    " + url + "/storage/v1\n") != std::string::npos);
   CHECK(out.find("  Realtime   ws" + url.substr(4) + "/realtime/v1\n") != std::string::npos);
+  CHECK(out.find("  Dashboard  " + url + "/_/\n") != std::string::npos);
   CHECK(std::regex_search(
       out, std::regex("  database   " + db + R"( \([0-9.]+ [kM]?B, schema version \d+\)\n)")));
   // A second start on the now existing file says the same.

@@ -30,6 +30,7 @@ TEST_CASE("start banner: the listening line first, then keys, one URL per servic
   CHECK(text.find("  Auth       http://127.0.0.1:54321/auth/v1\n") != std::string::npos);
   CHECK(text.find("  Storage    http://127.0.0.1:54321/storage/v1\n") != std::string::npos);
   CHECK(text.find("  Realtime   ws://127.0.0.1:54321/realtime/v1\n") != std::string::npos);
+  CHECK(text.find("  Dashboard  http://127.0.0.1:54321/_/\n") != std::string::npos);
   CHECK(text.find("  database   ./data/interviewbase.db (24.2 MB, schema version 8)\n") !=
         std::string::npos);
   CHECK(text.find("  version    interviewbase " IB_VERSION "\n") != std::string::npos);

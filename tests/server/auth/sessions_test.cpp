@@ -295,13 +295,25 @@ TEST_CASE("auth sessions: admin create, confirm rule, list and cascading delete"
           f.admin.Create({{"password", "secret1"}}, f.At(0));
         }) == R{400, "validation_failed"});
 
-  UserListPage page = f.admin.List("1", "1", "/auth/v1/admin/users", f.At(0));
+  UserListPage page = f.admin.List("1", "1", "", "/auth/v1/admin/users", f.At(0));
   CHECK(page.total == 2);
   CHECK(page.body["users"].size() == 1);
   CHECK(page.body["users"][0]["email"] == "c@x.io");  // newest first
   CHECK(page.body["aud"] == "authenticated");
   CHECK(page.link.find("rel=\"next\"") != std::string::npos);
-  CHECK(Refusal([&] { f.admin.List("x", "", "/p", f.At(0)); }) == R{400, "validation_failed"});
+  CHECK(Refusal([&] { f.admin.List("x", "", "", "/p", f.At(0)); }) == R{400, "validation_failed"});
+  // filter: a part of the email or full name, ASCII case ignored, '%' and '_' taken literally.
+  UserListPage found = f.admin.List("", "", "C@X", "/p", f.At(0));
+  CHECK(found.total == 1);
+  REQUIRE(found.body["users"].size() == 1);
+  CHECK(found.body["users"][0]["email"] == "c@x.io");
+  CHECK(f.admin.List("", "", "@x.io", "/p", f.At(0)).total == 2);
+  CHECK(f.admin.List("", "", "%", "/p", f.At(0)).total == 0);
+  CHECK(f.admin.List("", "", "_@x.io", "/p", f.At(0)).total == 0);
+  CHECK(f.admin.List("", "", "nobody", "/p", f.At(0)).body["users"].empty());
+  CHECK(Refusal([&] {
+          f.admin.List("", "", std::string(kMaxUserFilterBytes + 1, 'a'), "/p", f.At(0));
+        }) == R{400, "validation_failed"});
 
   const std::string id = c["id"];
   f.sessions.SignInWithPassword({{"email", "c@x.io"}, {"password", "secret1"}}, f.At(0));

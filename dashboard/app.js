@@ -1,0 +1,106 @@
+// The dashboard's entry: sign-in with the service_role key, then a view per hash route
+// (#/overview, #/backup). The key is checked against GET /admin/v1/info before it is kept.
+import { api, forgetKey, storedKey, storeKey } from './api.js';
+import { notice, replace } from './dom.js';
+
+const views = {
+  overview: () => import('./views/overview.js'),
+  backup: () => import('./views/backup.js'),
+};
+
+const signIn = document.getElementById('sign-in');
+const signInForm = document.getElementById('sign-in-form');
+const signInMessage = document.getElementById('sign-in-message');
+const keyField = document.getElementById('service-key');
+const nav = document.getElementById('nav');
+const signOut = document.getElementById('sign-out');
+const view = document.getElementById('view');
+
+// Whether `key` is this server's service_role key, and why not.
+async function checkKey(key) {
+  try {
+    await api('/admin/v1/info', { key });
+    return null;
+  } catch (error) {
+    if (error.status === 401 || error.status === 403) {
+      return `That key was refused: it is not this server's service_role key (${error.describe()}).`;
+    }
+    return `The server could not check the key: ${error.describe ? error.describe() : error.message}`;
+  }
+}
+
+function showSignIn(message) {
+  nav.hidden = true;
+  signOut.hidden = true;
+  view.replaceChildren();
+  signIn.hidden = false;
+  replace(signInMessage, message ? notice(message) : null);
+  keyField.focus();
+  keyField.select();  // a refused key is replaced by what is typed next
+}
+
+function parseRoute() {
+  const [name, ...rest] = location.hash.replace(/^#\/?/, '').split('/');
+  return { name: views[name] ? name : 'overview', args: rest.map(decodeURIComponent) };
+}
+
+let rendering = 0;
+
+async function render() {
+  if (!storedKey()) {
+    showSignIn();
+    return;
+  }
+  signIn.hidden = true;
+  nav.hidden = false;
+  signOut.hidden = false;
+  const { name, args } = parseRoute();
+  for (const link of nav.querySelectorAll('a')) {
+    if (link.getAttribute('href') === `#/${name}`) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  const ticket = ++rendering;
+  const module = await views[name]();
+  if (ticket !== rendering) return;  // a newer route won the race
+  const root = document.createElement('section');
+  root.className = `view view-${name}`;
+  root.dataset.view = name;
+  view.replaceChildren(root);
+  try {
+    await module.render(root, args);
+  } catch (error) {
+    root.append(notice(error.describe ? error.describe() : String(error.message ?? error)));
+  }
+  if (ticket === rendering) root.dataset.ready = 'true';
+}
+
+signInForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const key = keyField.value.trim();
+  if (!key) return;
+  const button = signInForm.querySelector('button');
+  button.disabled = true;
+  replace(signInMessage);
+  const problem = await checkKey(key);
+  button.disabled = false;
+  if (problem) {
+    showSignIn(problem);
+    return;
+  }
+  keyField.value = '';
+  storeKey(key);
+  if (!location.hash) location.hash = '#/overview';
+  await render();
+  document.getElementById('main').focus();
+});
+
+signOut.addEventListener('click', () => {
+  forgetKey();
+  showSignIn();
+});
+
+// In-page anchors (the skip link's #main) are no routes.
+window.addEventListener('hashchange', () => {
+  if (!location.hash || location.hash.startsWith('#/')) render();
+});
+render();
