@@ -1,10 +1,15 @@
 // The dashboard's entry: sign-in with the service_role key, then a view per hash route
-// (#/overview, #/backup). The key is checked against GET /admin/v1/info before it is kept.
+// (#/overview, #/tables/<table>, #/users, #/storage/<bucket>/<folder>, #/leaderboard,
+// #/backup). The key is checked against GET /admin/v1/info before it is kept.
 import { api, forgetKey, storedKey, storeKey } from './api.js';
 import { notice, replace } from './dom.js';
 
 const views = {
   overview: () => import('./views/overview.js'),
+  tables: () => import('./views/tables.js'),
+  users: () => import('./views/users.js'),
+  storage: () => import('./views/storage.js'),
+  leaderboard: () => import('./views/leaderboard.js'),
   backup: () => import('./views/backup.js'),
 };
 
