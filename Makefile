@@ -29,9 +29,11 @@ package: build
 	@cd $(BUILD) && cpack -G DEB
 
 # Every test: unit + e2e (release), the same under ASan/UBSan and under ThreadSanitizer, the
-# supabase-js suite, and a short run of each libFuzzer target (clang, its own build directory).
+# supabase-js suite, the dashboard in headless Chromium, and a short run of each libFuzzer
+# target (clang, its own build directory).
 test: test-deps
 	@cd tests/client && npm ci --no-audit --no-fund --loglevel=error
+	@cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DIB_SANITIZE=ON >/dev/null

@@ -24,6 +24,7 @@ export async function render(root) {
   root.append(
     h('h1', {}, 'Backup'),
     h('p', {}, 'A consistent copy of the whole database (tables, users, stored files), taken ' +
-      'while the server keeps serving. Restore it by serving the file with --db.'),
+      'while the server keeps serving. Restore it with the server stopped: ' +
+      'interviewbase restore FILE --db DB.'),
     button, said);
 }
