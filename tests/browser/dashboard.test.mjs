@@ -67,12 +67,27 @@ function toneWav(seconds = 2, rate = 8000) {
   return Buffer.concat([head, data]);
 }
 
+// The view now shown, once rendered. Before anything that changes the route, stale() marks the
+// view on screen, so a wait cannot be met by the view being replaced.
 async function view(name) {
-  await page.waitForSelector(`[data-view="${name}"][data-ready="true"]`);
+  await page.waitForSelector(`[data-view="${name}"][data-ready="true"]:not([data-stale])`);
+}
+
+async function stale() {
+  await page.evaluate(() => document.querySelector('#view > section')?.setAttribute('data-stale', ''));
 }
 
 async function open(hash, name) {
+  await stale();
   await page.evaluate((h) => { location.hash = h; }, hash);
+  await view(name);
+}
+
+// Follows a link or button from the keyboard: focus, then Enter.
+async function press(selector, name) {
+  await stale();
+  await page.focus(selector);
+  await page.keyboard.press('Enter');
   await view(name);
 }
 
@@ -138,8 +153,10 @@ before(async () => {
     problems.push(`console error: ${message.text()}`);
   });
   page.on('requestfailed', (request) => {
-    // A media element cancels its own range requests once it has what it needs.
-    if (request.resourceType() === 'media' && request.failure()?.errorText === 'net::ERR_ABORTED') return;
+    // A media element cancels its own range requests once it has what it needs, and a reload
+    // cancels the icon request of the page it leaves.
+    const aborted = request.failure()?.errorText === 'net::ERR_ABORTED';
+    if (aborted && (request.resourceType() === 'media' || request.url().endsWith('/_/favicon.svg'))) return;
     problems.push(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText}`);
   });
   page.on('response', (response) => {
@@ -213,8 +230,7 @@ test('the dashboard in Chromium: every view, with what the APIs say', async (t) 
   });
 
   await t.test('table editor: filter, search, sort', async () => {
-    await page.click('#nav a[href="#/tables"]');
-    await view('tables');
+    await press('#nav a[href="#/tables"]', 'tables');
     await open('#/tables/interview_sessions', 'tables');
     await page.waitForSelector('#row-count');
     assert.equal(await page.textContent('#row-count'), 'Rows 1–3 of 3');
@@ -295,6 +311,7 @@ test('the dashboard in Chromium: every view, with what the APIs say', async (t) 
     await page.fill('#field-achievement_type', 'browser_test');
     await page.fill('#field-title', 'Clicked through the dashboard');
     await page.fill('#field-xp_reward', '5');
+    await stale();
     await page.click('button:text-is("Insert")');
     await page.waitForFunction(() => /^#\/tables\/achievements\/[0-9a-f-]{36}$/.test(location.hash));
     await view('tables');
@@ -306,6 +323,7 @@ test('the dashboard in Chromium: every view, with what the APIs say', async (t) 
     await page.click('#delete-row');
     assert.equal((await call(`/rest/v1/achievements?id=eq.${id}`)).length, 1, 'a dismissed confirm keeps the row');
     page.once('dialog', (dialog) => dialog.accept());
+    await stale();
     await page.click('#delete-row');
     await page.waitForFunction(() => location.hash === '#/tables/achievements');
     await view('tables');
@@ -313,8 +331,7 @@ test('the dashboard in Chromium: every view, with what the APIs say', async (t) 
   });
 
   await t.test('users: list, search by email, create with a password, see one, delete', async () => {
-    await page.click('#nav a[href="#/users"]');
-    await view('users');
+    await press('#nav a[href="#/users"]', 'users');
     await page.waitForSelector('#user-count');
     assert.equal(await page.textContent('#user-count'), '2 users');
     await page.fill('#user-search', 'ALICE@');
@@ -326,6 +343,7 @@ test('the dashboard in Chromium: every view, with what the APIs say', async (t) 
 
     await page.fill('#new-user-email', 'carol@example.com');
     await page.fill('#new-user-password', 'carol-password-1');
+    await stale();
     await page.click('button:text-is("Create user")');
     await page.waitForFunction(() => /^#\/users\/[0-9a-f-]{36}$/.test(location.hash));
     await view('users');
@@ -336,6 +354,7 @@ test('the dashboard in Chromium: every view, with what the APIs say', async (t) 
     });
     assert.equal(signIn.status, 200, 'the new user signs in with the password given');
     page.once('dialog', (dialog) => dialog.accept());
+    await stale();
     await page.click('#delete-user');
     await page.waitForFunction(() => location.hash === '#/users');
     await view('users');
@@ -352,10 +371,21 @@ test('the dashboard in Chromium: every view, with what the APIs say', async (t) 
     await shot('user');
   });
 
-  await t.test('storage: upload, play with range requests, download, delete', async () => {
-    await page.click('#nav a[href="#/storage"]');
-    await view('storage');
-    await open('#/storage/interview-audio', 'storage');
+  await t.test('storage: folders, upload, play with range requests, download, delete', async () => {
+    // A user's folder as the platform writes it: <user id>/<session>/<answer>.
+    const first = await fetch(`${server.url}/storage/v1/object/interview-audio/${alice}/session%201/first.wav`, {
+      method: 'POST',
+      headers: { apikey: server.serviceKey, Authorization: `Bearer ${server.serviceKey}`,
+        'Content-Type': 'audio/wav' },
+      body: toneWav(1),
+    });
+    assert.equal(first.status, 200);
+    await press('#nav a[href="#/storage"]', 'storage');
+    await press('nav[aria-label="Buckets"] a[href="#/storage/interview-audio"]', 'storage');
+    await press(`a:text-is("${alice}/")`, 'storage');
+    await press('a:text-is("session 1/")', 'storage');
+    assert.equal(await page.evaluate(() => location.hash), `#/storage/interview-audio/${alice}/session%201`);
+    await page.waitForSelector('tr[data-object="first.wav"]');
     const wav = toneWav();
     const file = join(dir, 'tone.wav');
     writeFileSync(file, wav);
@@ -363,7 +393,7 @@ test('the dashboard in Chromium: every view, with what the APIs say', async (t) 
     await page.click('#upload-button');
     await page.waitForSelector('tr[data-object="tone.wav"]');
     const listed = await call('/storage/v1/object/list/interview-audio', {
-      method: 'POST', body: { prefix: '' } });
+      method: 'POST', body: { prefix: `${alice}/session 1` } });
     assert.equal(listed.find((e) => e.name === 'tone.wav').metadata.size, wav.length);
 
     const ranges = [];
@@ -393,18 +423,18 @@ test('the dashboard in Chromium: every view, with what the APIs say', async (t) 
     await page.click('button[aria-label="Delete tone.wav"]');
     await page.waitForSelector('#storage-result .notice.ok');
     const after = await call('/storage/v1/object/list/interview-audio', {
-      method: 'POST', body: { prefix: '' } });
-    assert.equal(after.some((e) => e.name === 'tone.wav'), false);
+      method: 'POST', body: { prefix: `${alice}/session 1` } });
+    assert.deepEqual(after.map((e) => e.name), ['first.wav']);
   });
 
   await t.test('leaderboard: XP by user, and a user\'s XP and level over time', async () => {
-    await page.click('#nav a[href="#/leaderboard"]');
-    await view('leaderboard');
+    await press('#nav a[href="#/leaderboard"]', 'leaderboard');
     assert.equal(await page.locator('svg.chart rect.bar').count(), 2);
     const board = await call('/rest/v1/leaderboard?select=total_xp&order=total_xp.desc');
     const labels = await page.locator('svg.chart text').allTextContents();
     assert.ok(labels.includes(String(board[0].total_xp)));
     await shot('leaderboard');
+    await stale();
     await page.selectOption('#progress-user', alice);
     await page.waitForFunction((id) => location.hash === `#/leaderboard/${id}`, alice);
     await view('leaderboard');
@@ -414,8 +444,7 @@ test('the dashboard in Chromium: every view, with what the APIs say', async (t) 
   });
 
   await t.test('backup: a consistent copy of the database downloads', async () => {
-    await page.click('#nav a[href="#/backup"]');
-    await view('backup');
+    await press('#nav a[href="#/backup"]', 'backup');
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.click('#backup-button'),
@@ -431,6 +460,17 @@ test('the dashboard in Chromium: every view, with what the APIs say', async (t) 
     await page.waitForSelector('#sign-in:not([hidden])');
     assert.equal(await page.evaluate(() => sessionStorage.length), 0);
     assert.equal(await page.textContent('#view'), '');
+    // No view opens without the key, nor after a reload: the page asks again, and sends nothing.
+    const requests = [];
+    const onRequest = (r) => { if (!r.url().includes('/_/')) requests.push(r.url()); };
+    page.on('request', onRequest);
+    await page.evaluate(() => { location.hash = '#/users'; });
+    await page.reload();
+    await page.waitForSelector('#sign-in:not([hidden])');
+    page.off('request', onRequest);
+    assert.equal(await page.textContent('#view'), '');
+    assert.equal(await page.isVisible('#nav'), false);
+    assert.deepEqual(requests, []);
   });
 
   assert.deepEqual(problems, [], 'no console errors, page errors or failed requests');
