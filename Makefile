@@ -29,7 +29,7 @@ package: build
 	@cd $(BUILD) && cpack -G DEB
 
 # Every test: unit + e2e (release), the same under ASan/UBSan and under ThreadSanitizer, the
-# supabase-js suite, the dashboard in headless Chromium, and a short run of each libFuzzer
+# supabase-js suite, the dashboard in headless Chromium and Firefox, and a short run of each libFuzzer
 # target (clang, its own build directory).
 test: test-deps
 	@cd tests/client && npm ci --no-audit --no-fund --loglevel=error

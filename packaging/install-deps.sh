@@ -12,10 +12,11 @@ if [[ "${1:-}" == "--test" ]]; then
   # Tests also drive the real supabase-js client (Node.js), compare with PostgreSQL, and
   # benchmarks use wrk; the lints run clang-format and clang-tidy; the fuzz targets build with
   # clang and link libFuzzer; the package test checks the service unit with systemd-analyze;
-  # the metrics test parses /metrics with Prometheus' own parser; the dashboard's browser test
-  # drives Debian's Chromium headless (its fonts come with it).
+  # the metrics test parses /metrics with Prometheus' own parser; the dashboard's browser tests
+  # drive Debian's Chromium and Firefox ESR headless (their fonts come with them).
   packages+=(nodejs npm postgresql wrk curl clang-format clang-tidy clang libfuzzer-14-dev
-             libclang-rt-14-dev systemd python3 python3-prometheus-client chromium)
+             libclang-rt-14-dev systemd python3 python3-prometheus-client chromium
+             firefox-esr)
 fi
 
 missing=()
