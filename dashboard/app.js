@@ -35,6 +35,7 @@ async function checkKey(key) {
 }
 
 function showSignIn(message) {
+  closeView();
   nav.hidden = true;
   signOut.hidden = true;
   view.replaceChildren();
@@ -50,6 +51,14 @@ function parseRoute() {
 }
 
 let rendering = 0;
+// What the view on screen holds open (a Realtime socket): a view's render() may return a
+// function that closes it, called when another view replaces it or on sign-out.
+let cleanup = null;
+
+function closeView() {
+  cleanup?.();
+  cleanup = null;
+}
 
 async function render() {
   if (!storedKey()) {
@@ -67,12 +76,17 @@ async function render() {
   const ticket = ++rendering;
   const module = await views[name]();
   if (ticket !== rendering) return;  // a newer route won the race
+  closeView();
   const root = document.createElement('section');
   root.className = `view view-${name}`;
   root.dataset.view = name;
   view.replaceChildren(root);
   try {
-    await module.render(root, args);
+    const close = await module.render(root, args);
+    if (typeof close === 'function') {
+      if (ticket === rendering) cleanup = close;
+      else close();  // replaced while it rendered
+    }
   } catch (error) {
     root.append(notice(error.describe ? error.describe() : String(error.message ?? error)));
   }

@@ -1,13 +1,21 @@
 // Table editor: a table's rows a page at a time, sorted by a column, narrowed by PostgREST
-// filters and a search box (ilike over the text columns); a row with its embedded children;
-// edit, insert and delete through /rest/v1. #/tables/<table> and #/tables/<table>/<id>.
+// filters and a search box (ilike over the text columns), reloaded live when Realtime reports
+// a change to the table; a row with its embedded children; edit, insert and delete through
+// /rest/v1. #/tables/<table> and #/tables/<table>/<id>.
 import { api, restPage } from '../api.js';
 import { cellText, guarded, h, notice, replace } from '../dom.js';
+import { watchTable } from '../live.js';
 import { columnsOf, primaryKey } from './columns.js';
 import { rowEditor } from './row_editor.js';
 import { CHILDREN, TABLES } from './table_list.js';
 
 const PAGE = 25;
+const LIVE_STATES = {
+  connecting: 'Live updates: connecting…',
+  live: 'Live updates: on',
+  closed: 'Live updates: disconnected (reload the page to reconnect)',
+  error: 'Live updates: refused',
+};
 const OPERATORS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike', 'is', 'in', 'cs', 'cd',
   'ov', 'fts'];
 
@@ -140,6 +148,23 @@ async function renderTable(root, table) {
   drawFilters();
   search.addEventListener('keydown', (e) => { if (e.key === 'Enter') apply(); });
 
+  // Realtime: a change to the table reloads the page of rows shown (a burst, once).
+  const live = h('span', { id: 'live-status', class: 'muted', role: 'status' });
+  let pending = null;
+  const { anon_key: anonKey } = await api('/admin/v1/info');
+  const stop = watchTable(table, anonKey, {
+    onState: (state, detail) => {
+      live.dataset.state = state;
+      live.textContent = `${LIVE_STATES[state]}${detail ? `: ${detail}` : ''}`;
+    },
+    onChange: (change) => {
+      live.textContent = `${LIVE_STATES.live} — ${change.type ?? 'change'} at ` +
+        `${new Date().toLocaleTimeString()}`;
+      clearTimeout(pending);
+      pending = setTimeout(load, 200);
+    },
+  });
+
   root.append(
     h('div', { class: 'row spread' }, h('h1', {}, table),
       h('button', { type: 'button', id: 'insert-row', onclick: () => rowEditor(editorArea, {
@@ -157,8 +182,13 @@ async function renderTable(root, table) {
         } }, 'Add filter'),
         h('button', { type: 'button', id: 'apply-filters', onclick: apply }, 'Apply')),
       filters),
+    live,
     results);
   await load();
+  return () => {
+    clearTimeout(pending);
+    stop();
+  };
 }
 
 function fieldList(columns, row) {
@@ -226,5 +256,6 @@ export async function render(root, [table = TABLES[0], id]) {
     return;
   }
   if (id) await renderRow(main, table, id);
-  else await renderTable(main, table);
+  else return renderTable(main, table);
+  return undefined;
 }

@@ -1,7 +1,8 @@
 // The dashboard (/_/) in a real browser: Debian's Chromium, headless, driven by the pinned
 // playwright-core against the real binary on a throwaway database. Signs in (a refused key
 // first), opens every view, filters and searches a table, edits a row and reads the change back
-// through the REST API, shows an API validation error, inserts and deletes, creates and deletes
+// through the REST API, sees a change made elsewhere arrive live (Realtime), shows an API
+// validation error, inserts and deletes, creates and deletes
 // a user, uploads, plays, downloads and deletes an audio file, draws the leaderboard and a
 // user's progress, downloads a backup. Any console error, page error, failed request or HTTP
 // error the step did not expect fails the test. Screenshots of each view go to IB_SCREENSHOTS
@@ -24,6 +25,7 @@ let server;
 let browser;
 let page;
 const problems = [];    // what fails the test whatever step it happens in
+const sockets = [];     // the URLs of the WebSockets the page opened
 const expected = [];    // HTTP errors the current step provokes on purpose: { status, path }
 let expectedSeen = 0;   // ... of which arrived (their console lines are then expected too)
 
@@ -145,6 +147,7 @@ before(async () => {
   page = await context.newPage();
   page.setDefaultTimeout(10_000);
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('websocket', (socket) => sockets.push(socket.url()));
   page.on('console', (message) => {
     if (message.type() !== 'error') return;
     // Chromium logs each HTTP error response; those the step expects are not problems.
@@ -264,6 +267,19 @@ test('the dashboard in Chromium: every view, with what the APIs say', async (t) 
     await page.click('th button[title="Sort by title"]');
     await page.waitForSelector('th[aria-sort="descending"]');
     assert.equal(await firstTitle(), 'System design round');
+    // Live: a change made through the API elsewhere shows without a reload of the page.
+    await page.waitForSelector('#live-status[data-state="live"]');
+    await call(`/rest/v1/interview_sessions?title=eq.Frontend%20basics`, {
+      method: 'PATCH', body: { description: 'changed elsewhere' } });
+    await page.waitForFunction(() => document.querySelector('table.grid tbody')?.textContent
+      .includes('changed elsewhere'));
+    assert.match(await page.textContent('#live-status'), /UPDATE at/);
+    // The socket's URL carries the anon key (as supabase-js's does), never the service key.
+    assert.ok(sockets.length >= 1);
+    for (const url of sockets) {
+      assert.equal(url.includes(server.serviceKey), false);
+      assert.ok(url.includes(`apikey=${server.anonKey}`));
+    }
     await shot('tables');
   });
 

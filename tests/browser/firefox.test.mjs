@@ -1,8 +1,8 @@
 // The dashboard in Debian's Firefox ESR, headless, driven over WebDriver BiDi by the pinned
 // puppeteer-core (playwright-core's BiDi needs a newer Firefox than the ESR): a refused key, the
-// sign-in, every view rendered with the data the APIs hold, an edit read back through REST,
-// an audio object played from its signed URL. Any console error, page error, failed request or
-// HTTP error the step did not provoke fails it. The full walk-through runs in Chromium
+// sign-in, every view rendered with the data the APIs hold, a change arriving live, an edit read
+// back through REST, an audio object played from its signed URL. Any console error, page error,
+// failed request or HTTP error the step did not provoke fails it. The full walk-through runs in Chromium
 // (dashboard.test.mjs); this one shows the same modules, styles and APIs work in Firefox.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -138,11 +138,16 @@ test('the dashboard in Firefox: sign-in, every view, an edit, audio', async (t) 
     await open('#/tables/interview_sessions', 'tables');
     await page.waitForSelector('#row-count');
     assert.equal(await text('#row-count'), 'Rows 1–1 of 1');
+    // Realtime from Firefox: an insert made elsewhere shows in the table.
+    await page.waitForSelector('#live-status[data-state="live"]');
+    await call('/rest/v1/interview_sessions', { method: 'POST',
+      ...json({ user_id: alice, title: 'Made elsewhere' }) });
+    await page.waitForFunction(() => document.querySelector('#row-count')?.textContent === 'Rows 1–2 of 2');
     await open('#/users', 'users');
     await page.waitForSelector('#user-count');
     assert.equal(await text('#user-count'), '1 user');
     await open(`#/users/${alice}`, 'users');
-    assert.match(await text('.view'), /Interview sessions \(1\)/);
+    assert.match(await text('.view'), /Interview sessions \(2\)/);
     await open('#/leaderboard', 'leaderboard');
     assert.equal((await page.$$('svg.chart rect.bar')).length, 1);
     await open(`#/leaderboard/${alice}`, 'leaderboard');
