@@ -88,6 +88,12 @@ async function render() {
       else close();  // replaced while it rendered
     }
   } catch (error) {
+    if (error.status === 401 && ticket === rendering) {
+      // The stored key stopped working (the server was restarted with another secret).
+      forgetKey();
+      showSignIn(`The server refused the stored key (${error.describe()}). Sign in again.`);
+      return;
+    }
     root.append(notice(error.describe ? error.describe() : String(error.message ?? error)));
   }
   if (ticket === rendering) root.dataset.ready = 'true';

@@ -489,5 +489,18 @@ test('the dashboard in Chromium: every view, with what the APIs say', async (t) 
     assert.deepEqual(requests, []);
   });
 
+  await t.test('a stored key the server no longer takes sends the page back to sign-in', async () => {
+    await expecting([{ status: 401, path: '/admin/v1/info' }], async () => {
+      // Signed out, the route change sends nothing; the reload then finds the stale key.
+      await page.evaluate(() => { location.hash = '#/overview'; });
+      await page.evaluate(() => sessionStorage.setItem('interviewbase.service_role_key', 'stale'));
+      await page.reload();
+      await page.waitForSelector('#sign-in-message [role=alert]');
+    });
+    assert.match(await page.textContent('#sign-in-message'), /refused the stored key/);
+    assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+    assert.equal(await page.isVisible('#nav'), false);
+  });
+
   assert.deepEqual(problems, [], 'no console errors, page errors or failed requests');
 });
