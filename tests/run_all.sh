@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test suite through ctest: the release build (unit, e2e and supabase-js client
-# tests), the ASan+UBSan build (unit and e2e) and, when their directories are given, the
-# ThreadSanitizer build (unit and e2e) and the libFuzzer build (a short run per target). Ends
-# with one plain "N passed, M failed" line totalling the runs, and exits non-zero if anything
-# failed.
+# Runs every test suite through ctest: the release build (unit, e2e, supabase-js client and
+# dashboard browser tests), the ASan+UBSan build (unit and e2e) and, when their directories are
+# given, the ThreadSanitizer build (unit and e2e) and the libFuzzer build (a short run per
+# target). Ends with one plain "N passed, M failed" line totalling the runs, and exits non-zero
+# if anything failed.
 set -uo pipefail
 
 release_dir=${1:-build}

@@ -144,6 +144,7 @@ before(async () => {
     args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required', '--mute-audio'],
   });
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
   page = await context.newPage();
   page.setDefaultTimeout(10_000);
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
@@ -229,6 +230,9 @@ test('the dashboard in Chromium: every view, with what the APIs say', async (t) 
     assert.equal(await page.inputValue('input[aria-label="URL"]'), server.url);
     assert.match(await page.inputValue('textarea[aria-label="createClient snippet"]'),
       new RegExp(`createClient\\('${server.url}', '${server.anonKey}'\\)`));
+    await page.click('button:text-is("Copy anon key")');
+    await page.waitForSelector('text=Copied.');
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), server.anonKey);
     await shot('overview');
   });
 
@@ -396,7 +400,10 @@ test('the dashboard in Chromium: every view, with what the APIs say', async (t) 
       body: toneWav(1),
     });
     assert.equal(first.status, 200);
+    await call('/storage/v1/bucket', { method: 'POST', body: { name: 'public-assets', public: true } });
     await press('#nav a[href="#/storage"]', 'storage');
+    assert.deepEqual(await page.locator('nav[aria-label="Buckets"] a').allTextContents(),
+      ['interview-audio', 'public-assets (public)']);
     await press('nav[aria-label="Buckets"] a[href="#/storage/interview-audio"]', 'storage');
     await press(`a:text-is("${alice}/")`, 'storage');
     await press('a:text-is("session 1/")', 'storage');
