@@ -69,7 +69,7 @@ void StreamBackup(const ServerContext& ctx, httplib::Response& res) {
 // The server's facts for the dashboard's overview (docs/wire.md, "Admin").
 nlohmann::json ServerInfo(const ServerContext& ctx, const RequestContext& rc) {
   const storage::DbStats db = storage::ReadDbStats(ctx.db, rc.clock);
-  const int64_t now = NowSeconds();
+  const int64_t now = rc.clock.now_seconds();  // the request's one instant
   return {{"version", IB_VERSION},
           {"schema_version", ctx.schema_version},
           {"started_at", ctx.started_at},
