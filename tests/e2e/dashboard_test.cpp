@@ -4,8 +4,12 @@
 // another origin; /_ redirects and an unknown path is 404. And GET /admin/v1/info, the
 // overview's facts: the service role's alone, with what the other APIs say too.
 #include <doctest/doctest.h>
+#include <openssl/sha.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <regex>
 #include <set>
 #include <string>
@@ -41,6 +45,18 @@ std::vector<std::string> ImportsOf(const std::string& script) {
   for (auto it = std::sregex_iterator(script.begin(), script.end(), kImport);
        it != std::sregex_iterator(); ++it) {
     out.push_back((*it)[1]);
+  }
+  return out;
+}
+
+std::string HexSha256(const std::string& bytes) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : digest) {
+    out += kHex[b >> 4];
+    out += kHex[b & 15];
   }
   return out;
 }
@@ -110,6 +126,29 @@ TEST_CASE("dashboard: every module the page imports is served as JavaScript, non
   CHECK(seen.count("views/overview.js") == 1);
   CHECK(seen.count("views/backup.js") == 1);
   CHECK(seen.size() >= 6);
+}
+
+TEST_CASE("dashboard: every file of dashboard/ is served byte for byte, tagged by its hash") {
+  ServerProcess server;
+  int files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(IB_DASHBOARD_DIR)) {
+    const std::string ext = entry.path().extension().string();
+    if (!entry.is_regular_file() ||
+        (ext != ".html" && ext != ".css" && ext != ".js" && ext != ".svg")) {
+      continue;
+    }
+    const std::string path =
+        std::filesystem::relative(entry.path(), IB_DASHBOARD_DIR).generic_string();
+    CAPTURE(path);
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const Reply r = Keyless(server, "/_/" + path);
+    REQUIRE(r.status == 200);
+    CHECK(r.body == bytes);
+    CHECK(r.header("ETag") == "\"" + HexSha256(bytes).substr(0, 32) + "\"");
+    ++files;
+  }
+  CHECK(files >= 10);
 }
 
 TEST_CASE("dashboard: revalidation answers 304, /_ redirects, unknown paths are 404") {
