@@ -1,6 +1,6 @@
-// The preupdate API is declared only when this is defined; Debian's libsqlite3 is built with
-// it (and with the session extension, which rests on the same hook).
-#define SQLITE_ENABLE_PREUPDATE_HOOK 1
+// The preupdate API is declared only with SQLITE_ENABLE_PREUPDATE_HOOK (CMakeLists.txt defines
+// it for ib_storage); Debian's libsqlite3 is built with it (and with the session extension,
+// which rests on the same hook).
 #include "storage/change_capture.h"
 
 #include <sqlite3.h>

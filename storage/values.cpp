@@ -41,7 +41,6 @@ namespace {
 
 using nlohmann::json;
 using Kind = ValueKind;
-using values_internal::IsSpace;
 
 char Upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; }
 
@@ -52,7 +51,7 @@ std::string NormalizeDeclared(std::string_view s) {
   std::string out;
   bool space = false;
   for (char c : s) {
-    if (IsSpace(c)) {
+    if (values_internal::IsSpace(c)) {
       space = !out.empty();
       continue;
     }

@@ -33,16 +33,16 @@ int DecodeChar(unsigned char c) {
   return -1;
 }
 
-using Digest = std::array<unsigned char, kSha256Bytes>;
+using Sha256Digest = std::array<unsigned char, kSha256Bytes>;
 
 // HMAC-SHA256 of `data`; nullopt only if OpenSSL fails (allocation).
-std::optional<Digest> HmacSha256(std::string_view key, std::string_view data) {
+std::optional<Sha256Digest> HmacSha256(std::string_view key, std::string_view data) {
   // A null key pointer means "reuse the previous key" to HMAC_Init_ex, so never pass one.
   static const unsigned char kEmpty[1] = {0};
   const void* key_ptr = key.empty() ? kEmpty : static_cast<const void*>(key.data());
   const auto* data_ptr =
       data.empty() ? kEmpty : reinterpret_cast<const unsigned char*>(data.data());
-  Digest out{};
+  Sha256Digest out{};
   unsigned int out_len = 0;
   if (HMAC(EVP_sha256(), key_ptr, static_cast<int>(key.size()), data_ptr, data.size(), out.data(),
            &out_len) == nullptr ||
@@ -136,7 +136,7 @@ std::string SignHs256(const nlohmann::json& claims, std::string_view secret) {
   std::string signing_input = Base64UrlEncode(R"({"alg":"HS256","typ":"JWT"})");
   signing_input += '.';
   signing_input += Base64UrlEncode(claims.dump());
-  std::optional<Digest> mac = HmacSha256(secret, signing_input);
+  std::optional<Sha256Digest> mac = HmacSha256(secret, signing_input);
   if (!mac) throw std::runtime_error("HMAC-SHA256 failed");
   std::string token = std::move(signing_input);
   token += '.';
@@ -174,7 +174,7 @@ JwtResult VerifyHs256(std::string_view token, std::string_view secret, int64_t n
 
   std::optional<std::string> signature = Base64UrlDecode(signature_b64);
   if (!signature) return Fail(JwtFailure::kMalformed, "JWT signature is not base64url");
-  std::optional<Digest> expected = HmacSha256(secret, token.substr(0, dot2));
+  std::optional<Sha256Digest> expected = HmacSha256(secret, token.substr(0, dot2));
   if (!expected || signature->size() != kSha256Bytes ||
       CRYPTO_memcmp(signature->data(), expected->data(), kSha256Bytes) != 0) {
     return Fail(JwtFailure::kBadSignature, "JWSInvalidSignature");

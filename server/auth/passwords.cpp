@@ -5,19 +5,10 @@
 #include <stdexcept>
 #include <vector>
 
+#include "server/auth/sodium_init.h"
+
 namespace ib::auth {
 namespace {
-
-// sodium_init() must run before any other libsodium call. A function-local static is
-// initialised exactly once even under concurrent first calls (C++11 [stmt.dcl]/4); if it
-// throws, the next call tries again.
-void EnsureSodium() {
-  static const bool initialised = [] {
-    if (sodium_init() < 0) throw std::runtime_error("sodium_init failed");
-    return true;
-  }();
-  (void)initialised;
-}
 
 // libsodium takes (pointer, length); avoid handing it a null pointer for an empty view.
 const char* DataOrEmpty(std::string_view text) { return text.empty() ? "" : text.data(); }

@@ -7,6 +7,7 @@
 
 #include "server/auth/jwt.h"
 #include "server/auth/passwords.h"
+#include "server/auth/sodium_init.h"
 
 namespace ib::auth {
 namespace {
@@ -14,10 +15,6 @@ namespace {
 // 24 random bytes: 192 bits, 32 base64url characters.
 constexpr size_t kRefreshTokenBytes = 24;
 constexpr std::string_view kSealContext = "interviewbase refresh-token seal";
-
-void EnsureSodium() {
-  if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
-}
 
 // Key = BLAKE2b(parent token) keyed with a fixed context, so the key differs from the stored
 // SHA-256 of the parent: the database alone never opens a seal.

@@ -23,18 +23,19 @@ json SignUpBody(const std::string& email, const std::string& password, json data
           {"code_challenge_method", nullptr}};
 }
 
-Reply SignUp(const ServerProcess& s, const std::string& email,
-             const std::string& password = "secret1", json data = json::object()) {
+Reply EmailSignUp(const ServerProcess& s, const std::string& email,
+                  const std::string& password = "secret1", json data = json::object()) {
   return s.Send("POST", "/auth/v1/signup", s.anon_key(), SignUpBody(email, password, data).dump());
 }
 
-Reply SignIn(const ServerProcess& s, const std::string& email, const std::string& password) {
+Reply PasswordSignIn(const ServerProcess& s, const std::string& email,
+                     const std::string& password) {
   return s.Send(
       "POST", "/auth/v1/token?grant_type=password", s.anon_key(),
       json({{"email", email}, {"password", password}, {"gotrue_meta_security", {}}}).dump());
 }
 
-Reply Refresh(const ServerProcess& s, const std::string& token) {
+Reply RefreshGrant(const ServerProcess& s, const std::string& token) {
   return s.Send("POST", "/auth/v1/token?grant_type=refresh_token", s.anon_key(),
                 json({{"refresh_token", token}}).dump());
 }
@@ -44,7 +45,7 @@ json Claims(const std::string& token) {
 }
 
 // The GoTrue error contract: status, body code, and the header that makes supabase-js read it.
-void CheckAuthError(const Reply& r, int status, const std::string& code) {
+void CheckAuthErrorReply(const Reply& r, int status, const std::string& code) {
   CHECK(r.status == status);
   CHECK(r.header("X-Supabase-Api-Version") == "2024-01-01");
   json body = json::parse(r.body, nullptr, false);
@@ -55,7 +56,7 @@ void CheckAuthError(const Reply& r, int status, const std::string& code) {
 
 TEST_CASE("e2e auth: sign-up returns a session - duplicate, weak, malformed refused (rows 42-44)") {
   ServerProcess s(FastPasswords());
-  Reply r = SignUp(s, "A@X.io");
+  Reply r = EmailSignUp(s, "A@X.io");
   REQUIRE(r.status == 200);
   json session = r.json();
   CHECK_FALSE(session["access_token"].get<std::string>().empty());
@@ -77,35 +78,36 @@ TEST_CASE("e2e auth: sign-up returns a session - duplicate, weak, malformed refu
   CHECK(claims["session_id"].is_string());
   CHECK(claims["amr"][0]["method"] == "password");
 
-  CheckAuthError(SignUp(s, "a@x.IO"), 422, "user_already_exists");
-  Reply weak = SignUp(s, "b@x.io", "1");
-  CheckAuthError(weak, 422, "weak_password");
+  CheckAuthErrorReply(EmailSignUp(s, "a@x.IO"), 422, "user_already_exists");
+  Reply weak = EmailSignUp(s, "b@x.io", "1");
+  CheckAuthErrorReply(weak, 422, "weak_password");
   CHECK(weak.json()["weak_password"]["reasons"] == json::array({"length"}));
-  CheckAuthError(SignUp(s, "not-an-email"), 400, "validation_failed");
-  CheckAuthError(s.Send("POST", "/auth/v1/signup", s.anon_key(), "{"), 400, "bad_json");
-  CheckAuthError(s.Send("POST", "/auth/v1/signup", s.anon_key(), "{}"), 400, "validation_failed");
+  CheckAuthErrorReply(EmailSignUp(s, "not-an-email"), 400, "validation_failed");
+  CheckAuthErrorReply(s.Send("POST", "/auth/v1/signup", s.anon_key(), "{"), 400, "bad_json");
+  CheckAuthErrorReply(s.Send("POST", "/auth/v1/signup", s.anon_key(), "{}"), 400,
+                      "validation_failed");
 }
 
 TEST_CASE("e2e auth: password grant and its refusals (row 45)") {
   ServerProcess s(FastPasswords());
-  REQUIRE(SignUp(s, "a@x.io").status == 200);
-  Reply ok = SignIn(s, " A@x.io ", "secret1");
+  REQUIRE(EmailSignUp(s, "a@x.io").status == 200);
+  Reply ok = PasswordSignIn(s, " A@x.io ", "secret1");
   REQUIRE(ok.status == 200);
   CHECK(ok.json()["user"].contains("last_sign_in_at"));
-  CheckAuthError(SignIn(s, "a@x.io", "wrong-password"), 400, "invalid_credentials");
-  CheckAuthError(SignIn(s, "nobody@x.io", "secret1"), 400, "invalid_credentials");
-  CheckAuthError(s.Send("POST", "/auth/v1/token?grant_type=password", s.anon_key(),
-                        R"({"password":"secret1"})"),
-                 400, "validation_failed");
-  CheckAuthError(s.Send("POST", "/auth/v1/token?grant_type=magic", s.anon_key(), "{}"), 400,
-                 "validation_failed");
+  CheckAuthErrorReply(PasswordSignIn(s, "a@x.io", "wrong-password"), 400, "invalid_credentials");
+  CheckAuthErrorReply(PasswordSignIn(s, "nobody@x.io", "secret1"), 400, "invalid_credentials");
+  CheckAuthErrorReply(s.Send("POST", "/auth/v1/token?grant_type=password", s.anon_key(),
+                             R"({"password":"secret1"})"),
+                      400, "validation_failed");
+  CheckAuthErrorReply(s.Send("POST", "/auth/v1/token?grant_type=magic", s.anon_key(), "{}"), 400,
+                      "validation_failed");
 }
 
 TEST_CASE("e2e auth: refresh rotates - reuse after the interval is refused (row 46)") {
   ServerProcess s(FastPasswords({"--refresh-reuse-interval", "0"}));
-  json first = SignUp(s, "a@x.io").json();
+  json first = EmailSignUp(s, "a@x.io").json();
   const std::string r0 = first["refresh_token"];
-  Reply second = Refresh(s, r0);
+  Reply second = RefreshGrant(s, r0);
   REQUIRE(second.status == 200);
   const std::string r1 = second.json()["refresh_token"];
   CHECK(r1 != r0);
@@ -113,27 +115,27 @@ TEST_CASE("e2e auth: refresh rotates - reuse after the interval is refused (row 
         Claims(first["access_token"])["session_id"]);
   CHECK(second.json()["user"]["id"] == first["user"]["id"]);
 
-  CheckAuthError(Refresh(s, r0), 400, "refresh_token_already_used");
+  CheckAuthErrorReply(RefreshGrant(s, r0), 400, "refresh_token_already_used");
   // Reuse ended the whole session: the newest token is gone with it.
-  CheckAuthError(Refresh(s, r1), 400, "refresh_token_not_found");
-  CheckAuthError(Refresh(s, "unknown-token"), 400, "refresh_token_not_found");
-  CheckAuthError(s.Send("POST", "/auth/v1/token?grant_type=refresh_token", s.anon_key(), "{}"), 400,
-                 "validation_failed");
+  CheckAuthErrorReply(RefreshGrant(s, r1), 400, "refresh_token_not_found");
+  CheckAuthErrorReply(RefreshGrant(s, "unknown-token"), 400, "refresh_token_not_found");
+  CheckAuthErrorReply(s.Send("POST", "/auth/v1/token?grant_type=refresh_token", s.anon_key(), "{}"),
+                      400, "validation_failed");
 }
 
 TEST_CASE("e2e auth: a lost refresh response is recovered within the reuse interval") {
   ServerProcess s(FastPasswords());  // default interval: 10 s
-  const std::string r0 = SignUp(s, "a@x.io").json()["refresh_token"];
-  const std::string r1 = Refresh(s, r0).json()["refresh_token"];
-  Reply again = Refresh(s, r0);
+  const std::string r0 = EmailSignUp(s, "a@x.io").json()["refresh_token"];
+  const std::string r1 = RefreshGrant(s, r0).json()["refresh_token"];
+  Reply again = RefreshGrant(s, r0);
   REQUIRE(again.status == 200);
   CHECK(again.json()["refresh_token"] == r1);
-  CHECK(Refresh(s, r1).status == 200);
+  CHECK(RefreshGrant(s, r1).status == 200);
 }
 
 TEST_CASE("e2e auth: GET /user with token, expired token, no bearer (row 47)") {
   ServerProcess s(FastPasswords());
-  json session = SignUp(s, "a@x.io").json();
+  json session = EmailSignUp(s, "a@x.io").json();
   const std::string token = session["access_token"];
   Reply me = s.Send("GET", "/auth/v1/user", token);
   REQUIRE(me.status == 200);
@@ -141,12 +143,13 @@ TEST_CASE("e2e auth: GET /user with token, expired token, no bearer (row 47)") {
   CHECK(me.json()["email"] == "a@x.io");
 
   const std::string id = session["user"]["id"];
-  CheckAuthError(s.Send("GET", "/auth/v1/user", ServerProcess::Token("authenticated", id, -10)),
-                 403, "bad_jwt");
-  CheckAuthError(s.Send("GET", "/auth/v1/user", "", "", {{"apikey", s.anon_key()}}), 401,
-                 "no_authorization");
-  CheckAuthError(s.Send("GET", "/auth/v1/user", s.anon_key()), 403, "bad_jwt");  // no sub
-  CheckAuthError(
+  CheckAuthErrorReply(
+      s.Send("GET", "/auth/v1/user", ServerProcess::Token("authenticated", id, -10)), 403,
+      "bad_jwt");
+  CheckAuthErrorReply(s.Send("GET", "/auth/v1/user", "", "", {{"apikey", s.anon_key()}}), 401,
+                      "no_authorization");
+  CheckAuthErrorReply(s.Send("GET", "/auth/v1/user", s.anon_key()), 403, "bad_jwt");  // no sub
+  CheckAuthErrorReply(
       s.Send("GET", "/auth/v1/user",
              ServerProcess::Token("authenticated", "0b7e4f5c-8d1a-4c3e-9f2b-6a5d4c3b2a10")),
       403, "user_not_found");
@@ -158,54 +161,54 @@ TEST_CASE("e2e auth: GET /user with token, expired token, no bearer (row 47)") {
 
 TEST_CASE("e2e auth: PUT /user merges data and changes the password (row 48)") {
   ServerProcess s(FastPasswords());
-  json session = SignUp(s, "a@x.io", "secret1", {{"keep", "x"}, {"drop", 1}}).json();
+  json session = EmailSignUp(s, "a@x.io", "secret1", {{"keep", "x"}, {"drop", 1}}).json();
   const std::string token = session["access_token"];
   Reply r =
       s.Send("PUT", "/auth/v1/user", token,
              R"({"data":{"k":1,"drop":null},"code_challenge":null,"code_challenge_method":null})");
   REQUIRE(r.status == 200);
   CHECK(r.json()["user_metadata"] == json::parse(R"({"keep":"x","k":1})"));
-  CheckAuthError(s.Send("PUT", "/auth/v1/user", token, R"({"password":"secret1"})"), 422,
-                 "same_password");
-  CheckAuthError(s.Send("PUT", "/auth/v1/user", token, R"({"password":"x"})"), 422,
-                 "weak_password");
-  CheckAuthError(s.Send("PUT", "/auth/v1/user", token, R"({"app_metadata":{"role":"x"}})"), 403,
-                 "not_admin");
+  CheckAuthErrorReply(s.Send("PUT", "/auth/v1/user", token, R"({"password":"secret1"})"), 422,
+                      "same_password");
+  CheckAuthErrorReply(s.Send("PUT", "/auth/v1/user", token, R"({"password":"x"})"), 422,
+                      "weak_password");
+  CheckAuthErrorReply(s.Send("PUT", "/auth/v1/user", token, R"({"app_metadata":{"role":"x"}})"),
+                      403, "not_admin");
   REQUIRE(s.Send("PUT", "/auth/v1/user", token, R"({"password":"secret2"})").status == 200);
-  CHECK(SignIn(s, "a@x.io", "secret2").status == 200);
-  CheckAuthError(SignIn(s, "a@x.io", "secret1"), 400, "invalid_credentials");
-  REQUIRE(SignUp(s, "b@x.io").status == 200);
-  CheckAuthError(s.Send("PUT", "/auth/v1/user", token, R"({"email":"B@x.io"})"), 422,
-                 "email_exists");
+  CHECK(PasswordSignIn(s, "a@x.io", "secret2").status == 200);
+  CheckAuthErrorReply(PasswordSignIn(s, "a@x.io", "secret1"), 400, "invalid_credentials");
+  REQUIRE(EmailSignUp(s, "b@x.io").status == 200);
+  CheckAuthErrorReply(s.Send("PUT", "/auth/v1/user", token, R"({"email":"B@x.io"})"), 422,
+                      "email_exists");
 }
 
 TEST_CASE("e2e auth: logout scopes end sessions and their refresh tokens (row 49)") {
   ServerProcess s(FastPasswords());
-  json a = SignUp(s, "a@x.io").json();
-  json b = SignIn(s, "a@x.io", "secret1").json();
-  json c = SignIn(s, "a@x.io", "secret1").json();
+  json a = EmailSignUp(s, "a@x.io").json();
+  json b = PasswordSignIn(s, "a@x.io", "secret1").json();
+  json c = PasswordSignIn(s, "a@x.io", "secret1").json();
 
   Reply others = s.Send("POST", "/auth/v1/logout?scope=others", a["access_token"]);
   CHECK(others.status == 204);
   CHECK(others.body.empty());
-  CheckAuthError(Refresh(s, b["refresh_token"]), 400, "refresh_token_not_found");
-  CheckAuthError(s.Send("GET", "/auth/v1/user", c["access_token"]), 403, "session_not_found");
-  CHECK(Refresh(s, a["refresh_token"]).status == 200);
+  CheckAuthErrorReply(RefreshGrant(s, b["refresh_token"]), 400, "refresh_token_not_found");
+  CheckAuthErrorReply(s.Send("GET", "/auth/v1/user", c["access_token"]), 403, "session_not_found");
+  CHECK(RefreshGrant(s, a["refresh_token"]).status == 200);
 
-  json d = SignIn(s, "a@x.io", "secret1").json();
+  json d = PasswordSignIn(s, "a@x.io", "secret1").json();
   CHECK(s.Send("POST", "/auth/v1/logout?scope=local", d["access_token"]).status == 204);
-  CheckAuthError(Refresh(s, d["refresh_token"]), 400, "refresh_token_not_found");
+  CheckAuthErrorReply(RefreshGrant(s, d["refresh_token"]), 400, "refresh_token_not_found");
 
-  json e = SignIn(s, "a@x.io", "secret1").json();
-  CheckAuthError(s.Send("POST", "/auth/v1/logout?scope=sideways", e["access_token"]), 400,
-                 "validation_failed");
+  json e = PasswordSignIn(s, "a@x.io", "secret1").json();
+  CheckAuthErrorReply(s.Send("POST", "/auth/v1/logout?scope=sideways", e["access_token"]), 400,
+                      "validation_failed");
   CHECK(s.Send("POST", "/auth/v1/logout?scope=global", e["access_token"]).status == 204);
-  CheckAuthError(Refresh(s, e["refresh_token"]), 400, "refresh_token_not_found");
-  json after = SignIn(s, "a@x.io", "secret1").json();
+  CheckAuthErrorReply(RefreshGrant(s, e["refresh_token"]), 400, "refresh_token_not_found");
+  json after = PasswordSignIn(s, "a@x.io", "secret1").json();
   CHECK(s.Send("POST", "/auth/v1/logout", after["access_token"]).status == 204);  // global
-  CheckAuthError(Refresh(s, after["refresh_token"]), 400, "refresh_token_not_found");
-  CheckAuthError(s.Send("POST", "/auth/v1/logout", "", "", {{"apikey", s.anon_key()}}), 401,
-                 "no_authorization");
+  CheckAuthErrorReply(RefreshGrant(s, after["refresh_token"]), 400, "refresh_token_not_found");
+  CheckAuthErrorReply(s.Send("POST", "/auth/v1/logout", "", "", {{"apikey", s.anon_key()}}), 401,
+                      "no_authorization");
 }
 
 TEST_CASE("e2e auth: admin create and its guard (row 50)") {
@@ -218,28 +221,28 @@ TEST_CASE("e2e auth: admin create and its guard (row 50)") {
   CHECK(created.json()["email"] == "new@x.io");
   CHECK(created.json()["email_confirmed_at"].is_string());
   CHECK(created.json()["user_metadata"]["full_name"] == "Nia");
-  CHECK(SignIn(s, "new@x.io", "secret1").status == 200);
+  CHECK(PasswordSignIn(s, "new@x.io", "secret1").status == 200);
 
-  CheckAuthError(s.Send("POST", "/auth/v1/admin/users", s.anon_key(), R"({"email":"x@x.io"})"), 403,
-                 "not_admin");
-  CheckAuthError(s.Send("POST", "/auth/v1/admin/users", "", R"({"email":"x@x.io"})",
-                        {{"apikey", s.anon_key()}}),
-                 401, "no_authorization");
-  CheckAuthError(s.Send("POST", "/auth/v1/admin/users", "not.a.jwt", R"({"email":"x@x.io"})"), 403,
-                 "bad_jwt");
-  CheckAuthError(s.Send("POST", "/auth/v1/admin/users",
-                        ServerProcess::Token("service_role", "", -5), R"({"email":"x@x.io"})"),
-                 403, "bad_jwt");
-  CheckAuthError(s.Send("POST", "/auth/v1/admin/users", S, R"({"email":"NEW@x.io"})"), 422,
-                 "email_exists");
-  CheckAuthError(s.Send("POST", "/auth/v1/admin/users", S, R"({"password":"secret1"})"), 400,
-                 "validation_failed");
+  CheckAuthErrorReply(s.Send("POST", "/auth/v1/admin/users", s.anon_key(), R"({"email":"x@x.io"})"),
+                      403, "not_admin");
+  CheckAuthErrorReply(s.Send("POST", "/auth/v1/admin/users", "", R"({"email":"x@x.io"})",
+                             {{"apikey", s.anon_key()}}),
+                      401, "no_authorization");
+  CheckAuthErrorReply(s.Send("POST", "/auth/v1/admin/users", "not.a.jwt", R"({"email":"x@x.io"})"),
+                      403, "bad_jwt");
+  CheckAuthErrorReply(s.Send("POST", "/auth/v1/admin/users",
+                             ServerProcess::Token("service_role", "", -5), R"({"email":"x@x.io"})"),
+                      403, "bad_jwt");
+  CheckAuthErrorReply(s.Send("POST", "/auth/v1/admin/users", S, R"({"email":"NEW@x.io"})"), 422,
+                      "email_exists");
+  CheckAuthErrorReply(s.Send("POST", "/auth/v1/admin/users", S, R"({"password":"secret1"})"), 400,
+                      "validation_failed");
 
   Reply unconfirmed =
       s.Send("POST", "/auth/v1/admin/users", S, R"({"email":"u@x.io","password":"secret1"})");
   REQUIRE(unconfirmed.status == 200);
   CHECK_FALSE(unconfirmed.json().contains("email_confirmed_at"));
-  CheckAuthError(SignIn(s, "u@x.io", "secret1"), 400, "email_not_confirmed");
+  CheckAuthErrorReply(PasswordSignIn(s, "u@x.io", "secret1"), 400, "email_not_confirmed");
 }
 
 TEST_CASE("e2e auth: admin list pages with X-Total-Count and Link (row 51)") {
@@ -265,17 +268,18 @@ TEST_CASE("e2e auth: admin list pages with X-Total-Count and Link (row 51)") {
         "</auth/v1/admin/users?page=2&per_page=2>; rel=\"next\", "
         "</auth/v1/admin/users?page=2&per_page=2>; rel=\"last\"");
   CHECK(s.Send("GET", "/auth/v1/admin/users?page=2&per_page=2", S).json()["users"].size() == 1);
-  CheckAuthError(s.Send("GET", "/auth/v1/admin/users?page=x", S), 400, "validation_failed");
-  CheckAuthError(s.Send("GET", "/auth/v1/admin/users", s.anon_key()), 403, "not_admin");
+  CheckAuthErrorReply(s.Send("GET", "/auth/v1/admin/users?page=x", S), 400, "validation_failed");
+  CheckAuthErrorReply(s.Send("GET", "/auth/v1/admin/users", s.anon_key()), 403, "not_admin");
 }
 
 TEST_CASE("e2e auth: admin delete cascades to the profile and interviews (row 52)") {
   ServerProcess s(FastPasswords());
   const std::string S = s.service_key();
   json session =
-      SignUp(s, "a@x.io", "secret1", {{"name", "ada"}, {"avatar_url", "https://a.png"}}).json();
+      EmailSignUp(s, "a@x.io", "secret1", {{"name", "ada"}, {"avatar_url", "https://a.png"}})
+          .json();
   const std::string id = session["user"]["id"];
-  REQUIRE(SignUp(s, "keep@x.io").status == 200);
+  REQUIRE(EmailSignUp(s, "keep@x.io").status == 200);
   Reply interview = s.Send("POST", "/rest/v1/interview_sessions", S,
                            json({{"user_id", id}, {"title", "Mock 1"}}).dump());
   REQUIRE(interview.status == 201);
@@ -288,23 +292,24 @@ TEST_CASE("e2e auth: admin delete cascades to the profile and interviews (row 52
       s.Send("DELETE", "/auth/v1/admin/users/" + id, S, R"({"should_soft_delete":false})");
   CHECK(deleted.status == 200);
   CHECK(deleted.json() == json::object());
-  CheckAuthError(s.Send("GET", "/auth/v1/admin/users/" + id, S), 404, "user_not_found");
-  CheckAuthError(s.Send("DELETE", "/auth/v1/admin/users/" + id, S), 404, "user_not_found");
+  CheckAuthErrorReply(s.Send("GET", "/auth/v1/admin/users/" + id, S), 404, "user_not_found");
+  CheckAuthErrorReply(s.Send("DELETE", "/auth/v1/admin/users/" + id, S), 404, "user_not_found");
 
   CHECK(s.Send("GET", "/rest/v1/profiles?id=eq." + id, S).json() == json::array());
   CHECK(s.Send("GET", "/rest/v1/interview_sessions?user_id=eq." + id, S).json() == json::array());
   CHECK(s.Send("GET", "/rest/v1/profiles?select=email", S).json() ==
         json::parse(R"([{"email":"keep@x.io"}])"));
-  CheckAuthError(Refresh(s, session["refresh_token"]), 400, "refresh_token_not_found");
-  CheckAuthError(s.Send("GET", "/auth/v1/user", session["access_token"]), 403, "user_not_found");
+  CheckAuthErrorReply(RefreshGrant(s, session["refresh_token"]), 400, "refresh_token_not_found");
+  CheckAuthErrorReply(s.Send("GET", "/auth/v1/user", session["access_token"]), 403,
+                      "user_not_found");
 }
 
 TEST_CASE("e2e auth: the new user's profile takes name, full_name and avatar_url from metadata") {
   ServerProcess s(FastPasswords());
   const std::string S = s.service_key();
   const std::string a =
-      SignUp(s, "a@x.io", "secret1",
-             {{"full_name", "Ada Lovelace"}, {"name", "ada"}, {"picture", "https://p.png"}})
+      EmailSignUp(s, "a@x.io", "secret1",
+                  {{"full_name", "Ada Lovelace"}, {"name", "ada"}, {"picture", "https://p.png"}})
           .json()["user"]["id"];
   const std::string b = s.Send("POST", "/auth/v1/admin/users", S,
                                R"({"email":"b@x.io","user_metadata":{"name":"bo",
@@ -322,23 +327,23 @@ TEST_CASE("e2e auth: the new user's profile takes name, full_name and avatar_url
 TEST_CASE("e2e auth: rate limits answer 429 over_request_rate_limit") {
   ServerProcess s(FastPasswords({"--signin-failures-per-email", "2", "--signin-failures-per-ip",
                                  "5", "--signups-per-ip", "3", "--refreshes-per-ip", "2"}));
-  const std::string r0 = SignUp(s, "a@x.io").json()["refresh_token"];
-  CheckAuthError(SignIn(s, "a@x.io", "bad-password"), 400, "invalid_credentials");
-  CheckAuthError(SignIn(s, "A@x.io", "bad-password"), 400, "invalid_credentials");
-  CheckAuthError(SignIn(s, "a@x.io", "secret1"), 429, "over_request_rate_limit");
-  CheckAuthError(SignIn(s, "b@x.io", "bad-password"), 400, "invalid_credentials");
-  CheckAuthError(SignIn(s, "c@x.io", "bad-password"), 400, "invalid_credentials");
-  CheckAuthError(SignIn(s, "d@x.io", "bad-password"), 400, "invalid_credentials");
-  CheckAuthError(SignIn(s, "e@x.io", "bad-password"), 429, "over_request_rate_limit");
+  const std::string r0 = EmailSignUp(s, "a@x.io").json()["refresh_token"];
+  CheckAuthErrorReply(PasswordSignIn(s, "a@x.io", "bad-password"), 400, "invalid_credentials");
+  CheckAuthErrorReply(PasswordSignIn(s, "A@x.io", "bad-password"), 400, "invalid_credentials");
+  CheckAuthErrorReply(PasswordSignIn(s, "a@x.io", "secret1"), 429, "over_request_rate_limit");
+  CheckAuthErrorReply(PasswordSignIn(s, "b@x.io", "bad-password"), 400, "invalid_credentials");
+  CheckAuthErrorReply(PasswordSignIn(s, "c@x.io", "bad-password"), 400, "invalid_credentials");
+  CheckAuthErrorReply(PasswordSignIn(s, "d@x.io", "bad-password"), 400, "invalid_credentials");
+  CheckAuthErrorReply(PasswordSignIn(s, "e@x.io", "bad-password"), 429, "over_request_rate_limit");
 
-  REQUIRE(SignUp(s, "b@x.io").status == 200);
-  REQUIRE(SignUp(s, "c@x.io").status == 200);
-  CheckAuthError(SignUp(s, "d@x.io"), 429, "over_request_rate_limit");
+  REQUIRE(EmailSignUp(s, "b@x.io").status == 200);
+  REQUIRE(EmailSignUp(s, "c@x.io").status == 200);
+  CheckAuthErrorReply(EmailSignUp(s, "d@x.io"), 429, "over_request_rate_limit");
   CHECK(s.Send("GET", "/auth/v1/admin/users", s.service_key()).header("X-Total-Count") == "3");
 
-  const std::string r1 = Refresh(s, r0).json()["refresh_token"];
-  REQUIRE(Refresh(s, r1).status == 200);
-  CheckAuthError(Refresh(s, r1), 429, "over_request_rate_limit");
+  const std::string r1 = RefreshGrant(s, r0).json()["refresh_token"];
+  REQUIRE(RefreshGrant(s, r1).status == 200);
+  CheckAuthErrorReply(RefreshGrant(s, r1), 429, "over_request_rate_limit");
 }
 
 TEST_CASE("e2e auth: apikey, settings, health and unknown endpoints") {
@@ -354,7 +359,7 @@ TEST_CASE("e2e auth: apikey, settings, health and unknown endpoints") {
   Reply bogus = s.Send("GET", "/auth/v1/settings", "", "", {{"apikey", "sb_nope"}});
   CHECK(bogus.status == 401);
   CHECK(bogus.json()["message"] == "Invalid API key");
-  CheckAuthError(s.Send("POST", "/auth/v1/otp", s.anon_key(), "{}"), 404, "not_found");
+  CheckAuthErrorReply(s.Send("POST", "/auth/v1/otp", s.anon_key(), "{}"), 404, "not_found");
 }
 
 }  // namespace

@@ -29,7 +29,7 @@ namespace {
 
 // What a Supabase project has before our schema: GoTrue's tables (the columns data.sql
 // fills), Storage's, the roles, and auth.uid() / auth.role() as Supabase defines them.
-constexpr const char* kSupabaseStandIn = R"sql(
+constexpr const char* kStandInSchema = R"sql(
 DO $$ BEGIN
   CREATE ROLE anon NOLOGIN;
   CREATE ROLE authenticated NOLOGIN;
@@ -82,11 +82,11 @@ std::string FreshDatabase() {
   static int made = 0;
   std::string name = "export_" + std::to_string(++made);
   Pg().Query("CREATE DATABASE " + name);
-  Pg().Query(kSupabaseStandIn, name);
+  Pg().Query(kStandInSchema, name);
   return name;
 }
 
-std::string ReadFile(const std::string& path) {
+std::string ReadExportFile(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   REQUIRE_MESSAGE(f.good(), path);
   std::stringstream s;
@@ -122,7 +122,7 @@ TEST_CASE("export postgres: schema.sql loads into PostgreSQL 15 and its policies
   const std::string out = scratch.path() + "/out";
   REQUIRE(Export(server.db_path(), out) == 0);
   const std::string db = FreshDatabase();
-  Pg().Query(ReadFile(out + "/schema.sql"), db);
+  Pg().Query(ReadExportFile(out + "/schema.sql"), db);
 
   // One policy per guard row of the platform's tables and of storage's, under the guard's name.
   CHECK(Pg().Query("SELECT count(*) FROM pg_policies WHERE schemaname = 'public'", db) == "31");
@@ -232,10 +232,10 @@ TEST_CASE("export postgres: refused without a database, with another format or a
     SQLite::Database file(newer, SQLite::OPEN_READWRITE);
     file.exec("PRAGMA user_version = 9999");
   }
-  const std::string before = ReadFile(out + "/data.sql");
+  const std::string before = ReadExportFile(out + "/data.sql");
   const auto refused = RunBinary({"export", "postgres", out, "--db", newer});
   CHECK(refused.status == 1);
-  CHECK(ReadFile(out + "/data.sql") == before);
+  CHECK(ReadExportFile(out + "/data.sql") == before);
   const auto files = std::distance(std::filesystem::directory_iterator(out),
                                    std::filesystem::directory_iterator());
   CHECK(files == 3);  // schema.sql, data.sql, storage/: no temporary or snapshot left behind
@@ -263,8 +263,8 @@ json Normalized(const json& value) {
 }
 
 // Writes through the API as `token`; the row written.
-json Post(const ServerProcess& s, const std::string& token, const std::string& table,
-          const json& row) {
+json PostRow(const ServerProcess& s, const std::string& token, const std::string& table,
+             const json& row) {
   const auto r =
       s.Send("POST", "/rest/v1/" + table, token, row.dump(), {{"Prefer", "return=representation"}});
   REQUIRE_MESSAGE(r.status == 201, r.body);
@@ -276,30 +276,30 @@ json Post(const ServerProcess& s, const std::string& token, const std::string& t
 // leaderboard and profile figures.
 void Interview(const ServerProcess& s, const std::string& uid, const std::string& title) {
   const std::string token = ServerProcess::Token("authenticated", uid);
-  const json session = Post(s, token, "interview_sessions",
-                            {{"user_id", uid},
-                             {"title", title},
-                             {"metadata", {{"note", "tab\there, newline\nthere, back\\slash"}}},
-                             {"questions", json::array({"Why?", "N\\A"})}});
+  const json session = PostRow(s, token, "interview_sessions",
+                               {{"user_id", uid},
+                                {"title", title},
+                                {"metadata", {{"note", "tab\there, newline\nthere, back\\slash"}}},
+                                {"questions", json::array({"Why?", "N\\A"})}});
   const std::string id = session["id"];
-  Post(s, token, "interview_responses",
-       {{"interview_id", id},
-        {"role", "user"},
-        {"content", "line one\r\nline two"},
-        {"confidence", 0.87},
-        {"sequence_number", 1}});
-  Post(s, token, "voice_analytics",
-       {{"interview_id", id}, {"clarity_score", 88.456}, {"filler_words_count", 3}});
-  Post(s, token, "interview_feedback",
-       {{"interview_id", id},
-        {"user_id", uid},
-        {"overall_score", 87.5},
-        {"scores", json::array({{{"skill", "sql"}, {"score", 9}}})}});
-  Post(s, token, "practice_attempts",
-       {{"user_id", uid},
-        {"score", 70},
-        {"strengths", json::array({"a \"quoted\" one", "x,y", "NULL", "back\\slash"})}});
-  Post(s, token, "user_progress", {{"user_id", uid}, {"category", "db"}, {"skill", "sql"}});
+  PostRow(s, token, "interview_responses",
+          {{"interview_id", id},
+           {"role", "user"},
+           {"content", "line one\r\nline two"},
+           {"confidence", 0.87},
+           {"sequence_number", 1}});
+  PostRow(s, token, "voice_analytics",
+          {{"interview_id", id}, {"clarity_score", 88.456}, {"filler_words_count", 3}});
+  PostRow(s, token, "interview_feedback",
+          {{"interview_id", id},
+           {"user_id", uid},
+           {"overall_score", 87.5},
+           {"scores", json::array({{{"skill", "sql"}, {"score", 9}}})}});
+  PostRow(s, token, "practice_attempts",
+          {{"user_id", uid},
+           {"score", 70},
+           {"strengths", json::array({"a \"quoted\" one", "x,y", "NULL", "back\\slash"})}});
+  PostRow(s, token, "user_progress", {{"user_id", uid}, {"category", "db"}, {"skill", "sql"}});
   const auto done = s.Send("PATCH", "/rest/v1/interview_sessions?id=eq." + id, token,
                            json({{"status", "completed"}, {"overall_score", 91.25}}).dump());
   REQUIRE_MESSAGE(done.status == 204, done.body);
@@ -326,8 +326,8 @@ TEST_CASE("export postgres: data.sql loads after schema.sql and every row equals
   const std::string out = scratch.path() + "/out";
   REQUIRE(Export(server.db_path(), out) == 0);
   const std::string db = FreshDatabase();
-  Pg().Query(ReadFile(out + "/schema.sql"), db);
-  Pg().Query(ReadFile(out + "/data.sql"), db);
+  Pg().Query(ReadExportFile(out + "/schema.sql"), db);
+  Pg().Query(ReadExportFile(out + "/data.sql"), db);
 
   const httplib::Headers service = {{"apikey", server.service_key()}};
   for (const char* table : {"profiles", "practice_attempts", "interview_sessions",

@@ -17,7 +17,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-struct Fixture {
+struct LimitsFixture {
   ServerProcess server{{"--password-cost", "minimal"}};
   std::string uid = server.CreateUser("limits@example.com");
   std::string user_token = ServerProcess::Token("authenticated", uid);
@@ -67,7 +67,7 @@ void CheckRefused(const Reply& r, int status, const std::string& code) {
 }  // namespace
 
 TEST_CASE("rest limits: match and imatch run in linear time with Postgres' defaults") {
-  Fixture f;
+  LimitsFixture f;
   f.AddSession(std::string(40, 'a'));
   f.AddSession("first line\nsecond line", std::string(10000, 'x') + "needle");
 
@@ -95,7 +95,7 @@ TEST_CASE("rest limits: match and imatch run in linear time with Postgres' defau
 }
 
 TEST_CASE("rest limits: a pattern RE2 cannot take is 400 2201B and changes nothing") {
-  Fixture f;
+  LimitsFixture f;
   f.AddSession("abc");
   CheckRefused(f.Get("title=" + Encode("match.(a")), 400, "2201B");
   CheckRefused(f.Get("title=" + Encode("imatch.[b-a]")), 400, "2201B");
@@ -126,7 +126,7 @@ TEST_CASE("rest limits: a pattern RE2 cannot take is 400 2201B and changes nothi
 }
 
 TEST_CASE("rest limits: statements past SQLite's limits are 400 54001") {
-  Fixture f;
+  LimitsFixture f;
   f.AddSession("t");
   // Result columns: 2,000 at most in SQLite.
   CHECK(f.Get("select=" + List("id", 100)).status == 200);
@@ -143,7 +143,7 @@ TEST_CASE("rest limits: statements past SQLite's limits are 400 54001") {
 }
 
 TEST_CASE("rest limits: embeds nest 5 levels at most, with a clear 400") {
-  Fixture f;
+  LimitsFixture f;
   f.AddSession("t");
   for (const auto& bearer : {f.user_token, f.server.service_key()}) {
     Reply ok = f.Call("GET", "/rest/v1/interview_sessions?select=" + EmbedChain(5), "", bearer);
@@ -164,7 +164,7 @@ TEST_CASE("rest limits: embeds nest 5 levels at most, with a clear 400") {
 }
 
 TEST_CASE("rest limits: JSON path keys with control characters are 400 PGRST100") {
-  Fixture f;
+  LimitsFixture f;
   f.AddSession("t");
   CHECK(f.Get("select=id,metadata->>a").status == 200);
   CHECK(f.Get("select=id&metadata->>a=eq.1").status == 200);
@@ -179,7 +179,7 @@ TEST_CASE("rest limits: JSON path keys with control characters are 400 PGRST100"
 }
 
 TEST_CASE("rest limits: hostile numbers, lists and trees are 4xx or served") {
-  Fixture f;
+  LimitsFixture f;
   f.AddSession("t");
   CHECK(f.Get("limit=9223372036854775807&offset=9223372036854775807").status == 200);
   CheckRefused(f.Get("limit=99999999999999999999"), 400, "PGRST100");
@@ -198,7 +198,7 @@ TEST_CASE("rest limits: hostile numbers, lists and trees are 4xx or served") {
 }
 
 TEST_CASE("rest limits: a JSON path on a column that is not json is 404 42883, on jsonb it works") {
-  Fixture f;
+  LimitsFixture f;
   f.AddSession("plain text, not JSON");
   // Postgres has no `->` for varchar, text, uuid or timestamptz: refused at plan time, whether
   // a row is there to evaluate or not.
@@ -216,7 +216,7 @@ TEST_CASE("rest limits: a JSON path on a column that is not json is 404 42883, o
 
 TEST_CASE(
     "rest limits: a body nested 100,000 deep is 400 22P02 on writes and rpc, writing nothing") {
-  Fixture f;
+  LimitsFixture f;
   f.AddSession("t");
   const std::string deep = Repeat("[", 100'000) + Repeat("]", 100'000);
   auto check_too_deep = [](const Reply& r) {

@@ -10,6 +10,7 @@
 #include "tests/e2e/support/storage_client.h"
 
 using ib::e2e::DbScalar;
+using ib::e2e::kAudioBucket;
 using ib::e2e::MakeUser;
 using ib::e2e::Reply;
 using ib::e2e::ServerProcess;
@@ -18,8 +19,6 @@ using ib::e2e::StorageError;
 using nlohmann::json;
 
 namespace {
-
-const std::string& kAudio = ib::e2e::kAudioBucket;
 
 // Alice and Bob with a few objects each, and objects of the service at the bucket's top whose
 // names look like wildcards.
@@ -40,13 +39,13 @@ struct TwoUsers {
                                                           {st.S(), "%25/x.webm"},
                                                           {st.S(), "_/x.webm"},
                                                           {st.S(), "..%2Fup/x.webm"}}) {
-      REQUIRE(st.Upload(token, kAudio, key, "bytes", "audio/webm").status == 200);
+      REQUIRE(st.Upload(token, kAudioBucket, key, "bytes", "audio/webm").status == 200);
     }
   }
 
   // The entry names of one listing; any error is a failure of the scenario.
   std::vector<std::string> List(const std::string& token, const json& body) const {
-    Reply r = st.Call(token, "POST", "/object/list/" + kAudio, body.dump());
+    Reply r = st.Call(token, "POST", "/object/list/" + kAudioBucket, body.dump());
     REQUIRE(r.status == 200);
     std::vector<std::string> names;
     for (const auto& entry : r.json()) names.push_back(entry["name"]);
@@ -129,7 +128,7 @@ TEST_CASE("storage privacy: hostile prefixes and searches never widen a listing"
     }
   }
   // Anon has no bucket to list, whatever it sends.
-  CHECK(StorageError(u.st.Call(u.st.A(), "POST", "/object/list/" + kAudio,
+  CHECK(StorageError(u.st.Call(u.st.A(), "POST", "/object/list/" + kAudioBucket,
                                R"({"prefix":"%","search":"_"})")) == "400 404 NoSuchBucket");
 }
 
@@ -141,30 +140,31 @@ TEST_CASE("storage privacy: a refused write is 403, never a 409 about someone el
     CAPTURE(key);
     for (const char* upsert : {"false", "true"}) {
       CAPTURE(upsert);
-      Reply r = u.st.Upload(u.ta, kAudio, key, "hijack", "audio/webm", {{"x-upsert", upsert}});
+      Reply r =
+          u.st.Upload(u.ta, kAudioBucket, key, "hijack", "audio/webm", {{"x-upsert", upsert}});
       CHECK(StorageError(r) == "400 403 AccessDenied");
       CHECK(r.json()["message"] == "new row violates row-level security policy");
     }
-    CHECK(StorageError(u.st.Call(u.ta, "PUT", "/object/" + kAudio + "/" + key, "hijack",
+    CHECK(StorageError(u.st.Call(u.ta, "PUT", "/object/" + kAudioBucket + "/" + key, "hijack",
                                  {{"Content-Type", "audio/webm"}})) == "400 403 AccessDenied");
     for (const char* op : {"/object/copy", "/object/move"}) {
       CAPTURE(op);
-      CHECK(
-          StorageError(u.st.Call(
-              u.ta, "POST", op,
-              json({{"bucketId", kAudio}, {"sourceKey", u.a + "/q1.webm"}, {"destinationKey", key}})
-                  .dump())) == "400 403 AccessDenied");
+      CHECK(StorageError(u.st.Call(u.ta, "POST", op,
+                                   json({{"bucketId", kAudioBucket},
+                                         {"sourceKey", u.a + "/q1.webm"},
+                                         {"destinationKey", key}})
+                                       .dump())) == "400 403 AccessDenied");
     }
   }
   // Alice's own taken key still answers the duplicate; Bob's object is untouched.
-  CHECK(StorageError(u.st.Upload(u.ta, kAudio, u.a + "/q1.webm", "again", "audio/webm")) ==
+  CHECK(StorageError(u.st.Upload(u.ta, kAudioBucket, u.a + "/q1.webm", "again", "audio/webm")) ==
         "400 409 KeyAlreadyExists");
   CHECK(StorageError(u.st.Call(u.ta, "POST", "/object/copy",
-                               json({{"bucketId", kAudio},
+                               json({{"bucketId", kAudioBucket},
                                      {"sourceKey", u.a + "/s1/q2.webm"},
                                      {"destinationKey", u.a + "/q1.webm"}})
                                    .dump())) == "400 409 KeyAlreadyExists");
-  CHECK(u.st.Download(u.tb, kAudio, taken).body == "bytes");
+  CHECK(u.st.Download(u.tb, kAudioBucket, taken).body == "bytes");
   CHECK(DbScalar(u.st.server.db_path(),
                  "SELECT count(*) FROM storage_objects WHERE name LIKE '" + u.b + "/%'") == 2);
 }

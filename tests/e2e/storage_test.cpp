@@ -9,6 +9,7 @@
 
 using ib::e2e::DbScalar;
 using ib::e2e::EncodeUri;
+using ib::e2e::kAudioBucket;
 using ib::e2e::MakeUser;
 using ib::e2e::MultipartBody;
 using ib::e2e::Reply;
@@ -17,10 +18,6 @@ using ib::e2e::Storage;
 using ib::e2e::StorageError;
 using ib::e2e::StoredRows;
 using nlohmann::json;
-
-namespace {
-const std::string& kAudio = ib::e2e::kAudioBucket;
-}  // namespace
 
 TEST_CASE("storage: the supabase-js storage calls") {
   Storage st;
@@ -100,8 +97,9 @@ TEST_CASE("storage: the supabase-js storage calls") {
 
   // 59: public URL of a public bucket without auth; a private bucket answers not found.
   CHECK(st.server.Send("GET", "/storage/v1/object/public/b/dir/a%20b.txt", "").body == "hello");
-  REQUIRE(st.Upload(st.S(), kAudio, "svc/x.txt", "private").status == 200);
-  Reply hidden = st.server.Send("GET", "/storage/v1/object/public/" + kAudio + "/svc/x.txt", "");
+  REQUIRE(st.Upload(st.S(), kAudioBucket, "svc/x.txt", "private").status == 200);
+  Reply hidden =
+      st.server.Send("GET", "/storage/v1/object/public/" + kAudioBucket + "/svc/x.txt", "");
   CHECK(hidden.status == 400);
   CHECK(hidden.json()["statusCode"] == "404");
 
@@ -118,7 +116,7 @@ TEST_CASE("storage: buckets allowed and refused") {
   Storage st;
   const std::string user = ServerProcess::Token("authenticated", MakeUser(st.server, "u@x.io"));
   // interview-audio exists from the first start, private.
-  Reply audio = st.Call(st.S(), "GET", "/bucket/" + kAudio);
+  Reply audio = st.Call(st.S(), "GET", "/bucket/" + kAudioBucket);
   REQUIRE(audio.status == 200);
   CHECK(audio.json()["public"] == false);
   CHECK(audio.json()["type"] == "STANDARD");
@@ -154,11 +152,12 @@ TEST_CASE("storage: buckets allowed and refused") {
     for (const auto& b : st.Call(token, "GET", "/bucket").json()) out.push_back(b["id"]);
     return out;
   };
-  CHECK(ids(st.S()) == std::vector<std::string>{"avatars", "docs", kAudio});
-  CHECK(ids(user) == std::vector<std::string>{"avatars", kAudio});
+  CHECK(ids(st.S()) == std::vector<std::string>{"avatars", "docs", kAudioBucket});
+  CHECK(ids(user) == std::vector<std::string>{"avatars", kAudioBucket});
   CHECK(ids(st.A()) == std::vector<std::string>{"avatars"});
   CHECK(st.Call(st.S(), "GET", "/bucket?limit=1&offset=1").json()[0]["id"] == "docs");
-  CHECK(st.Call(st.S(), "GET", "/bucket?sortColumn=name&sortOrder=desc").json()[0]["id"] == kAudio);
+  CHECK(st.Call(st.S(), "GET", "/bucket?sortColumn=name&sortOrder=desc").json()[0]["id"] ==
+        kAudioBucket);
   CHECK(StorageError(st.Call(user, "GET", "/bucket/docs")) == "400 404 NoSuchBucket");
   CHECK(StorageError(st.Call(st.S(), "GET", "/bucket/nosuch")) == "400 404 NoSuchBucket");
 
@@ -207,15 +206,16 @@ TEST_CASE("storage: interview-audio - users reach only <uid>/, anon nothing") {
   const std::string mine = a + "/q1.webm";
 
   // Upload: own folder yes; someone else's folder, the root, anon: refused, nothing stored.
-  Reply up = st.Upload(ta, kAudio, mine, "alice audio", "audio/webm");
+  Reply up = st.Upload(ta, kAudioBucket, mine, "alice audio", "audio/webm");
   REQUIRE(up.status == 200);
-  CHECK(up.json()["Key"] == kAudio + "/" + mine);
+  CHECK(up.json()["Key"] == kAudioBucket + "/" + mine);
   const int64_t stored = StoredRows(st.server);
-  Reply denied = st.Upload(ta, kAudio, b + "/q1.webm", "x", "audio/webm");
+  Reply denied = st.Upload(ta, kAudioBucket, b + "/q1.webm", "x", "audio/webm");
   CHECK(StorageError(denied) == "400 403 AccessDenied");
   CHECK(denied.json()["message"] == "new row violates row-level security policy");
-  CHECK(StorageError(st.Upload(ta, kAudio, "root.webm", "x")) == "400 403 AccessDenied");
-  CHECK(StorageError(st.Upload(st.A(), kAudio, a + "/anon.webm", "x")) == "400 403 AccessDenied");
+  CHECK(StorageError(st.Upload(ta, kAudioBucket, "root.webm", "x")) == "400 403 AccessDenied");
+  CHECK(StorageError(st.Upload(st.A(), kAudioBucket, a + "/anon.webm", "x")) ==
+        "400 403 AccessDenied");
   CHECK(StorageError(st.Upload(ta, "nosuch", a + "/x.webm", "x")) == "400 404 NoSuchBucket");
   CHECK(StoredRows(st.server) == stored);
   // The owner is recorded.
@@ -223,74 +223,78 @@ TEST_CASE("storage: interview-audio - users reach only <uid>/, anon nothing") {
                  "SELECT count(*) FROM storage_objects WHERE owner = '" + a + "'") == 1);
 
   // Read: own yes; other user and anon see "not found" (never an access error).
-  CHECK(st.Download(ta, kAudio, mine).body == "alice audio");
-  CHECK(StorageError(st.Download(tb, kAudio, mine)) == "400 404 NoSuchKey");
-  CHECK(StorageError(st.Download(st.A(), kAudio, mine)) == "400 404 NoSuchBucket");
-  CHECK(StorageError(st.Call(ta, "GET", "/object/authenticated/" + kAudio + "/" + mine)) == "ok");
-  CHECK(StorageError(st.Call(tb, "GET", "/object/info/" + kAudio + "/" + mine)) ==
+  CHECK(st.Download(ta, kAudioBucket, mine).body == "alice audio");
+  CHECK(StorageError(st.Download(tb, kAudioBucket, mine)) == "400 404 NoSuchKey");
+  CHECK(StorageError(st.Download(st.A(), kAudioBucket, mine)) == "400 404 NoSuchBucket");
+  CHECK(StorageError(st.Call(ta, "GET", "/object/authenticated/" + kAudioBucket + "/" + mine)) ==
+        "ok");
+  CHECK(StorageError(st.Call(tb, "GET", "/object/info/" + kAudioBucket + "/" + mine)) ==
         "400 404 NoSuchKey");
-  CHECK(st.Call(ta, "GET", "/object/info/" + kAudio + "/" + mine).json()["size"] == 11);
-  CHECK(StorageError(st.Call(tb, "POST", "/object/sign/" + kAudio + "/" + mine,
+  CHECK(st.Call(ta, "GET", "/object/info/" + kAudioBucket + "/" + mine).json()["size"] == 11);
+  CHECK(StorageError(st.Call(tb, "POST", "/object/sign/" + kAudioBucket + "/" + mine,
                              R"({"expiresIn":60})")) == "400 404 NoSuchKey");
-  CHECK(st.Call(ta, "HEAD", "/object/" + kAudio + "/" + mine).status == 200);
-  CHECK(st.Call(tb, "HEAD", "/object/" + kAudio + "/" + mine).status == 400);
+  CHECK(st.Call(ta, "HEAD", "/object/" + kAudioBucket + "/" + mine).status == 200);
+  CHECK(st.Call(tb, "HEAD", "/object/" + kAudioBucket + "/" + mine).status == 400);
 
   // Overwrite: own with upsert yes; other user's no.
-  CHECK(st.Upload(ta, kAudio, mine, "take two", "audio/webm", {{"x-upsert", "true"}}).status ==
-        200);
-  CHECK(st.Call(ta, "PUT", "/object/" + kAudio + "/" + mine, "take three",
+  CHECK(
+      st.Upload(ta, kAudioBucket, mine, "take two", "audio/webm", {{"x-upsert", "true"}}).status ==
+      200);
+  CHECK(st.Call(ta, "PUT", "/object/" + kAudioBucket + "/" + mine, "take three",
                 {{"Content-Type", "audio/webm"}})
             .status == 200);
-  CHECK(StorageError(st.Upload(tb, kAudio, mine, "hijack", "audio/webm", {{"x-upsert", "true"}})) ==
-        "400 403 AccessDenied");
-  CHECK(StorageError(st.Call(tb, "PUT", "/object/" + kAudio + "/" + mine, "hijack",
+  CHECK(StorageError(st.Upload(tb, kAudioBucket, mine, "hijack", "audio/webm",
+                               {{"x-upsert", "true"}})) == "400 403 AccessDenied");
+  CHECK(StorageError(st.Call(tb, "PUT", "/object/" + kAudioBucket + "/" + mine, "hijack",
                              {{"Content-Type", "audio/webm"}})) == "400 403 AccessDenied");
-  CHECK(st.Download(ta, kAudio, mine).body == "take three");
+  CHECK(st.Download(ta, kAudioBucket, mine).body == "take three");
 
   // List: each user sees only their folder; anon sees no bucket.
-  REQUIRE(st.Upload(tb, kAudio, b + "/q1.webm", "bob audio", "audio/webm").status == 200);
-  REQUIRE(st.Upload(st.S(), kAudio, "shared/readme.txt", "svc").status == 200);
-  json root_a = st.Call(ta, "POST", "/object/list/" + kAudio, R"({"prefix":""})").json();
+  REQUIRE(st.Upload(tb, kAudioBucket, b + "/q1.webm", "bob audio", "audio/webm").status == 200);
+  REQUIRE(st.Upload(st.S(), kAudioBucket, "shared/readme.txt", "svc").status == 200);
+  json root_a = st.Call(ta, "POST", "/object/list/" + kAudioBucket, R"({"prefix":""})").json();
   REQUIRE(root_a.size() == 1);
   CHECK(root_a[0]["name"] == a);
   CHECK(root_a[0]["id"].is_null());
-  CHECK(st.Call(ta, "POST", "/object/list/" + kAudio, json({{"prefix", b}}).dump()).json() ==
+  CHECK(st.Call(ta, "POST", "/object/list/" + kAudioBucket, json({{"prefix", b}}).dump()).json() ==
         json::array());
-  json in_a = st.Call(ta, "POST", "/object/list/" + kAudio, json({{"prefix", a}}).dump()).json();
+  json in_a =
+      st.Call(ta, "POST", "/object/list/" + kAudioBucket, json({{"prefix", a}}).dump()).json();
   REQUIRE(in_a.size() == 1);
   CHECK(in_a[0]["name"] == "q1.webm");
-  CHECK(st.Call(st.S(), "POST", "/object/list/" + kAudio, R"({"prefix":""})").json().size() == 3);
-  CHECK(StorageError(st.Call(st.A(), "POST", "/object/list/" + kAudio, R"({"prefix":""})")) ==
+  CHECK(st.Call(st.S(), "POST", "/object/list/" + kAudioBucket, R"({"prefix":""})").json().size() ==
+        3);
+  CHECK(StorageError(st.Call(st.A(), "POST", "/object/list/" + kAudioBucket, R"({"prefix":""})")) ==
         "400 404 NoSuchBucket");
 
   // Move/copy across folders: only within one's own.
-  CHECK(
-      StorageError(st.Call(
-          ta, "POST", "/object/copy",
-          json({{"bucketId", kAudio}, {"sourceKey", mine}, {"destinationKey", b + "/stolen.webm"}})
-              .dump())) == "400 403 AccessDenied");
-  CHECK(
-      StorageError(st.Call(
-          tb, "POST", "/object/copy",
-          json({{"bucketId", kAudio}, {"sourceKey", mine}, {"destinationKey", b + "/stolen.webm"}})
-              .dump())) == "400 404 NoSuchKey");
-  CHECK(
-      StorageError(st.Call(
-          tb, "POST", "/object/move",
-          json({{"bucketId", kAudio}, {"sourceKey", mine}, {"destinationKey", b + "/stolen.webm"}})
-              .dump())) == "400 404 NoSuchKey");
+  CHECK(StorageError(st.Call(ta, "POST", "/object/copy",
+                             json({{"bucketId", kAudioBucket},
+                                   {"sourceKey", mine},
+                                   {"destinationKey", b + "/stolen.webm"}})
+                                 .dump())) == "400 403 AccessDenied");
+  CHECK(StorageError(st.Call(tb, "POST", "/object/copy",
+                             json({{"bucketId", kAudioBucket},
+                                   {"sourceKey", mine},
+                                   {"destinationKey", b + "/stolen.webm"}})
+                                 .dump())) == "400 404 NoSuchKey");
+  CHECK(StorageError(st.Call(tb, "POST", "/object/move",
+                             json({{"bucketId", kAudioBucket},
+                                   {"sourceKey", mine},
+                                   {"destinationKey", b + "/stolen.webm"}})
+                                 .dump())) == "400 404 NoSuchKey");
 
   // Delete: other user's and anon's deletes skip silently; own deletes.
-  CHECK(st.Call(tb, "DELETE", "/object/" + kAudio, json({{"prefixes", {mine}}}).dump()).json() ==
-        json::array());
-  CHECK(StorageError(st.Call(st.A(), "DELETE", "/object/" + kAudio,
+  CHECK(st.Call(tb, "DELETE", "/object/" + kAudioBucket, json({{"prefixes", {mine}}}).dump())
+            .json() == json::array());
+  CHECK(StorageError(st.Call(st.A(), "DELETE", "/object/" + kAudioBucket,
                              json({{"prefixes", {mine}}}).dump())) == "400 404 NoSuchBucket");
-  CHECK(st.Download(ta, kAudio, mine).body == "take three");
+  CHECK(st.Download(ta, kAudioBucket, mine).body == "take three");
   json gone =
-      st.Call(ta, "DELETE", "/object/" + kAudio, json({{"prefixes", {mine}}}).dump()).json();
+      st.Call(ta, "DELETE", "/object/" + kAudioBucket, json({{"prefixes", {mine}}}).dump()).json();
   REQUIRE(gone.size() == 1);
   CHECK(gone[0]["owner"] == a);
-  CHECK(StorageError(st.Download(ta, kAudio, mine)) == "400 404 NoSuchKey");
+  CHECK(StorageError(st.Download(ta, kAudioBucket, mine)) == "400 404 NoSuchKey");
 }
 
 TEST_CASE("storage: public buckets - anyone reads, only the service writes") {

@@ -12,6 +12,7 @@
 using ib::e2e::DbExec;
 using ib::e2e::DbScalar;
 using ib::e2e::DbText;
+using ib::e2e::kAudioBucket;
 using ib::e2e::MakeUser;
 using ib::e2e::MultipartBody;
 using ib::e2e::RandomBytes;
@@ -23,10 +24,6 @@ using ib::e2e::StorageError;
 using ib::e2e::StoredRows;
 using ib::e2e::WaitFor;
 using nlohmann::json;
-
-namespace {
-const std::string& kAudio = ib::e2e::kAudioBucket;
-}  // namespace
 
 TEST_CASE("storage: downloads - ranges at start, middle and end, 416, HEAD, ETag, headers") {
   Storage st;
@@ -333,8 +330,9 @@ TEST_CASE("storage: hostile input gets a 4xx, never a 5xx") {
 
 TEST_CASE("storage: an upload cut short leaves nothing, also across a SIGKILL") {
   auto partial_upload = [](const ServerProcess& s, RawConnection& conn) {
-    conn.Write("POST /storage/v1/object/" + kAudio + "/cut.bin HTTP/1.1\r\nHost: x\r\napikey: " +
-               s.service_key() + "\r\nAuthorization: Bearer " + s.service_key() +
+    conn.Write("POST /storage/v1/object/" + kAudioBucket +
+               "/cut.bin HTTP/1.1\r\nHost: x\r\napikey: " + s.service_key() +
+               "\r\nAuthorization: Bearer " + s.service_key() +
                "\r\nContent-Type: application/octet-stream\r\nContent-Length: 10000000\r\n\r\n");
     conn.Write(std::string(3000000, 'p'));
   };
@@ -367,18 +365,19 @@ TEST_CASE("storage: deleting the auth user deletes their objects") {
   Storage st;
   const std::string a = MakeUser(st.server, "gone@x.io");
   const std::string ta = ServerProcess::Token("authenticated", a);
-  REQUIRE(st.Upload(ta, kAudio, a + "/one.webm", RandomBytes(300000, 1), "audio/webm").status ==
-          200);
-  REQUIRE(st.Upload(ta, kAudio, a + "/two.webm", "two", "audio/webm").status == 200);
-  REQUIRE(st.Upload(st.S(), kAudio, "service.webm", "kept", "audio/webm").status == 200);
+  REQUIRE(
+      st.Upload(ta, kAudioBucket, a + "/one.webm", RandomBytes(300000, 1), "audio/webm").status ==
+      200);
+  REQUIRE(st.Upload(ta, kAudioBucket, a + "/two.webm", "two", "audio/webm").status == 200);
+  REQUIRE(st.Upload(st.S(), kAudioBucket, "service.webm", "kept", "audio/webm").status == 200);
   Reply del = st.server.Send("DELETE", "/auth/v1/admin/users/" + a, st.S(),
                              R"({"should_soft_delete":false})", {{"apikey", st.S()}});
   if (del.status != 200) {
     DbExec(st.server.db_path(), "DELETE FROM auth_users WHERE id = '" + a + "'");
   }
-  CHECK(StorageError(st.Download(st.S(), kAudio, a + "/one.webm")) == "400 404 NoSuchKey");
+  CHECK(StorageError(st.Download(st.S(), kAudioBucket, a + "/one.webm")) == "400 404 NoSuchKey");
   CHECK(DbScalar(st.server.db_path(), "SELECT count(*) FROM storage_objects") == 1);
   CHECK(DbScalar(st.server.db_path(), "SELECT count(*) FROM storage_contents") == 1);
   CHECK(DbScalar(st.server.db_path(), "SELECT count(*) FROM storage_object_chunks") == 1);
-  CHECK(st.Download(st.S(), kAudio, "service.webm").body == "kept");
+  CHECK(st.Download(st.S(), kAudioBucket, "service.webm").body == "kept");
 }

@@ -39,7 +39,7 @@ std::string Key(Gen& g) {
   }
 }
 
-std::string Quote(const std::string& s) {
+std::string QuoteStorage(const std::string& s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     if (c == '"' || c == '\\') out += '\\';
@@ -111,18 +111,18 @@ Request StorageCall(Gen& g) {
                                               : g.Value();
       static const std::vector<std::string> kSort = {"name", "created_at", "updated_at", "nope",
                                                      "id"};
-      r.body = "{\"prefix\":" + Quote(prefix) + ",\"limit\":" + g.ValueFor('i') +
+      r.body = "{\"prefix\":" + QuoteStorage(prefix) + ",\"limit\":" + g.ValueFor('i') +
                ",\"offset\":" + g.ValueFor('i') +
-               ",\"sortBy\":{\"column\":" + Quote(g.rng.Pick(kSort)) +
-               ",\"order\":" + Quote(g.rng.Chance(50) ? "asc" : "x") + "}" +
-               (g.rng.Chance(30) ? ",\"search\":" + Quote(g.Value()) : "") + "}";
+               ",\"sortBy\":{\"column\":" + QuoteStorage(g.rng.Pick(kSort)) +
+               ",\"order\":" + QuoteStorage(g.rng.Chance(50) ? "asc" : "x") + "}" +
+               (g.rng.Chance(30) ? ",\"search\":" + QuoteStorage(g.Value()) : "") + "}";
       break;
     }
     case 6:
       r.method = "DELETE";
       if (g.rng.Chance(50)) {
         r.path = object + Bucket(g);
-        r.body = "{\"prefixes\":[" + Quote(Key(g)) + "," + Quote(Key(g)) + "]}";
+        r.body = "{\"prefixes\":[" + QuoteStorage(Key(g)) + "," + QuoteStorage(Key(g)) + "]}";
       } else {
         r.path = object + Bucket(g) + "/" + Key(g);
       }
@@ -130,8 +130,9 @@ Request StorageCall(Gen& g) {
     case 7:
       r.method = "POST";
       r.path = object + (g.rng.Chance(50) ? "move" : "copy");
-      r.body = "{\"bucketId\":" + Quote(Bucket(g)) + ",\"sourceKey\":" + Quote(Key(g)) +
-               ",\"destinationKey\":" + Quote(Key(g)) + "}";
+      r.body = "{\"bucketId\":" + QuoteStorage(Bucket(g)) +
+               ",\"sourceKey\":" + QuoteStorage(Key(g)) +
+               ",\"destinationKey\":" + QuoteStorage(Key(g)) + "}";
       break;
     case 8:
       r.method = "POST";
@@ -140,7 +141,8 @@ Request StorageCall(Gen& g) {
         r.body = "{\"expiresIn\":" + g.ValueFor('i') + "}";
       } else {
         r.path = object + "sign/" + Bucket(g);
-        r.body = "{\"expiresIn\":60,\"paths\":[" + Quote(Key(g)) + "," + Quote(Key(g)) + "]}";
+        r.body = "{\"expiresIn\":60,\"paths\":[" + QuoteStorage(Key(g)) + "," +
+                 QuoteStorage(Key(g)) + "]}";
       }
       break;
     case 9:
@@ -157,7 +159,7 @@ Request StorageCall(Gen& g) {
         if (r.method == "POST" || g.rng.Chance(10)) r.path += "/empty";
       }
       if (r.method == "POST" || r.method == "PUT") {
-        r.body = "{\"id\":" + Quote(Bucket(g)) + ",\"name\":" + Quote(g.Word()) +
+        r.body = "{\"id\":" + QuoteStorage(Bucket(g)) + ",\"name\":" + QuoteStorage(g.Word()) +
                  ",\"public\":" + (g.rng.Chance(50) ? "true" : "false") +
                  ",\"file_size_limit\":" + g.ValueFor('i') + "}";
       }

@@ -6,7 +6,8 @@
 
 namespace {
 
-ib::Invocation Parse(std::vector<const char*> args, std::map<std::string, std::string> env = {}) {
+ib::Invocation ParseArgs(std::vector<const char*> args,
+                         std::map<std::string, std::string> env = {}) {
   args.insert(args.begin(), "interviewbase");
   return ib::ParseInvocation(static_cast<int>(args.size()), args.data(),
                              [env](const char* name) -> const char* {
@@ -18,7 +19,7 @@ ib::Invocation Parse(std::vector<const char*> args, std::map<std::string, std::s
 }  // namespace
 
 TEST_CASE("config: defaults are the local Supabase port and ./data") {
-  auto inv = Parse({});
+  auto inv = ParseArgs({});
   CHECK(inv.command == ib::Command::kServe);
   CHECK(inv.config.port == 54321);
   CHECK(inv.config.host == "127.0.0.1");
@@ -28,8 +29,8 @@ TEST_CASE("config: defaults are the local Supabase port and ./data") {
 }
 
 TEST_CASE("config: flags, --flag=value and environment, flags winning") {
-  auto inv = Parse({"serve", "--db", ":memory:", "--port=0", "--host", "0.0.0.0"},
-                   {{"IB_PORT", "9999"}, {"IB_JWT_EXPIRY", "60"}});
+  auto inv = ParseArgs({"serve", "--db", ":memory:", "--port=0", "--host", "0.0.0.0"},
+                       {{"IB_PORT", "9999"}, {"IB_JWT_EXPIRY", "60"}});
   CHECK(inv.config.db_path == ":memory:");
   CHECK(inv.config.port == 0);
   CHECK(inv.config.host == "0.0.0.0");
@@ -37,133 +38,137 @@ TEST_CASE("config: flags, --flag=value and environment, flags winning") {
 }
 
 TEST_CASE("config: help and version") {
-  CHECK(Parse({"--help"}).command == ib::Command::kHelp);
-  CHECK(Parse({"--version"}).command == ib::Command::kVersion);
-  CHECK(Parse({"serve", "--help"}).command == ib::Command::kHelp);
+  CHECK(ParseArgs({"--help"}).command == ib::Command::kHelp);
+  CHECK(ParseArgs({"--version"}).command == ib::Command::kVersion);
+  CHECK(ParseArgs({"serve", "--help"}).command == ib::Command::kHelp);
 }
 
 TEST_CASE("config: bad input is a ConfigError") {
-  CHECK_THROWS_AS(Parse({"--jwt-secret", "short"}), ib::ConfigError);
-  CHECK_THROWS_AS(Parse({}, {{"IB_JWT_SECRET", "short"}}), ib::ConfigError);
-  CHECK_THROWS_AS(Parse({"--port", "70000"}), ib::ConfigError);
-  CHECK_THROWS_AS(Parse({"--port", "12x"}), ib::ConfigError);
-  CHECK_THROWS_AS(Parse({"--nope", "1"}), ib::ConfigError);
-  CHECK_THROWS_AS(Parse({"--port"}), ib::ConfigError);
-  CHECK_THROWS_AS(Parse({"extra"}), ib::ConfigError);
-  CHECK(Parse({"--jwt-secret", "0123456789abcdef0123456789abcdef"}).config.jwt_secret.has_value());
+  CHECK_THROWS_AS(ParseArgs({"--jwt-secret", "short"}), ib::ConfigError);
+  CHECK_THROWS_AS(ParseArgs({}, {{"IB_JWT_SECRET", "short"}}), ib::ConfigError);
+  CHECK_THROWS_AS(ParseArgs({"--port", "70000"}), ib::ConfigError);
+  CHECK_THROWS_AS(ParseArgs({"--port", "12x"}), ib::ConfigError);
+  CHECK_THROWS_AS(ParseArgs({"--nope", "1"}), ib::ConfigError);
+  CHECK_THROWS_AS(ParseArgs({"--port"}), ib::ConfigError);
+  CHECK_THROWS_AS(ParseArgs({"extra"}), ib::ConfigError);
+  CHECK(ParseArgs({"--jwt-secret", "0123456789abcdef0123456789abcdef"})
+            .config.jwt_secret.has_value());
 }
 
 TEST_CASE("config: request framing limits - body size and the head and body deadlines") {
-  auto defaults = Parse({});
+  auto defaults = ParseArgs({});
   CHECK(defaults.config.max_body_size == 4 * 1024 * 1024);
   CHECK(defaults.config.head_timeout == 10);
   CHECK(defaults.config.body_timeout == 60);
-  auto set = Parse({"--max-body-size", "1000", "--head-timeout", "2"}, {{"IB_BODY_TIMEOUT", "7"}});
+  auto set =
+      ParseArgs({"--max-body-size", "1000", "--head-timeout", "2"}, {{"IB_BODY_TIMEOUT", "7"}});
   CHECK(set.config.max_body_size == 1000);
   CHECK(set.config.head_timeout == 2);
   CHECK(set.config.body_timeout == 7);
-  CHECK(Parse({"--max-body-size", "2MB"}).config.max_body_size > 1000000);
-  CHECK_THROWS_AS(Parse({"--max-body-size", "0"}), ib::ConfigError);
-  CHECK_THROWS_AS(Parse({"--max-body-size", "lots"}), ib::ConfigError);
-  CHECK_THROWS_AS(Parse({"--head-timeout", "0"}), ib::ConfigError);
-  CHECK_THROWS_AS(Parse({"--body-timeout", "-1"}), ib::ConfigError);
+  CHECK(ParseArgs({"--max-body-size", "2MB"}).config.max_body_size > 1000000);
+  CHECK_THROWS_AS(ParseArgs({"--max-body-size", "0"}), ib::ConfigError);
+  CHECK_THROWS_AS(ParseArgs({"--max-body-size", "lots"}), ib::ConfigError);
+  CHECK_THROWS_AS(ParseArgs({"--head-timeout", "0"}), ib::ConfigError);
+  CHECK_THROWS_AS(ParseArgs({"--body-timeout", "-1"}), ib::ConfigError);
 }
 
 TEST_CASE("config: --max-connections-per-ip, 256 by default, 0 turns the cap off") {
-  CHECK(Parse({}).config.max_connections_per_ip == 256);
-  CHECK(Parse({"--max-connections-per-ip", "0"}).config.max_connections_per_ip == 0);
-  CHECK(Parse({}, {{"IB_MAX_CONNECTIONS_PER_IP", "4000"}}).config.max_connections_per_ip == 4000);
-  CHECK_THROWS_AS(Parse({"--max-connections-per-ip", "-1"}), ib::ConfigError);
-  CHECK_THROWS_AS(Parse({"--max-connections-per-ip", "many"}), ib::ConfigError);
+  CHECK(ParseArgs({}).config.max_connections_per_ip == 256);
+  CHECK(ParseArgs({"--max-connections-per-ip", "0"}).config.max_connections_per_ip == 0);
+  CHECK(ParseArgs({}, {{"IB_MAX_CONNECTIONS_PER_IP", "4000"}}).config.max_connections_per_ip ==
+        4000);
+  CHECK_THROWS_AS(ParseArgs({"--max-connections-per-ip", "-1"}), ib::ConfigError);
+  CHECK_THROWS_AS(ParseArgs({"--max-connections-per-ip", "many"}), ib::ConfigError);
 }
 
 TEST_CASE("config: --durability, full by default, normal for test suites") {
-  CHECK(Parse({}).config.durable_commits);
-  CHECK_FALSE(Parse({"--durability", "normal"}).config.durable_commits);
-  CHECK(Parse({"--durability", "full"}).config.durable_commits);
-  CHECK_FALSE(Parse({}, {{"IB_DURABILITY", "normal"}}).config.durable_commits);
-  CHECK_THROWS_AS(Parse({"--durability", "off"}), ib::ConfigError);
+  CHECK(ParseArgs({}).config.durable_commits);
+  CHECK_FALSE(ParseArgs({"--durability", "normal"}).config.durable_commits);
+  CHECK(ParseArgs({"--durability", "full"}).config.durable_commits);
+  CHECK_FALSE(ParseArgs({}, {{"IB_DURABILITY", "normal"}}).config.durable_commits);
+  CHECK_THROWS_AS(ParseArgs({"--durability", "off"}), ib::ConfigError);
 }
 
 TEST_CASE("config: --log-format, text by default, json on request") {
-  CHECK_FALSE(Parse({}).config.log_json);
-  CHECK(Parse({}).config.log_requests);
-  CHECK(Parse({"--log-format", "json"}).config.log_json);
-  CHECK_FALSE(Parse({"--log-format", "text"}).config.log_json);
-  CHECK(Parse({}, {{"IB_LOG_FORMAT", "json"}}).config.log_json);
-  CHECK_FALSE(Parse({"--log-format=text"}, {{"IB_LOG_FORMAT", "json"}}).config.log_json);
-  CHECK_THROWS_AS(Parse({"--log-format", "yaml"}), ib::ConfigError);
-  CHECK_THROWS_AS(Parse({"--log-format", "JSON"}), ib::ConfigError);
+  CHECK_FALSE(ParseArgs({}).config.log_json);
+  CHECK(ParseArgs({}).config.log_requests);
+  CHECK(ParseArgs({"--log-format", "json"}).config.log_json);
+  CHECK_FALSE(ParseArgs({"--log-format", "text"}).config.log_json);
+  CHECK(ParseArgs({}, {{"IB_LOG_FORMAT", "json"}}).config.log_json);
+  CHECK_FALSE(ParseArgs({"--log-format=text"}, {{"IB_LOG_FORMAT", "json"}}).config.log_json);
+  CHECK_THROWS_AS(ParseArgs({"--log-format", "yaml"}), ib::ConfigError);
+  CHECK_THROWS_AS(ParseArgs({"--log-format", "JSON"}), ib::ConfigError);
 }
 
 TEST_CASE("config: backup, check and restore take --db and their file operands") {
-  auto backup = Parse({"backup", "--db", "a.db", "out.db"});
+  auto backup = ParseArgs({"backup", "--db", "a.db", "out.db"});
   CHECK(backup.command == ib::Command::kBackup);
   CHECK(backup.config.db_path == "a.db");
   CHECK(backup.operands == std::vector<std::string>{"out.db"});
-  auto restore = Parse({"restore", "b.db", "--db=a.db"});
+  auto restore = ParseArgs({"restore", "b.db", "--db=a.db"});
   CHECK(restore.command == ib::Command::kRestore);
   CHECK(restore.operands == std::vector<std::string>{"b.db"});
-  auto check = Parse({"check"}, {{"IB_DB", "env.db"}});
+  auto check = ParseArgs({"check"}, {{"IB_DB", "env.db"}});
   CHECK(check.command == ib::Command::kCheck);
   CHECK(check.config.db_path == "env.db");
   CHECK(check.operands.empty());
-  CHECK_THROWS_AS(Parse({"backup", "--db", "a.db"}), ib::ConfigError);                // no OUT
-  CHECK_THROWS_AS(Parse({"backup", "--db", "a.db", "x", "y"}), ib::ConfigError);      // two
-  CHECK_THROWS_AS(Parse({"check", "--db", "a.db", "x"}), ib::ConfigError);            // extra
-  CHECK_THROWS_AS(Parse({"check", "--db", "a.db", "--port", "1"}), ib::ConfigError);  // serve's
-  CHECK_THROWS_AS(Parse({"check", "--db", ":memory:"}), ib::ConfigError);
-  CHECK_THROWS_AS(Parse({"serve", "out.db"}), ib::ConfigError);
+  CHECK_THROWS_AS(ParseArgs({"backup", "--db", "a.db"}), ib::ConfigError);                // no OUT
+  CHECK_THROWS_AS(ParseArgs({"backup", "--db", "a.db", "x", "y"}), ib::ConfigError);      // two
+  CHECK_THROWS_AS(ParseArgs({"check", "--db", "a.db", "x"}), ib::ConfigError);            // extra
+  CHECK_THROWS_AS(ParseArgs({"check", "--db", "a.db", "--port", "1"}), ib::ConfigError);  // serve's
+  CHECK_THROWS_AS(ParseArgs({"check", "--db", ":memory:"}), ib::ConfigError);
+  CHECK_THROWS_AS(ParseArgs({"serve", "out.db"}), ib::ConfigError);
 }
 
 TEST_CASE("config: --quiet is a switch, also --quiet=false and IB_QUIET") {
-  CHECK_FALSE(Parse({}).config.quiet);
-  CHECK(Parse({"--quiet"}).config.quiet);
-  CHECK(Parse({"--quiet", "--port", "0"}).config.port == 0);
-  CHECK(Parse({"--quiet", "--port", "0"}).config.quiet);
-  CHECK_FALSE(Parse({"--quiet=false"}).config.quiet);
-  CHECK(Parse({}, {{"IB_QUIET", "true"}}).config.quiet);
-  CHECK_FALSE(Parse({"--quiet=no"}, {{"IB_QUIET", "true"}}).config.quiet);
-  CHECK_THROWS_AS(Parse({"--quiet=maybe"}), ib::ConfigError);
+  CHECK_FALSE(ParseArgs({}).config.quiet);
+  CHECK(ParseArgs({"--quiet"}).config.quiet);
+  CHECK(ParseArgs({"--quiet", "--port", "0"}).config.port == 0);
+  CHECK(ParseArgs({"--quiet", "--port", "0"}).config.quiet);
+  CHECK_FALSE(ParseArgs({"--quiet=false"}).config.quiet);
+  CHECK(ParseArgs({}, {{"IB_QUIET", "true"}}).config.quiet);
+  CHECK_FALSE(ParseArgs({"--quiet=no"}, {{"IB_QUIET", "true"}}).config.quiet);
+  CHECK_THROWS_AS(ParseArgs({"--quiet=maybe"}), ib::ConfigError);
   // A switch takes no separate value: the word after it is an (unexpected) operand.
-  CHECK_THROWS_AS(Parse({"--quiet", "true"}), ib::ConfigError);
+  CHECK_THROWS_AS(ParseArgs({"--quiet", "true"}), ib::ConfigError);
 }
 
 TEST_CASE("config: import takes a format, a directory and --db") {
-  auto import = Parse({"import", "postgres", "dump", "--db", "new.db"});
+  auto import = ParseArgs({"import", "postgres", "dump", "--db", "new.db"});
   CHECK(import.command == ib::Command::kImport);
   CHECK(import.operands == std::vector<std::string>{"postgres", "dump"});
   CHECK(import.config.db_path == "new.db");
-  CHECK_THROWS_WITH_AS(Parse({"import", "mysql", "dump", "--db", "new.db"}),
+  CHECK_THROWS_WITH_AS(ParseArgs({"import", "mysql", "dump", "--db", "new.db"}),
                        doctest::Contains("one format, postgres"), ib::ConfigError);
-  CHECK_THROWS_AS(Parse({"import", "postgres", "--db", "new.db"}), ib::ConfigError);  // no DIR
-  CHECK_THROWS_AS(Parse({"import", "postgres", "d", "--db", ":memory:"}), ib::ConfigError);
-  CHECK_THROWS_AS(Parse({"import", "postgres", "d", "--url", "http://x"}), ib::ConfigError);
+  CHECK_THROWS_AS(ParseArgs({"import", "postgres", "--db", "new.db"}), ib::ConfigError);  // no DIR
+  CHECK_THROWS_AS(ParseArgs({"import", "postgres", "d", "--db", ":memory:"}), ib::ConfigError);
+  CHECK_THROWS_AS(ParseArgs({"import", "postgres", "d", "--url", "http://x"}), ib::ConfigError);
 }
 
 TEST_CASE("config: push-storage takes its directory and its own flags") {
-  auto push = Parse({"push-storage", "out", "--url", "https://x.supabase.co", "--service-key=k"});
+  auto push =
+      ParseArgs({"push-storage", "out", "--url", "https://x.supabase.co", "--service-key=k"});
   CHECK(push.command == ib::Command::kPushStorage);
   CHECK(push.operands == std::vector<std::string>{"out"});
   CHECK(push.push_url == "https://x.supabase.co");
   CHECK(push.push_service_key == "k");
-  CHECK_THROWS_WITH_AS(Parse({"push-storage", "out", "--url", "http://x"}),
+  CHECK_THROWS_WITH_AS(ParseArgs({"push-storage", "out", "--url", "http://x"}),
                        doctest::Contains("--service-key KEY"), ib::ConfigError);
   CHECK_THROWS_WITH_AS(
-      Parse({"push-storage", "out", "--url", "http://x", "--service-key", "k", "--db", "a.db"}),
+      ParseArgs({"push-storage", "out", "--url", "http://x", "--service-key", "k", "--db", "a.db"}),
       doctest::Contains("takes --url and --service-key"), ib::ConfigError);
-  CHECK_THROWS_AS(Parse({"push-storage", "--url", "http://x", "--service-key", "k"}),
+  CHECK_THROWS_AS(ParseArgs({"push-storage", "--url", "http://x", "--service-key", "k"}),
                   ib::ConfigError);  // no DIR
 }
 
 TEST_CASE("config: demo takes --db and --password-cost only") {
-  auto demo = Parse({"demo", "--db", "d.db", "--password-cost", "minimal"});
+  auto demo = ParseArgs({"demo", "--db", "d.db", "--password-cost", "minimal"});
   CHECK(demo.command == ib::Command::kDemo);
   CHECK(demo.config.db_path == "d.db");
   CHECK(demo.config.password_cost == ib::PasswordCostLevel::kMinimal);
-  CHECK(Parse({"demo", "--db", "d.db"}).config.password_cost ==
+  CHECK(ParseArgs({"demo", "--db", "d.db"}).config.password_cost ==
         ib::PasswordCostLevel::kInteractive);
-  CHECK_THROWS_AS(Parse({"demo", "--db", "d.db", "--port", "1"}), ib::ConfigError);
-  CHECK_THROWS_AS(Parse({"demo", "--db", "d.db", "extra"}), ib::ConfigError);
-  CHECK_THROWS_AS(Parse({"demo", "--db", ":memory:"}), ib::ConfigError);
+  CHECK_THROWS_AS(ParseArgs({"demo", "--db", "d.db", "--port", "1"}), ib::ConfigError);
+  CHECK_THROWS_AS(ParseArgs({"demo", "--db", "d.db", "extra"}), ib::ConfigError);
+  CHECK_THROWS_AS(ParseArgs({"demo", "--db", ":memory:"}), ib::ConfigError);
 }

@@ -29,7 +29,7 @@ namespace {
 
 using testing::GamificationFixture;
 
-const RequestClock kClock{1'700'000'000'000'000};
+const RequestClock kCommitClock{1'700'000'000'000'000};
 
 void Pause() { std::this_thread::sleep_for(std::chrono::milliseconds(1)); }
 
@@ -40,7 +40,7 @@ std::vector<std::optional<std::string>> WriteInOneBatch(
     Db& db, int n, const std::function<void(int, WriteScope&)>& body) {
   std::atomic<bool> holding{false};
   std::thread holder([&] {
-    db.Write(testing::Service(), kClock, [&](WriteScope&) {
+    db.Write(testing::Service(), kCommitClock, [&](WriteScope&) {
       holding = true;
       while (db.group_commit().queued() < static_cast<size_t>(n)) Pause();
     });
@@ -51,7 +51,7 @@ std::vector<std::optional<std::string>> WriteInOneBatch(
   for (int i = 0; i < n; ++i) {
     writers.emplace_back([&, i] {
       try {
-        db.Write(testing::Service(), kClock, [&](WriteScope& scope) { body(i, scope); });
+        db.Write(testing::Service(), kCommitClock, [&](WriteScope& scope) { body(i, scope); });
       } catch (const Error& e) {
         errors[static_cast<size_t>(i)] = e.code();
       }
@@ -139,7 +139,7 @@ TEST_CASE("group commit: a transaction SQLite ended fails the whole batch, nothi
   CHECK(f.db().Scalar("SELECT count(*) FROM ib_settings WHERE key LIKE 't%'") ==
         SqlValue(int64_t{0}));
   // The writer is usable again afterwards.
-  db.Write(testing::Service(), kClock, [](WriteScope& scope) {
+  db.Write(testing::Service(), kCommitClock, [](WriteScope& scope) {
     scope.writer().Insert("ib_settings",
                           {{"key", std::string("after")}, {"value", std::string("v")}});
   });
@@ -154,7 +154,7 @@ TEST_CASE("durability: full syncs every batch's WAL before answering, normal onl
     return std::get<int64_t>(*Executor(lease.conn()).Scalar({"PRAGMA synchronous", {}, ""}));
   };
   auto write = [](Db& db, const std::string& key) {
-    db.Write(testing::Service(), kClock, [&](WriteScope& s) {
+    db.Write(testing::Service(), kCommitClock, [&](WriteScope& s) {
       s.writer().Insert("ib_settings", {{"key", key}, {"value", std::string("v")}});
     });
   };
@@ -163,7 +163,7 @@ TEST_CASE("durability: full syncs every batch's WAL before answering, normal onl
   testing::TestDb durable_db(dir.path() + "/full.db");
   Db& durable = durable_db.db();
   CHECK(synchronous(durable) == 1);
-  CHECK(durable.Read(testing::Service(), kClock, [](ReadScope& r) {
+  CHECK(durable.Read(testing::Service(), kCommitClock, [](ReadScope& r) {
     return std::get<int64_t>(*Executor(r.conn()).Scalar({"PRAGMA synchronous", {}, ""}));
   }) == 2);
   write(durable, "a");
@@ -181,7 +181,7 @@ TEST_CASE("durability: full syncs every batch's WAL before answering, normal onl
     Db::WriteLease lease(relaxed);
     relaxed.SetCatalog(Catalog::Load(lease.conn()));
   }
-  relaxed.Write(testing::Service(), kClock,
+  relaxed.Write(testing::Service(), kCommitClock,
                 [](WriteScope& s) { Executor(s.conn()).Exec("INSERT INTO t VALUES (1)"); });
   CHECK(relaxed.group_commit().syncs() == 0);
 }
@@ -203,7 +203,7 @@ TEST_CASE("durability: batches overlap their syncs, effects and the change log s
   for (int t = 0; t < kThreads; ++t) {
     writers.emplace_back([&, t] {
       for (int i = 0; i < kWrites; ++i) {
-        db.Write(testing::Service(), kClock, [&](WriteScope& s) {
+        db.Write(testing::Service(), kCommitClock, [&](WriteScope& s) {
           const int64_t rowid = s.writer().Insert(
               "ib_settings",
               {{"key", "k" + std::to_string(t) + "-" + std::to_string(i)}, {"value", "v"}});

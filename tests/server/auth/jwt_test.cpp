@@ -12,8 +12,8 @@ namespace {
 
 using nlohmann::json;
 
-constexpr char kSecret[] = "super-secret-jwt-token-with-at-least-32-characters-long";
-constexpr int64_t kNow = 1'700'000'000;
+constexpr char kJwtSecret[] = "super-secret-jwt-token-with-at-least-32-characters-long";
+constexpr int64_t kJwtNow = 1'700'000'000;
 
 // Computed outside this code base with Python's hmac/hashlib/base64 (sort_keys, compact
 // separators) and cross-checked with `openssl dgst -sha256 -hmac`.
@@ -34,7 +34,7 @@ json KnownClaims() {
 // Builds a token from raw header and payload text, HMAC-SHA256-signed with `secret` whatever
 // the header claims: lets a test reach the checks that come after the signature.
 std::string MakeToken(const std::string& header, const std::string& payload,
-                      const std::string& secret = kSecret) {
+                      const std::string& secret = kJwtSecret) {
   std::string input = Base64UrlEncode(header) + "." + Base64UrlEncode(payload);
   unsigned char mac[32];
   unsigned int len = 0;
@@ -109,13 +109,13 @@ TEST_CASE("jwt: round trip keeps the claims") {
   const std::vector<json> claim_sets = {
       json::object(),
       KnownClaims(),
-      {{"sub", "u1"}, {"exp", kNow + 3600}, {"app_metadata", {{"provider", "email"}}}},
+      {{"sub", "u1"}, {"exp", kJwtNow + 3600}, {"app_metadata", {{"provider", "email"}}}},
       {{"name", "Zoë \u00e9 \xf0\x9f\x94\x91"}, {"amr", json::array({{{"method", "password"}}})}},
   };
   for (const json& claims : claim_sets) {
     CAPTURE(claims.dump());
-    std::string token = SignHs256(claims, kSecret);
-    JwtResult result = VerifyHs256(token, kSecret, kNow);
+    std::string token = SignHs256(claims, kJwtSecret);
+    JwtResult result = VerifyHs256(token, kJwtSecret, kJwtNow);
     CHECK(result.ok());
     CHECK(result.claims == claims);
   }
@@ -124,18 +124,18 @@ TEST_CASE("jwt: round trip keeps the claims") {
 TEST_CASE("jwt: claims nested to the client JSON bound verify, one level more is malformed") {
   // The payload object is one level: 511 arrays inside it make 512 in all.
   const std::string within = Claims(R"(,"x":)" + std::string(511, '[') + std::string(511, ']'));
-  JwtResult ok = VerifyHs256(MakeToken(kHs256Header, within), kSecret, kNow);
+  JwtResult ok = VerifyHs256(MakeToken(kHs256Header, within), kJwtSecret, kJwtNow);
   CHECK(ok.ok());
   CHECK(ok.claims["sub"] == "u1");
   const std::string over = Claims(R"(,"x":)" + std::string(512, '[') + std::string(512, ']'));
-  JwtResult refused = VerifyHs256(MakeToken(kHs256Header, over), kSecret, kNow);
+  JwtResult refused = VerifyHs256(MakeToken(kHs256Header, over), kJwtSecret, kJwtNow);
   REQUIRE_FALSE(refused.ok());
   CHECK(*refused.failure == JwtFailure::kMalformed);
 }
 
 TEST_CASE("jwt: known vector proves interop") {
-  CHECK(SignHs256(KnownClaims(), kSecret) == kKnownToken);
-  JwtResult result = VerifyHs256(kKnownToken, kSecret, kNow);
+  CHECK(SignHs256(KnownClaims(), kJwtSecret) == kKnownToken);
+  JwtResult result = VerifyHs256(kKnownToken, kJwtSecret, kJwtNow);
   REQUIRE(result.ok());
   CHECK(result.claims == KnownClaims());
 
@@ -144,7 +144,7 @@ TEST_CASE("jwt: known vector proves interop") {
       {"eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9."
        "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ."
        "jjmTPZ6I6akaT1QtjeCDkz999ou8xIPPJihXv-9wcEg",
-       kSecret},
+       kJwtSecret},
       // The jwt.io example token.
       {"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
        "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ."
@@ -153,7 +153,8 @@ TEST_CASE("jwt: known vector proves interop") {
   };
   for (const auto& token_and_secret : foreign) {
     CAPTURE(token_and_secret.first);
-    JwtResult foreign_result = VerifyHs256(token_and_secret.first, token_and_secret.second, kNow);
+    JwtResult foreign_result =
+        VerifyHs256(token_and_secret.first, token_and_secret.second, kJwtNow);
     REQUIRE(foreign_result.ok());
     CHECK(foreign_result.claims["name"] == "John Doe");
     CHECK(foreign_result.claims["iat"] == 1516239022);
@@ -241,7 +242,7 @@ TEST_CASE("jwt: refusals") {
   for (const Case& c : cases) {
     CAPTURE(c.name);
     JwtResult result;
-    CHECK_NOTHROW(result = VerifyHs256(c.token, kSecret, kNow));
+    CHECK_NOTHROW(result = VerifyHs256(c.token, kJwtSecret, kJwtNow));
     REQUIRE_FALSE(result.ok());
     CHECK(*result.failure == c.failure);
     if (!c.message.empty()) CHECK(result.message == c.message);
@@ -256,11 +257,11 @@ TEST_CASE("jwt: exp has no leeway") {
     std::string extra;  // appended to the claims object
     std::optional<JwtFailure> failure;
   };
-  const std::string now = std::to_string(kNow);
+  const std::string now = std::to_string(kJwtNow);
   const std::vector<Case> cases = {
       {"exp == now", ",\"exp\":" + now, JwtFailure::kExpired},
-      {"exp = now - 1", ",\"exp\":" + std::to_string(kNow - 1), JwtFailure::kExpired},
-      {"exp = now + 1", ",\"exp\":" + std::to_string(kNow + 1), std::nullopt},
+      {"exp = now - 1", ",\"exp\":" + std::to_string(kJwtNow - 1), JwtFailure::kExpired},
+      {"exp = now + 1", ",\"exp\":" + std::to_string(kJwtNow + 1), std::nullopt},
       {"exp missing", "", std::nullopt},
       {"exp negative", ",\"exp\":-1", JwtFailure::kExpired},
       {"exp zero", ",\"exp\":0", JwtFailure::kExpired},
@@ -268,14 +269,15 @@ TEST_CASE("jwt: exp has no leeway") {
       {"exp float just ahead", ",\"exp\":" + now + ".5", std::nullopt},
       {"exp beyond int64", ",\"exp\":18446744073709551615", std::nullopt},
       {"exp huge float", ",\"exp\":1e300", std::nullopt},
-      {"exp as string", ",\"exp\":\"" + std::to_string(kNow + 3600) + "\"", JwtFailure::kMalformed},
+      {"exp as string", ",\"exp\":\"" + std::to_string(kJwtNow + 3600) + "\"",
+       JwtFailure::kMalformed},
       {"exp null", ",\"exp\":null", JwtFailure::kMalformed},
       {"exp bool", ",\"exp\":true", JwtFailure::kMalformed},
       {"exp object", ",\"exp\":{}", JwtFailure::kMalformed},
   };
   for (const Case& c : cases) {
     CAPTURE(c.name);
-    JwtResult result = VerifyHs256(MakeToken(kHs256Header, Claims(c.extra)), kSecret, kNow);
+    JwtResult result = VerifyHs256(MakeToken(kHs256Header, Claims(c.extra)), kJwtSecret, kJwtNow);
     CHECK(result.failure == c.failure);
     if (c.failure == JwtFailure::kExpired) CHECK(result.message == "JWT expired");
     if (!c.failure) CHECK(result.claims["sub"] == "u1");
@@ -284,22 +286,22 @@ TEST_CASE("jwt: exp has no leeway") {
 
 TEST_CASE("jwt: a token under the size cap verifies") {
   json claims = {{"sub", "u1"}, {"pad", std::string(size_t{10} * 1024, 'x')}};
-  std::string token = SignHs256(claims, kSecret);
+  std::string token = SignHs256(claims, kJwtSecret);
   REQUIRE(token.size() < size_t{16} * 1024);
-  CHECK(VerifyHs256(token, kSecret, kNow).ok());
+  CHECK(VerifyHs256(token, kJwtSecret, kJwtNow).ok());
 }
 
 TEST_CASE("jwt: the size cap is 16 KiB inclusive") {
   bool saw_limit = false;
   bool saw_over = false;
   for (size_t pad = 12000; pad < 12400 && !(saw_limit && saw_over); ++pad) {
-    std::string token = SignHs256({{"sub", "u1"}, {"pad", std::string(pad, 'x')}}, kSecret);
+    std::string token = SignHs256({{"sub", "u1"}, {"pad", std::string(pad, 'x')}}, kJwtSecret);
     if (token.size() == size_t{16} * 1024) {
       saw_limit = true;
-      CHECK(VerifyHs256(token, kSecret, kNow).ok());
+      CHECK(VerifyHs256(token, kJwtSecret, kJwtNow).ok());
     } else if (token.size() == size_t{16} * 1024 + 1) {
       saw_over = true;
-      CHECK(VerifyHs256(token, kSecret, kNow).message == "JWT too large");
+      CHECK(VerifyHs256(token, kJwtSecret, kJwtNow).message == "JWT too large");
     }
   }
   CHECK(saw_limit);
@@ -307,8 +309,8 @@ TEST_CASE("jwt: the size cap is 16 KiB inclusive") {
 }
 
 TEST_CASE("jwt: no single-character change of a valid token verifies") {
-  const std::string valid = SignHs256({{"sub", "u1"}, {"exp", kNow + 60}}, kSecret);
-  REQUIRE(VerifyHs256(valid, kSecret, kNow).ok());
+  const std::string valid = SignHs256({{"sub", "u1"}, {"exp", kJwtNow + 60}}, kJwtSecret);
+  REQUIRE(VerifyHs256(valid, kJwtSecret, kJwtNow).ok());
   const std::string replacements("A_-.=+/ \0\xff", 10);
   for (size_t i = 0; i < valid.size(); ++i) {
     for (char r : replacements) {
@@ -317,7 +319,7 @@ TEST_CASE("jwt: no single-character change of a valid token verifies") {
       mutated[i] = r;
       CAPTURE(mutated);
       JwtResult result;
-      CHECK_NOTHROW(result = VerifyHs256(mutated, kSecret, kNow));
+      CHECK_NOTHROW(result = VerifyHs256(mutated, kJwtSecret, kJwtNow));
       CHECK_FALSE(result.ok());
     }
   }

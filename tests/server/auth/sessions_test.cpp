@@ -20,7 +20,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr char kSecret[] = "sessions-test-secret-0123456789abcdef0123456789";
+constexpr char kSessionSecret[] = "sessions-test-secret-0123456789abcdef0123456789";
 constexpr int64_t kSecond = 1'000'000;
 constexpr int64_t kStart = 1'700'000'000 * kSecond;
 
@@ -32,7 +32,7 @@ AuthOptions TestOptions() {
 
 struct Fixture {
   explicit Fixture(AuthOptions options = TestOptions())
-      : env{db.db(), kSecret, options}, sessions(env), admin(env) {}
+      : env{db.db(), kSessionSecret, options}, sessions(env), admin(env) {}
 
   RequestMeta At(int64_t offset_micros, std::string ip = "10.0.0.1") const {
     return RequestMeta{std::move(ip), "http://test/auth/v1",
@@ -48,7 +48,8 @@ struct Fixture {
   // The caller of an access token, as the guard would hand it over.
   UserClaims Who(const json& session) const {
     json claims =
-        VerifyHs256(session["access_token"].get<std::string>(), kSecret, kStart / kSecond).claims;
+        VerifyHs256(session["access_token"].get<std::string>(), kSessionSecret, kStart / kSecond)
+            .claims;
     return UserClaims{claims["sub"], claims["session_id"].get<std::string>()};
   }
 

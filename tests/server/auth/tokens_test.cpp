@@ -7,8 +7,8 @@
 namespace ib::auth {
 namespace {
 
-constexpr char kSecret[] = "tokens-test-secret-0123456789abcdef0123456789";
-constexpr int64_t kSecond = 1'000'000;
+constexpr char kTokenSecret[] = "tokens-test-secret-0123456789abcdef0123456789";
+constexpr int64_t kTokenSecond = 1'000'000;
 
 UserRecord SampleUser() {
   UserRecord u;
@@ -40,8 +40,8 @@ TEST_CASE("auth tokens: access-token claims carry every field GoTrue puts in the
 
 TEST_CASE("auth tokens: the issued token verifies and the session JSON is complete") {
   nlohmann::json claims = AccessTokenClaims(SampleUser(), "s", 10, 1'700'000'000, 3600, "i");
-  AccessToken access = IssueAccessToken(claims, kSecret);
-  JwtResult verified = VerifyHs256(access.token, kSecret, 1'700'000'001);
+  AccessToken access = IssueAccessToken(claims, kTokenSecret);
+  JwtResult verified = VerifyHs256(access.token, kTokenSecret, 1'700'000'001);
   REQUIRE(verified.ok());
   CHECK(verified.claims == claims);
   nlohmann::json session = SessionJson(access, "r1", {{"id", "u"}});
@@ -52,7 +52,7 @@ TEST_CASE("auth tokens: the issued token verifies and the session JSON is comple
   CHECK(session["refresh_token"] == "r1");
   CHECK(session["user"]["id"] == "u");
   // One second past exp the token is refused: no leeway.
-  CHECK_FALSE(VerifyHs256(access.token, kSecret, 1'700'003'600).ok());
+  CHECK_FALSE(VerifyHs256(access.token, kTokenSecret, 1'700'003'600).ok());
 }
 
 TEST_CASE("auth tokens: refresh tokens are random and stored only as SHA-256") {
@@ -65,7 +65,7 @@ TEST_CASE("auth tokens: refresh tokens are random and stored only as SHA-256") {
 }
 
 TEST_CASE("auth tokens: refresh decision table (rotation, lost response, reuse interval)") {
-  const int64_t revoked_at = 1'000 * kSecond;
+  const int64_t revoked_at = 1'000 * kTokenSecond;
   RefreshTokenState live{"h1", "", false, 0};
   RefreshTokenState used{"h1", "", true, revoked_at};
   RefreshTokenState child_of_used{"h2", "h1", false, 0};
@@ -83,21 +83,21 @@ TEST_CASE("auth tokens: refresh decision table (rotation, lost response, reuse i
       {"unrevoked rotates", live, std::nullopt, revoked_at, 10, RefreshDecision::kRotate},
       {"unrevoked rotates even if not newest", live, unrelated_active, revoked_at, 0,
        RefreshDecision::kRotate},
-      {"parent of active returns it", used, child_of_used, revoked_at + 10 * kSecond, 10,
+      {"parent of active returns it", used, child_of_used, revoked_at + 10 * kTokenSecond, 10,
        RefreshDecision::kReturnActive},
       {"parent of active past the interval is reuse", used, child_of_used,
-       revoked_at + 10 * kSecond + 1, 10, RefreshDecision::kAlreadyUsed},
+       revoked_at + 10 * kTokenSecond + 1, 10, RefreshDecision::kAlreadyUsed},
       {"interval 0: parent of active right after is reuse", used, child_of_used, revoked_at + 1, 0,
        RefreshDecision::kAlreadyUsed},
-      {"within interval rotates", used, unrelated_active, revoked_at + 10 * kSecond, 10,
+      {"within interval rotates", used, unrelated_active, revoked_at + 10 * kTokenSecond, 10,
        RefreshDecision::kRotate},
-      {"just after interval is reuse", used, unrelated_active, revoked_at + 10 * kSecond + 1, 10,
-       RefreshDecision::kAlreadyUsed},
+      {"just after interval is reuse", used, unrelated_active, revoked_at + 10 * kTokenSecond + 1,
+       10, RefreshDecision::kAlreadyUsed},
       {"interval 0: same instant still valid", used, std::nullopt, revoked_at, 0,
        RefreshDecision::kRotate},
       {"interval 0: one microsecond later is reuse", used, std::nullopt, revoked_at + 1, 0,
        RefreshDecision::kAlreadyUsed},
-      {"no active token, late: reuse", used, std::nullopt, revoked_at + 11 * kSecond, 10,
+      {"no active token, late: reuse", used, std::nullopt, revoked_at + 11 * kTokenSecond, 10,
        RefreshDecision::kAlreadyUsed},
   };
   for (const Case& c : cases) {

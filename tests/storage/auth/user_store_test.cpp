@@ -11,12 +11,12 @@
 namespace ib::storage::auth {
 namespace {
 
-constexpr int64_t kNow = 1'700'000'000'000'000;  // 2023-11-14T22:13:20Z
+constexpr int64_t kUserNow = 1'700'000'000'000'000;  // 2023-11-14T22:13:20Z
 
-struct Fixture {
+struct UserFixture {
   testing::TestDb db;
   Principal service = testing::Service();
-  RowWriter writer{db.conn(), db.catalog(), service, kNow};
+  RowWriter writer{db.conn(), db.catalog(), service, kUserNow};
 
   UserRecord Add(const std::string& email, bool signed_in = false) {
     NewUser user;
@@ -42,7 +42,7 @@ bool IsLowerV4Uuid(const std::string& id) {
 }
 
 TEST_CASE("auth user store: insert writes the user, its email identity and the profile") {
-  Fixture f;
+  UserFixture f;
   UserRecord user = f.Add("ada@x.io", /*signed_in=*/true);
   CHECK(IsLowerV4Uuid(user.id));
   CHECK(IsLowerV4Uuid(f.Add("bob@x.io").id));
@@ -64,7 +64,7 @@ TEST_CASE("auth user store: insert writes the user, its email identity and the p
 }
 
 TEST_CASE("auth user store: lookups ignore id and email case, miss cleanly") {
-  Fixture f;
+  UserFixture f;
   UserRecord user = f.Add("ada@x.io");
   std::string upper = user.id;
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -76,7 +76,7 @@ TEST_CASE("auth user store: lookups ignore id and email case, miss cleanly") {
 }
 
 TEST_CASE("auth user store: pages are newest first with the total of all users") {
-  Fixture f;
+  UserFixture f;
   for (const char* email : {"a@x.io", "b@x.io", "c@x.io"}) f.Add(email);
   UserPage first = ListUsers(f.db.conn(), 1, 2);
   CHECK(first.total == 3);
@@ -90,9 +90,9 @@ TEST_CASE("auth user store: pages are newest first with the total of all users")
 }
 
 TEST_CASE("auth user store: updates stamp updated_at, sign-in stamps the identities") {
-  Fixture f;
+  UserFixture f;
   UserRecord user = f.Add("ada@x.io");
-  RowWriter later(f.db.conn(), f.db.catalog(), f.service, kNow + 5'000'000);
+  RowWriter later(f.db.conn(), f.db.catalog(), f.service, kUserNow + 5'000'000);
   UserRecord changed = UpdateUserRow(later, user, {{"raw_user_meta_data", R"({"k":1})"}});
   CHECK(changed.user_metadata == nlohmann::json{{"k", 1}});
   CHECK(changed.updated_at == "2023-11-14T22:13:25.000000+00:00");
@@ -105,7 +105,7 @@ TEST_CASE("auth user store: updates stamp updated_at, sign-in stamps the identit
 }
 
 TEST_CASE("auth user store: deleting a user cascades to its profile and identities") {
-  Fixture f;
+  UserFixture f;
   UserRecord ada = f.Add("ada@x.io");
   UserRecord bob = f.Add("bob@x.io");
   DeleteUserRow(f.writer, ada);
