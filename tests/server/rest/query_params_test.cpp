@@ -42,13 +42,13 @@ void CheckPgrst100(Fn&& fn, const std::string& input) {
   }
 }
 
-struct Case {
+struct ParamCase {
   std::string input;
   std::string expected;
 };
 
 TEST_CASE("query_params: select grammar") {
-  const std::vector<Case> cases = {
+  const std::vector<ParamCase> cases = {
       {"*", "*"},
       {"id,name", "id,name"},
       {" id , name ", "id,name"},
@@ -85,7 +85,7 @@ TEST_CASE("query_params: select grammar") {
       {"", ""},
       {"  ", ""},
   };
-  for (const Case& c : cases) {
+  for (const ParamCase& c : cases) {
     INFO("select=" << c.input);
     CHECK(Parsed({{"select", c.input}}) == "select=" + c.expected);
   }
@@ -155,7 +155,7 @@ TEST_CASE("query_params: malformed select is PGRST100") {
 }
 
 TEST_CASE("query_params: parse errors keep PostgREST's message shape") {
-  const std::vector<Case> cases = {
+  const std::vector<ParamCase> cases = {
       {"select=id,,x",
        "PGRST100 \"failed to parse select parameter (id,,x)\" (line 1, column 4) | "
        "unexpected \",\" expecting field name (* or [a..z0..9_$])"},
@@ -184,7 +184,7 @@ TEST_CASE("query_params: parse errors keep PostgREST's message shape") {
        "PGRST100 \"failed to parse select parameter (é,,x)\" (line 1, column 3) | "
        "unexpected \",\" expecting field name (* or [a..z0..9_$])"},
   };
-  for (const Case& c : cases) {
+  for (const ParamCase& c : cases) {
     const size_t eq = c.input.find('=');
     const Params params = {{c.input.substr(0, eq), c.input.substr(eq + 1)}};
     CHECK(Refusal([&] { ParseQueryParams(params); }) == c.expected);
@@ -347,7 +347,7 @@ TEST_CASE("query_params: like(all)/like(any) patterns") {
 }
 
 TEST_CASE("query_params: filter keys and embed prefixes") {
-  const std::vector<Case> cases = {
+  const std::vector<ParamCase> cases = {
       {"id=eq.1", "id=eq.1"},
       {"author.name=eq.Ann", "author.name=eq.Ann"},
       {"a.b.c=gt.1", "a.b.c=gt.1"},
@@ -359,7 +359,7 @@ TEST_CASE("query_params: filter keys and embed prefixes") {
       {"\"a.b\".c=eq.1", "\"a.b\".c=eq.1"},
       {"author=not.is.null", "author=not.is.null"},
   };
-  for (const Case& c : cases) {
+  for (const ParamCase& c : cases) {
     const size_t eq = c.input.find('=');
     INFO(c.input);
     CHECK(Parsed({{c.input.substr(0, eq), c.input.substr(eq + 1)}}) == c.expected);
@@ -410,7 +410,7 @@ TEST_CASE("query_params: rpc arguments") {
 }
 
 TEST_CASE("query_params: order forms") {
-  const std::vector<Case> cases = {
+  const std::vector<ParamCase> cases = {
       {"a", "a.asc"},
       {"a.asc,b.desc.nullsfirst,c.nullslast", "a.asc,b.desc.nullsfirst,c.asc.nullslast"},
       {"a.desc.nullslast", "a.desc.nullslast"},
@@ -424,7 +424,7 @@ TEST_CASE("query_params: order forms") {
       {" a.desc , b ", "a.desc,b.asc"},
       {"\"my col\".desc", "\"my col\".desc"},
   };
-  for (const Case& c : cases) {
+  for (const ParamCase& c : cases) {
     INFO("order=" << c.input);
     CHECK(Parsed({{"order", c.input}}) == "order=" + c.expected);
   }
@@ -471,12 +471,12 @@ TEST_CASE("query_params: columns and on_conflict lists") {
 }
 
 TEST_CASE("query_params: ParseField") {
-  const std::vector<Case> cases = {
+  const std::vector<ParamCase> cases = {
       {"data->a->>b", "data->a->>b"}, {"\"my col\"", "\"my col\""},   {"items->0", "items->0"},
       {"items->-1", "items->-1"},     {"data->\"0\"", "data->\"0\""}, {" a ", "a"},
       {"data->a b", "data->\"a b\""},
   };
-  for (const Case& c : cases) CHECK(ParseField(c.input).ToString() == c.expected);
+  for (const ParamCase& c : cases) CHECK(ParseField(c.input).ToString() == c.expected);
   const Field f = ParseField("data->items->>0");
   REQUIRE(f.path.size() == 2);
   CHECK(f.path[1].is_index);
