@@ -2,11 +2,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <stdexcept>
 
 #include "server/auth/jwt.h"
 #include "server/auth/passwords.h"
 #include "server/http/listener.h"
 #include "server/http/server_context.h"
+#include "server/http/tls_front_end.h"
 #include "server/realtime/realtime_service.h"
 #include "server/rest/engine.h"
 #include "storage/catalog.h"
@@ -66,7 +68,27 @@ void App::LoadSecret() {
                                            [] { return auth::RandomHex(32); });
 }
 
+namespace {
+
+// HTTPS when configured: the certificate and key are read and checked before the database is
+// touched, so a wrong file changes nothing.
+std::unique_ptr<http::TlsFrontEnd> StartTls(const Config& config) {
+  if (config.tls_cert.empty()) return nullptr;
+  http::TlsOptions options;
+  options.cert_file = config.tls_cert;
+  options.key_file = config.tls_key;
+  options.handshake_timeout = std::chrono::seconds(config.head_timeout);
+  try {
+    return std::make_unique<http::TlsFrontEnd>(options);
+  } catch (const std::runtime_error& e) {
+    throw storage::Error::Internal(e.what());
+  }
+}
+
+}  // namespace
+
 int App::Start() {
+  std::unique_ptr<http::TlsFrontEnd> tls = StartTls(config_);
   // Before opening to write (which would switch the file to WAL, among others): a database a
   // newer binary made is refused with nothing changed.
   if (config_.db_path != ":memory:") {
@@ -94,7 +116,7 @@ int App::Start() {
   realtime_limits.idle = std::chrono::seconds(config_.realtime_idle_timeout);
   realtime_ = std::make_unique<realtime::RealtimeService>(*db_, secret_, realtime_limits);
   realtime_->Start();
-  listener_ = std::make_unique<http::Listener>(*context_, *rest_, *realtime_);
+  listener_ = std::make_unique<http::Listener>(*context_, *rest_, *realtime_, std::move(tls));
   const int port = listener_->Bind();
   if (port < 0) {
     throw storage::Error::Internal("cannot listen on " + config_.host + ":" +

@@ -43,6 +43,11 @@ struct Setting {
   const char* bare_value = nullptr;
 };
 
+std::string NonEmpty(const std::string& flag, const std::string& value) {
+  if (value.empty()) throw ConfigError("--" + flag + " needs a file path");
+  return value;
+}
+
 // "*" alone, or a comma-separated list of origins as browsers send them: scheme://host[:port],
 // no path, no trailing slash (an Origin header is compared byte for byte).
 std::vector<std::string> ParseOrigins(const std::string& v) {
@@ -198,6 +203,8 @@ const std::vector<Setting>& Settings() {
          c.refreshes_per_ip = ParseInteger("refreshes-per-ip", v, 0, 1LL << 40);
        }},
       {"cors-origins", [](Config& c, const std::string& v) { c.cors_origins = ParseOrigins(v); }},
+      {"tls-cert", [](Config& c, const std::string& v) { c.tls_cert = NonEmpty("tls-cert", v); }},
+      {"tls-key", [](Config& c, const std::string& v) { c.tls_key = NonEmpty("tls-key", v); }},
   };
   return kSettings;
 }
@@ -343,6 +350,8 @@ std::string Usage() {
          "  --body-timeout SECS  time allowed for a whole request body (default 60)\n"
          "  --cors-origins LIST  * (any origin, the default) or comma-separated origins\n"
          "                       (https://app.example.com) browsers may call the API from\n"
+         "  --tls-cert FILE      serve HTTPS (TLS 1.2 and 1.3) with this PEM certificate chain\n"
+         "  --tls-key FILE       ... and this PEM private key (unencrypted); both or neither\n"
          "\n"
          "realtime (/realtime/v1):\n"
          "  --realtime-max-sockets N\n"
@@ -512,6 +521,9 @@ Invocation ParseInvocation(int argc, const char* const* argv, const EnvLookup& e
       throw ConfigError("push-storage needs --url URL and --service-key KEY");
     }
     return inv;
+  }
+  if (inv.config.tls_cert.empty() != inv.config.tls_key.empty()) {
+    throw ConfigError("HTTPS needs both --tls-cert FILE and --tls-key FILE");
   }
   if (inv.command != Command::kServe && inv.config.db_path == ":memory:") {
     throw ConfigError(std::string(command->word) + " needs a database file, not :memory:");

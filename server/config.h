@@ -53,6 +53,9 @@ struct Config {
   int64_t realtime_idle_timeout = 60;    // seconds without a frame from the client: closed
   // CORS: {"*"} allows every origin (Supabase's default); a list allows only those origins.
   std::vector<std::string> cors_origins = {"*"};
+  // HTTPS: a PEM certificate chain and its private key (both or neither; empty: plain HTTP).
+  std::string tls_cert;
+  std::string tls_key;
 };
 
 enum class Command {

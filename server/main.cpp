@@ -96,7 +96,8 @@ int main(int argc, char** argv) {
     std::cerr << "interviewbase: warning: " << warning << std::endl;
   }
   ib::StartFacts facts;
-  facts.base_url = "http://" + inv.config.host + ":" + std::to_string(port);
+  facts.base_url = (inv.config.tls_cert.empty() ? "http://" : "https://") + inv.config.host + ":" +
+                   std::to_string(port);
   facts.anon_key = app.anon_key();
   facts.service_key = app.service_key();
   facts.db_path = inv.config.db_path;

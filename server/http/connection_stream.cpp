@@ -202,11 +202,28 @@ bool ConnectionStream::WriteAll(std::string_view bytes) {
 }
 
 void ConnectionStream::get_remote_ip_and_port(std::string& ip, int& port) const {
+  if (ends_) {
+    ip = ends_->remote_ip;
+    port = ends_->remote_port;
+    return;
+  }
   Address(sock_, getpeername, ip, port);
 }
 
 void ConnectionStream::get_local_ip_and_port(std::string& ip, int& port) const {
+  if (ends_) {
+    ip = ends_->local_ip;
+    port = ends_->local_port;
+    return;
+  }
   Address(sock_, getsockname, ip, port);
+}
+
+SocketEnds EndsOf(socket_t sock) {
+  SocketEnds ends;
+  Address(sock, getpeername, ends.remote_ip, ends.remote_port);
+  Address(sock, getsockname, ends.local_ip, ends.local_port);
+  return ends;
 }
 
 }  // namespace ib::http

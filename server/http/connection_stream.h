@@ -27,6 +27,16 @@ struct StreamTimeouts {
   std::chrono::milliseconds body{60000};  // the whole request body, from the end of its head
 };
 
+// A TCP connection's two ends, as text addresses and ports.
+struct SocketEnds {
+  std::string remote_ip;
+  int remote_port = 0;
+  std::string local_ip;
+  int local_port = 0;
+};
+// Read from the socket (getpeername, getsockname); empty where it has no IP address.
+SocketEnds EndsOf(socket_t sock);
+
 class ConnectionStream : public httplib::Stream {
  public:
   ConnectionStream(socket_t sock, StreamTimeouts timeouts);
@@ -75,6 +85,10 @@ class ConnectionStream : public httplib::Stream {
   bool is_writable() const override;
   ssize_t read(char* ptr, size_t size) override;
   ssize_t write(const char* ptr, size_t size) override;
+  // The client's and our own address as the request sees them, when the socket is not the
+  // client's TCP connection itself (a TLS relay's socketpair end): then getpeername tells
+  // nothing useful.
+  void set_ends(SocketEnds ends) { ends_ = std::move(ends); }
   void get_remote_ip_and_port(std::string& ip, int& port) const override;
   void get_local_ip_and_port(std::string& ip, int& port) const override;
   socket_t socket() const override { return sock_; }
@@ -106,6 +120,7 @@ class ConnectionStream : public httplib::Stream {
   bool abandoned_ = false;
   uint64_t bytes_written_ = 0;
   std::function<void()> handover_;
+  std::optional<SocketEnds> ends_;
 };
 
 }  // namespace ib::http

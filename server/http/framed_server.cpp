@@ -17,6 +17,7 @@
 #include "server/http/body_limit.h"
 #include "server/http/connection_reactor.h"
 #include "server/http/request_id.h"
+#include "server/http/tls_front_end.h"
 #include "server/http/worker_pool.h"
 #include "storage/error.h"
 
@@ -301,16 +302,40 @@ bool FramedServer::process_and_close_socket(socket_t sock) {
   std::string ip = PeerAddress(sock);
   if (!cap_->TryAcquire(ip)) {
     metrics_->ConnectionRefused();
-    RefuseConnection(sock);
+    if (tls_ != nullptr) {
+      close(sock);  // before a handshake no answer can be read
+    } else {
+      RefuseConnection(sock);
+    }
     return false;
+  }
+  if (tls_ != nullptr) {
+    SocketEnds ends = EndsOf(sock);
+    tls_->Accept(
+        sock,
+        [this, ip, ends](int plain_fd) mutable { Adopt(plain_fd, std::move(ip), std::move(ends)); },
+        [this, ip] { cap_->Release(ip); });
+    return true;
   }
   int on = 1;
   setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
-  Connection* c = reactor_->Adopt(std::make_unique<ServedConnection>(
-      sock, Timeouts(), std::move(ip), *cap_, keep_alive_max_count_, *metrics_));
-  // A new connection waits for its first request like an idle one for its next.
-  if (reactor_->Park(c)) Serve(c, false);
+  Adopt(sock, std::move(ip), std::nullopt);
   return true;
+}
+
+void FramedServer::Adopt(int fd, std::string ip, std::optional<SocketEnds> relayed_from) {
+  auto served = std::make_unique<ServedConnection>(fd, Timeouts(), std::move(ip), *cap_,
+                                                   keep_alive_max_count_, *metrics_);
+  if (relayed_from) served->stream.set_ends(std::move(*relayed_from));
+  Connection* c = reactor_->Adopt(std::move(served));
+  // A new connection waits for its first request like an idle one for its next.
+  if (!reactor_->Park(c)) return;
+  if (relayed_from) {
+    // On the relay's thread, which must not block: a worker serves it.
+    pool_->enqueue([this, c] { Serve(c, false); });
+  } else {
+    Serve(c, false);
+  }
 }
 
 void FramedServer::Serve(Connection* connection, bool expired) {

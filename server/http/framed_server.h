@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -38,6 +39,7 @@ struct FramingLimits {
 
 class Connection;
 class ConnectionReactor;
+class TlsFrontEnd;
 class WorkerPool;
 
 class FramedServer : public httplib::Server {
@@ -53,6 +55,9 @@ class FramedServer : public httplib::Server {
   void WidenListenBacklog();
 
   void set_framing_limits(const FramingLimits& limits) { limits_ = limits; }
+  // HTTPS: every accepted connection goes through `tls` (which must outlive the server's Run)
+  // and is served from its plain end. Before Run.
+  void set_tls(TlsFrontEnd* tls) { tls_ = tls; }
   // Where each request is counted (must outlive the server) and whether and how it is logged.
   // Before Run.
   void set_access(HttpMetrics& metrics, bool log, LogFormat format) {
@@ -80,6 +85,9 @@ class FramedServer : public httplib::Server {
 
  private:
   bool process_and_close_socket(socket_t sock) override;
+  // Starts serving a connection (owning `fd`, and its slot in the per-address count).
+  // `relayed_from`: for the plain end of a TLS relay, the client's TCP connection.
+  void Adopt(int fd, std::string ip, std::optional<SocketEnds> relayed_from);
   // A worker's turn with a connection the reactor found ready (or whose head deadline passed:
   // `expired`): serves its requests until it parks again or ends.
   void Serve(Connection* connection, bool expired);
@@ -112,6 +120,7 @@ class FramedServer : public httplib::Server {
   size_t body_window_ = size_t{64} * 1024;      // bodies up to this long arrive before a worker
   std::unique_ptr<ConnectionReactor> reactor_;  // made by each listen, stopped by its shutdown
   WorkerPool* pool_ = nullptr;                  // the listen's task queue (httplib owns it)
+  TlsFrontEnd* tls_ = nullptr;
 };
 
 }  // namespace ib::http

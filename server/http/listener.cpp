@@ -18,6 +18,7 @@
 #include "server/http/health.h"
 #include "server/http/metrics_routes.h"
 #include "server/http/server_context.h"
+#include "server/http/tls_front_end.h"
 #include "server/http/websocket_upgrade.h"
 #include "server/realtime/realtime_routes.h"
 #include "server/rest/rest_routes.h"
@@ -47,8 +48,8 @@ FramingLimits Framing(const Config& config) {
 }  // namespace
 
 Listener::Listener(const ServerContext& ctx, rest::RestEngine& rest,
-                   realtime::RealtimeService& realtime)
-    : ctx_(ctx) {
+                   realtime::RealtimeService& realtime, std::unique_ptr<TlsFrontEnd> tls)
+    : ctx_(ctx), tls_(std::move(tls)) {
   auto server = std::make_unique<FramedServer>();
   server->set_framing_limits(Framing(ctx.config));
   server->set_access(metrics_, ctx.config.log_requests,
@@ -57,6 +58,7 @@ Listener::Listener(const ServerContext& ctx, rest::RestEngine& rest,
   server->set_response_decorator(
       [cors](std::string_view origin, httplib::Response& res) { cors->Decorate(origin, res); });
   server->set_upgrade_handler(RealtimeUpgrade(realtime));
+  server->set_tls(tls_.get());
   server_ = std::move(server);
   server_->set_connection_limits(WorkerThreads(ctx.config), ctx.config.max_connections_per_ip);
   server_->set_tcp_nodelay(true);
@@ -99,9 +101,15 @@ int Listener::Bind() {
   return port;
 }
 
-void Listener::Run() { server_->listen_after_bind(); }
+void Listener::Run() {
+  server_->listen_after_bind();
+  // Every served connection has ended; let the relays deliver what they still hold.
+  if (tls_) tls_->Stop(std::chrono::seconds(3));
+}
 
 void Listener::Stop() {
+  // Before the worker pool stops: a handshake finishing now is no longer handed to it.
+  if (tls_) tls_->StopHandingOver();
   // A signal can arrive between Bind() and Run(): httplib ignores stop() until it is
   // listening, so wait (bounded) for Run() to get there before stopping it.
   for (int i = 0; i < 5000 && !server_->is_running(); ++i) {

@@ -22,11 +22,14 @@ namespace http {
 
 struct ServerContext;
 class FramedServer;
+class TlsFrontEnd;
 
 class Listener {
  public:
   // `ctx`, `rest` and `realtime` must outlive the listener: the routes keep references to them.
-  Listener(const ServerContext& ctx, rest::RestEngine& rest, realtime::RealtimeService& realtime);
+  // `tls`: serve HTTPS through it (null: plain HTTP).
+  Listener(const ServerContext& ctx, rest::RestEngine& rest, realtime::RealtimeService& realtime,
+           std::unique_ptr<TlsFrontEnd> tls = nullptr);
   ~Listener();
   Listener(const Listener&) = delete;
   Listener& operator=(const Listener&) = delete;
@@ -41,6 +44,7 @@ class Listener {
   const ServerContext& ctx_;
   HttpMetrics metrics_;  // before server_, whose connections count into it
   std::unique_ptr<FramedServer> server_;
+  std::unique_ptr<TlsFrontEnd> tls_;  // after server_: stopped and destroyed before it
 };
 
 }  // namespace http

@@ -172,3 +172,19 @@ TEST_CASE("config: demo takes --db and --password-cost only") {
   CHECK_THROWS_AS(ParseArgs({"demo", "--db", "d.db", "extra"}), ib::ConfigError);
   CHECK_THROWS_AS(ParseArgs({"demo", "--db", ":memory:"}), ib::ConfigError);
 }
+
+TEST_CASE("config: --tls-cert and --tls-key come together, from flags or the environment") {
+  auto inv = ParseArgs({"--tls-cert", "/etc/ib/cert.pem", "--tls-key", "/etc/ib/key.pem"});
+  CHECK(inv.config.tls_cert == "/etc/ib/cert.pem");
+  CHECK(inv.config.tls_key == "/etc/ib/key.pem");
+  auto env = ParseArgs({}, {{"IB_TLS_CERT", "c.pem"}, {"IB_TLS_KEY", "k.pem"}});
+  CHECK(env.config.tls_cert == "c.pem");
+  CHECK(env.config.tls_key == "k.pem");
+  CHECK(ParseArgs({}).config.tls_cert.empty());
+  CHECK_THROWS_WITH_AS(ParseArgs({"--tls-cert", "c.pem"}),
+                       "HTTPS needs both --tls-cert FILE and --tls-key FILE", ib::ConfigError);
+  CHECK_THROWS_WITH_AS(ParseArgs({}, {{"IB_TLS_KEY", "k.pem"}}),
+                       "HTTPS needs both --tls-cert FILE and --tls-key FILE", ib::ConfigError);
+  CHECK_THROWS_WITH_AS(ParseArgs({"--tls-cert=", "--tls-key", "k.pem"}),
+                       "--tls-cert needs a file path", ib::ConfigError);
+}

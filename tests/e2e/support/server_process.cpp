@@ -58,8 +58,10 @@ ServerProcess::ServerProcess(std::vector<std::string> args, std::string db_path)
   while (std::fgets(line, sizeof line, out)) {
     std::string s(line);
     stdout_ += s;
-    if (s.rfind("listening on http://", 0) == 0) {
+    if (s.rfind("listening on http://", 0) == 0 || s.rfind("listening on https://", 0) == 0) {
       port_ = std::stoi(s.substr(s.rfind(':') + 1));
+      base_url_ = std::string(s.find("https://") != std::string::npos ? "https" : "http") +
+                  "://127.0.0.1:" + std::to_string(port_);
     } else if (s.rfind("anon key: ", 0) == 0) {
       anon_key_ = s.substr(10, s.size() - 11);
     } else if (s.rfind("service_role key: ", 0) == 0) {
@@ -134,7 +136,8 @@ std::string ServerProcess::Token(const std::string& role, const std::string& sub
 Reply ServerProcess::Send(const std::string& method, const std::string& path,
                           const std::string& bearer, const std::string& body,
                           httplib::Headers headers) const {
-  httplib::Client cli("127.0.0.1", port_);
+  httplib::Client cli(base_url_);
+  if (!ca_file_.empty()) cli.set_ca_cert_path(ca_file_.c_str());
   cli.set_read_timeout(30, 0);
   // Encode only what cannot travel raw (spaces, control and non-ASCII bytes): '+' and '%XX'
   // stay as the caller wrote them, as supabase-js sends them (httplib would turn '+' into %2B).
@@ -191,7 +194,8 @@ std::string ServerProcess::CreateUser(const std::string& email, const std::strin
   return r.json().at("id").get<std::string>();
 }
 
-CommandResult RunBinary(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+CommandResult RunProgram(const std::vector<std::string>& argv,
+                         const std::vector<std::string>& env) {
   int out_pipe[2];
   if (pipe(out_pipe) != 0) throw std::runtime_error("pipe failed");
   pid_t pid = fork();
@@ -201,12 +205,11 @@ CommandResult RunBinary(const std::vector<std::string>& args, const std::vector<
     close(out_pipe[0]);
     close(out_pipe[1]);
     for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));
-    std::vector<std::string> argv = {IB_BINARY};
-    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<std::string> args = argv;
     std::vector<char*> raw;
-    for (auto& a : argv) raw.push_back(a.data());
+    for (auto& a : args) raw.push_back(a.data());
     raw.push_back(nullptr);
-    execv(raw[0], raw.data());
+    execvp(raw[0], raw.data());
     _exit(127);
   }
   close(out_pipe[1]);
@@ -220,6 +223,12 @@ CommandResult RunBinary(const std::vector<std::string>& args, const std::vector<
   waitpid(pid, &status, 0);
   result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
+}
+
+CommandResult RunBinary(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+  std::vector<std::string> argv = {IB_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunProgram(argv, env);
 }
 
 std::string Encode(const std::string& value) {

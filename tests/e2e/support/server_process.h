@@ -40,6 +40,10 @@ class ServerProcess {
   bool running() const { return pid_ > 0; }
 
   int port() const { return port_; }
+  // "http://127.0.0.1:PORT", or https:// when the server serves TLS (--tls-cert).
+  const std::string& base_url() const { return base_url_; }
+  // For an HTTPS server: the CA file Send() and CreateUser() verify its certificate with.
+  void set_ca_file(std::string path) { ca_file_ = std::move(path); }
   const std::string& db_path() const { return db_path_; }
   const std::string& dir() const { return dir_; }
   const std::string& anon_key() const { return anon_key_; }
@@ -64,6 +68,8 @@ class ServerProcess {
   std::string db_path_;
   int pid_ = -1;
   int port_ = 0;
+  std::string base_url_;
+  std::string ca_file_;
   std::string anon_key_;
   std::string service_key_;
   std::string stdout_;
@@ -81,6 +87,9 @@ struct CommandResult {
 };
 CommandResult RunBinary(const std::vector<std::string>& args,
                         const std::vector<std::string>& env = {});
+// The same for any program, found on PATH (argv[0]); standard error joins the output.
+CommandResult RunProgram(const std::vector<std::string>& argv,
+                         const std::vector<std::string>& env = {});
 
 // Percent-encodes a query value the way supabase-js does (form encoding).
 std::string Encode(const std::string& value);
