@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { start } from 'interviewbase';
+import { toneWav } from './tone_wav.mjs';
 
 const binary = process.env.IB_BINARY ?? new URL('../../build/interviewbase', import.meta.url).pathname;
 const browserPath = process.env.IB_CHROMIUM ?? '/usr/bin/chromium';
@@ -44,29 +45,6 @@ async function call(path, { method = 'GET', body, headers = {} } = {}) {
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
   return text ? JSON.parse(text) : null;
-}
-
-// A short mono 16-bit PCM WAV: a 440 Hz tone of `seconds`.
-function toneWav(seconds = 2, rate = 8000) {
-  const samples = Math.floor(seconds * rate);
-  const data = Buffer.alloc(samples * 2);
-  for (let i = 0; i < samples; i += 1) {
-    data.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), i * 2);
-  }
-  const head = Buffer.alloc(44);
-  head.write('RIFF', 0);
-  head.writeUInt32LE(36 + data.length, 4);
-  head.write('WAVEfmt ', 8);
-  head.writeUInt32LE(16, 16);
-  head.writeUInt16LE(1, 20);
-  head.writeUInt16LE(1, 22);
-  head.writeUInt32LE(rate, 24);
-  head.writeUInt32LE(rate * 2, 28);
-  head.writeUInt16LE(2, 32);
-  head.writeUInt16LE(16, 34);
-  head.write('data', 36);
-  head.writeUInt32LE(data.length, 40);
-  return Buffer.concat([head, data]);
 }
 
 // The view now shown, once rendered. Before anything that changes the route, stale() marks the
@@ -409,7 +387,7 @@ test('the dashboard in Chromium: every view, with what the APIs say', async (t) 
     await press('a:text-is("session 1/")', 'storage');
     assert.equal(await page.evaluate(() => location.hash), `#/storage/interview-audio/${alice}/session%201`);
     await page.waitForSelector('tr[data-object="first.wav"]');
-    const wav = toneWav();
+    const wav = toneWav(2);
     const file = join(dir, 'tone.wav');
     writeFileSync(file, wav);
     await page.setInputFiles('#upload-file', file);

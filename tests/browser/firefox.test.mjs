@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { start } from 'interviewbase';
+import { toneWav } from './tone_wav.mjs';
 
 const binary = process.env.IB_BINARY ?? new URL('../../build/interviewbase', import.meta.url).pathname;
 const firefoxPath = process.env.IB_FIREFOX ?? '/usr/lib/firefox-esr/firefox-esr';
@@ -38,28 +39,6 @@ async function call(path, { method = 'GET', body, headers = {} } = {}) {
 }
 
 const json = (value) => ({ body: JSON.stringify(value), headers: { 'Content-Type': 'application/json' } });
-
-// One second of a 440 Hz tone, 8 kHz mono 16-bit PCM.
-function toneWav(rate = 8000) {
-  const data = Buffer.alloc(rate * 2);
-  for (let i = 0; i < rate; i += 1) {
-    data.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), i * 2);
-  }
-  const head = Buffer.alloc(44);
-  head.write('RIFF', 0);
-  head.writeUInt32LE(36 + data.length, 4);
-  head.write('WAVEfmt ', 8);
-  head.writeUInt32LE(16, 16);
-  head.writeUInt16LE(1, 20);
-  head.writeUInt16LE(1, 22);
-  head.writeUInt32LE(rate, 24);
-  head.writeUInt32LE(rate * 2, 28);
-  head.writeUInt16LE(2, 32);
-  head.writeUInt16LE(16, 34);
-  head.write('data', 36);
-  head.writeUInt32LE(data.length, 40);
-  return Buffer.concat([head, data]);
-}
 
 // Opens `hash` and waits for its view to render (not the one it replaces).
 async function open(hash, name) {
