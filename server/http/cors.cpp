@@ -6,9 +6,11 @@
 namespace ib::http {
 namespace {
 
+// What a browser app may read of a response. X-Request-Id too, so that an app can quote the id
+// under which the access log recorded a failed call.
 constexpr const char* kExposeHeaders =
     "Content-Range, X-Total-Count, Link, X-Supabase-Api-Version, Content-Location, "
-    "Preference-Applied, Location";
+    "Preference-Applied, Location, X-Request-Id";
 
 }  // namespace
 

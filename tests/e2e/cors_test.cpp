@@ -54,6 +54,9 @@ TEST_CASE("cors: the default * allows every origin and answers every service's p
   CHECK(get.status == 200);
   CHECK(get.header("Access-Control-Allow-Origin") == "*");
   CHECK(get.header("Access-Control-Expose-Headers").find("Content-Range") != std::string::npos);
+  // A browser app can read the id its call was logged under.
+  CHECK(get.header("Access-Control-Expose-Headers").find("X-Request-Id") != std::string::npos);
+  CHECK_FALSE(get.header("X-Request-Id").empty());
   CHECK(get.header("Vary").empty());
   for (const auto& path : ServicePaths()) {
     CAPTURE(path);
