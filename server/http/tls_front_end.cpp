@@ -268,8 +268,6 @@ TlsFrontEnd::TlsFrontEnd(const TlsOptions& options) : state_(std::make_unique<St
 
 TlsFrontEnd::~TlsFrontEnd() { Stop(std::chrono::milliseconds(0)); }
 
-int TlsFrontEnd::live_connections() const { return state_->live.load(); }
-
 void TlsFrontEnd::Accept(int tcp_fd, Ready ready, Failed failed) {
   {
     std::lock_guard<std::mutex> lock(state_->handover_mutex);

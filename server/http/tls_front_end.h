@@ -52,9 +52,6 @@ class TlsFrontEnd {
   // Waits up to `grace` for relayed connections to finish, then ends the rest and the threads.
   void Stop(std::chrono::milliseconds grace);
 
-  // Connections accepted and not yet ended (handshaking or relaying).
-  int live_connections() const;
-
   // Internals shared with the per-connection relay (tls_front_end.cpp).
   struct State;
 
