@@ -32,7 +32,7 @@ void GroupCommit::Submit(WriteJob& job) {
   while (!job.done) {
     if (leading_ || job.taken) {
       // Another batch runs on the writer, or ours is waiting for its sync.
-      finished_.wait(lock);
+      job.wake.wait(lock);
       continue;
     }
     // Lead: take what is queued, this job included (unless more than a batch is queued ahead
@@ -45,12 +45,13 @@ void GroupCommit::Submit(WriteJob& job) {
     lock.unlock();
     std::vector<std::function<void()>> effects;
     const uint64_t seq = RunBatch(batch, effects);
-    // The writer is free: the next batch may lead while this one waits for its sync.
+    // The writer is free: the oldest request still queued leads the next batch while this one
+    // waits for its sync (a request arriving first may lead instead and take it along).
     lock.lock();
     ++batches_;
     writes_ += batch.size();
     leading_ = false;
-    finished_.notify_all();
+    if (!queue_.empty()) queue_.front()->wake.notify_one();
     lock.unlock();
     if (seq != 0 && !sync_.Finish(seq, effects)) {
       const auto cause = std::make_exception_ptr(
@@ -60,8 +61,12 @@ void GroupCommit::Submit(WriteJob& job) {
       }
     }
     lock.lock();
-    for (WriteJob* j : batch) j->done = true;
-    finished_.notify_all();
+    // Notified under the lock: once it sees `done`, a request's thread returns and its job
+    // (and condition variable) leave its stack.
+    for (WriteJob* j : batch) {
+      j->done = true;
+      if (j != &job) j->wake.notify_one();
+    }
   }
   if (job.error) std::rethrow_exception(job.error);
 }

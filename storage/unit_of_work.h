@@ -96,7 +96,7 @@ auto Db::Write(const Principal& who, const RequestClock& clock, Fn&& fn) {
 template <class Body>
 void Db::SubmitWrite(Body& body) {
   WriteJob job{
-      [](void* b, Transaction& tx) { (*static_cast<Body*>(b))(tx); }, &body, {}, false, false};
+      [](void* b, Transaction& tx) { (*static_cast<Body*>(b))(tx); }, &body, {}, false, false, {}};
   group_->Submit(job);
 }
 

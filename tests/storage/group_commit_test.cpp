@@ -186,6 +186,25 @@ TEST_CASE("durability: full syncs every batch's WAL before answering, normal onl
   CHECK(relaxed.group_commit().syncs() == 0);
 }
 
+TEST_CASE("group commit: more writes queued than a batch holds all finish, in batches") {
+  // Each waiting write is woken alone (when it is to lead, or its batch is over): with more
+  // than kMaxBatch queued, the ones left over lead the batches after.
+  testing::ScratchDir dir;
+  testing::TestDb file_db(dir.path() + "/many.db");
+  Db& db = file_db.db();
+  const int n = static_cast<int>(GroupCommit::kMaxBatch) * 2 + 5;
+  const size_t batches_before = db.group_commit().batches();
+  auto errors = WriteInOneBatch(db, n, [](int i, WriteScope& scope) {
+    scope.writer().Insert("ib_settings", {{"key", "many-" + std::to_string(i)}, {"value", "v"}});
+  });
+  CHECK(std::none_of(errors.begin(), errors.end(), [](const auto& e) { return e.has_value(); }));
+  CHECK(file_db.Scalar("SELECT count(*) FROM ib_settings WHERE key LIKE 'many-%'") ==
+        SqlValue(int64_t{n}));
+  // The holder's batch, then at least three for the n queued (64 at most each).
+  CHECK(db.group_commit().batches() - batches_before >= 4);
+  CHECK(db.group_commit().writes() >= static_cast<size_t>(n) + 1);
+}
+
 TEST_CASE("durability: batches overlap their syncs, effects and the change log stay in order") {
   testing::ScratchDir dir;
   testing::TestDb file_db(dir.path() + "/order.db");
