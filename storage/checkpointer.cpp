@@ -6,8 +6,10 @@
 
 namespace ib::storage {
 
-Checkpointer::Checkpointer(const std::string& uri, Durability durability)
-    : conn_(std::make_unique<Connection>(uri, durability)), thread_([this] { Loop(); }) {}
+Checkpointer::Checkpointer(const std::string& uri, Durability durability, std::mutex& writer_lock)
+    : conn_(std::make_unique<Connection>(uri, durability)),
+      writer_lock_(writer_lock),
+      thread_([this] { Loop(); }) {}
 
 Checkpointer::~Checkpointer() {
   {
@@ -25,6 +27,11 @@ void Checkpointer::Watch(sqlite3* writer) {
 int Checkpointer::completed() const {
   std::lock_guard<std::mutex> lock(mu_);
   return completed_;
+}
+
+int Checkpointer::caught_up() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return caught_up_;
 }
 
 int Checkpointer::OnCommit(void* self, sqlite3*, const char*, int wal_pages) {
@@ -45,14 +52,30 @@ void Checkpointer::Loop() {
     if (stopping_) return;
     due_ = false;
     lock.unlock();
-    const int rc = sqlite3_wal_checkpoint_v2(conn_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
-                                             nullptr, nullptr);
-    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
-      std::cerr << "checkpoint failed: " << sqlite3_errstr(rc) << std::endl;
+    const PassResult first = Pass();
+    bool caught_up = false;
+    if (first.wal_frames >= kRestartPages) {
+      // Copy what was committed during the pass with the writer held (little), so that the
+      // WAL can start over (see the header).
+      std::lock_guard<std::mutex> writer(writer_lock_);
+      caught_up = Pass().complete;
     }
     lock.lock();
     ++completed_;
+    if (caught_up) ++caught_up_;
   }
+}
+
+Checkpointer::PassResult Checkpointer::Pass() {
+  int wal_frames = 0;
+  int copied = 0;
+  const int rc = sqlite3_wal_checkpoint_v2(conn_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                           &wal_frames, &copied);
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+    std::cerr << "checkpoint failed: " << sqlite3_errstr(rc) << std::endl;
+    return {true, 0};  // nothing a second pass would do better
+  }
+  return {rc == SQLITE_OK && copied >= wal_frames, wal_frames};
 }
 
 }  // namespace ib::storage

@@ -5,6 +5,14 @@
 // queued behind it. The writer's WAL hook (Watch) replaces that automatic checkpoint and only
 // wakes this thread, which runs a PASSIVE checkpoint on its own connection: it never blocks the
 // writer or a reader, and copies what no reader still needs.
+// A pass copies only the frames committed before it began, and SQLite starts the WAL over from
+// its beginning only once every frame is copied: under a steady stream of writes that never
+// happens, and the WAL grew without bound (200 MB in 50,000 inserts), every sync of it paying
+// for the file's new size as well. So once the WAL holds kRestartPages, a pass is followed by
+// a second one holding the writer's lock: it copies only what was committed during the first
+// (a fraction of it), and the next write transaction restarts the WAL, which then stays a few
+// megabytes long and is overwritten in place. The second pass stalls writes for its two syncs
+// (the WAL's, the database file's), hence only every few checkpoints rather than each.
 #pragma once
 
 #include <condition_variable>
@@ -24,8 +32,11 @@ class Checkpointer {
   // WAL pages committed since the last checkpoint that wake the thread (SQLite's default
   // automatic checkpoint threshold).
   static constexpr int kWakePages = 1000;
+  // WAL pages past which a checkpoint ends with a pass holding the writer (see above).
+  static constexpr int kRestartPages = 4 * kWakePages;
 
-  Checkpointer(const std::string& uri, Durability durability);
+  // `writer_lock`: the lock that writes on the writer connection hold (Db's write mutex).
+  Checkpointer(const std::string& uri, Durability durability, std::mutex& writer_lock);
   ~Checkpointer();  // stops the thread (a checkpoint under way finishes first)
   Checkpointer(const Checkpointer&) = delete;
   Checkpointer& operator=(const Checkpointer&) = delete;
@@ -35,17 +46,29 @@ class Checkpointer {
 
   // Checkpoints completed so far (tests and diagnostics).
   int completed() const;
+  // Of them, those whose second pass (holding the writer's lock) left no frame uncopied, so
+  // that the next write starts the WAL over (none when a reader still needed old frames).
+  int caught_up() const;
 
  private:
   static int OnCommit(void* self, sqlite3* db, const char* schema, int wal_pages);
   void Loop();
+  // One PASSIVE pass: whether it copied every frame the WAL held when it began, and how many
+  // frames that was.
+  struct PassResult {
+    bool complete;
+    int wal_frames;
+  };
+  PassResult Pass();
 
   std::unique_ptr<Connection> conn_;
+  std::mutex& writer_lock_;
   mutable std::mutex mu_;
   std::condition_variable wake_;
   bool due_ = false;
   bool stopping_ = false;
   int completed_ = 0;
+  int caught_up_ = 0;
   std::thread thread_;
 };
 

@@ -81,7 +81,7 @@ Db::Db(const std::string& path, Durability durability)
   group_ = std::make_unique<GroupCommit>(*this, sync_off_writer ? path + "-wal" : std::string());
   if (!in_memory_) {
     // WAL checkpoints leave the commit path (storage/checkpointer.h).
-    checkpointer_ = std::make_unique<Checkpointer>(uri_, durability_);
+    checkpointer_ = std::make_unique<Checkpointer>(uri_, durability_, write_mutex_);
     checkpointer_->Watch(writer_->handle());
   }
 }
