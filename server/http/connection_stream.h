@@ -100,6 +100,9 @@ class ConnectionStream : public httplib::Stream {
   // never past `deadline`. Returns bytes read, 0 when the client closed or reset, -1 when no
   // byte came in time.
   ssize_t Receive(Clock::time_point deadline);
+  // One recv/send that does not block (EINTR retried): -1 with EAGAIN when nothing is ready.
+  ssize_t RecvNow(char* buffer);  // at most kReceiveBytes into `buffer`
+  ssize_t SendNow(const char* ptr, size_t size);
   // Makes sure some unread bytes are buffered for the body; false (fault_ set) if none come.
   bool FillForBody();
   ssize_t ReadBody(char* ptr, size_t size);
