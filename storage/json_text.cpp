@@ -2,19 +2,46 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 
 namespace ib::storage {
+
+namespace {
+
+// Whether one of the 8 bytes of `w` must be escaped in a JSON string: below 0x20, '"' or '\\'.
+// Exact (the classic "has a byte less than n" / "has a zero byte" bit tricks); bytes of 0x80
+// and above (UTF-8 sequences) never count.
+bool NeedsEscape8(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHighs = 0x8080808080808080ULL;
+  const auto has_zero = [&](uint64_t x) { return (x - kOnes) & ~x & kHighs; };
+  const uint64_t below_space = (w - kOnes * 0x20) & ~w & kHighs;
+  return (below_space | has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\'))) != 0;
+}
+
+}  // namespace
 
 void AppendJsonString(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
   size_t run_start = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
+  size_t i = 0;
+  while (i < s.size()) {
+    // Most text has nothing to escape: skip it 8 bytes at a time (a list's rendering spent
+    // 6 % of the server's CPU in this loop byte by byte).
+    while (i + 8 <= s.size()) {
+      uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      if (NeedsEscape8(word)) break;
+      i += 8;
+    }
+    if (i >= s.size()) break;
+    const auto c = static_cast<unsigned char>(s[i++]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + run_start, i - run_start);
-    run_start = i + 1;
+    out.append(s.data() + run_start, i - 1 - run_start);
+    run_start = i;
     switch (c) {
       case '"':
         out += "\\\"";
