@@ -54,7 +54,11 @@ void Checkpointer::Loop() {
     lock.unlock();
     const PassResult first = Pass();
     bool caught_up = false;
-    if (first.wal_frames >= kRestartPages) {
+    // A first pass that copied nothing more than the last one: a reader's snapshot holds the
+    // rest back, and a pass under the writer's lock would not copy more (see the header).
+    const bool held_back = !first.complete && first.copied == last_copied_;
+    last_copied_ = first.copied;
+    if (first.wal_frames >= kRestartPages && !held_back) {
       // Copy what was committed during the pass with the writer held (little), so that the
       // WAL can start over (see the header).
       std::lock_guard<std::mutex> writer(writer_lock_);
@@ -73,9 +77,9 @@ Checkpointer::PassResult Checkpointer::Pass() {
                                            &wal_frames, &copied);
   if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
     std::cerr << "checkpoint failed: " << sqlite3_errstr(rc) << std::endl;
-    return {true, 0};  // nothing a second pass would do better
+    return {true, 0, 0};  // nothing a second pass would do better
   }
-  return {rc == SQLITE_OK && copied >= wal_frames, wal_frames};
+  return {rc == SQLITE_OK && copied >= wal_frames, wal_frames, copied};
 }
 
 }  // namespace ib::storage

@@ -12,7 +12,9 @@
 // a second one holding the writer's lock: it copies only what was committed during the first
 // (a fraction of it), and the next write transaction restarts the WAL, which then stays a few
 // megabytes long and is overwritten in place. The second pass stalls writes for its two syncs
-// (the WAL's, the database file's), hence only every few checkpoints rather than each.
+// (the WAL's, the database file's), hence only every few checkpoints rather than each, and not
+// while a reader's snapshot (a backup's, say) keeps the first pass from copying anything: the
+// second could not copy more, and would only take the writer's lock at every commit.
 #pragma once
 
 #include <condition_variable>
@@ -58,6 +60,7 @@ class Checkpointer {
   struct PassResult {
     bool complete;
     int wal_frames;
+    int copied;  // frames of the WAL in the database file after the pass
   };
   PassResult Pass();
 
@@ -69,6 +72,7 @@ class Checkpointer {
   bool stopping_ = false;
   int completed_ = 0;
   int caught_up_ = 0;
+  int last_copied_ = 0;  // Loop's thread only: `copied` of the last first pass
   std::thread thread_;
 };
 
