@@ -40,6 +40,11 @@ class WriteScope {
   void AfterCommit(std::function<void()> fn) { tx_.AfterCommit(std::move(fn)); }
   // For a Savepoint (partial rollback inside the body).
   Transaction& transaction() { return tx_; }
+  // Everything this body writes is rolled back when it returns, its hooks' effects and its
+  // after-commit work included, and Db::Write still returns the body's value (PostgREST's
+  // `Prefer: tx=rollback`: a write answered as if committed, that leaves no trace).
+  void RollBackWhenDone() { roll_back_ = true; }
+  bool rolls_back() const { return roll_back_; }
 
  private:
   Transaction& tx_;
@@ -47,7 +52,12 @@ class WriteScope {
   const Principal& who_;
   int64_t now_micros_;
   RowWriter writer_;
+  bool roll_back_ = false;
 };
+
+// Thrown out of a write body that asked for RollBackWhenDone(), so that its savepoint rolls
+// back like a failed body's; Db::Write catches it and returns the body's value.
+struct RolledBackOnRequest {};
 
 // One read transaction (one snapshot) on this thread's read connection.
 class ReadScope {
@@ -80,15 +90,23 @@ auto Db::Write(const Principal& who, const RequestClock& clock, Fn&& fn) {
     auto body = [&](Transaction& tx) {
       WriteScope scope(tx, schema, who, clock);
       std::forward<Fn>(fn)(scope);
+      if (scope.rolls_back()) throw RolledBackOnRequest{};
     };
-    SubmitWrite(body);
+    try {
+      SubmitWrite(body);
+    } catch (const RolledBackOnRequest&) {
+    }
   } else {
     std::optional<Result> result;
     auto body = [&](Transaction& tx) {
       WriteScope scope(tx, schema, who, clock);
       result.emplace(std::forward<Fn>(fn)(scope));
+      if (scope.rolls_back()) throw RolledBackOnRequest{};
     };
-    SubmitWrite(body);
+    try {
+      SubmitWrite(body);
+    } catch (const RolledBackOnRequest&) {
+    }
     return std::move(*result);
   }
 }

@@ -19,6 +19,7 @@ RestResponse RunDelete(const ActionInput& in) {
   FoundTargets found = FindTargets(in, Command::kDelete);
   std::vector<int64_t> rowids;
   RestResponse out = in.db.Write(in.plan.who, in.clock, [&](storage::WriteScope& scope) {
+    if (in.prefs.tx_rollback) scope.RollBackWhenDone();  // Prefer: tx=rollback
     rowids = RecheckTargets(scope.conn(), in, Command::kDelete, found);
     RestResponse answer = AnswerWrite(scope.conn(), in, rowids);
     for (int64_t rowid : rowids) scope.writer().Delete(in.table.name, rowid);

@@ -144,6 +144,7 @@ RestResponse RunInsert(const ActionInput& in) {
 
   std::vector<int64_t> written, inserted, updated;
   RestResponse out = in.db.Write(who, in.clock, [&](storage::WriteScope& scope) {
+    if (in.prefs.tx_rollback) scope.RollBackWhenDone();  // Prefer: tx=rollback
     storage::Executor ex(scope.conn());
     for (const auto* obj : rows) {
       RowValues row = ConvertRow(*obj, columns, missing_default);

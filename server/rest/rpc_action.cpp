@@ -128,15 +128,18 @@ RestResponse RunSetFunction(const ActionInput& in, const rpc::Function& fn,
     return ExecuteRead(in, *plan, conn);
   };
   if (fn.writes) {
-    return in.db.Write(in.plan.who, in.clock,
-                       [&](storage::WriteScope& scope) { return run(scope.conn()); });
+    return in.db.Write(in.plan.who, in.clock, [&](storage::WriteScope& scope) {
+      if (in.prefs.tx_rollback) scope.RollBackWhenDone();  // Prefer: tx=rollback
+      return run(scope.conn());
+    });
   }
   return in.db.Read(in.plan.who, in.clock,
                     [&](storage::ReadScope& scope) { return run(scope.conn()); });
 }
 
-RestResponse RunValueFunction(const PlanContext& plan, const storage::RequestClock& clock,
-                              storage::Db& db, const rpc::Function& fn, const rpc::CallArgs& args) {
+RestResponse RunValueFunction(const PlanContext& plan, const Preferences& prefs,
+                              const storage::RequestClock& clock, storage::Db& db,
+                              const rpc::Function& fn, const rpc::CallArgs& args) {
   auto run = [&](storage::Connection& conn) {
     rpc::CallContext call{conn, plan.catalog, plan.who, plan.now_micros, args};
     return fn.value_impl(call);
@@ -144,7 +147,11 @@ RestResponse RunValueFunction(const PlanContext& plan, const storage::RequestClo
   // A value function that only reads still runs in one snapshot, like every read.
   nlohmann::json value =
       fn.writes
-          ? db.Write(plan.who, clock, [&](storage::WriteScope& scope) { return run(scope.conn()); })
+          ? db.Write(plan.who, clock,
+                     [&](storage::WriteScope& scope) {
+                       if (prefs.tx_rollback) scope.RollBackWhenDone();  // Prefer: tx=rollback
+                       return run(scope.conn());
+                     })
           : db.Read(plan.who, clock, [&](storage::ReadScope& scope) { return run(scope.conn()); });
   RestResponse out;
   if (fn.returns == rpc::Returns::kVoid) {
@@ -175,7 +182,7 @@ RestResponse RunRpc(const RestRequest& request, const Preferences& prefs, MediaT
   rpc::CallArgs args = BindArgs(*fn, request, api);
   CheckCaller(*fn, plan.who, args);
   if (fn->returns != rpc::Returns::kSetOf) {
-    return RunValueFunction(plan, clock, db, *fn, args);
+    return RunValueFunction(plan, prefs, clock, db, *fn, args);
   }
   const storage::Table* shape = plan.catalog.FindFunctionResult(fn->name);
   if (!shape) throw Error::Internal("function result shape missing for " + fn->name);

@@ -87,6 +87,17 @@ test('insert with select(), update, delete', async () => {
   assert.deepEqual(gone.data, []);
 });
 
+test('rollback(): the insert answers with its row and leaves nothing', async () => {
+  const tried = await db.from('interview_sessions')
+    .insert({ user_id: user.id, title: 'Dry run' }).select('title').rollback();
+  assert.equal(tried.error, null);
+  assert.equal(tried.status, 201);
+  assert.deepEqual(tried.data, [{ title: 'Dry run' }]);
+  const found = await db.from('interview_sessions').select('id').eq('title', 'Dry run');
+  assert.equal(found.error, null);
+  assert.deepEqual(found.data, []);
+});
+
 test('upsert on user_progress with onConflict', async () => {
   const row = { user_id: user.id, category: 'algorithms', skill: 'graphs', xp: 10 };
   const first = await db.from('user_progress').upsert(row, { onConflict: 'user_id,category,skill' }).select();

@@ -386,6 +386,51 @@ TEST_CASE("rest: writes and their statuses") {
   CHECK(delete_none.status == 204);
 }
 
+TEST_CASE("rest: Prefer tx=rollback answers as if committed and leaves no trace") {
+  // supabase-js's .rollback(): the write runs with its guards and hooks, the answer shows its
+  // result, and then all of it (hooks' writes included) is rolled back.
+  Fixture f;
+  const httplib::Headers rollback = {{"Prefer", "return=representation, tx=rollback"}};
+  auto profile = [&] {
+    Reply r = f.Get("/rest/v1/profiles?select=total_interviews,total_xp&id=eq." + f.uid);
+    REQUIRE(r.status == 200);
+    return r.json().at(0);
+  };
+  auto sessions = [&] {
+    return f.Get("/rest/v1/interview_sessions?select=id", {{"Prefer", "count=exact"}})
+        .header("Content-Range");
+  };
+  const json before = profile();
+  CHECK(before["total_interviews"] == 50);
+  CHECK(sessions() == "0-49/50");
+
+  json one = {{"user_id", f.uid}, {"title", "tried"}};
+  Reply inserted = f.Post("/rest/v1/interview_sessions?select=title", one.dump(), rollback);
+  CHECK(inserted.status == 201);
+  CHECK(inserted.json() == json::parse(R"([{"title":"tried"}])"));
+  CHECK(inserted.header("Preference-Applied").find("tx=rollback") != std::string::npos);
+  CHECK(sessions() == "0-49/50");
+
+  // A completion: the answer shows it, the row and the hooks' XP and counters stay as they were.
+  Reply completed = f.Call("PATCH", "/rest/v1/interview_sessions?select=status&id=eq." + f.ids[1],
+                           R"({"status":"completed","overall_score":90})", rollback);
+  CHECK(completed.status == 200);
+  CHECK(completed.json() == json::parse(R"([{"status":"completed"}])"));
+  CHECK(f.Get("/rest/v1/interview_sessions?select=status&id=eq." + f.ids[1]).json() ==
+        json::parse(R"([{"status":"pending"}])"));
+
+  Reply deleted =
+      f.Call("DELETE", "/rest/v1/interview_sessions?select=title&id=eq." + f.ids[2], "", rollback);
+  CHECK(deleted.status == 200);
+  CHECK(deleted.json() == json::parse(R"([{"title":"s02"}])"));
+  CHECK(sessions() == "0-49/50");
+  CHECK(profile() == before);
+
+  // Without it (or with tx=commit) the same write stays.
+  CHECK(f.Post("/rest/v1/interview_sessions", one.dump(), {{"Prefer", "tx=commit"}}).status == 201);
+  CHECK(sessions() == "0-50/51");
+}
+
 TEST_CASE("rest: JWT refusals and the OpenAPI document") {
   ServerProcess server;
   std::string expired =

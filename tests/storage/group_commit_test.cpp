@@ -186,6 +186,30 @@ TEST_CASE("durability: full syncs every batch's WAL before answering, normal onl
   CHECK(relaxed.group_commit().syncs() == 0);
 }
 
+TEST_CASE("group commit: a write asked to roll back answers, leaves nothing, others commit") {
+  GamificationFixture f;
+  std::atomic<int> ran{0};
+  auto errors = WriteInOneBatch(f.db().db(), 6, [&](int i, WriteScope& scope) {
+    scope.writer().Insert("ib_settings", {{"key", "r" + std::to_string(i)}, {"value", "v"}});
+    scope.AfterCommit([&] { ++ran; });
+    if (i % 2 == 1) scope.RollBackWhenDone();
+  });
+  CHECK(std::none_of(errors.begin(), errors.end(), [](const auto& e) { return e.has_value(); }));
+  CHECK(ran == 3);
+  CHECK(f.db().Scalar("SELECT count(*) FROM ib_settings WHERE key LIKE 'r%'") ==
+        SqlValue(int64_t{3}));
+  CHECK(f.db().Scalar("SELECT count(*) FROM ib_settings WHERE key IN ('r1', 'r3', 'r5')") ==
+        SqlValue(int64_t{0}));
+  // The body's value comes back as if it had committed.
+  const int64_t value = f.db().db().Write(testing::Service(), kCommitClock, [](WriteScope& scope) {
+    scope.RollBackWhenDone();
+    return scope.writer().Insert("ib_settings", {{"key", "gone"}, {"value", "v"}});
+  });
+  CHECK(value > 0);
+  CHECK(f.db().Scalar("SELECT count(*) FROM ib_settings WHERE key = 'gone'") ==
+        SqlValue(int64_t{0}));
+}
+
 TEST_CASE("group commit: more writes queued than a batch holds all finish, in batches") {
   // Each waiting write is woken alone (when it is to lead, or its batch is over): with more
   // than kMaxBatch queued, the ones left over lead the batches after.
