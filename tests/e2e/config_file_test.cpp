@@ -2,18 +2,19 @@
 // it, and a broken file stops the binary with the file and line.
 #include <doctest/doctest.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <fstream>
 #include <string>
 
 #include "tests/e2e/support/server_process.h"
+#include "tests/support/scratch_dir.h"
 
 namespace {
 
-std::string WriteConfig(const std::string& name, const std::string& text) {
-  char dir[] = "/tmp/ib-e2e-config-XXXXXX";
-  std::string path = std::string(mkdtemp(dir)) + "/" + name;
+// Writes `text` to `name` in `dir` (removed with the directory when the test ends).
+std::string WriteConfig(const ib::testing::ScratchDir& dir, const std::string& name,
+                        const std::string& text) {
+  std::string path = dir.path() + "/" + name;
   std::ofstream(path) << text;
   chmod(path.c_str(), 0600);
   return path;
@@ -31,7 +32,8 @@ int PostStatus(const ib::e2e::ServerProcess& server) {
 }  // namespace
 
 TEST_CASE("config file: a value from --config reaches the server and a flag overrides it") {
-  const std::string path = WriteConfig("ib.conf", "# body limit\nmax-body-size = 100\n");
+  ib::testing::ScratchDir dir;
+  const std::string path = WriteConfig(dir, "ib.conf", "# body limit\nmax-body-size = 100\n");
   {
     ib::e2e::ServerProcess from_file({"--config", path});
     CHECK(PostStatus(from_file) == 413);
@@ -40,11 +42,11 @@ TEST_CASE("config file: a value from --config reaches the server and a flag over
     ib::e2e::ServerProcess overridden({"--config", path, "--max-body-size", "1MB"});
     CHECK(PostStatus(overridden) != 413);
   }
-  unlink(path.c_str());
 }
 
 TEST_CASE("config file: an unknown key stops the binary with the file and line") {
-  const std::string path = WriteConfig("bad.conf", "port = 0\nmax-body = 100\n");
+  ib::testing::ScratchDir dir;
+  const std::string path = WriteConfig(dir, "bad.conf", "port = 0\nmax-body = 100\n");
   auto bad = ib::e2e::RunBinary({"serve", "--db", ":memory:", "--config", path});
   CHECK(bad.status == 2);
   CHECK(bad.output.find(path + ":2: unknown setting 'max-body'") != std::string::npos);
@@ -53,5 +55,4 @@ TEST_CASE("config file: an unknown key stops the binary with the file and line")
   std::ofstream(path) << "port = 0\n";
   auto good = ib::e2e::RunBinary({"serve", "--db", ":memory:", "--config", path, "--help"});
   CHECK(good.status == 0);
-  unlink(path.c_str());
 }
