@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -71,10 +72,12 @@ class ConnectionStream : public httplib::Stream {
   bool HasUnreadInput() const { return off_ < in_.size(); }
   // The socket goes to another protocol after this head (a WebSocket upgrade): its connection
   // ends without closing it, and then `adopt` runs (so the new owner never races the
-  // connection's own bookkeeping of the descriptor).
-  void HandOver(std::function<void()> adopt) { handover_ = std::move(adopt); }
+  // connection's own bookkeeping of the descriptor). `adopt` receives the connection's place in
+  // the per-address count: the new owner keeps it while the socket is open.
+  using Adopt = std::function<void(std::shared_ptr<const void> address_place)>;
+  void HandOver(Adopt adopt) { handover_ = std::move(adopt); }
   bool handed_over() const { return static_cast<bool>(handover_); }
-  std::function<void()> TakeHandover() { return std::move(handover_); }
+  Adopt TakeHandover() { return std::move(handover_); }
 
   // Records that the connection ends with input left unread (a refusal, or a response sent
   // before its body was read); its close must then linger (ConnectionReactor::Linger).
@@ -122,7 +125,7 @@ class ConnectionStream : public httplib::Stream {
   bool body_done_ = true;
   bool abandoned_ = false;
   uint64_t bytes_written_ = 0;
-  std::function<void()> handover_;
+  Adopt handover_;
   std::optional<SocketEnds> ends_;
 };
 

@@ -156,33 +156,31 @@ constexpr auto kLinger = std::chrono::milliseconds(2000);
 // while the pool has workers to spare (WorkerPool::TryBeginHotWait).
 constexpr int kHotWaitMs = 2;
 
-// A connection between requests keeps its stream (and what it has buffered) here; its slot in
-// the per-address count is given back when it closes.
+// A connection between requests keeps its stream (and what it has buffered) here; its place in
+// the per-address count is given back when it closes, or goes with its socket when a WebSocket
+// upgrade hands the socket over.
 class ServedConnection : public Connection {
  public:
-  ServedConnection(int fd, StreamTimeouts timeouts, std::string ip, IpConnectionCap& cap,
+  ServedConnection(int fd, StreamTimeouts timeouts, std::string ip, AddressPlace place,
                    size_t max_requests, HttpMetrics& metrics)
       : Connection(fd),
         stream(fd, timeouts),
         requests_left(max_requests),
+        place(std::move(place)),
         ip_(std::move(ip)),
-        cap_(cap),
         metrics_(metrics) {
     metrics_.ConnectionOpened();
   }
-  ~ServedConnection() override {
-    cap_.Release(ip_);
-    metrics_.ConnectionClosed();
-  }
+  ~ServedConnection() override { metrics_.ConnectionClosed(); }
 
   const std::string& ip() const { return ip_; }
 
   ConnectionStream stream;
   size_t requests_left;
+  AddressPlace place;
 
  private:
   std::string ip_;
-  IpConnectionCap& cap_;
   HttpMetrics& metrics_;
 };
 
@@ -260,7 +258,7 @@ FramedServer::~FramedServer() = default;
 
 void FramedServer::set_connection_limits(int threads, int max_connections_per_ip) {
   threads_ = threads;
-  cap_ = std::make_unique<IpConnectionCap>(max_connections_per_ip);
+  cap_ = std::make_shared<IpConnectionCap>(max_connections_per_ip);
   // Half the pool per address (none when the per-address cap is off: behind a proxy every
   // client shares one address).
   body_readers_ =
@@ -324,7 +322,8 @@ bool FramedServer::process_and_close_socket(socket_t sock) {
 }
 
 void FramedServer::Adopt(int fd, std::string ip, std::optional<SocketEnds> relayed_from) {
-  auto served = std::make_unique<ServedConnection>(fd, Timeouts(), std::move(ip), *cap_,
+  AddressPlace place = cap_->Hold(ip);
+  auto served = std::make_unique<ServedConnection>(fd, Timeouts(), std::move(ip), std::move(place),
                                                    keep_alive_max_count_, *metrics_);
   if (relayed_from) served->stream.set_ends(std::move(*relayed_from));
   Connection* c = reactor_->Adopt(std::move(served));
@@ -377,10 +376,11 @@ void FramedServer::AwaitNextRequest(int fd) {
 void FramedServer::End(Connection* connection) {
   auto* c = static_cast<ServedConnection*>(connection);
   if (c->stream.handed_over()) {
-    std::function<void()> adopt = c->stream.TakeHandover();
+    ConnectionStream::Adopt adopt = c->stream.TakeHandover();
+    AddressPlace place = std::move(c->place);
     c->Release();
     reactor_->Close(c);
-    adopt();
+    adopt(std::move(place));
   } else if (c->stream.InputAbandoned()) {
     shutdown(c->fd(), SHUT_WR);
     reactor_->Linger(c, kLinger);

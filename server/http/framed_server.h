@@ -114,7 +114,7 @@ class FramedServer : public httplib::Server {
   std::function<void(std::string_view, httplib::Response&)> decorate_;
   std::function<bool(ConnectionStream&)> upgrade_;
   int threads_ = 8;
-  std::unique_ptr<IpConnectionCap> cap_ = std::make_unique<IpConnectionCap>(0);
+  std::shared_ptr<IpConnectionCap> cap_ = std::make_shared<IpConnectionCap>(0);
   // Workers reading a body that had not arrived whole, per address: at most half the pool.
   std::unique_ptr<IpConnectionCap> body_readers_ = std::make_unique<IpConnectionCap>(0);
   size_t body_window_ = size_t{64} * 1024;      // bodies up to this long arrive before a worker

@@ -1,5 +1,7 @@
 #include "server/http/ip_connection_cap.h"
 
+#include <utility>
+
 namespace ib::http {
 
 bool IpConnectionCap::TryAcquire(const std::string& ip) {
@@ -18,6 +20,22 @@ void IpConnectionCap::Release(const std::string& ip) {
   auto it = open_.find(ip);
   if (it == open_.end()) return;
   if (--it->second <= 0) open_.erase(it);
+}
+
+AddressPlace IpConnectionCap::Hold(const std::string& ip) {
+  class Place {
+   public:
+    Place(std::shared_ptr<IpConnectionCap> cap, std::string ip)
+        : cap_(std::move(cap)), ip_(std::move(ip)) {}
+    Place(const Place&) = delete;
+    Place& operator=(const Place&) = delete;
+    ~Place() { cap_->Release(ip_); }
+
+   private:
+    std::shared_ptr<IpConnectionCap> cap_;
+    std::string ip_;
+  };
+  return std::make_shared<const Place>(shared_from_this(), ip);
 }
 
 int IpConnectionCap::OpenConnections(const std::string& ip) const {

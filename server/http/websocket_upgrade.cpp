@@ -98,12 +98,13 @@ std::function<bool(ConnectionStream&)> RealtimeUpgrade(realtime::RealtimeService
       Answer(strm, check.status, check.body);
       return true;
     }
-    realtime::UpgradeRequest request{head.target, head.headers};
+    realtime::UpgradeRequest request{head.target, head.headers, {}};
     const int fd = strm.socket();
-    strm.HandOver(
-        [&realtime, fd, request = std::move(request), check = std::move(check)]() mutable {
-          realtime.Adopt(fd, std::move(request), std::move(check));
-        });
+    strm.HandOver([&realtime, fd, request = std::move(request),
+                   check = std::move(check)](std::shared_ptr<const void> address_place) mutable {
+      request.address_place = std::move(address_place);
+      realtime.Adopt(fd, std::move(request), std::move(check));
+    });
     return true;
   };
 }

@@ -39,8 +39,12 @@ class WebSocketConnection : public std::enable_shared_from_this<WebSocketConnect
                             public Outbox {
  public:
   WebSocketConnection(tcp::socket socket, Hub& hub, UpgradeCheck accepted,
-                      std::atomic<size_t>& open)
-      : ws_(std::move(socket)), hub_(hub), accepted_(std::move(accepted)), open_(open) {}
+                      std::atomic<size_t>& open, std::shared_ptr<const void> address_place)
+      : address_place_(std::move(address_place)),
+        ws_(std::move(socket)),
+        hub_(hub),
+        accepted_(std::move(accepted)),
+        open_(open) {}
   ~WebSocketConnection() override { open_.fetch_sub(1); }
 
   void Start(const beast::http::request<beast::http::empty_body>& request) {
@@ -175,6 +179,9 @@ class WebSocketConnection : public std::enable_shared_from_this<WebSocketConnect
     });
   }
 
+  // The per-address connection count's place: declared first so it is given back only after
+  // the socket below has closed.
+  std::shared_ptr<const void> address_place_;
   websocket::stream<tcp::socket> ws_;
   Hub& hub_;
   UpgradeCheck accepted_;
@@ -352,7 +359,8 @@ void RealtimeService::Adopt(int fd, UpgradeRequest request, UpgradeCheck accepte
                head.version(11);
                for (auto& [name, value] : request.headers) head.insert(name, value);
                auto connection = std::make_shared<WebSocketConnection>(
-                   std::move(socket), *hub_, std::move(accepted), open_sockets_);
+                   std::move(socket), *hub_, std::move(accepted), open_sockets_,
+                   std::move(request.address_place));
                loop_->Track(connection);
                connection->Start(head);
              });

@@ -28,6 +28,9 @@ namespace ib::realtime {
 struct UpgradeRequest {
   std::string target;
   std::vector<std::pair<std::string, std::string>> headers;
+  // The socket's place in HTTP's per-address connection count: held until the socket closes,
+  // so WebSockets count against --max-connections-per-ip like any connection.
+  std::shared_ptr<const void> address_place;
 };
 
 struct UpgradeCheck {

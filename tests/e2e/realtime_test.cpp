@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "server/auth/jwt.h"
+#include "tests/e2e/support/raw_http.h"
 #include "tests/e2e/support/server_process.h"
 #include "tests/e2e/support/websocket_client.h"
 
@@ -237,6 +238,31 @@ TEST_CASE("realtime: past --realtime-max-sockets the upgrade gets 429 until a so
   CHECK(third.status == 429);
   CHECK(third.body == R"({"error":"Too many connected users"})");
   first.reset();  // closes its socket; the server counts it gone once it sees the close
+  bool accepted = false;
+  for (int i = 0; i < 50 && !accepted; ++i) {
+    accepted = WebSocketClient::Upgrade(server.port(), query).status == 101;
+    if (!accepted) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(accepted);
+}
+
+TEST_CASE("realtime: WebSockets count against --max-connections-per-ip until they close") {
+  ServerProcess server({"--max-connections-per-ip", "3"});
+  const std::string query = Query(server.anon_key());
+  std::vector<std::unique_ptr<WebSocketClient>> sockets;
+  for (int i = 0; i < 3; ++i) {
+    sockets.push_back(std::make_unique<WebSocketClient>(server.port(), query));
+  }
+  // The address holds its three places with sockets that left HTTP: one more upgrade and one
+  // more plain request are refused.
+  CHECK(WebSocketClient::Upgrade(server.port(), query).status == 429);
+  CHECK(SendFrom("127.0.0.1", server.port(), "GET", "/health", {}).status == 429);
+  // Another address is not affected, and the open sockets still work.
+  CHECK(SendFrom("127.0.0.2", server.port(), "GET", "/health", {}).status == 200);
+  sockets.front()->SendText(R"([null,"11","phoenix","heartbeat",{}])");
+  CHECK(sockets.front()->ReadJson()[3] == "phx_reply");
+  // Closing one gives its place back once the server has seen the close.
+  sockets.pop_back();
   bool accepted = false;
   for (int i = 0; i < 50 && !accepted; ++i) {
     accepted = WebSocketClient::Upgrade(server.port(), query).status == 101;

@@ -18,8 +18,6 @@
 namespace ib::storage {
 namespace {
 
-int Known() { return LatestVersion(EmbeddedMigrations()); }
-
 bool Exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
 
 size_t FilesIn(const std::string& dir) {
@@ -37,7 +35,7 @@ TEST_CASE("backup: the copy holds every table's rows and the object bytes, in on
   CHECK(bytes > 300000);
   CHECK_FALSE(Exists(out + "-wal"));  // self-contained: rollback journal mode
   CHECK(FilesIn(dir.path()) == 2);    // no temporary left beside it
-  CHECK(CheckDatabase(out, Known()).ok());
+  CHECK(CheckDatabase(out, testing::KnownSchemaVersion()).ok());
 
   testing::TestDb copy(out);
   CHECK(copy.Count("auth_users") == 1);
@@ -72,7 +70,7 @@ TEST_CASE("backup: refusals and failures leave no file under the output's name")
   CHECK_FALSE(Exists(dir.path() + "/o.db"));
   // The source onto itself.
   CHECK_THROWS_AS(BackupFile(src, src), Error);
-  CHECK(CheckDatabase(src, Known()).ok());
+  CHECK(CheckDatabase(src, testing::KnownSchemaVersion()).ok());
   // An output directory that does not exist.
   CHECK_THROWS_AS(BackupFile(src, dir.path() + "/no/such/dir/o.db"), Error);
   // A source that is not a database: nothing is written.

@@ -14,8 +14,6 @@
 namespace ib::storage {
 namespace {
 
-int Known() { return LatestVersion(EmbeddedMigrations()); }
-
 bool Mentions(const CheckReport& r, const std::string& text) {
   return r.ToString().find(text) != std::string::npos;
 }
@@ -31,9 +29,9 @@ TEST_CASE("check: a sound database passes, with a line per check") {
   testing::ScratchDir dir;
   const std::string db = dir.path() + "/ok.db";
   testing::MakeSampleDb(db);
-  const CheckReport r = CheckDatabase(db, Known());
+  const CheckReport r = CheckDatabase(db, testing::KnownSchemaVersion());
   CHECK(r.ok());
-  CHECK(r.schema_version == Known());
+  CHECK(r.schema_version == testing::KnownSchemaVersion());
   for (const char* line : {"integrity_check: ok", "foreign_key_check: ok", "storage chunks: ok",
                            "(current)", "result: ok"}) {
     CHECK_MESSAGE(Mentions(r, line), line);
@@ -46,27 +44,28 @@ TEST_CASE("check: missing and orphan chunks, objects without content, broken key
   testing::MakeSampleDb(db);
   SUBCASE("a missing last chunk") {
     Plant(db, "DELETE FROM storage_object_chunks WHERE idx = 1");
-    const CheckReport r = CheckDatabase(db, Known());
+    const CheckReport r = CheckDatabase(db, testing::KnownSchemaVersion());
     CHECK_FALSE(r.ok());
     CHECK(Mentions(r, "object interview-audio/a/b.webm should hold 300000 bytes, its 1 chunks"));
   }
   SUBCASE("a missing first chunk") {
     Plant(db, "DELETE FROM storage_object_chunks WHERE idx = 0");
-    CHECK(Mentions(CheckDatabase(db, Known()), "missing chunks"));
+    CHECK(Mentions(CheckDatabase(db, testing::KnownSchemaVersion()), "missing chunks"));
   }
   SUBCASE("orphan chunks") {
     Plant(db, "INSERT INTO storage_object_chunks (content_id, idx, data) VALUES (99, 0, x'00')");
-    const CheckReport r = CheckDatabase(db, Known());
+    const CheckReport r = CheckDatabase(db, testing::KnownSchemaVersion());
     CHECK(Mentions(r, "1 orphan chunks of content 99"));
     CHECK(Mentions(r, "foreign key: row"));
   }
   SUBCASE("an object without content") {
     Plant(db, "DELETE FROM storage_contents");
-    CHECK(Mentions(CheckDatabase(db, Known()), "object interview-audio/a/b.webm has no content"));
+    CHECK(Mentions(CheckDatabase(db, testing::KnownSchemaVersion()),
+                   "object interview-audio/a/b.webm has no content"));
   }
   SUBCASE("an unattached upload is a note, not a problem") {
     Plant(db, "INSERT INTO storage_contents (object_id, size) VALUES (NULL, 0)");
-    const CheckReport r = CheckDatabase(db, Known());
+    const CheckReport r = CheckDatabase(db, testing::KnownSchemaVersion());
     CHECK(r.ok());
     CHECK(Mentions(r, "1 unattached upload contents"));
   }
@@ -88,27 +87,29 @@ TEST_CASE("check: damaged, foreign, newer and missing files are problems") {
     f.seekp((root - 1) * 4096);
     f.write(std::string(64, '\x5a').data(), 64);
     f.close();
-    const CheckReport r = CheckDatabase(db, Known());
+    const CheckReport r = CheckDatabase(db, testing::KnownSchemaVersion());
     CHECK_FALSE(r.ok());
     CHECK_FALSE(Mentions(r, "result: ok"));
   }
   SUBCASE("not SQLite at all") {
     std::ofstream(db) << std::string(8192, 'x');
-    CHECK(Mentions(CheckDatabase(db, Known()), "sqlite: file is not a database"));
+    CHECK(Mentions(CheckDatabase(db, testing::KnownSchemaVersion()),
+                   "sqlite: file is not a database"));
   }
   SUBCASE("a SQLite database of someone else") {
     Plant(db, "CREATE TABLE notes (body TEXT)");
-    CHECK(Mentions(CheckDatabase(db, Known()), "not an interviewbase one"));
+    CHECK(Mentions(CheckDatabase(db, testing::KnownSchemaVersion()), "not an interviewbase one"));
   }
   SUBCASE("a schema newer than this binary") {
     testing::MakeSampleDb(db);
-    Plant(db, "PRAGMA user_version = " + std::to_string(Known() + 1));
-    const CheckReport r = CheckDatabase(db, Known());
+    Plant(db, "PRAGMA user_version = " + std::to_string(testing::KnownSchemaVersion() + 1));
+    const CheckReport r = CheckDatabase(db, testing::KnownSchemaVersion());
     CHECK(Mentions(r, "is newer than this binary knows"));
-    CHECK(r.schema_version == Known() + 1);
+    CHECK(r.schema_version == testing::KnownSchemaVersion() + 1);
   }
   SUBCASE("no file") {
-    CHECK(Mentions(CheckDatabase(dir.path() + "/none.db", Known()), "No such file"));
+    CHECK(Mentions(CheckDatabase(dir.path() + "/none.db", testing::KnownSchemaVersion()),
+                   "No such file"));
   }
 }
 

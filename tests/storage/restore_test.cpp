@@ -20,8 +20,6 @@
 namespace ib::storage {
 namespace {
 
-int Known() { return LatestVersion(EmbeddedMigrations()); }
-
 bool Exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
 
 SqlValue Setting(const std::string& db, const std::string& key) {
@@ -39,9 +37,9 @@ TEST_CASE("restore: the backup replaces the target, whose WAL and old rows are g
     testing::TestDb old(target);
     old.Exec("INSERT INTO ib_settings (key, value) VALUES ('old', 'row')");
   }
-  CHECK(RestoreDatabase(backup, target, Known()).empty());
+  CHECK(RestoreDatabase(backup, target, testing::KnownSchemaVersion()).empty());
   CHECK_FALSE(Exists(target + "-wal"));
-  CHECK(CheckDatabase(target, Known()).ok());
+  CHECK(CheckDatabase(target, testing::KnownSchemaVersion()).ok());
   CHECK(Setting(target, "sample") == SqlValue(std::string("kept")));
   CHECK(Setting(target, "old") == SqlValue(std::string("")));
 }
@@ -54,7 +52,7 @@ TEST_CASE("restore: through a symlink, the file it names is replaced") {
   testing::MakeSampleDb(backup);
   { testing::TestDb old(real); }
   std::filesystem::create_symlink(real, link);
-  RestoreDatabase(backup, link, Known());
+  RestoreDatabase(backup, link, testing::KnownSchemaVersion());
   CHECK(std::filesystem::is_symlink(link));
   CHECK(Setting(real, "sample") == SqlValue(std::string("kept")));
 }
@@ -63,7 +61,7 @@ TEST_CASE("restore: into a path with no database yet") {
   testing::ScratchDir dir;
   const std::string backup = dir.path() + "/backup.db";
   testing::MakeSampleDb(backup);
-  RestoreDatabase(backup, dir.path() + "/fresh.db", Known());
+  RestoreDatabase(backup, dir.path() + "/fresh.db", testing::KnownSchemaVersion());
   CHECK(Setting(dir.path() + "/fresh.db", "sample") == SqlValue(std::string("kept")));
 }
 
@@ -79,7 +77,7 @@ TEST_CASE("restore: refusals change nothing") {
   SUBCASE("a corrupt backup") {
     const std::string bad = dir.path() + "/bad.db";
     std::ofstream(bad) << std::string(8192, 'x');
-    CHECK_THROWS_AS(RestoreDatabase(bad, target, Known()), Error);
+    CHECK_THROWS_AS(RestoreDatabase(bad, target, testing::KnownSchemaVersion()), Error);
   }
   SUBCASE("a backup that is not ours") {
     const std::string foreign = dir.path() + "/foreign.db";
@@ -87,17 +85,18 @@ TEST_CASE("restore: refusals change nothing") {
       Connection c(foreign, Durability::kNormal);
       Executor(c).Exec("CREATE TABLE t (x)");
     }
-    CHECK_THROWS_AS(RestoreDatabase(foreign, target, Known()), Error);
+    CHECK_THROWS_AS(RestoreDatabase(foreign, target, testing::KnownSchemaVersion()), Error);
   }
   SUBCASE("a target a server holds") {
     DbFile held(target);  // the lock a serving Db holds
-    CHECK_THROWS_WITH_AS(RestoreDatabase(good, target, Known()),
+    CHECK_THROWS_WITH_AS(RestoreDatabase(good, target, testing::KnownSchemaVersion()),
                          doctest::Contains("held by a running interviewbase server"), Error);
   }
   SUBCASE("a missing target is not left behind by a refusal") {
     const std::string bad = dir.path() + "/bad.db";
     std::ofstream(bad) << std::string(8192, 'x');
-    CHECK_THROWS_AS(RestoreDatabase(bad, dir.path() + "/new.db", Known()), Error);
+    CHECK_THROWS_AS(RestoreDatabase(bad, dir.path() + "/new.db", testing::KnownSchemaVersion()),
+                    Error);
     CHECK_FALSE(Exists(dir.path() + "/new.db"));
   }
   CHECK(Setting(target, "old") == SqlValue(std::string("row")));

@@ -1,13 +1,17 @@
 // A small database file with a row in every kind of table backups must carry: an auth user,
 // a setting, a session, and one stored object whose 300,000 bytes span two chunks. For the
-// unit tests of backup, check and restore. Header-only.
+// unit tests of backup, check and restore, with the schema version they expect. Header-only.
 #pragma once
 
 #include <string>
 
+#include "storage/migrator.h"
 #include "tests/support/test_db.h"
 
 namespace ib::testing {
+
+// The schema version this build migrates to (what a sample file carries).
+inline int KnownSchemaVersion() { return storage::LatestVersion(storage::EmbeddedMigrations()); }
 
 inline constexpr const char* kSampleObjectId = "00000000-0000-4000-8000-000000000001";
 

@@ -22,7 +22,7 @@ using ib::storage::WriteScope;
 using Command = ib::storage::guards::Command;
 using Params = std::vector<std::pair<std::string, std::string>>;
 
-const ib::storage::RequestClock kClock{1'700'000'000'000'000};
+const ib::storage::RequestClock kWriteTargetsClock{1'700'000'000'000'000};
 
 // One PATCH-shaped request of `who` on interview_sessions, ready for the target steps.
 struct Request {
@@ -36,19 +36,19 @@ struct Request {
   Request(ib::testing::TestDb& t, ib::storage::Principal principal, const Params& params)
       : api(ib::rest::ParseQueryParams(params)),
         who(std::move(principal)),
-        plan{t.catalog(), who, 0, kClock.now_micros},
+        plan{t.catalog(), who, 0, kWriteTargetsClock.now_micros},
         in{rest,
            api,
            prefs,
            ib::rest::MediaType::kJson,
            *t.catalog().FindExposedTable("interview_sessions"),
            plan,
-           kClock,
+           kWriteTargetsClock,
            t.db()} {}
 };
 
 int64_t AddSession(ib::testing::TestDb& t, const std::string& user, const std::string& title) {
-  return t.db().Write(ib::testing::Service(), kClock, [&](WriteScope& scope) {
+  return t.db().Write(ib::testing::Service(), kWriteTargetsClock, [&](WriteScope& scope) {
     return scope.writer().Insert("interview_sessions",
                                  {{"user_id", SqlValue{user}}, {"title", SqlValue{title}}});
   });
@@ -72,7 +72,7 @@ TEST_CASE("write targets: the writer re-checks only the rows the snapshot found"
 
   // Between the snapshot and the write, others change the rows.
   int64_t a3 = 0;
-  t.db().Write(ib::testing::Service(), kClock, [&](WriteScope& scope) {
+  t.db().Write(ib::testing::Service(), kWriteTargetsClock, [&](WriteScope& scope) {
     scope.writer().Update("interview_sessions", a1, {{"title", SqlValue{"x1"}}});   // no match
     scope.writer().Update("interview_sessions", a6, {{"user_id", SqlValue{bob}}});  // not hers
     scope.writer().Delete("interview_sessions", a2);
@@ -83,9 +83,10 @@ TEST_CASE("write targets: the writer re-checks only the rows the snapshot found"
   // SQLite reuses the largest rowid once its row is gone: the key check must tell them apart.
   REQUIRE(a3 == a2);
 
-  std::vector<int64_t> kept = t.db().Write(ib::testing::User(alice), kClock, [&](WriteScope& s) {
-    return ib::rest::RecheckTargets(s.conn(), req.in, Command::kUpdate, found);
-  });
+  std::vector<int64_t> kept =
+      t.db().Write(ib::testing::User(alice), kWriteTargetsClock, [&](WriteScope& s) {
+        return ib::rest::RecheckTargets(s.conn(), req.in, Command::kUpdate, found);
+      });
   CHECK(kept == std::vector<int64_t>{a5});
 }
 
@@ -97,9 +98,10 @@ TEST_CASE("write targets: the found order survives the re-check") {
   int64_t b = AddSession(t, alice, "b");
   Request req(t, ib::testing::Service(), {{"order", "title.desc"}, {"limit", "2"}});
   auto found = ib::rest::FindTargets(req.in, Command::kDelete);
-  std::vector<int64_t> kept = t.db().Write(ib::testing::Service(), kClock, [&](WriteScope& s) {
-    return ib::rest::RecheckTargets(s.conn(), req.in, Command::kDelete, found);
-  });
+  std::vector<int64_t> kept =
+      t.db().Write(ib::testing::Service(), kWriteTargetsClock, [&](WriteScope& s) {
+        return ib::rest::RecheckTargets(s.conn(), req.in, Command::kDelete, found);
+      });
   CHECK(kept == std::vector<int64_t>{c, b});
   (void)a;
 }
@@ -118,7 +120,7 @@ TEST_CASE("write targets: the filters run while another request holds the writer
     std::promise<void> holding;
     std::promise<void> release;
     std::thread writer([&] {
-      t.db().Write(ib::testing::Service(), kClock, [&](WriteScope&) {
+      t.db().Write(ib::testing::Service(), kWriteTargetsClock, [&](WriteScope&) {
         holding.set_value();
         release.get_future().wait();
       });
