@@ -285,7 +285,7 @@ std::string Usage() {
          "       interviewbase restore BACKUP --db DB\n"
          "       interviewbase export postgres OUT_DIR --db DB\n"
          "       interviewbase import postgres DIR --db DB\n"
-         "       interviewbase push-storage DIR --url URL --service-key KEY\n"
+         "       IB_SERVICE_KEY=KEY interviewbase push-storage DIR --url URL\n"
          "       interviewbase demo --db DB [--password-cost interactive|minimal]\n"
          "       interviewbase --help | --version\n"
          "\n"
@@ -308,9 +308,11 @@ std::string Usage() {
          "                       loads DIR/data.sql (or the file DIR: pg_dump --data-only COPY\n"
          "                       blocks) into a new, empty DB in one transaction; refused\n"
          "                       with the line number on malformed input (nothing written)\n"
-         "  push-storage DIR --url URL --service-key KEY\n"
+         "  push-storage DIR --url URL\n"
          "                       uploads the objects an export wrote to DIR/storage through\n"
-         "                       the Storage API at URL (Supabase or interviewbase)\n"
+         "                       the Storage API at URL (Supabase or interviewbase), with the\n"
+         "                       service_role key from IB_SERVICE_KEY (--service-key KEY also\n"
+         "                       works, but shows the key to anyone who lists processes)\n"
          "  demo --db DB         fills a fresh DB with demo data (12 users, interviews,\n"
          "                       feedback, XP, streaks, audio) through the API and prints the\n"
          "                       users' emails and passwords; on a finished demo DB only\n"
@@ -412,7 +414,7 @@ const char* OperandsNeeded(Command command) {
     case Command::kImport:
       return "a format and a directory: import postgres DIR --db DB";
     case Command::kPushStorage:
-      return "the export directory: push-storage DIR --url URL --service-key KEY";
+      return "the export directory: IB_SERVICE_KEY=KEY push-storage DIR --url URL";
     default:
       return "the backup file: restore BACKUP --db DB";
   }
@@ -517,8 +519,14 @@ Invocation ParseInvocation(int argc, const char* const* argv, const EnvLookup& e
                       "': import postgres DIR --db DB");
   }
   if (inv.command == Command::kPushStorage) {
+    // The key from the environment keeps it out of the process list (`ps` shows arguments).
+    if (inv.push_service_key.empty() && env) {
+      if (const char* key = env("IB_SERVICE_KEY")) inv.push_service_key = key;
+    }
     if (inv.push_url.empty() || inv.push_service_key.empty()) {
-      throw ConfigError("push-storage needs --url URL and --service-key KEY");
+      throw ConfigError(
+          "push-storage needs --url URL and the service_role key in IB_SERVICE_KEY (or "
+          "--service-key KEY)");
     }
     return inv;
   }

@@ -153,7 +153,13 @@ TEST_CASE("config: push-storage takes its directory and its own flags") {
   CHECK(push.push_url == "https://x.supabase.co");
   CHECK(push.push_service_key == "k");
   CHECK_THROWS_WITH_AS(ParseArgs({"push-storage", "out", "--url", "http://x"}),
-                       doctest::Contains("--service-key KEY"), ib::ConfigError);
+                       doctest::Contains("IB_SERVICE_KEY"), ib::ConfigError);
+  // The key from the environment (out of the process list); the flag wins over it.
+  CHECK(ParseArgs({"push-storage", "out", "--url", "http://x"}, {{"IB_SERVICE_KEY", "from-env"}})
+            .push_service_key == "from-env");
+  CHECK(ParseArgs({"push-storage", "out", "--url", "http://x", "--service-key", "flag"},
+                  {{"IB_SERVICE_KEY", "from-env"}})
+            .push_service_key == "flag");
   CHECK_THROWS_WITH_AS(
       ParseArgs({"push-storage", "out", "--url", "http://x", "--service-key", "k", "--db", "a.db"}),
       doctest::Contains("takes --url and --service-key"), ib::ConfigError);
