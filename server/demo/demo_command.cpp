@@ -1,10 +1,13 @@
 #include "server/demo/demo_command.h"
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <exception>
 #include <iostream>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -14,6 +17,7 @@
 #include "server/demo/demo_writer.h"
 #include "server/http/local_client.h"
 #include "storage/error.h"
+#include "storage/migrator.h"
 
 namespace ib {
 namespace {
@@ -35,6 +39,28 @@ std::string EphemeralSecret() {
     out += hex;
   }
   return out;
+}
+
+// The App migrates a file made by an older binary as it opens it. A demo is written only into
+// a database without users, so a file with users and an older schema is refused before that:
+// a refused run leaves the file byte for byte as it was. The reason, or nullopt when the file
+// is absent, empty, current, user-less or not a database (the App then decides).
+std::optional<std::string> OlderSchemaWithUsers(const std::string& path) {
+  try {
+    SQLite::Database file(path, SQLite::OPEN_READONLY);
+    const int version = file.execAndGet("PRAGMA user_version").getInt();
+    const int latest = storage::LatestVersion(storage::EmbeddedMigrations());
+    if (version == 0 || version >= latest) return std::nullopt;
+    if (file.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'auth_users'").getInt() ==
+            0 ||
+        file.execAndGet("SELECT EXISTS (SELECT 1 FROM auth_users)").getInt() == 0) {
+      return std::nullopt;
+    }
+    return "it holds users under schema version " + std::to_string(version) +
+           ", older than this binary's " + std::to_string(latest) + "; serve it once to upgrade it";
+  } catch (const SQLite::Exception&) {
+    return std::nullopt;
+  }
 }
 
 void PrintCredentials(const std::vector<demo::DemoUser>& accounts) {
@@ -74,6 +100,13 @@ int RunDemo(const Invocation& inv) {
   // Many small commits; an interrupted run is refused next time anyway, so syncing each one
   // buys nothing (the file is synced when the App closes it).
   config.durable_commits = false;
+  if (config.db_path != ":memory:") {
+    if (auto why = OlderSchemaWithUsers(config.db_path)) {
+      std::cerr << "interviewbase demo: refused: " << config.db_path << " is not a fresh database ("
+                << *why << "); nothing written. Use a new --db path." << std::endl;
+      return 1;
+    }
+  }
   App app(config);
   int port = 0;
   try {

@@ -7,11 +7,14 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
 #include <vector>
 
+#include "storage/db.h"
+#include "storage/migrator.h"
 #include "tests/e2e/support/server_process.h"
 #include "tests/support/scratch_dir.h"
 
@@ -192,6 +195,31 @@ TEST_CASE("demo: refused while served, on other users' data and on an interrupte
   CHECK(interrupted.status == 1);
   CHECK(interrupted.output.find("unfinished demo") != std::string::npos);
   CHECK(Dump(partial) == partial_before);
+
+  // A user under an older schema: refused before the start would migrate the file, which
+  // stays byte for byte as it was.
+  const std::string old = scratch.path() + "/old.db";
+  {
+    ib::storage::Db db(old);  // its connection has the SQL functions migration 0001 uses
+    ib::storage::Db::WriteLease lease(db);
+    SQLite::Database& file = lease.conn().db();
+    file.exec(ib::storage::EmbeddedMigrations().at(0).sql);
+    file.exec("PRAGMA user_version = 1");
+    file.exec(
+        "INSERT INTO auth_users (id, email, encrypted_password) VALUES "
+        "('0b7e4f5c-8d1a-4c3e-9f2b-6a5d4c3b2a10', 'old@example.com', 'x')");
+  }
+  const auto bytes = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream all;
+    all << in.rdbuf();
+    return all.str();
+  };
+  const std::string old_before = bytes(old);
+  const auto older = Demo(old);
+  CHECK(older.status == 1);
+  CHECK_MESSAGE(older.output.find("older than this binary's") != std::string::npos, older.output);
+  CHECK(bytes(old) == old_before);
 
   // Positive control: an existing database a server made, without data, is filled.
   const std::string empty = scratch.path() + "/empty.db";
