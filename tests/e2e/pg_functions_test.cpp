@@ -20,6 +20,7 @@
 #include "storage/hooks/hook.h"
 #include "storage/rpc/rpc.h"
 #include "tests/e2e/support/pg_twin.h"
+#include "tests/e2e/support/supabase_stand_in.h"
 
 using ib::e2e::Canonical;
 using ib::e2e::PgTwin;
@@ -28,29 +29,6 @@ using ib::e2e::ServerProcess;
 using nlohmann::json;
 
 namespace {
-
-// What a Supabase project holds before our schema.sql: the API roles, GoTrue's users (the
-// columns our triggers read), auth.uid() / auth.role() from the JWT claims as Supabase defines
-// them, and Storage's tables (schema.sql adds the interview-audio bucket and its policies).
-constexpr const char* kSupabaseStandIn = R"sql(
-CREATE ROLE anon NOLOGIN;
-CREATE ROLE authenticated NOLOGIN;
-CREATE ROLE service_role NOLOGIN BYPASSRLS;
-CREATE SCHEMA auth;
-CREATE TABLE auth.users (id uuid PRIMARY KEY, email varchar(255), raw_user_meta_data jsonb,
-  created_at timestamptz DEFAULT now(), updated_at timestamptz DEFAULT now());
-CREATE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE AS
-  $$ SELECT (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')::uuid $$;
-CREATE FUNCTION auth.role() RETURNS text LANGUAGE sql STABLE AS
-  $$ SELECT nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role' $$;
-GRANT USAGE ON SCHEMA auth TO anon, authenticated, service_role;
-CREATE SCHEMA storage;
-CREATE TABLE storage.buckets (id text PRIMARY KEY, name text NOT NULL UNIQUE, owner uuid,
-  public boolean DEFAULT false);
-CREATE TABLE storage.objects (id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-  bucket_id text REFERENCES storage.buckets, name text, owner uuid, metadata jsonb,
-  UNIQUE (bucket_id, name));
-)sql";
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -321,7 +299,7 @@ TEST_CASE("pg functions: the same writes give the same rows and RPC results in P
   // The schema as `export postgres` writes it (tables, policies, grants, then functions.sql).
   const std::string out = server.dir() + "/export";
   REQUIRE(ib::e2e::RunBinary({"export", "postgres", out, "--db", server.db_path()}).status == 0);
-  pg.Query(kSupabaseStandIn);
+  pg.Query(ib::e2e::kSupabaseStandIn);
   pg.Query(ReadFile(out + "/schema.sql"));
   const PgTwin twin(server, pg);
   const People people = WriteScenario(twin);
