@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
 
 #include "storage/error.h"
@@ -25,11 +26,15 @@ inline void Check(bool ok, const char* what, std::string_view detail = {}) {
   if (!ok) Fail(what, detail);
 }
 
-// A refusal of hostile input is the client's fault (4xx) and renders as a JSON object.
+// A refusal of hostile input is the client's fault (4xx) and renders as a JSON object. The
+// body is rendered once and validated without building a tree: the filter target refuses up to
+// a dozen casts per input, and rendering it three times (once per check's detail) and parsing it
+// into a DOM took two thirds of that target's time.
 inline void CheckClientError(const storage::Error& e) {
-  Check(e.status() >= 400 && e.status() < 500, "refusal is not a 4xx", e.ToJson());
-  auto body = nlohmann::json::parse(e.ToJson(), nullptr, false);
-  Check(body.is_object(), "error body is not a JSON object", e.ToJson());
+  const std::string body = e.ToJson();
+  Check(e.status() >= 400 && e.status() < 500, "refusal is not a 4xx", body);
+  Check(!body.empty() && body.front() == '{' && nlohmann::json::accept(body),
+        "error body is not a JSON object", body);
 }
 
 inline std::string_view AsText(const uint8_t* data, size_t size) {
