@@ -131,6 +131,23 @@ int Migrate(SQLite::Database& db, const std::vector<Migration>& migrations) {
   return current;
 }
 
+bool StoredFileHasUsers(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec) || std::filesystem::file_size(path, ec) == 0) {
+    return false;
+  }
+  try {
+    SQLite::Database db(path, SQLite::OPEN_READONLY);
+    if (db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'auth_users'").getInt() ==
+        0) {
+      return false;
+    }
+    return db.execAndGet("SELECT EXISTS (SELECT 1 FROM auth_users)").getInt() != 0;
+  } catch (const SQLite::Exception& e) {
+    throw Error::Internal("cannot read database " + path + ": " + e.what());
+  }
+}
+
 int StoredSchemaVersion(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec) || std::filesystem::file_size(path, ec) == 0) return 0;

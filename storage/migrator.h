@@ -43,6 +43,11 @@ int LatestVersion(const std::vector<Migration>& migrations);
 // the file is not a SQLite database.
 int StoredSchemaVersion(const std::string& path);
 
+// Whether the database file at `path` holds any auth user, read-only (the main file is never
+// written); false when the file or its auth_users table does not exist. For refusals that must
+// leave an older file unmigrated (the demo's).
+bool StoredFileHasUsers(const std::string& path);
+
 // Throws Error (its message names both versions and says nothing was changed) when the
 // database at `path` has a schema newer than `known_version`. Call before opening it to write.
 void RefuseNewerSchema(const std::string& path, int known_version);

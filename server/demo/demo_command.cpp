@@ -1,7 +1,5 @@
 #include "server/demo/demo_command.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -44,21 +42,17 @@ std::string EphemeralSecret() {
 // The App migrates a file made by an older binary as it opens it. A demo is written only into
 // a database without users, so a file with users and an older schema is refused before that:
 // a refused run leaves the file byte for byte as it was. The reason, or nullopt when the file
-// is absent, empty, current, user-less or not a database (the App then decides).
+// is absent, empty, current, user-less or unreadable (the App then decides).
 std::optional<std::string> OlderSchemaWithUsers(const std::string& path) {
   try {
-    SQLite::Database file(path, SQLite::OPEN_READONLY);
-    const int version = file.execAndGet("PRAGMA user_version").getInt();
+    const int version = storage::StoredSchemaVersion(path);
     const int latest = storage::LatestVersion(storage::EmbeddedMigrations());
-    if (version == 0 || version >= latest) return std::nullopt;
-    if (file.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'auth_users'").getInt() ==
-            0 ||
-        file.execAndGet("SELECT EXISTS (SELECT 1 FROM auth_users)").getInt() == 0) {
+    if (version == 0 || version >= latest || !storage::StoredFileHasUsers(path)) {
       return std::nullopt;
     }
     return "it holds users under schema version " + std::to_string(version) +
            ", older than this binary's " + std::to_string(latest) + "; serve it once to upgrade it";
-  } catch (const SQLite::Exception&) {
+  } catch (const storage::Error&) {
     return std::nullopt;
   }
 }

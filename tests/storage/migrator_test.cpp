@@ -224,3 +224,22 @@ TEST_CASE("schema: the stored version is read from the file header without writi
   CHECK_THROWS_WITH(ib::storage::StoredSchemaVersion(dir.path() + "/junk.db"),
                     doctest::Contains("not a SQLite database"));
 }
+
+TEST_CASE("migrator: StoredFileHasUsers reads a file's auth users without migrating it") {
+  ib::testing::ScratchDir dir;
+  const std::string path = dir.path() + "/u.db";
+  CHECK_FALSE(ib::storage::StoredFileHasUsers(path));  // absent
+  {
+    SQLite::Database file(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    file.exec("CREATE TABLE t (x INT); PRAGMA user_version = 1");
+  }
+  CHECK_FALSE(ib::storage::StoredFileHasUsers(path));  // no auth_users table
+  const std::string ours = dir.path() + "/ours.db";
+  {
+    ib::testing::TestDb db(ours);
+    CHECK_FALSE(ib::storage::StoredFileHasUsers(ours));  // our schema, no user yet
+    db.AddUser("someone@example.com");
+  }
+  CHECK(ib::storage::StoredFileHasUsers(ours));
+  CHECK(ib::storage::StoredSchemaVersion(path) == 1);  // the first file was only read
+}
