@@ -228,21 +228,11 @@ bool ExpectsContinue(const RequestHead& head) {
 class BodyReaderSlot {
  public:
   BodyReaderSlot(IpConnectionCap& readers, const std::string& ip, bool needed)
-      : readers_(readers),
-        ip_(ip),
-        counted_(needed && readers.TryAcquire(ip)),
-        held_(!needed || counted_) {}
-  ~BodyReaderSlot() {
-    if (counted_) readers_.Release(ip_);
-  }
-  BodyReaderSlot(const BodyReaderSlot&) = delete;
-  BodyReaderSlot& operator=(const BodyReaderSlot&) = delete;
+      : place_(needed ? readers.TryHold(ip) : nullptr), held_(!needed || place_ != nullptr) {}
   bool held() const { return held_; }
 
  private:
-  IpConnectionCap& readers_;
-  const std::string& ip_;
-  const bool counted_;
+  const AddressPlace place_;
   const bool held_;
 };
 
@@ -262,7 +252,7 @@ void FramedServer::set_connection_limits(int threads, int max_connections_per_ip
   // Half the pool per address (none when the per-address cap is off: behind a proxy every
   // client shares one address).
   body_readers_ =
-      std::make_unique<IpConnectionCap>(max_connections_per_ip == 0 ? 0 : std::max(1, threads / 2));
+      std::make_shared<IpConnectionCap>(max_connections_per_ip == 0 ? 0 : std::max(1, threads / 2));
 }
 
 void FramedServer::WidenListenBacklog() {
@@ -298,7 +288,8 @@ httplib::TaskQueue* FramedServer::NewTaskQueue() {
 
 bool FramedServer::process_and_close_socket(socket_t sock) {
   std::string ip = PeerAddress(sock);
-  if (!cap_->TryAcquire(ip)) {
+  AddressPlace place = cap_->TryHold(ip);
+  if (place == nullptr) {
     metrics_->ConnectionRefused();
     if (tls_ != nullptr) {
       close(sock);  // before a handshake no answer can be read
@@ -309,20 +300,24 @@ bool FramedServer::process_and_close_socket(socket_t sock) {
   }
   if (tls_ != nullptr) {
     SocketEnds ends = EndsOf(sock);
+    // The place goes with `ready`: a connection that fails before it is handed over gives it
+    // back when the relay drops `ready`.
     tls_->Accept(
         sock,
-        [this, ip, ends](int plain_fd) mutable { Adopt(plain_fd, std::move(ip), std::move(ends)); },
-        [this, ip] { cap_->Release(ip); });
+        [this, ip, place, ends](int plain_fd) mutable {
+          Adopt(plain_fd, std::move(ip), std::move(place), std::move(ends));
+        },
+        nullptr);
     return true;
   }
   int on = 1;
   setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
-  Adopt(sock, std::move(ip), std::nullopt);
+  Adopt(sock, std::move(ip), std::move(place), std::nullopt);
   return true;
 }
 
-void FramedServer::Adopt(int fd, std::string ip, std::optional<SocketEnds> relayed_from) {
-  AddressPlace place = cap_->Hold(ip);
+void FramedServer::Adopt(int fd, std::string ip, AddressPlace place,
+                         std::optional<SocketEnds> relayed_from) {
   auto served = std::make_unique<ServedConnection>(fd, Timeouts(), std::move(ip), std::move(place),
                                                    keep_alive_max_count_, *metrics_);
   if (relayed_from) served->stream.set_ends(std::move(*relayed_from));

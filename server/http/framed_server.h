@@ -85,9 +85,9 @@ class FramedServer : public httplib::Server {
 
  private:
   bool process_and_close_socket(socket_t sock) override;
-  // Starts serving a connection (owning `fd`, and its slot in the per-address count).
+  // Starts serving a connection (owning `fd` and `place`, its place in the per-address count).
   // `relayed_from`: for the plain end of a TLS relay, the client's TCP connection.
-  void Adopt(int fd, std::string ip, std::optional<SocketEnds> relayed_from);
+  void Adopt(int fd, std::string ip, AddressPlace place, std::optional<SocketEnds> relayed_from);
   // A worker's turn with a connection the reactor found ready (or whose head deadline passed:
   // `expired`): serves its requests until it parks again or ends.
   void Serve(Connection* connection, bool expired);
@@ -116,7 +116,7 @@ class FramedServer : public httplib::Server {
   int threads_ = 8;
   std::shared_ptr<IpConnectionCap> cap_ = std::make_shared<IpConnectionCap>(0);
   // Workers reading a body that had not arrived whole, per address: at most half the pool.
-  std::unique_ptr<IpConnectionCap> body_readers_ = std::make_unique<IpConnectionCap>(0);
+  std::shared_ptr<IpConnectionCap> body_readers_ = std::make_shared<IpConnectionCap>(0);
   size_t body_window_ = size_t{64} * 1024;      // bodies up to this long arrive before a worker
   std::unique_ptr<ConnectionReactor> reactor_;  // made by each listen, stopped by its shutdown
   WorkerPool* pool_ = nullptr;                  // the listen's task queue (httplib owns it)

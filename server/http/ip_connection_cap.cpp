@@ -4,17 +4,6 @@
 
 namespace ib::http {
 
-bool IpConnectionCap::TryAcquire(const std::string& ip) {
-  std::lock_guard<std::mutex> lock(mu_);
-  int& n = open_[ip];
-  if (max_ > 0 && n >= max_) {
-    if (n == 0) open_.erase(ip);
-    return false;
-  }
-  ++n;
-  return true;
-}
-
 void IpConnectionCap::Release(const std::string& ip) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = open_.find(ip);
@@ -22,7 +11,13 @@ void IpConnectionCap::Release(const std::string& ip) {
   if (--it->second <= 0) open_.erase(it);
 }
 
-AddressPlace IpConnectionCap::Hold(const std::string& ip) {
+AddressPlace IpConnectionCap::TryHold(const std::string& ip) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    int& n = open_[ip];
+    if (max_ > 0 && n >= max_) return nullptr;  // n > 0 here: the entry was already there
+    ++n;
+  }
   class Place {
    public:
     Place(std::shared_ptr<IpConnectionCap> cap, std::string ip)

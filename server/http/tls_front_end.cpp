@@ -273,7 +273,7 @@ void TlsFrontEnd::Accept(int tcp_fd, Ready ready, Failed failed) {
     std::lock_guard<std::mutex> lock(state_->handover_mutex);
     if (!state_->handing_over) {
       ::close(tcp_fd);
-      failed();
+      if (failed) failed();
       return;
     }
   }

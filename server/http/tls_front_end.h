@@ -44,7 +44,8 @@ class TlsFrontEnd {
   // The connection ended before it was handed over: failed handshake, timeout, or stopping.
   using Failed = std::function<void()>;
 
-  // Takes ownership of an accepted TCP socket; later exactly one of `ready` or `failed` runs.
+  // Takes ownership of an accepted TCP socket; later exactly one of `ready` or `failed` (which
+  // may be empty) runs. `ready` is dropped when the connection fails.
   void Accept(int tcp_fd, Ready ready, Failed failed);
 
   // No connection is handed over after this returns (a handshake finishing later fails).

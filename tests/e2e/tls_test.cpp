@@ -4,7 +4,8 @@
 // through the relay; TLS 1.0 and 1.1 refused by the server itself (its protocol_version alert),
 // 1.2 and 1.3 accepted; plain HTTP on the HTTPS port answered by nothing; a silent client cut
 // off after the head timeout; the client's own address seen behind the relay; the per-address
-// cap; refusals of bad certificate flags before the database is touched; a prompt stop.
+// cap, and a failed handshake giving its place back; refusals of bad certificate flags before the
+// database is touched; a prompt stop.
 #include <arpa/inet.h>
 #include <doctest/doctest.h>
 #include <netinet/in.h>
@@ -305,6 +306,30 @@ TEST_CASE("tls: behind the relay the server sees the client's address, and caps 
     if (!served) std::this_thread::sleep_for(milliseconds(50));
   }
   CHECK(served);
+}
+
+TEST_CASE("tls: a connection whose handshake fails gives its place in the per-address cap back") {
+  TlsServer t({"--max-connections-per-ip", "2"});
+  ServerProcess& s = t.server;
+  // Four failed handshakes in turn, twice the cap: each place must come back when it fails.
+  for (int i = 0; i < 4; ++i) {
+    int fd = Connect(s.port());
+    REQUIRE(fd >= 0);
+    const std::string plain = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    REQUIRE(send(fd, plain.data(), plain.size(), MSG_NOSIGNAL) ==
+            static_cast<ssize_t>(plain.size()));
+    CHECK(ClosedWithin(fd, milliseconds(5000)));
+    close(fd);
+  }
+  // Then the cap's two places are both free (a place may come back a moment after the close).
+  bool both = false;
+  for (int i = 0; i < 50 && !both; ++i) {
+    RawTlsClient first(s.port(), TLS1_2_VERSION, TLS1_3_VERSION, t.certificate.cert);
+    RawTlsClient second(s.port(), TLS1_2_VERSION, TLS1_3_VERSION, t.certificate.cert);
+    both = first.connected() && second.connected();
+    if (!both) std::this_thread::sleep_for(milliseconds(50));
+  }
+  CHECK(both);
 }
 
 TEST_CASE("tls: bad certificate flags are refused before the database is created") {

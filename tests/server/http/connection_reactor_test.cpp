@@ -1,6 +1,6 @@
-// ConnectionReactor and IpConnectionCap over socket pairs: a parked connection comes back only
-// with a whole head queued, is closed past its idle or head deadline, and Stop() closes every
-// parked one; the cap counts per address.
+// ConnectionReactor over socket pairs: a parked connection comes back only with a whole head
+// queued, is closed past its idle or head deadline, and Stop() closes every parked one.
+// (IpConnectionCap has its own tests: ip_connection_cap_test.cpp.)
 #include "server/http/connection_reactor.h"
 
 #include <doctest/doctest.h>
@@ -15,11 +15,8 @@
 #include <thread>
 #include <vector>
 
-#include "server/http/ip_connection_cap.h"
-
 using ib::http::Connection;
 using ib::http::ConnectionReactor;
-using ib::http::IpConnectionCap;
 using ib::http::ReactorLimits;
 using std::chrono::milliseconds;
 
@@ -176,19 +173,6 @@ TEST_CASE(
   // After Stop(), parking closes.
   CHECK_FALSE(f.reactor.Park(serving));
   CHECK(f.closed == 52);
-}
-
-TEST_CASE("ip connection cap: counts per address, 0 is no cap") {
-  IpConnectionCap cap(2);
-  CHECK(cap.TryAcquire("10.0.0.1"));
-  CHECK(cap.TryAcquire("10.0.0.1"));
-  CHECK_FALSE(cap.TryAcquire("10.0.0.1"));
-  CHECK(cap.TryAcquire("10.0.0.2"));
-  cap.Release("10.0.0.1");
-  CHECK(cap.OpenConnections("10.0.0.1") == 1);
-  CHECK(cap.TryAcquire("10.0.0.1"));
-  IpConnectionCap off(0);
-  for (int i = 0; i < 1000; ++i) CHECK(off.TryAcquire("10.0.0.1"));
 }
 
 TEST_CASE("reactor: a lingering connection drains until the peer closes or the time is up") {
