@@ -12,6 +12,7 @@
 #include "storage/db_file.h"
 #include "storage/error.h"
 #include "storage/group_commit.h"
+#include "storage/shared_map_vfs.h"
 #include "storage/statement_cache.h"
 
 namespace ib::storage {
@@ -21,8 +22,15 @@ constexpr int kBusyTimeoutMs = 5000;
 
 std::atomic<unsigned> next_db_id{1};
 
-void Configure(SQLite::Database& db, bool in_memory, Durability durability) {
+bool InMemory(const std::string& uri) { return uri.find("mode=memory") != std::string::npos; }
+
+// A file is opened through the shared mapping (storage/shared_map_vfs.h) when it registered.
+const char* VfsFor(const std::string& uri) { return InMemory(uri) ? nullptr : SharedMapVfsName(); }
+
+void Configure(SQLite::Database& db, bool in_memory, bool mapped, Durability durability) {
   if (!in_memory) db.exec("PRAGMA journal_mode=WAL");
+  // Any size turns on the pager's fetching of mapped pages; the VFS maps the file itself.
+  if (mapped) db.exec("PRAGMA mmap_size=" + std::to_string(kSharedMapReserveBytes));
   db.exec(durability == Durability::kFull ? "PRAGMA synchronous=FULL"
                                           : "PRAGMA synchronous=NORMAL");
   db.exec("PRAGMA foreign_keys=ON");
@@ -36,10 +44,12 @@ void Configure(SQLite::Database& db, bool in_memory, Durability durability) {
 }  // namespace
 
 Connection::Connection(const std::string& uri, Durability durability)
-    : db_(std::make_unique<SQLite::Database>(uri, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE |
-                                                      SQLite::OPEN_URI | SQLITE_OPEN_NOMUTEX)),
+    : db_(std::make_unique<SQLite::Database>(
+          uri.c_str(),
+          SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_URI | SQLITE_OPEN_NOMUTEX, 0,
+          VfsFor(uri))),
       statements_(std::make_unique<StatementCache>(db_->getHandle())) {
-  Configure(*db_, uri.find("mode=memory") != std::string::npos, durability);
+  Configure(*db_, InMemory(uri), VfsFor(uri) != nullptr, durability);
   RegisterSqlFunctions(db_->getHandle());
 }
 

@@ -1,0 +1,308 @@
+#include "storage/shared_map_vfs.h"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <new>
+#include <utility>
+#include <vector>
+
+namespace ib::storage {
+namespace {
+
+constexpr char kName[] = "ib-shared-map";
+
+// One database file's mapping, shared by every connection of this process that has it open.
+struct Mapping {
+  std::pair<dev_t, ino_t> id;
+  const char* base = nullptr;
+  // Bytes of the file known to exist: only they are handed out as pages.
+  std::atomic<int64_t> valid{0};
+  int users = 0;  // open files using it; under Registry::mu
+  // Descriptors of the file that this VFS opened (normally one). They are closed only with the
+  // mapping: closing any descriptor of a file drops every POSIX lock this process holds on it,
+  // SQLite's included, and while the mapping has users SQLite holds some.
+  std::vector<int> fds;
+};
+
+struct Registry {
+  std::mutex mu;
+  std::map<std::pair<dev_t, ino_t>, Mapping*> by_file;
+};
+
+Registry& Files() {
+  static auto* registry = new Registry();  // never destroyed: files may close during exit
+  return *registry;
+}
+
+// The mapping of the database file at `path`, made on first use; nullptr if it cannot be
+// mapped (the file is then read with pread, as without this VFS).
+Mapping* Acquire(const char* path) {
+  Registry& r = Files();
+  struct stat st {};
+  if (::stat(path, &st) != 0) return nullptr;
+  std::lock_guard<std::mutex> lock(r.mu);
+  auto it = r.by_file.find({st.st_dev, st.st_ino});
+  if (it != r.by_file.end()) {
+    ++it->second->users;
+    return it->second;
+  }
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return nullptr;
+  struct stat opened {};
+  if (::fstat(fd, &opened) != 0) opened = st;
+  const std::pair<dev_t, ino_t> id{opened.st_dev, opened.st_ino};
+  it = r.by_file.find(id);
+  if (it != r.by_file.end()) {
+    // The path named another file between stat and open: keep the descriptor (see fds).
+    it->second->fds.push_back(fd);
+    ++it->second->users;
+    return it->second;
+  }
+  void* base =
+      ::mmap(nullptr, static_cast<size_t>(kSharedMapReserveBytes), PROT_READ, MAP_SHARED, fd, 0);
+  auto* m = new (std::nothrow) Mapping();
+  if (base == MAP_FAILED || m == nullptr) {
+    if (base != MAP_FAILED) ::munmap(base, static_cast<size_t>(kSharedMapReserveBytes));
+    delete m;
+    // Not closed (see Mapping::fds); parked on no mapping, it stays open until exit.
+    return nullptr;
+  }
+  m->id = id;
+  m->base = static_cast<const char*>(base);
+  m->valid.store(opened.st_size);
+  m->users = 1;
+  m->fds.push_back(fd);
+  r.by_file.emplace(id, m);
+  return m;
+}
+
+// After the file's last user closed (SQLite then holds no lock on it).
+void Release(Mapping* m) {
+  Registry& r = Files();
+  std::lock_guard<std::mutex> lock(r.mu);
+  if (--m->users > 0) return;
+  r.by_file.erase(m->id);
+  ::munmap(const_cast<char*>(m->base), static_cast<size_t>(kSharedMapReserveBytes));
+  for (int fd : m->fds) ::close(fd);
+  delete m;
+}
+
+void RaiseValid(Mapping* m, int64_t end) {
+  int64_t known = m->valid.load();
+  while (known < end && !m->valid.compare_exchange_weak(known, end)) {
+  }
+}
+
+// Our file: the real (unix) file follows it in the same allocation (szOsFile covers both).
+struct File {
+  sqlite3_file base;
+  Mapping* map;  // main database files only; nullptr otherwise or when it could not be mapped
+  bool main_db;
+  sqlite3_file* real() { return reinterpret_cast<sqlite3_file*>(this + 1); }
+};
+
+File* Of(sqlite3_file* f) { return reinterpret_cast<File*>(f); }
+sqlite3_file* Real(sqlite3_file* f) { return Of(f)->real(); }
+sqlite3_vfs* RealVfs(sqlite3_vfs* vfs) { return static_cast<sqlite3_vfs*>(vfs->pAppData); }
+
+int Close(sqlite3_file* f) {
+  File* file = Of(f);
+  const int rc = file->real()->pMethods->xClose(file->real());
+  if (file->map != nullptr) Release(file->map);
+  file->map = nullptr;
+  return rc;
+}
+
+int Read(sqlite3_file* f, void* out, int amount, sqlite3_int64 offset) {
+  return Real(f)->pMethods->xRead(Real(f), out, amount, offset);
+}
+
+int Write(sqlite3_file* f, const void* data, int amount, sqlite3_int64 offset) {
+  const int rc = Real(f)->pMethods->xWrite(Real(f), data, amount, offset);
+  if (rc == SQLITE_OK && Of(f)->map != nullptr) RaiseValid(Of(f)->map, offset + amount);
+  return rc;
+}
+
+int Truncate(sqlite3_file* f, sqlite3_int64 size) {
+  Mapping* m = Of(f)->map;
+  // Lowered before the file shrinks, so no new page is handed out past the new end.
+  if (m != nullptr) m->valid.store(std::min(m->valid.load(), static_cast<int64_t>(size)));
+  return Real(f)->pMethods->xTruncate(Real(f), size);
+}
+
+int Sync(sqlite3_file* f, int flags) { return Real(f)->pMethods->xSync(Real(f), flags); }
+int FileSize(sqlite3_file* f, sqlite3_int64* size) {
+  return Real(f)->pMethods->xFileSize(Real(f), size);
+}
+int Lock(sqlite3_file* f, int level) { return Real(f)->pMethods->xLock(Real(f), level); }
+int Unlock(sqlite3_file* f, int level) { return Real(f)->pMethods->xUnlock(Real(f), level); }
+int CheckReservedLock(sqlite3_file* f, int* out) {
+  return Real(f)->pMethods->xCheckReservedLock(Real(f), out);
+}
+
+int FileControl(sqlite3_file* f, int op, void* arg) {
+  // The database file's memory mapping is ours: SQLite's own per-connection mapping is not
+  // made (PRAGMA mmap_size only tells the pager to fetch pages through Fetch below).
+  if (op == SQLITE_FCNTL_MMAP_SIZE && Of(f)->main_db) return SQLITE_OK;
+  return Real(f)->pMethods->xFileControl(Real(f), op, arg);
+}
+
+int SectorSize(sqlite3_file* f) { return Real(f)->pMethods->xSectorSize(Real(f)); }
+int DeviceCharacteristics(sqlite3_file* f) {
+  return Real(f)->pMethods->xDeviceCharacteristics(Real(f));
+}
+int ShmMap(sqlite3_file* f, int region, int size, int extend, void volatile** out) {
+  return Real(f)->pMethods->xShmMap(Real(f), region, size, extend, out);
+}
+int ShmLock(sqlite3_file* f, int offset, int n, int flags) {
+  return Real(f)->pMethods->xShmLock(Real(f), offset, n, flags);
+}
+void ShmBarrier(sqlite3_file* f) { Real(f)->pMethods->xShmBarrier(Real(f)); }
+int ShmUnmap(sqlite3_file* f, int delete_flag) {
+  return Real(f)->pMethods->xShmUnmap(Real(f), delete_flag);
+}
+
+int Fetch(sqlite3_file* f, sqlite3_int64 offset, int amount, void** out) {
+  if (!Of(f)->main_db) return Real(f)->pMethods->xFetch(Real(f), offset, amount, out);
+  Mapping* m = Of(f)->map;
+  const int64_t end = offset + amount;
+  *out = (m != nullptr && offset >= 0 && end <= m->valid.load(std::memory_order_acquire) &&
+          end <= kSharedMapReserveBytes)
+             ? const_cast<char*>(m->base + offset)
+             : nullptr;  // SQLite reads it instead
+  return SQLITE_OK;
+}
+
+int Unfetch(sqlite3_file* f, sqlite3_int64 offset, void* page) {
+  // The shared mapping outlives every page handed out; SQLite's "unmap all" (offset 0, no page)
+  // after a change is exactly what this VFS exists to skip.
+  if (Of(f)->main_db) return SQLITE_OK;
+  return Real(f)->pMethods->xUnfetch(Real(f), offset, page);
+}
+
+const sqlite3_io_methods kMethods = {
+    3,
+    Close,
+    Read,
+    Write,
+    Truncate,
+    Sync,
+    FileSize,
+    Lock,
+    Unlock,
+    CheckReservedLock,
+    FileControl,
+    SectorSize,
+    DeviceCharacteristics,
+    ShmMap,
+    ShmLock,
+    ShmBarrier,
+    ShmUnmap,
+    Fetch,
+    Unfetch,
+};
+
+int Open(sqlite3_vfs* vfs, const char* name, sqlite3_file* f, int flags, int* out_flags) {
+  File* file = Of(f);
+  file->base.pMethods = nullptr;
+  file->map = nullptr;
+  file->main_db = (flags & SQLITE_OPEN_MAIN_DB) != 0;
+  sqlite3_file* real = file->real();
+  real->pMethods = nullptr;
+  const int rc = RealVfs(vfs)->xOpen(RealVfs(vfs), name, real, flags, out_flags);
+  if (rc != SQLITE_OK) {
+    if (real->pMethods != nullptr) real->pMethods->xClose(real);
+    return rc;
+  }
+  if (real->pMethods->iVersion < 3) {
+    // Not the unix VFS we wrap: nothing to forward version-3 calls to.
+    real->pMethods->xClose(real);
+    return SQLITE_CANTOPEN;
+  }
+  if (file->main_db && name != nullptr) file->map = Acquire(name);
+  file->base.pMethods = &kMethods;
+  return SQLITE_OK;
+}
+
+int Delete(sqlite3_vfs* vfs, const char* name, int sync_dir) {
+  return RealVfs(vfs)->xDelete(RealVfs(vfs), name, sync_dir);
+}
+int Access(sqlite3_vfs* vfs, const char* name, int flags, int* out) {
+  return RealVfs(vfs)->xAccess(RealVfs(vfs), name, flags, out);
+}
+int FullPathname(sqlite3_vfs* vfs, const char* name, int size, char* out) {
+  return RealVfs(vfs)->xFullPathname(RealVfs(vfs), name, size, out);
+}
+void* DlOpen(sqlite3_vfs* vfs, const char* name) {
+  return RealVfs(vfs)->xDlOpen(RealVfs(vfs), name);
+}
+void DlError(sqlite3_vfs* vfs, int size, char* out) {
+  RealVfs(vfs)->xDlError(RealVfs(vfs), size, out);
+}
+void (*DlSym(sqlite3_vfs* vfs, void* handle, const char* symbol))(void) {
+  return RealVfs(vfs)->xDlSym(RealVfs(vfs), handle, symbol);
+}
+void DlClose(sqlite3_vfs* vfs, void* handle) { RealVfs(vfs)->xDlClose(RealVfs(vfs), handle); }
+int Randomness(sqlite3_vfs* vfs, int size, char* out) {
+  return RealVfs(vfs)->xRandomness(RealVfs(vfs), size, out);
+}
+int Sleep(sqlite3_vfs* vfs, int microseconds) {
+  return RealVfs(vfs)->xSleep(RealVfs(vfs), microseconds);
+}
+int CurrentTime(sqlite3_vfs* vfs, double* out) {
+  return RealVfs(vfs)->xCurrentTime(RealVfs(vfs), out);
+}
+int GetLastError(sqlite3_vfs* vfs, int size, char* out) {
+  return RealVfs(vfs)->xGetLastError(RealVfs(vfs), size, out);
+}
+int CurrentTimeInt64(sqlite3_vfs* vfs, sqlite3_int64* out) {
+  return RealVfs(vfs)->xCurrentTimeInt64(RealVfs(vfs), out);
+}
+
+sqlite3_vfs* Register() {
+  sqlite3_vfs* real = sqlite3_vfs_find(nullptr);
+  if (real == nullptr || real->iVersion < 2) return nullptr;
+  static sqlite3_vfs vfs{};
+  vfs.iVersion = 2;
+  vfs.szOsFile = static_cast<int>(sizeof(File)) + real->szOsFile;
+  vfs.mxPathname = real->mxPathname;
+  vfs.zName = kName;
+  vfs.pAppData = real;
+  vfs.xOpen = Open;
+  vfs.xDelete = Delete;
+  vfs.xAccess = Access;
+  vfs.xFullPathname = FullPathname;
+  vfs.xDlOpen = DlOpen;
+  vfs.xDlError = DlError;
+  vfs.xDlSym = DlSym;
+  vfs.xDlClose = DlClose;
+  vfs.xRandomness = Randomness;
+  vfs.xSleep = Sleep;
+  vfs.xCurrentTime = CurrentTime;
+  vfs.xGetLastError = GetLastError;
+  vfs.xCurrentTimeInt64 = CurrentTimeInt64;
+  return sqlite3_vfs_register(&vfs, 0) == SQLITE_OK ? &vfs : nullptr;
+}
+
+}  // namespace
+
+int SharedMappedFiles() {
+  Registry& r = Files();
+  std::lock_guard<std::mutex> lock(r.mu);
+  return static_cast<int>(r.by_file.size());
+}
+
+const char* SharedMapVfsName() {
+  static const sqlite3_vfs* registered = Register();
+  return registered != nullptr ? kName : nullptr;
+}
+
+}  // namespace ib::storage
