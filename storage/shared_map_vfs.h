@@ -18,13 +18,14 @@
 // known to have: its size when first mapped, raised by our own writes to it, lowered by our
 // own truncations. Another process changing the file's size is excluded by the database's
 // lock (storage/db_file.h); one that ignores that lock and shrinks the file could make a read
-// fault, as with SQLite's own mapping. The mapping's own descriptor of the file is closed only
-// when the last connection through this VFS closes (closing a descriptor drops every POSIX
-// lock of the process on that file), like DbFile's after Db's connections.
+// fault, as with SQLite's own mapping, and so would a disk error under a mapped page (SIGBUS
+// where pread would return SQLITE_IOERR). The mapping's own descriptor of the file is closed
+// only when the last connection through this VFS closes (closing a descriptor drops every
+// POSIX lock of the process on that file), like DbFile's after Db's connections.
 //
-// The mapping reserves kSharedMapReserveBytes of address space (no memory); pages of a larger file
-// are read with pread. Mapped pages the list touched count in the process's RSS as file pages,
-// which the kernel may reclaim like any page cache.
+// The mapping reserves kSharedMapReserveBytes of address space (no memory); pages of a larger
+// file are read with pread. Mapped pages that reads touched count in the process's RSS as file
+// pages, which the kernel may reclaim like any page cache.
 #pragma once
 
 #include <cstdint>
