@@ -88,9 +88,9 @@ class ConnectionStream : public httplib::Stream {
   bool is_writable() const override;
   ssize_t read(char* ptr, size_t size) override;
   ssize_t write(const char* ptr, size_t size) override;
-  // The client's and our own address as the request sees them, when the socket is not the
-  // client's TCP connection itself (a TLS relay's socketpair end): then getpeername tells
-  // nothing useful.
+  // The client's and our own address as the request sees them, read once per connection
+  // (without them each request asks the socket), and for a TLS relay's socketpair end, where
+  // getpeername tells nothing useful, the client's TCP connection's.
   void set_ends(SocketEnds ends) { ends_ = std::move(ends); }
   void get_remote_ip_and_port(std::string& ip, int& port) const override;
   void get_local_ip_and_port(std::string& ip, int& port) const override;

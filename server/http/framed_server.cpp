@@ -1,7 +1,5 @@
 #include "server/http/framed_server.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <strings.h>
@@ -184,19 +182,6 @@ class ServedConnection : public Connection {
   HttpMetrics& metrics_;
 };
 
-std::string PeerAddress(int fd) {
-  sockaddr_storage addr{};
-  socklen_t len = sizeof addr;
-  char text[INET6_ADDRSTRLEN] = {};
-  if (getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return "";
-  if (addr.ss_family == AF_INET) {
-    inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&addr)->sin_addr, text, sizeof text);
-  } else if (addr.ss_family == AF_INET6) {
-    inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(&addr)->sin6_addr, text, sizeof text);
-  }
-  return text;
-}
-
 // Answers 429 on a connection refused by the per-address cap and closes it. The socket is new,
 // so its send buffer is empty and the short answer goes out without blocking.
 void RefuseConnection(int fd) {
@@ -287,7 +272,10 @@ httplib::TaskQueue* FramedServer::NewTaskQueue() {
 }
 
 bool FramedServer::process_and_close_socket(socket_t sock) {
-  std::string ip = PeerAddress(sock);
+  // Read once per connection: a keep-alive connection's requests reuse them (no getpeername
+  // and getsockname per request).
+  SocketEnds ends = EndsOf(sock);
+  std::string ip = ends.remote_ip;
   AddressPlace place = cap_->TryHold(ip);
   if (place == nullptr) {
     metrics_->ConnectionRefused();
@@ -299,32 +287,31 @@ bool FramedServer::process_and_close_socket(socket_t sock) {
     return false;
   }
   if (tls_ != nullptr) {
-    SocketEnds ends = EndsOf(sock);
     // The place goes with `ready`: a connection that fails before it is handed over gives it
     // back when the relay drops `ready`.
     tls_->Accept(
         sock,
         [this, ip, place, ends](int plain_fd) mutable {
-          Adopt(plain_fd, std::move(ip), std::move(place), std::move(ends));
+          Adopt(plain_fd, std::move(ip), std::move(place), std::move(ends), true);
         },
         nullptr);
     return true;
   }
   int on = 1;
   setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
-  Adopt(sock, std::move(ip), std::move(place), std::nullopt);
+  Adopt(sock, std::move(ip), std::move(place), std::move(ends), false);
   return true;
 }
 
-void FramedServer::Adopt(int fd, std::string ip, AddressPlace place,
-                         std::optional<SocketEnds> relayed_from) {
+void FramedServer::Adopt(int fd, std::string ip, AddressPlace place, SocketEnds ends,
+                         bool relayed) {
   auto served = std::make_unique<ServedConnection>(fd, Timeouts(), std::move(ip), std::move(place),
                                                    keep_alive_max_count_, *metrics_);
-  if (relayed_from) served->stream.set_ends(std::move(*relayed_from));
+  served->stream.set_ends(std::move(ends));
   Connection* c = reactor_->Adopt(std::move(served));
   // A new connection waits for its first request like an idle one for its next.
   if (!reactor_->Park(c)) return;
-  if (relayed_from) {
+  if (relayed) {
     // On the relay's thread, which must not block: a worker serves it.
     pool_->enqueue([this, c] { Serve(c, false); });
   } else {

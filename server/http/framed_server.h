@@ -17,7 +17,6 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -86,8 +85,9 @@ class FramedServer : public httplib::Server {
  private:
   bool process_and_close_socket(socket_t sock) override;
   // Starts serving a connection (owning `fd` and `place`, its place in the per-address count).
-  // `relayed_from`: for the plain end of a TLS relay, the client's TCP connection.
-  void Adopt(int fd, std::string ip, AddressPlace place, std::optional<SocketEnds> relayed_from);
+  // `ends`: the client's TCP connection (for the plain end of a TLS relay, `relayed`, the
+  // connection the relay decrypts).
+  void Adopt(int fd, std::string ip, AddressPlace place, SocketEnds ends, bool relayed);
   // A worker's turn with a connection the reactor found ready (or whose head deadline passed:
   // `expired`): serves its requests until it parks again or ends.
   void Serve(Connection* connection, bool expired);
