@@ -151,7 +151,11 @@ int CheckReservedLock(sqlite3_file* f, int* out) {
 int FileControl(sqlite3_file* f, int op, void* arg) {
   // The database file's memory mapping is ours: SQLite's own per-connection mapping is not
   // made (PRAGMA mmap_size only tells the pager to fetch pages through Fetch below).
-  if (op == SQLITE_FCNTL_MMAP_SIZE && Of(f)->main_db) return SQLITE_OK;
+  // PRAGMA mmap_size then reports the reservation (0: the file is not mapped).
+  if (op == SQLITE_FCNTL_MMAP_SIZE && Of(f)->main_db) {
+    *static_cast<sqlite3_int64*>(arg) = Of(f)->map != nullptr ? kSharedMapReserveBytes : 0;
+    return SQLITE_OK;
+  }
   return Real(f)->pMethods->xFileControl(Real(f), op, arg);
 }
 

@@ -56,6 +56,7 @@ TEST_CASE("shared map vfs: a database file opens through it, one mapping for all
     CHECK(VfsOf(a) == "ib-shared-map");
     CHECK(VfsOf(b) == "ib-shared-map");
     CHECK(SharedMappedFiles() == before + 1);
+    CHECK(One(a, "PRAGMA mmap_size") == kSharedMapReserveBytes);
     Exec(a, "CREATE TABLE t (v TEXT); INSERT INTO t VALUES ('written by a')");
     CHECK(One(b, "SELECT count(*) FROM t WHERE v = 'written by a'") == 1);
   }
