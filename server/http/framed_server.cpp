@@ -275,8 +275,7 @@ bool FramedServer::process_and_close_socket(socket_t sock) {
   // Read once per connection: a keep-alive connection's requests reuse them (no getpeername
   // and getsockname per request).
   SocketEnds ends = EndsOf(sock);
-  std::string ip = ends.remote_ip;
-  AddressPlace place = cap_->TryHold(ip);
+  AddressPlace place = cap_->TryHold(ends.remote_ip);
   if (place == nullptr) {
     metrics_->ConnectionRefused();
     if (tls_ != nullptr) {
@@ -291,21 +290,20 @@ bool FramedServer::process_and_close_socket(socket_t sock) {
     // back when the relay drops `ready`.
     tls_->Accept(
         sock,
-        [this, ip, place, ends](int plain_fd) mutable {
-          Adopt(plain_fd, std::move(ip), std::move(place), std::move(ends), true);
+        [this, place, ends](int plain_fd) mutable {
+          Adopt(plain_fd, std::move(place), std::move(ends), true);
         },
         nullptr);
     return true;
   }
   int on = 1;
   setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
-  Adopt(sock, std::move(ip), std::move(place), std::move(ends), false);
+  Adopt(sock, std::move(place), std::move(ends), false);
   return true;
 }
 
-void FramedServer::Adopt(int fd, std::string ip, AddressPlace place, SocketEnds ends,
-                         bool relayed) {
-  auto served = std::make_unique<ServedConnection>(fd, Timeouts(), std::move(ip), std::move(place),
+void FramedServer::Adopt(int fd, AddressPlace place, SocketEnds ends, bool relayed) {
+  auto served = std::make_unique<ServedConnection>(fd, Timeouts(), ends.remote_ip, std::move(place),
                                                    keep_alive_max_count_, *metrics_);
   served->stream.set_ends(std::move(ends));
   Connection* c = reactor_->Adopt(std::move(served));

@@ -85,9 +85,9 @@ class FramedServer : public httplib::Server {
  private:
   bool process_and_close_socket(socket_t sock) override;
   // Starts serving a connection (owning `fd` and `place`, its place in the per-address count).
-  // `ends`: the client's TCP connection (for the plain end of a TLS relay, `relayed`, the
-  // connection the relay decrypts).
-  void Adopt(int fd, std::string ip, AddressPlace place, SocketEnds ends, bool relayed);
+  // `ends`: the client's TCP connection, whose remote address is the one counted (for the plain
+  // end of a TLS relay, `relayed`, the connection the relay decrypts).
+  void Adopt(int fd, AddressPlace place, SocketEnds ends, bool relayed);
   // A worker's turn with a connection the reactor found ready (or whose head deadline passed:
   // `expired`): serves its requests until it parks again or ends.
   void Serve(Connection* connection, bool expired);
