@@ -165,6 +165,18 @@ bool ClosedWithin(int fd, milliseconds within, std::string* received = nullptr) 
   return false;
 }
 
+// Sends a plain HTTP request where a TLS handshake is due (so the handshake fails); whether the
+// server then closes the connection within 5 s (what it sent meanwhile into `received`).
+bool SentPlainHttpAndClosed(int port, std::string* received = nullptr) {
+  int fd = Connect(port);
+  REQUIRE(fd >= 0);
+  const std::string plain = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  REQUIRE(send(fd, plain.data(), plain.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(plain.size()));
+  const bool closed = ClosedWithin(fd, milliseconds(5000), received);
+  close(fd);
+  return closed;
+}
+
 }  // namespace
 
 TEST_CASE("tls: the API over HTTPS with a verified certificate: auth, REST, storage") {
@@ -259,14 +271,9 @@ TEST_CASE("tls: pipelined requests on one TLS connection are answered in order")
 
 TEST_CASE("tls: plain HTTP sent to the HTTPS port gets no HTTP answer and is closed") {
   TlsServer t;
-  int fd = Connect(t.server.port());
-  REQUIRE(fd >= 0);
-  const std::string plain = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-  REQUIRE(send(fd, plain.data(), plain.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(plain.size()));
   std::string received;
-  CHECK(ClosedWithin(fd, milliseconds(5000), &received));
+  CHECK(SentPlainHttpAndClosed(t.server.port(), &received));
   CHECK(received.find("HTTP/") == std::string::npos);
-  close(fd);
   // The server is unharmed.
   CHECK(t.server.Send("GET", "/health", "").status == 200);
 }
@@ -312,15 +319,7 @@ TEST_CASE("tls: a connection whose handshake fails gives its place in the per-ad
   TlsServer t({"--max-connections-per-ip", "2"});
   ServerProcess& s = t.server;
   // Four failed handshakes in turn, twice the cap: each place must come back when it fails.
-  for (int i = 0; i < 4; ++i) {
-    int fd = Connect(s.port());
-    REQUIRE(fd >= 0);
-    const std::string plain = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-    REQUIRE(send(fd, plain.data(), plain.size(), MSG_NOSIGNAL) ==
-            static_cast<ssize_t>(plain.size()));
-    CHECK(ClosedWithin(fd, milliseconds(5000)));
-    close(fd);
-  }
+  for (int i = 0; i < 4; ++i) CHECK(SentPlainHttpAndClosed(s.port()));
   // Then the cap's two places are both free (a place may come back a moment after the close).
   bool both = false;
   for (int i = 0; i < 50 && !both; ++i) {
