@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -178,6 +179,7 @@ ssize_t ConnectionStream::ReadBody(char* ptr, size_t size) {
 }
 
 ssize_t ConnectionStream::read(char* ptr, size_t size) {
+  if (!Flush()) return -1;  // nothing httplib writes before reading is held; never wait on it
   if (rendered_off_ < rendered_head_.size()) {
     size_t n = std::min(size, rendered_head_.size() - rendered_off_);
     std::memcpy(ptr, rendered_head_.data() + rendered_off_, n);
@@ -194,7 +196,26 @@ bool ConnectionStream::is_readable() const {
 
 bool ConnectionStream::is_writable() const { return WaitFor(sock_, POLLOUT, timeouts_.write); }
 
+namespace {
+
+// httplib writes a response's head and its body with two writes; sent as they come they are
+// two syscalls and, with TCP_NODELAY, two packets the client wakes up for. A final (not 1xx)
+// head is held and goes out with the first bytes of the body in one sendmsg.
+constexpr size_t kMaxHeldHead = size_t{16} * 1024;
+bool IsFinalResponseHead(std::string_view bytes) {
+  return bytes.size() <= kMaxHeldHead && bytes.size() > 12 && bytes.substr(0, 7) == "HTTP/1." &&
+         bytes[9] != '1' && bytes.substr(bytes.size() - 4) == "\r\n\r\n";
+}
+
+}  // namespace
+
 ssize_t ConnectionStream::write(const char* ptr, size_t size) {
+  if (held_.empty() && IsFinalResponseHead(std::string_view(ptr, size))) {
+    held_.assign(ptr, size);
+    held_off_ = 0;
+    return static_cast<ssize_t>(size);
+  }
+  if (!held_.empty()) return SendAfterHeld(ptr, size);
   // The socket buffer usually has room for a whole response: send first and wait for room
   // only when there was none (a poll per write saved), within the write timeout.
   ssize_t n = SendNow(ptr, size);
@@ -204,6 +225,41 @@ ssize_t ConnectionStream::write(const char* ptr, size_t size) {
   }
   if (n > 0) bytes_written_ += static_cast<uint64_t>(n);
   return n;
+}
+
+ssize_t ConnectionStream::SendAfterHeld(const char* ptr, size_t size) {
+  while (held_off_ < held_.size()) {
+    const size_t held_left = held_.size() - held_off_;
+    iovec parts[2] = {{held_.data() + held_off_, held_left}, {const_cast<char*>(ptr), size}};
+    msghdr message{};
+    message.msg_iov = parts;
+    message.msg_iovlen = size == 0 ? 1 : 2;
+    ssize_t n;
+    do {
+      n = sendmsg(sock_, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+      if ((errno == EAGAIN || errno == EWOULDBLOCK) && is_writable()) continue;
+      return -1;
+    }
+    bytes_written_ += static_cast<uint64_t>(n);
+    if (static_cast<size_t>(n) < held_left) {
+      held_off_ += static_cast<size_t>(n);
+      continue;
+    }
+    held_.clear();
+    held_off_ = 0;
+    const size_t body_sent = static_cast<size_t>(n) - held_left;
+    if (body_sent > 0 || size == 0) return static_cast<ssize_t>(body_sent);
+  }
+  held_.clear();
+  held_off_ = 0;
+  return write(ptr, size);
+}
+
+bool ConnectionStream::Flush() {
+  if (held_.empty()) return true;
+  return SendAfterHeld(nullptr, 0) == 0 && held_.empty();
 }
 
 ssize_t ConnectionStream::SendNow(const char* ptr, size_t size) {

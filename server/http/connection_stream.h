@@ -65,6 +65,9 @@ class ConnectionStream : public httplib::Stream {
   bool HasBuffered() const { return body_done_ && off_ < in_.size(); }
 
   bool WriteAll(std::string_view bytes);
+  // Sends a response head that write() held back for its body (see write()); false if the
+  // client did not take it in time. Called once a request is answered.
+  bool Flush();
   // Bytes sent to the client so far (the access log's size of a response is a difference).
   uint64_t bytes_written() const { return bytes_written_; }
 
@@ -106,6 +109,8 @@ class ConnectionStream : public httplib::Stream {
   // One recv/send that does not block (EINTR retried): -1 with EAGAIN when nothing is ready.
   ssize_t RecvNow(char* buffer);  // at most kReceiveBytes into `buffer`
   ssize_t SendNow(const char* ptr, size_t size);
+  // Sends the held head and then `ptr`; returns the bytes of `ptr` sent (as write()).
+  ssize_t SendAfterHeld(const char* ptr, size_t size);
   // Makes sure some unread bytes are buffered for the body; false (fault_ set) if none come.
   bool FillForBody();
   ssize_t ReadBody(char* ptr, size_t size);
@@ -125,6 +130,8 @@ class ConnectionStream : public httplib::Stream {
   bool body_done_ = true;
   bool abandoned_ = false;
   uint64_t bytes_written_ = 0;
+  std::string held_;  // a response head waiting for its body; [held_off_, end) not yet sent
+  size_t held_off_ = 0;
   Adopt handover_;
   std::optional<SocketEnds> ends_;
 };

@@ -373,6 +373,12 @@ bool FramedServer::ServeOneRequest(ConnectionStream& strm, bool last, const std:
   const ConnectionStream::HeadStatus read = strm.ReadHead(limits_.head);
   if (read == ConnectionStream::HeadStatus::kClosed) return false;
   RequestAccess access(*metrics_, log_access_, log_format_, strm);
+  // A response head held for its body (ConnectionStream::write) leaves before the request is
+  // logged or the connection goes on, on every way out of here.
+  struct HeldHeadSent {
+    ConnectionStream& strm;
+    ~HeldHeadSent() { strm.Flush(); }
+  } held_head_sent{strm};
   switch (read) {
     case ConnectionStream::HeadStatus::kTimedOut:
       Refuse(strm, 408, "request head not complete in time");
@@ -412,7 +418,7 @@ bool FramedServer::ServeOneRequest(ConnectionStream& strm, bool last, const std:
   strm.BeginRequest(max_body);
   CurrentConnection current(strm);
   bool connection_closed = false;
-  bool written = process_request(strm, last, connection_closed, nullptr);
+  bool written = process_request(strm, last, connection_closed, nullptr) && strm.Flush();
   return written && !connection_closed && head.keep_alive && strm.BodyComplete();
 }
 

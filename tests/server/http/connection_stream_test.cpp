@@ -159,3 +159,58 @@ TEST_CASE("connection stream: heads - refused, timed out, closed") {
     CHECK(s.ReadHead(HeadLimits{}) == HeadStatus::kClosed);
   }
 }
+
+namespace {
+
+// What the client has received so far, without waiting.
+std::string Received(const Pair& p) {
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = recv(p.client, buf, sizeof buf, MSG_DONTWAIT);
+    if (n <= 0) return out;
+    out.append(buf, static_cast<size_t>(n));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("connection stream: a response head waits for its body and leaves with it") {
+  Pair p;
+  ConnectionStream s(p.server, Quick());
+  const std::string head = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n";
+
+  SUBCASE("the body takes the head along") {
+    CHECK(s.write(head.data(), head.size()) == static_cast<ssize_t>(head.size()));
+    CHECK(Received(p).empty());
+    CHECK(s.write("hello", 5) == 5);
+    CHECK(Received(p) == head + "hello");
+    CHECK(s.bytes_written() == head.size() + 5);
+    CHECK(s.Flush());
+  }
+  SUBCASE("a head without a body leaves when the answer is done") {
+    const std::string no_content = "HTTP/1.1 204 No Content\r\n\r\n";
+    CHECK(s.write(no_content.data(), no_content.size()) == static_cast<ssize_t>(no_content.size()));
+    CHECK(Received(p).empty());
+    CHECK(s.Flush());
+    CHECK(Received(p) == no_content);
+  }
+  SUBCASE("an interim 100 Continue is not held: the client waits for it before its body") {
+    const std::string go_on = "HTTP/1.1 100 Continue\r\n\r\n";
+    CHECK(s.write(go_on.data(), go_on.size()) == static_cast<ssize_t>(go_on.size()));
+    CHECK(Received(p) == go_on);
+  }
+  SUBCASE("reading sends what is held first") {
+    CHECK(s.write(head.data(), head.size()) == static_cast<ssize_t>(head.size()));
+    char byte;
+    s.read(&byte, 1);  // no request begun: nothing to hand out
+    CHECK(Received(p) == head);
+  }
+  SUBCASE("a client that is gone fails the body's write, not silently") {
+    CHECK(s.write(head.data(), head.size()) == static_cast<ssize_t>(head.size()));
+    shutdown(p.client, SHUT_RD);
+    close(p.client);
+    p.client = socket(AF_UNIX, SOCK_STREAM, 0);  // so ~Pair closes a descriptor of its own
+    CHECK(s.write("hello", 5) == -1);
+  }
+}
