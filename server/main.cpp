@@ -16,6 +16,7 @@
 #include "server/demo/demo_command.h"
 #include "server/start_banner.h"
 #include "storage/error.h"
+#include "storage/sqlite_process.h"
 
 namespace {
 
@@ -51,6 +52,7 @@ class SignalStopper {
 }  // namespace
 
 int main(int argc, char** argv) {
+  ib::storage::ConfigureSqliteProcess();  // before any database opens
   ib::Invocation inv;
   try {
     inv = ib::ParseInvocation(argc, argv, [](const char* name) { return std::getenv(name); });
