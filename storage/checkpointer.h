@@ -5,6 +5,12 @@
 // queued behind it. The writer's WAL hook (Watch) replaces that automatic checkpoint and only
 // wakes this thread, which runs a PASSIVE checkpoint on its own connection: it never blocks the
 // writer or a reader, and copies what no reader still needs.
+// The hook is told the WAL's whole length, not what was committed since the last pass: once
+// the WAL holds kWakePages, every commit wakes the thread, so passes run back to back, each
+// copying the few frames committed during the one before. That is kept on purpose: waking
+// only after each further kWakePages (larger, rarer passes) used 8 % less CPU and inserted up
+// to 15 % faster, but the insert's p99 went from 6-8 ms to 12-16 ms, the syncs of WAL batches
+// waiting behind the database file's larger writes (bench/README.md, 2026-12-04 15:00).
 // A pass copies only the frames committed before it began, and SQLite starts the WAL over from
 // its beginning only once every frame is copied: under a steady stream of writes that never
 // happens, and the WAL grew without bound (200 MB in 50,000 inserts), every sync of it paying
@@ -31,8 +37,8 @@ namespace ib::storage {
 
 class Checkpointer {
  public:
-  // WAL pages committed since the last checkpoint that wake the thread (SQLite's default
-  // automatic checkpoint threshold).
+  // The WAL length from which each commit wakes the thread (SQLite's default automatic
+  // checkpoint threshold).
   static constexpr int kWakePages = 1000;
   // WAL pages past which a checkpoint ends with a pass holding the writer (see above).
   static constexpr int kRestartPages = 4 * kWakePages;
