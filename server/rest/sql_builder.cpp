@@ -573,7 +573,16 @@ void WriteFailingCheck(SqlWriter& w, const GuardSql& check) {
   w << ", 0)";
 }
 
-const char* kRowidIn = ".rowid IN (SELECT value FROM json_each(";
+// The rows `rowids` names, as table alias t: each looked up by its rowid, in a nested loop over
+// the list (CROSS JOIN keeps that order). `rowid IN (SELECT value FROM json_each(?))` built an
+// ephemeral index per statement instead: a b-tree and its pager opened and freed on the
+// writer for every written row's check.
+void WriteRowsByRowid(SqlWriter& w, const storage::Table& table,
+                      const std::vector<int64_t>& rowids) {
+  w << " FROM json_each(";
+  w.Param(RowidsJson(rowids));
+  w << ") AS listed CROSS JOIN " << table.ident.sql() << " AS t ON t.rowid = listed.value";
+}
 
 // The select list of a row a write would make: each column of `table`, aliased to its own name
 // so the guard reads it as the table's, is the write's bound value where `written` names it and
@@ -627,9 +636,9 @@ storage::SqlQuery BuildFailingStoredRows(const storage::Table& table,
                                          const std::vector<int64_t>& rowids,
                                          const GuardSql& check) {
   SqlWriter w;
-  w << "SELECT count(*) FROM (SELECT * FROM " << table.ident.sql() << " AS t WHERE t" << kRowidIn;
-  w.Param(RowidsJson(rowids));
-  w << "))) AS t0";
+  w << "SELECT count(*) FROM (SELECT t.*";
+  WriteRowsByRowid(w, table, rowids);
+  w << ") AS t0";
   WriteFailingCheck(w, check);
   return w.Take(table.name);
 }
@@ -657,9 +666,8 @@ storage::SqlQuery BuildFailingUpdateCandidates(const storage::Table& table,
   w << "SELECT count(*) FROM (SELECT ";
   WriteCandidateColumns(w, table, changed, values,
                         [&w](const storage::Column& column) { w << "t." << column.ident.sql(); });
-  w << " FROM " << table.ident.sql() << " AS t WHERE t" << kRowidIn;
-  w.Param(RowidsJson(rowids));
-  w << "))) AS t0";
+  WriteRowsByRowid(w, table, rowids);
+  w << ") AS t0";
   WriteFailingCheck(w, check);
   return w.Take(table.name);
 }

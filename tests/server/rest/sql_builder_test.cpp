@@ -1,6 +1,7 @@
 #include "server/rest/sql_builder.h"
 
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 
 #include "server/rest/planner.h"
 #include "server/rest/query_params.h"
@@ -94,4 +95,45 @@ TEST_CASE("sql_builder: the write checks bind every value and read defaults from
   CHECK(insert.params.size() == 3);
   CHECK(insert.params.back() == ib::storage::SqlValue(std::string("uid-value")));
   CHECK(update.params.size() == 4);
+}
+
+namespace {
+
+// The opcodes of the program SQLite compiles `sql` to, space-separated (EXPLAIN's column 1).
+std::string Opcodes(ib::testing::TestDb& t, const std::string& sql) {
+  sqlite3_stmt* stmt = nullptr;
+  REQUIRE(sqlite3_prepare_v2(t.conn().handle(), ("EXPLAIN " + sql).c_str(), -1, &stmt, nullptr) ==
+          SQLITE_OK);
+  std::string out;
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    out += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 1));
+    out += ' ';
+  }
+  sqlite3_finalize(stmt);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("sql_builder: the written-row checks look rows up by rowid, with no temporary index") {
+  ib::testing::TestDb t;
+  const auto& table = *t.catalog().FindTable("user_progress");
+  const std::string mine = t.AddUser("mine@example.com");
+  const std::string theirs = t.AddUser("theirs@example.com");
+  auto add = [&](const std::string& user, const std::string& skill) {
+    return std::get<int64_t>(t.Scalar(
+        "INSERT INTO user_progress (user_id, category, skill) VALUES (?, 'c', ?) RETURNING rowid",
+        {user, skill}));
+  };
+  const int64_t a = add(mine, "a"), b = add(theirs, "b"), c = add(mine, "c");
+  ib::rest::GuardSql check{"(t0.user_id = ?)", {mine}};
+  std::vector<const ib::storage::Column*> skill = {table.FindColumn("skill")};
+  auto stored = ib::rest::BuildFailingStoredRows(table, {a, b, c}, check);
+  auto updated = ib::rest::BuildFailingUpdateCandidates(table, {a, b, c}, skill, {"t"}, check);
+  for (const auto* q : {&stored, &updated}) {
+    CAPTURE(q->text);
+    CHECK(t.Scalar(q->text, q->params) == ib::storage::SqlValue(int64_t{1}));  // b only
+    CHECK(Opcodes(t, q->text).find("OpenEphemeral") == std::string::npos);
+  }
+  CHECK(t.Scalar(stored.text, {std::string(R"([])"), mine}) == ib::storage::SqlValue(int64_t{0}));
 }
