@@ -114,7 +114,7 @@ ConnectionStream::HeadStatus ConnectionStream::ReadHead(const HeadLimits& limits
 }
 
 void ConnectionStream::BeginRequest(uint64_t max_body_bytes) {
-  rendered_head_ = RenderHead(head_);
+  RenderHeadInto(head_, rendered_head_);
   rendered_off_ = 0;
   fault_.reset();
   chunked_.reset();

@@ -237,6 +237,12 @@ HeadParse ParseRequestHead(std::string_view head, const HeadLimits& limits) {
 
 std::string RenderHead(const RequestHead& head) {
   std::string out;
+  RenderHeadInto(head, out);
+  return out;
+}
+
+void RenderHeadInto(const RequestHead& head, std::string& out) {
+  out.clear();
   out.reserve(head.target.size() + 64 * (head.headers.size() + 1));
   out.append(head.method).append(" ").append(head.target).append(" ").append(head.version);
   out.append(kCrlf);
@@ -256,7 +262,6 @@ std::string RenderHead(const RequestHead& head) {
   // httplib compares Connection with "close" and "Keep-Alive" literally: say it that way.
   out.append(head.keep_alive ? "Connection: Keep-Alive" : "Connection: close").append(kCrlf);
   out.append(kCrlf);
-  return out;
 }
 
 }  // namespace ib::http

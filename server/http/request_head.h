@@ -69,5 +69,8 @@ HeadParse ParseRequestHead(std::string_view head, const HeadLimits& limits);
 // non-byte `Range` is renamed to kRowRangeHeader; headers a client must not set because the
 // server sets them (httplib's REMOTE_ADDR and friends, kRowRangeHeader itself) are dropped.
 std::string RenderHead(const RequestHead& head);
+// The same into `out` (replacing what it held): a connection renders every request's head into
+// one buffer, whose memory then serves them all.
+void RenderHeadInto(const RequestHead& head, std::string& out);
 
 }  // namespace ib::http

@@ -131,3 +131,18 @@ TEST_CASE("request head: the end of a head and oversized heads") {
   CHECK(OversizedHeadStatus("GET /" + std::string(9000, 'a'), limits) == 414);
   CHECK(OversizedHeadStatus("GET /a HTTP/1.1\r\nX: " + std::string(70000, 'a'), limits) == 431);
 }
+
+TEST_CASE("request head: rendering into a used buffer replaces what it held") {
+  auto first = ParseRequestHead(
+      "POST /a-long-first-target HTTP/1.1\r\nContent-Length: 3\r\n"
+      "X-Padding: 0123456789012345678901234567890123456789\r\n\r\n",
+      HeadLimits{});
+  auto second = ParseRequestHead("GET /b HTTP/1.1\r\n\r\n", HeadLimits{});
+  REQUIRE(first.head);
+  REQUIRE(second.head);
+  std::string buffer;
+  ib::http::RenderHeadInto(*first.head, buffer);
+  CHECK(buffer == RenderHead(*first.head));
+  ib::http::RenderHeadInto(*second.head, buffer);
+  CHECK(buffer == "GET /b HTTP/1.1\r\nConnection: Keep-Alive\r\n\r\n");
+}
