@@ -10,7 +10,7 @@
 // copying the few frames committed during the one before. That is kept on purpose: waking
 // only after each further kWakePages (larger, rarer passes) used 8 % less CPU and inserted up
 // to 15 % faster, but the insert's p99 went from 6-8 ms to 12-16 ms, the syncs of WAL batches
-// waiting behind the database file's larger writes (bench/README.md, 2026-12-04 15:00).
+// waiting behind the database file's larger writes (bench/README.md, run of 2026-12-04 15:32).
 // A pass copies only the frames committed before it began, and SQLite starts the WAL over from
 // its beginning only once every frame is copied: under a steady stream of writes that never
 // happens, and the WAL grew without bound (200 MB in 50,000 inserts), every sync of it paying
