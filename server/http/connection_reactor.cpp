@@ -81,7 +81,6 @@ bool ConnectionReactor::Start(Dispatch dispatch) {
   }
   dispatch_ = std::move(dispatch);
   stopping_ = false;
-  peek_buffer_.resize(kPeekBytes);
   thread_ = std::thread([this] { Loop(); });
   return true;
 }
@@ -109,12 +108,16 @@ Connection* ConnectionReactor::Adopt(std::unique_ptr<Connection> connection) {
 }
 
 bool ConnectionReactor::Park(Connection* c) {
+  // The peek is a syscall on a socket only this worker holds: outside the lock that every
+  // worker and the reactor thread take (under it, workers queued on each other's peeks).
+  const Peek peek = PeekHead(c->fd());
+  const Clock::time_point now = Clock::now();
   std::lock_guard<std::mutex> lock(mu_);
   if (stopping_ || epoll_fd_ < 0) {
     EraseLocked(c);
     return false;
   }
-  return ParkLocked(c, PeekHead(c->fd()), Clock::now());
+  return ParkLocked(c, peek, now);
 }
 
 void ConnectionReactor::Close(Connection* c) {
@@ -156,14 +159,17 @@ size_t ConnectionReactor::ParkedConnections() const {
   return parked_;
 }
 
-ConnectionReactor::Peek ConnectionReactor::PeekHead(int fd) {
+ConnectionReactor::Peek ConnectionReactor::PeekHead(int fd) const {
+  // One buffer per thread (the reactor's and each worker's): only the bytes a peek copies are
+  // ever touched.
+  thread_local std::vector<char> buffer(kPeekBytes);
   ssize_t n;
   do {
-    n = recv(fd, peek_buffer_.data(), peek_buffer_.size(), MSG_PEEK | MSG_DONTWAIT);
+    n = recv(fd, buffer.data(), buffer.size(), MSG_PEEK | MSG_DONTWAIT);
   } while (n < 0 && errno == EINTR);
   if (n == 0) return Peek::kGone;
   if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK ? Peek::kNothing : Peek::kGone;
-  std::string_view bytes(peek_buffer_.data(), static_cast<size_t>(n));
+  std::string_view bytes(buffer.data(), static_cast<size_t>(n));
   if (bytes.size() >= kPeekBytes) return Peek::kReady;
   const size_t head_end = bytes.find("\r\n\r\n");
   if (head_end == std::string_view::npos) return Peek::kPartialHead;

@@ -104,7 +104,7 @@ class ConnectionReactor {
   static bool Drain(int fd);
   using Clock = Connection::Clock;
 
-  Peek PeekHead(int fd);
+  Peek PeekHead(int fd) const;
   void Loop();
   // Under mu_: parks or closes per `peek`; returns true when the head is ready (not parked).
   bool ParkLocked(Connection* c, Peek peek, Clock::time_point now);
@@ -124,7 +124,6 @@ class ConnectionReactor {
   int epoll_fd_ = -1;
   int wake_fd_ = -1;
   std::thread thread_;
-  std::vector<char> peek_buffer_;  // the reactor thread's and Park()'s, under mu_
 };
 
 }  // namespace ib::http
