@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "storage/wal_write_buffer.h"
+
 namespace ib::storage {
 namespace {
 
@@ -106,6 +108,9 @@ struct File {
   sqlite3_file base;
   Mapping* map;  // main database files only; nullptr otherwise or when it could not be mapped
   bool main_db;
+  // WAL files only (nullptr otherwise, or if it could not be allocated: writes then go
+  // straight through): their frames' writes gathered (storage/wal_write_buffer.h).
+  WalWriteBuffer* wal;
   sqlite3_file* real() { return reinterpret_cast<sqlite3_file*>(this + 1); }
 };
 
@@ -113,39 +118,67 @@ File* Of(sqlite3_file* f) { return reinterpret_cast<File*>(f); }
 sqlite3_file* Real(sqlite3_file* f) { return Of(f)->real(); }
 sqlite3_vfs* RealVfs(sqlite3_vfs* vfs) { return static_cast<sqlite3_vfs*>(vfs->pAppData); }
 
+// Runs `call` on the real file once a WAL file's held frames are written, so that every call
+// but a write sees the file with all of its connection's writes (wal_write_buffer.h); a failed
+// write of them fails the call.
+template <typename Call>
+int AfterHeldWrites(sqlite3_file* f, Call call) {
+  if (Of(f)->wal != nullptr) {
+    if (const int rc = Of(f)->wal->Flush(); rc != SQLITE_OK) return rc;
+  }
+  return call(Real(f));
+}
+
 int Close(sqlite3_file* f) {
   File* file = Of(f);
+  const int flushed = file->wal != nullptr ? file->wal->Flush() : SQLITE_OK;
   const int rc = file->real()->pMethods->xClose(file->real());
   if (file->map != nullptr) Release(file->map);
   file->map = nullptr;
-  return rc;
+  delete file->wal;
+  file->wal = nullptr;
+  return flushed != SQLITE_OK ? flushed : rc;
 }
 
 int Read(sqlite3_file* f, void* out, int amount, sqlite3_int64 offset) {
-  return Real(f)->pMethods->xRead(Real(f), out, amount, offset);
+  return AfterHeldWrites(
+      f, [&](sqlite3_file* real) { return real->pMethods->xRead(real, out, amount, offset); });
 }
 
 int Write(sqlite3_file* f, const void* data, int amount, sqlite3_int64 offset) {
+  File* file = Of(f);
+  if (file->wal != nullptr) return file->wal->Write(data, amount, offset);
   const int rc = Real(f)->pMethods->xWrite(Real(f), data, amount, offset);
-  if (rc == SQLITE_OK && Of(f)->map != nullptr) RaiseValid(Of(f)->map, offset + amount);
+  if (rc == SQLITE_OK && file->map != nullptr) RaiseValid(file->map, offset + amount);
   return rc;
 }
 
 int Truncate(sqlite3_file* f, sqlite3_int64 size) {
-  Mapping* m = Of(f)->map;
-  // Lowered before the file shrinks, so no new page is handed out past the new end.
-  if (m != nullptr) m->valid.store(std::min(m->valid.load(), static_cast<int64_t>(size)));
-  return Real(f)->pMethods->xTruncate(Real(f), size);
+  return AfterHeldWrites(f, [&](sqlite3_file* real) {
+    Mapping* m = Of(f)->map;
+    // Lowered before the file shrinks, so no new page is handed out past the new end.
+    if (m != nullptr) m->valid.store(std::min(m->valid.load(), static_cast<int64_t>(size)));
+    return real->pMethods->xTruncate(real, size);
+  });
 }
 
-int Sync(sqlite3_file* f, int flags) { return Real(f)->pMethods->xSync(Real(f), flags); }
-int FileSize(sqlite3_file* f, sqlite3_int64* size) {
-  return Real(f)->pMethods->xFileSize(Real(f), size);
+int Sync(sqlite3_file* f, int flags) {
+  return AfterHeldWrites(f, [&](sqlite3_file* real) { return real->pMethods->xSync(real, flags); });
 }
-int Lock(sqlite3_file* f, int level) { return Real(f)->pMethods->xLock(Real(f), level); }
-int Unlock(sqlite3_file* f, int level) { return Real(f)->pMethods->xUnlock(Real(f), level); }
+int FileSize(sqlite3_file* f, sqlite3_int64* size) {
+  return AfterHeldWrites(f,
+                         [&](sqlite3_file* real) { return real->pMethods->xFileSize(real, size); });
+}
+int Lock(sqlite3_file* f, int level) {
+  return AfterHeldWrites(f, [&](sqlite3_file* real) { return real->pMethods->xLock(real, level); });
+}
+int Unlock(sqlite3_file* f, int level) {
+  return AfterHeldWrites(f,
+                         [&](sqlite3_file* real) { return real->pMethods->xUnlock(real, level); });
+}
 int CheckReservedLock(sqlite3_file* f, int* out) {
-  return Real(f)->pMethods->xCheckReservedLock(Real(f), out);
+  return AfterHeldWrites(
+      f, [&](sqlite3_file* real) { return real->pMethods->xCheckReservedLock(real, out); });
 }
 
 int FileControl(sqlite3_file* f, int op, void* arg) {
@@ -156,9 +189,12 @@ int FileControl(sqlite3_file* f, int op, void* arg) {
     *static_cast<sqlite3_int64*>(arg) = Of(f)->map != nullptr ? kSharedMapReserveBytes : 0;
     return SQLITE_OK;
   }
-  return Real(f)->pMethods->xFileControl(Real(f), op, arg);
+  return AfterHeldWrites(
+      f, [&](sqlite3_file* real) { return real->pMethods->xFileControl(real, op, arg); });
 }
 
+// Queries of the device, and the shared memory (which belongs to the database file, never to
+// a WAL): nothing held matters to them.
 int SectorSize(sqlite3_file* f) { return Real(f)->pMethods->xSectorSize(Real(f)); }
 int DeviceCharacteristics(sqlite3_file* f) {
   return Real(f)->pMethods->xDeviceCharacteristics(Real(f));
@@ -175,7 +211,10 @@ int ShmUnmap(sqlite3_file* f, int delete_flag) {
 }
 
 int Fetch(sqlite3_file* f, sqlite3_int64 offset, int amount, void** out) {
-  if (!Of(f)->main_db) return Real(f)->pMethods->xFetch(Real(f), offset, amount, out);
+  if (!Of(f)->main_db) {
+    return AfterHeldWrites(
+        f, [&](sqlite3_file* real) { return real->pMethods->xFetch(real, offset, amount, out); });
+  }
   Mapping* m = Of(f)->map;
   const int64_t end = offset + amount;
   *out = (m != nullptr && offset >= 0 && end <= m->valid.load(std::memory_order_acquire) &&
@@ -218,6 +257,7 @@ int Open(sqlite3_vfs* vfs, const char* name, sqlite3_file* f, int flags, int* ou
   File* file = Of(f);
   file->base.pMethods = nullptr;
   file->map = nullptr;
+  file->wal = nullptr;
   file->main_db = (flags & SQLITE_OPEN_MAIN_DB) != 0;
   sqlite3_file* real = file->real();
   real->pMethods = nullptr;
@@ -232,6 +272,7 @@ int Open(sqlite3_vfs* vfs, const char* name, sqlite3_file* f, int flags, int* ou
     return SQLITE_CANTOPEN;
   }
   if (file->main_db && name != nullptr) file->map = Acquire(name);
+  if ((flags & SQLITE_OPEN_WAL) != 0) file->wal = new (std::nothrow) WalWriteBuffer(real);
   file->base.pMethods = &kMethods;
   return SQLITE_OK;
 }

@@ -1,7 +1,9 @@
 // SharedMapVfs: the SQLite VFS our database files are opened with. It is the default (unix)
-// VFS with one change: reads of the database file through memory mapping use one read-only
+// VFS with two changes. Reads of the database file through memory mapping use one read-only
 // mapping of the file per process, shared by every connection and kept until the last of them
-// closes, instead of SQLite's own per-connection mapping.
+// closes, instead of SQLite's own per-connection mapping (below). And the frames a transaction
+// writes to the WAL go out in two writes per commit rather than two per frame
+// (storage/wal_write_buffer.h says how, and why no reader can tell).
 //
 // Why: in WAL mode a commit changes the database, and SQLite then empties the page cache of
 // every other connection at its next read transaction. Each reader fetched its pages again with
