@@ -45,22 +45,6 @@ const sqlite3_io_methods kFakeMethods = [] {
   return m;
 }();
 
-struct Fixture {
-  FakeFile file;
-  FakeFile expected;  // the same writes, each made as it came
-  WalWriteBuffer buffer{&file.base};
-
-  Fixture() {
-    file.base.pMethods = &kFakeMethods;
-    expected.base.pMethods = &kFakeMethods;
-  }
-
-  int Write(const std::string& data, int64_t offset) {
-    FakeFile::Write(&expected.base, data.data(), static_cast<int>(data.size()), offset);
-    return buffer.Write(data.data(), static_cast<int>(data.size()), offset);
-  }
-};
-
 void PutBigEndian(std::string& s, size_t at, uint32_t v) {
   for (int i = 0; i < 4; ++i) s[at + static_cast<size_t>(i)] = static_cast<char>(v >> (24 - 8 * i));
 }
@@ -83,14 +67,33 @@ std::string Page(char fill) { return std::string(kPage, fill); }
 
 int64_t FrameAt(int frame) { return 32 + int64_t{frame} * kFrame; }  // frames from 0
 
+struct Fixture {
+  FakeFile file;
+  FakeFile expected;  // the same writes, each made as it came
+  WalWriteBuffer buffer{&file.base};
+
+  Fixture() {
+    file.base.pMethods = &kFakeMethods;
+    expected.base.pMethods = &kFakeMethods;
+  }
+
+  int Write(const std::string& data, int64_t offset) {
+    FakeFile::Write(&expected.base, data.data(), static_cast<int>(data.size()), offset);
+    return buffer.Write(data.data(), static_cast<int>(data.size()), offset);
+  }
+
+  // Frame `frame` (from 0) as SQLite writes it: its header, then its page of `fill`.
+  void WriteFrame(int frame, uint32_t page, uint32_t commit_size, char fill) {
+    REQUIRE(Write(FrameHeader(page, commit_size), FrameAt(frame)) == SQLITE_OK);
+    REQUIRE(Write(Page(fill), FrameAt(frame) + 24) == SQLITE_OK);
+  }
+};
+
 TEST_CASE("wal write buffer: a commit's frames reach the file in two writes") {
   Fixture f;
   REQUIRE(f.Write(WalHeader(kPage), 0) == SQLITE_OK);
   CHECK(f.file.writes.size() == 1);  // the WAL's header goes at once
-  for (int i = 0; i < 3; ++i) {
-    REQUIRE(f.Write(FrameHeader(10 + i, 0), FrameAt(i)) == SQLITE_OK);
-    REQUIRE(f.Write(Page(static_cast<char>('a' + i)), FrameAt(i) + 24) == SQLITE_OK);
-  }
+  for (int i = 0; i < 3; ++i) f.WriteFrame(i, 10 + i, 0, static_cast<char>('a' + i));
   CHECK(f.file.writes.size() == 1);  // held
   CHECK(f.buffer.held_bytes() == 3 * kFrame);
   REQUIRE(f.Write(FrameHeader(13, 40), FrameAt(3)) == SQLITE_OK);
@@ -103,10 +106,8 @@ TEST_CASE("wal write buffer: a commit's frames reach the file in two writes") {
   CHECK(f.file.bytes == f.expected.bytes);
 
   // The next transaction appends and is gathered the same way.
-  REQUIRE(f.Write(FrameHeader(20, 0), FrameAt(4)) == SQLITE_OK);
-  REQUIRE(f.Write(Page('e'), FrameAt(4) + 24) == SQLITE_OK);
-  REQUIRE(f.Write(FrameHeader(21, 41), FrameAt(5)) == SQLITE_OK);
-  REQUIRE(f.Write(Page('f'), FrameAt(5) + 24) == SQLITE_OK);
+  f.WriteFrame(4, 20, 0, 'e');
+  f.WriteFrame(5, 21, 41, 'f');
   CHECK(f.file.writes.size() == 5);
   CHECK(f.file.bytes == f.expected.bytes);
 }
@@ -114,10 +115,8 @@ TEST_CASE("wal write buffer: a commit's frames reach the file in two writes") {
 TEST_CASE("wal write buffer: anything else goes through at once, after what is held") {
   Fixture f;
   REQUIRE(f.Write(WalHeader(kPage), 0) == SQLITE_OK);
-  REQUIRE(f.Write(FrameHeader(10, 0), FrameAt(0)) == SQLITE_OK);
-  REQUIRE(f.Write(Page('a'), FrameAt(0) + 24) == SQLITE_OK);
-  REQUIRE(f.Write(FrameHeader(11, 0), FrameAt(1)) == SQLITE_OK);
-  REQUIRE(f.Write(Page('b'), FrameAt(1) + 24) == SQLITE_OK);
+  f.WriteFrame(0, 10, 0, 'a');
+  f.WriteFrame(1, 11, 0, 'b');
   CHECK(f.file.writes.size() == 1);
 
   SUBCASE("a page rewritten in place (the same page changed again in the transaction)") {
@@ -159,8 +158,7 @@ TEST_CASE("wal write buffer: anything else goes through at once, after what is h
 TEST_CASE("wal write buffer: nothing is held before the page size is known") {
   Fixture f;
   // A WAL this connection found with frames in it: it appends without writing a header.
-  REQUIRE(f.Write(FrameHeader(10, 0), FrameAt(0)) == SQLITE_OK);
-  REQUIRE(f.Write(Page('a'), FrameAt(0) + 24) == SQLITE_OK);
+  f.WriteFrame(0, 10, 0, 'a');
   CHECK(f.file.writes.size() == 2);
   // A header naming no valid page size leaves it unknown.
   REQUIRE(f.Write(WalHeader(1000), 0) == SQLITE_OK);
@@ -174,8 +172,7 @@ TEST_CASE("wal write buffer: a large transaction goes out in bounded writes") {
   REQUIRE(f.Write(WalHeader(kPage), 0) == SQLITE_OK);
   const int frames = static_cast<int>(WalWriteBuffer::kMaxHeldBytes / kFrame) + 10;
   for (int i = 0; i < frames; ++i) {
-    REQUIRE(f.Write(FrameHeader(static_cast<uint32_t>(i + 2), 0), FrameAt(i)) == SQLITE_OK);
-    REQUIRE(f.Write(Page(static_cast<char>('a' + i % 26)), FrameAt(i) + 24) == SQLITE_OK);
+    f.WriteFrame(i, static_cast<uint32_t>(i + 2), 0, static_cast<char>('a' + i % 26));
     CHECK(f.buffer.held_bytes() <= WalWriteBuffer::kMaxHeldBytes);
   }
   // Once past kMaxHeldBytes, what was held went out, in writes no longer than the unix VFS
@@ -192,8 +189,7 @@ TEST_CASE("wal write buffer: a large transaction goes out in bounded writes") {
 TEST_CASE("wal write buffer: a failed write of held frames fails the call that made it") {
   Fixture f;
   REQUIRE(f.Write(WalHeader(kPage), 0) == SQLITE_OK);
-  REQUIRE(f.Write(FrameHeader(10, 0), FrameAt(0)) == SQLITE_OK);
-  REQUIRE(f.Write(Page('a'), FrameAt(0) + 24) == SQLITE_OK);
+  f.WriteFrame(0, 10, 0, 'a');
   f.file.fail_with = SQLITE_FULL;
   SUBCASE("the commit frame's header") {
     CHECK(f.buffer.Write(FrameHeader(11, 40).data(), 24, FrameAt(1)) == SQLITE_FULL);
