@@ -34,13 +34,9 @@ int WalWriteBuffer::Write(const void* data, int amount, int64_t offset) {
   if (IsFrameHeader(amount, offset)) {
     // Bytes 4-7 of a frame's header: the database's size in pages for a commit frame, else 0.
     const bool commit = BigEndian32(bytes + 4) != 0;
-    if (!commit) return Hold(data, amount, offset);
+    if (const int rc = Hold(data, amount, offset); rc != SQLITE_OK || !commit) return rc;
     // The end of a transaction: it goes out now, with everything held before it.
-    if (!held_.empty() && held_end() == offset) {
-      if (const int rc = Hold(data, amount, offset); rc != SQLITE_OK) return rc;
-      return Flush();
-    }
-    return WriteThrough(data, amount, offset);
+    return Flush();
   }
   // The page of a frame whose header is the last thing held.
   if (amount == page_size_ && !held_.empty() && held_end() == offset &&

@@ -2,7 +2,7 @@
 // SQLite writes every WAL frame with two writes, its 24-byte header and then its page, so a
 // batch committing 16 pages made 32 pwrite calls on the writer. On our VMs that cost 74 us
 // against 6 us for one write of the same bytes, and COMMIT was a third of the writer's time
-// per insert batch (bench/README.md, run of 2026-12-04 18:00 UTC).
+// per insert batch (bench/README.md, run of 2026-12-04 18:35 UTC).
 //
 // Here the frames of a transaction before its commit frame are held in memory and written,
 // with the commit frame's header, in one write when that header arrives; the commit frame's
@@ -58,8 +58,8 @@ class WalWriteBuffer {
  private:
   int WriteThrough(const void* data, int amount, int64_t offset);
   int Hold(const void* data, int amount, int64_t offset);
-  // Whether the write is the header of a frame (at a frame's start, 24 bytes); and, if so,
-  // whether that frame ends a transaction.
+  // Whether a write of `amount` bytes at `offset` is a frame's header (24 bytes at a frame's
+  // start; false while the page size is unknown).
   bool IsFrameHeader(int amount, int64_t offset) const;
   int64_t held_end() const { return held_start_ + static_cast<int64_t>(held_.size()); }
 
