@@ -26,6 +26,24 @@ class DepthGuard {
   int& depth_;
 };
 
+// The row's columns from `first` on, by name, copied out of the statement.
+hooks::RowData RowDataFrom(const Row& r, int first) {
+  hooks::RowData data;
+  for (int i = first; i < r.size(); ++i) data.emplace(std::string(r.name(i)), OwnedCopy(r[i]));
+  return data;
+}
+
+// SELECT `result` of the first row of `table` whose `column` equals `value`.
+SqlQuery FindQuery(const Table& table, std::string_view column, const SqlValue& value,
+                   std::string_view result) {
+  const Column* c = table.FindColumn(column);
+  if (!c) throw Error::Internal("unknown column " + std::string(column));
+  return {"SELECT " + std::string(result) + " FROM " + table.ident.sql() + " WHERE " +
+              c->ident.sql() + " = ? LIMIT 1",
+          {value},
+          ""};
+}
+
 }  // namespace
 
 RowWriter::RowWriter(Connection& conn, const Catalog& catalog, const Principal& who,
@@ -64,6 +82,7 @@ int64_t RowWriter::Insert(std::string_view table_name, hooks::RowData values) {
   q.text += " RETURNING rowid";
   Executor(conn_).Run(q, [&](const Row& r) { row.rowid = r.Int(0); });
 
+  if (!hooks::AnyHook(table.name, hooks::Op::kInsert, hooks::Timing::kAfter)) return row.rowid;
   if (auto stored = Read(table.name, row.rowid)) row.row = std::move(*stored);
   hooks::Fire(ctx, hooks::Op::kInsert, hooks::Timing::kAfter, row);
   return row.rowid;
@@ -72,11 +91,16 @@ int64_t RowWriter::Insert(std::string_view table_name, hooks::RowData values) {
 void RowWriter::Update(std::string_view table_name, int64_t rowid, hooks::RowData changes) {
   DepthGuard depth(depth_);
   const Table& table = TableNamed(table_name);
-  auto old_row = Read(table.name, rowid);
-  if (!old_row) return;
+  const bool before = hooks::AnyHook(table.name, hooks::Op::kUpdate, hooks::Timing::kBefore);
+  const bool after = hooks::AnyHook(table.name, hooks::Op::kUpdate, hooks::Timing::kAfter);
   hooks::HookContext ctx{*this, who_, now_micros_};
-  hooks::HookRow row{table.name, rowid, std::move(*old_row), std::move(changes)};
-  hooks::Fire(ctx, hooks::Op::kUpdate, hooks::Timing::kBefore, row);
+  hooks::HookRow row{table.name, rowid, {}, std::move(changes)};
+  if (after || hooks::AnyHookSeeingRows(table.name, hooks::Op::kUpdate, hooks::Timing::kBefore)) {
+    auto old_row = Read(table.name, rowid);
+    if (!old_row) return;
+    row.old_row = std::move(*old_row);
+  }
+  if (before) hooks::Fire(ctx, hooks::Op::kUpdate, hooks::Timing::kBefore, row);
 
   if (!row.row.empty()) {
     SqlQuery q;
@@ -95,6 +119,7 @@ void RowWriter::Update(std::string_view table_name, int64_t rowid, hooks::RowDat
     q.params.emplace_back(rowid);
     Executor(conn_).Run(q);
   }
+  if (!after) return;
   if (auto stored = Read(table.name, rowid)) row.row = std::move(*stored);
   hooks::Fire(ctx, hooks::Op::kUpdate, hooks::Timing::kAfter, row);
 }
@@ -102,41 +127,45 @@ void RowWriter::Update(std::string_view table_name, int64_t rowid, hooks::RowDat
 void RowWriter::Delete(std::string_view table_name, int64_t rowid) {
   DepthGuard depth(depth_);
   const Table& table = TableNamed(table_name);
-  auto old_row = Read(table.name, rowid);
-  if (!old_row) return;
+  const bool before = hooks::AnyHook(table.name, hooks::Op::kDelete, hooks::Timing::kBefore);
+  const bool after = hooks::AnyHook(table.name, hooks::Op::kDelete, hooks::Timing::kAfter);
   hooks::HookContext ctx{*this, who_, now_micros_};
-  hooks::HookRow row{table.name, rowid, std::move(*old_row), {}};
-  hooks::Fire(ctx, hooks::Op::kDelete, hooks::Timing::kBefore, row);
+  hooks::HookRow row{table.name, rowid, {}, {}};
+  if (after || hooks::AnyHookSeeingRows(table.name, hooks::Op::kDelete, hooks::Timing::kBefore)) {
+    auto old_row = Read(table.name, rowid);
+    if (!old_row) return;
+    row.old_row = std::move(*old_row);
+  }
+  if (before) hooks::Fire(ctx, hooks::Op::kDelete, hooks::Timing::kBefore, row);
   Executor(conn_).Run(
       {"DELETE FROM " + table.ident.sql() + " WHERE rowid = ?", {rowid}, table.name});
-  hooks::Fire(ctx, hooks::Op::kDelete, hooks::Timing::kAfter, row);
+  if (after) hooks::Fire(ctx, hooks::Op::kDelete, hooks::Timing::kAfter, row);
 }
 
 std::optional<hooks::RowData> RowWriter::Read(std::string_view table_name, int64_t rowid) {
   const Table& table = TableNamed(table_name);
   std::optional<hooks::RowData> out;
   Executor(conn_).Run({"SELECT * FROM " + table.ident.sql() + " WHERE rowid = ?", {rowid}, ""},
-                      [&](const Row& r) {
-                        hooks::RowData data;
-                        for (int i = 0; i < r.size(); ++i) {
-                          data.emplace(std::string(r.name(i)), OwnedCopy(r[i]));
-                        }
-                        out = std::move(data);
-                      });
+                      [&](const Row& r) { out = RowDataFrom(r, 0); });
   return out;
 }
 
 std::optional<int64_t> RowWriter::FindRowid(std::string_view table_name, std::string_view column,
                                             const SqlValue& value) {
-  const Table& table = TableNamed(table_name);
-  const Column* c = table.FindColumn(column);
-  if (!c) throw Error::Internal("unknown column " + std::string(column));
   std::optional<int64_t> out;
-  Executor(conn_).Run(
-      {"SELECT rowid FROM " + table.ident.sql() + " WHERE " + c->ident.sql() + " = ? LIMIT 1",
-       {value},
-       ""},
-      [&](const Row& r) { out = r.Int(0); });
+  Executor(conn_).Run(FindQuery(TableNamed(table_name), column, value, "rowid"),
+                      [&](const Row& r) { out = r.Int(0); });
+  return out;
+}
+
+std::optional<RowWriter::FoundRow> RowWriter::FindRow(std::string_view table_name,
+                                                      std::string_view column,
+                                                      const SqlValue& value) {
+  std::optional<FoundRow> out;
+  Executor(conn_).Run(FindQuery(TableNamed(table_name), column, value, "rowid, *"),
+                      [&](const Row& r) {
+                        out = FoundRow{r.Int(0), RowDataFrom(r, 1)};
+                      });
   return out;
 }
 

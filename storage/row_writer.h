@@ -1,6 +1,8 @@
 // RowWriter: every write of a row in one place, so hooks fire whichever path writes (REST
 // insert/update/upsert/delete, bulk writes, the admin API, other hooks). Values are bound,
-// columns come from the catalog. Lives for one transaction on its connection; not thread-safe.
+// columns come from the catalog. The stored row (before or after the write) is read only for
+// the hooks registered on that event: a table without hooks costs its one statement. Lives for
+// one transaction on its connection; not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +33,14 @@ class RowWriter {
   // rowid of the row whose `column` equals `value`, if any.
   std::optional<int64_t> FindRowid(std::string_view table, std::string_view column,
                                    const SqlValue& value);
+  // That row itself, every column, with its rowid (one statement where FindRowid and Read
+  // take two).
+  struct FoundRow {
+    int64_t rowid;
+    hooks::RowData row;
+  };
+  std::optional<FoundRow> FindRow(std::string_view table, std::string_view column,
+                                  const SqlValue& value);
 
   Connection& conn() { return conn_; }
   const Catalog& catalog() const { return catalog_; }

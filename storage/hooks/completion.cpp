@@ -61,13 +61,12 @@ void Award(HookContext& ctx, const RowData& session) {
   const std::string user_id = TextOf(session, "user_id");
   const std::string session_id = TextOf(session, "id");
   const std::optional<double> score = ScoreOf(session);
-  const auto profile_rowid = ProfileRowid(ctx, user_id);
-  const auto profile = profile_rowid ? ctx.writer.Read("profiles", *profile_rowid) : std::nullopt;
+  const auto profile = ctx.writer.FindRow("profiles", "id", user_id);
 
   const StreakState streak = ApplyStreakDay(ctx, user_id, ActivityDay(session, ctx.now_micros));
   Progress progress;
   progress.completed_interviews =
-      profile ? IntOf(*profile, "completed_interviews") + 1 : AwardedCount(ctx, user_id);
+      profile ? IntOf(profile->row, "completed_interviews") + 1 : AwardedCount(ctx, user_id);
   progress.score = score;
   progress.current_streak = streak.current;
   // Read after this session's write, which the totals' triggers have already counted.
@@ -75,11 +74,11 @@ void Award(HookContext& ctx, const RowData& session) {
       leaderboard::ReadCompletionTotals(ctx.writer.conn(), user_id);
   progress.voice_completed = totals.voice_completed;
 
-  int64_t xp = (profile ? IntOf(*profile, "total_xp") : 0) + kBaseXp +
+  int64_t xp = (profile ? IntOf(profile->row, "total_xp") : 0) + kBaseXp +
                RoundedScore(score ? SqlValue(*score) : SqlValue());
   xp += UnlockAchievements(ctx, user_id, session_id, progress);
   if (profile) {
-    ctx.writer.Update("profiles", *profile_rowid,
+    ctx.writer.Update("profiles", profile->rowid,
                       {{"completed_interviews", progress.completed_interviews},
                        {"average_score", AverageScore(totals)},
                        {"total_xp", xp},

@@ -47,12 +47,18 @@ struct HookRow {
 
 using HookFn = void (*)(HookContext& ctx, HookRow& row);
 
+// What a BEFORE hook looks at: the rows (an update's or delete's old_row), or only the values
+// it may add to. The writer reads the old row only when a hook looks at it; AFTER hooks are
+// always given the rows.
+enum class Sees { kRows, kChangesOnly };
+
 struct Hook {
   std::string_view name;  // the Postgres trigger/function it ports
   std::string_view table;
   Op op;
   Timing timing;
   HookFn fn;
+  Sees sees = Sees::kRows;
 };
 
 // Every hook of the project, in firing order: storage/hooks/registry.cpp.
@@ -60,6 +66,10 @@ const std::vector<Hook>& AllHooks();
 
 // Runs every hook registered for (table, op, timing), in registry order.
 void Fire(HookContext& ctx, Op op, Timing timing, HookRow& row);
+// Whether any hook is registered for (table, op, timing), and whether any of them looks at
+// the rows (Sees::kRows): a write reads the rows only when some hook will look at them.
+bool AnyHook(std::string_view table, Op op, Timing timing);
+bool AnyHookSeeingRows(std::string_view table, Op op, Timing timing);
 
 // Value helpers for hook code.
 std::string TextOf(const RowData& row, std::string_view column);  // "" when NULL/absent

@@ -9,15 +9,20 @@ namespace ib::storage::hooks {
 const std::vector<Hook>& AllHooks() {
   using O = Op;
   using T = Timing;
+  using S = Sees;
   static const std::vector<Hook> kHooks = {
-      // 1. updated_at on every update of these tables, whatever the client sent.
-      {"update_profiles_updated_at", "profiles", O::kUpdate, T::kBefore, SetUpdatedAt},
+      // 1. updated_at on every update of these tables, whatever the client sent (it only adds
+      //    to the changes, so the row is not read for it).
+      {"update_profiles_updated_at", "profiles", O::kUpdate, T::kBefore, SetUpdatedAt,
+       S::kChangesOnly},
       {"update_interview_sessions_updated_at", "interview_sessions", O::kUpdate, T::kBefore,
-       SetUpdatedAt},
+       SetUpdatedAt, S::kChangesOnly},
       {"update_interview_feedback_updated_at", "interview_feedback", O::kUpdate, T::kBefore,
-       SetUpdatedAt},
-      {"update_user_progress_updated_at", "user_progress", O::kUpdate, T::kBefore, SetUpdatedAt},
-      {"update_streaks_updated_at", "streaks", O::kUpdate, T::kBefore, SetUpdatedAt},
+       SetUpdatedAt, S::kChangesOnly},
+      {"update_user_progress_updated_at", "user_progress", O::kUpdate, T::kBefore, SetUpdatedAt,
+       S::kChangesOnly},
+      {"update_streaks_updated_at", "streaks", O::kUpdate, T::kBefore, SetUpdatedAt,
+       S::kChangesOnly},
       // 2. new user: the profile is created with the auth user, and follows its email.
       {"handle_new_user", "auth_users", O::kInsert, T::kAfter, CreateProfileForNewUser},
       {"handle_user_email_change", "auth_users", O::kUpdate, T::kAfter, SyncProfileEmail},
@@ -51,6 +56,22 @@ void Fire(HookContext& ctx, Op op, Timing timing, HookRow& row) {
     FiredTrace::Record(hook.name);
     hook.fn(ctx, row);
   }
+}
+
+bool AnyHook(std::string_view table, Op op, Timing timing) {
+  for (const Hook& hook : AllHooks()) {
+    if (hook.op == op && hook.timing == timing && hook.table == table) return true;
+  }
+  return false;
+}
+
+bool AnyHookSeeingRows(std::string_view table, Op op, Timing timing) {
+  for (const Hook& hook : AllHooks()) {
+    if (hook.op == op && hook.timing == timing && hook.table == table && hook.sees == Sees::kRows) {
+      return true;
+    }
+  }
+  return false;
 }
 
 std::string TextOf(const RowData& row, std::string_view column) {

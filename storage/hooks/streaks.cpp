@@ -74,14 +74,16 @@ StreakState AdvanceStreak(StreakState s, const std::string& day) {
 StreakState ApplyStreakDay(HookContext& ctx, const std::string& user_id, const std::string& day) {
   RowWriter& w = ctx.writer;
   const std::string now = FormatTimestamptz(ctx.now_micros);
-  auto rowid = w.FindRowid("streaks", "user_id", user_id);
-  if (!rowid) {
-    rowid = w.Insert("streaks", {{"user_id", user_id}, {"created_at", now}, {"updated_at", now}});
+  auto found = w.FindRow("streaks", "user_id", user_id);
+  if (!found) {
+    const int64_t rowid =
+        w.Insert("streaks", {{"user_id", user_id}, {"created_at", now}, {"updated_at", now}});
+    auto stored = w.Read("streaks", rowid);  // the defaults as stored
+    if (!stored) throw Error::Internal("streak row vanished");
+    found = RowWriter::FoundRow{rowid, std::move(*stored)};
   }
-  auto stored = w.Read("streaks", *rowid);
-  if (!stored) throw Error::Internal("streak row vanished");
-  StreakState s = AdvanceStreak(FromRow(*stored), day);
-  w.Update("streaks", *rowid,
+  StreakState s = AdvanceStreak(FromRow(found->row), day);
+  w.Update("streaks", found->rowid,
            {{"current_streak", s.current},
             {"longest_streak", s.longest},
             {"last_activity_date", *s.last},

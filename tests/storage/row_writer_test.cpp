@@ -1,0 +1,85 @@
+// RowWriter's own contract, apart from the hooks it fires (tests/storage/hooks/): finding a
+// row, and writes to tables that have no hooks, which it makes without reading the row.
+#include "storage/row_writer.h"
+
+#include <doctest/doctest.h>
+
+#include "storage/hooks/hook.h"
+#include "storage/values.h"
+#include "tests/support/test_db.h"
+
+namespace ib::storage {
+namespace {
+
+constexpr int64_t kNow = 1'700'000'000'000'000;
+
+TEST_CASE("row writer: FindRow answers the rowid and every column of the row Read answers") {
+  testing::TestDb db;
+  const std::string user = db.AddUser("find@x.io");
+  const Principal service = testing::Service();
+  RowWriter writer(db.conn(), db.catalog(), service, kNow);
+  const int64_t rowid = writer.Insert("streaks", {{"user_id", user}, {"current_streak", 4}});
+
+  auto found = writer.FindRow("streaks", "user_id", user);
+  REQUIRE(found.has_value());
+  CHECK(found->rowid == rowid);
+  CHECK(found->row == *writer.Read("streaks", rowid));
+  CHECK(hooks::IntOf(found->row, "current_streak") == 4);
+  CHECK_FALSE(found->row.count("rowid"));
+
+  CHECK_FALSE(writer.FindRow("streaks", "user_id", std::string("no-such-user")).has_value());
+  CHECK_THROWS(writer.FindRow("streaks", "no_such_column", user));
+}
+
+TEST_CASE("row writer: a table without hooks is updated and deleted as asked, absent rows alone") {
+  REQUIRE_FALSE(hooks::AnyHook("leaderboard", hooks::Op::kUpdate, hooks::Timing::kBefore));
+  REQUIRE_FALSE(hooks::AnyHook("leaderboard", hooks::Op::kUpdate, hooks::Timing::kAfter));
+  REQUIRE_FALSE(hooks::AnyHook("leaderboard", hooks::Op::kDelete, hooks::Timing::kAfter));
+
+  testing::TestDb db;
+  const std::string a = db.AddUser("a@x.io");
+  const std::string b = db.AddUser("b@x.io");
+  const Principal service = testing::Service();
+  RowWriter writer(db.conn(), db.catalog(), service, kNow);
+  const int64_t row_a = writer.Insert("leaderboard", {{"user_id", a}, {"total_score", 10}});
+  const int64_t row_b = writer.Insert("leaderboard", {{"user_id", b}, {"total_score", 20}});
+
+  writer.Update("leaderboard", row_a, {{"total_score", 15}, {"weekly_score", 5}});
+  auto stored = writer.Read("leaderboard", row_a);
+  REQUIRE(stored.has_value());
+  CHECK(hooks::IntOf(*stored, "total_score") == 15);
+  CHECK(hooks::IntOf(*stored, "weekly_score") == 5);
+  CHECK(hooks::IntOf(*writer.Read("leaderboard", row_b), "total_score") == 20);
+
+  const int64_t absent = row_b + 100;
+  writer.Update("leaderboard", absent, {{"total_score", 99}});
+  writer.Delete("leaderboard", absent);
+  CHECK(db.Count("leaderboard") == 2);
+  CHECK_FALSE(writer.Read("leaderboard", absent).has_value());
+
+  writer.Delete("leaderboard", row_a);
+  CHECK(db.Count("leaderboard") == 1);
+  CHECK_FALSE(writer.FindRow("leaderboard", "user_id", a).has_value());
+  // The histogram behind the computed rank follows (its triggers are SQLite's, not hooks).
+  CHECK(std::get<int64_t>(
+            db.Scalar("SELECT SUM(rows_in) FROM ib_score_histogram WHERE level = 0")) == 1);
+}
+
+TEST_CASE("row writer: a hook that only adds to the changes still fires (updated_at stamped)") {
+  REQUIRE(hooks::AnyHook("streaks", hooks::Op::kUpdate, hooks::Timing::kBefore));
+  REQUIRE_FALSE(hooks::AnyHookSeeingRows("streaks", hooks::Op::kUpdate, hooks::Timing::kBefore));
+  testing::TestDb db;
+  const std::string user = db.AddUser("hooked@x.io");
+  const Principal service = testing::Service();
+  RowWriter writer(db.conn(), db.catalog(), service, kNow);
+  const int64_t rowid = writer.Insert(
+      "streaks", {{"user_id", user}, {"updated_at", std::string("2020-01-01T00:00:00+00:00")}});
+  writer.Update("streaks", rowid, {{"longest_streak", 3}});
+  auto stored = writer.Read("streaks", rowid);
+  REQUIRE(stored.has_value());
+  CHECK(hooks::IntOf(*stored, "longest_streak") == 3);
+  CHECK(hooks::TextOf(*stored, "updated_at") == FormatTimestamptz(kNow));
+}
+
+}  // namespace
+}  // namespace ib::storage
