@@ -130,10 +130,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // httplib drops a `#fragment` (which no request target should carry); routing sees the rest.
   Check(parsed.head->target.compare(0, seen.target.size(), seen.target) == 0,
         "httplib read another target", seen.target);
-  // httplib 0.11 reads a body only for POST, PUT, PATCH, DELETE and PRI; for other methods the
-  // body stays unread and FramedServer closes the connection after the response instead.
+  // httplib 0.11.4 (Debian's) reads a body only for POST, PUT, PATCH and PRI, and for DELETE
+  // only with a Content-Length (a chunked DELETE is routed with an empty body); otherwise the
+  // body stays unread and FramedServer closes the connection after the response instead
+  // (ConnectionStream::BodyComplete).
   const std::string& m = parsed.head->method;
-  const bool reads_body = m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE" || m == "PRI";
+  const bool reads_body = m == "POST" || m == "PUT" || m == "PATCH" || m == "PRI" ||
+                          (m == "DELETE" && parsed.head->framing == BodyFraming::kLength);
   Check(seen.body.size() == data_bytes || (!reads_body && seen.body.empty()),
         "httplib read another body length", parsed.head->target);
   return 0;
