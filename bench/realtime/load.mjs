@@ -19,7 +19,7 @@
 //        [--subscribers 1000] [--rate 200] [--out FILE]
 // DIR holds anon.key and realtime.tsv (user id, session id, token: bench/lib/seed.py realtime).
 import fs from 'node:fs';
-import http from 'node:http';
+import net from 'node:net';
 import readline from 'node:readline';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -161,7 +161,62 @@ const heartbeatTimer = setInterval(() => {
 }, 1000);
 
 // ------------------------------------------------------------------ inserts
-const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+// The inserts go out on a few keep-alive sockets through a minimal HTTP/1.1 client: this
+// process shares the 2 cores with the server and wrk, and node:http's client spent about as
+// much CPU per request as the server's insert itself (bench/README.md, Realtime), which the
+// REST figures then counted as Realtime's cost.
+const MAX_CONNECTIONS = 32;
+const idleConnections = [];
+const queuedRequests = []; // {bytes, done} waiting for a free connection
+let openConnections = 0;
+
+function connect() {
+  const c = { sock: net.connect({ host: '127.0.0.1', port: PORT }), buf: null, done: null, dead: false };
+  c.sock.setNoDelay(true);
+  c.sock.on('data', (d) => { c.buf = c.buf ? Buffer.concat([c.buf, d]) : d; readAnswer(c); });
+  c.sock.on('error', (e) => drop(c, e));
+  c.sock.on('close', () => drop(c, new Error('connection closed')));
+  openConnections++;
+  return c;
+}
+
+// One answer per request: the status line, the headers, Content-Length bytes of body.
+function readAnswer(c) {
+  if (!c.done || !c.buf) return;
+  const end = c.buf.indexOf('\r\n\r\n');
+  if (end < 0) return;
+  const head = c.buf.toString('latin1', 0, end);
+  if (/\r\ntransfer-encoding:/i.test(head)) { drop(c, new Error('unexpected transfer-encoding')); return; }
+  const length = Number((/\r\ncontent-length:\s*(\d+)/i.exec(head) || [0, 0])[1]);
+  if (c.buf.length < end + 4 + length) return;
+  c.buf = c.buf.length > end + 4 + length ? c.buf.subarray(end + 4 + length) : null;
+  const done = c.done;
+  c.done = null;
+  done(Number(head.slice(9, 12)));
+  if (/\r\nconnection:\s*close/i.test(head)) { c.sock.destroy(); return; }
+  const queued = queuedRequests.shift();
+  if (queued) send(c, queued); else idleConnections.push(c);
+}
+
+function send(c, req) { c.done = req.done; c.sock.write(req.bytes); }
+
+function drop(c, err) {
+  if (c.dead) return;
+  c.dead = true;
+  openConnections--;
+  const at = idleConnections.indexOf(c);
+  if (at >= 0) idleConnections.splice(at, 1);
+  c.sock.destroy();
+  if (c.done) { const done = c.done; c.done = null; done(-1, err); }
+  const queued = queuedRequests.shift();
+  if (queued) send(connect(), queued);
+}
+
+function request(bytes, done) {
+  const c = idleConnections.pop() ?? (openConnections < MAX_CONNECTIONS ? connect() : null);
+  if (c) send(c, { bytes, done }); else queuedRequests.push({ bytes, done });
+}
+
 let phase = null;
 let seq = 0;
 let inFlight = 0;
@@ -180,27 +235,31 @@ function insert() {
   const ins = { user, phase, sent: nowMs(), answered: 0, status: 0, deliveries: 0, latency: null };
   insertsBySeq.set(n, ins);
   inFlight++;
-  const req = http.request({
-    host: '127.0.0.1', port: PORT, method: 'POST', path: '/rest/v1/interview_responses', agent,
-    headers: { apikey: anon, Authorization: `Bearer ${user.token}`, 'Content-Type': 'application/json',
-      Prefer: 'return=minimal', 'Content-Length': Buffer.byteLength(body) },
-  }, (res) => {
-    res.resume();
-    res.on('end', () => { ins.status = res.statusCode; ins.answered = nowMs(); inFlight--; });
+  request(`POST /rest/v1/interview_responses HTTP/1.1\r\nHost: 127.0.0.1:${PORT}\r\n` +
+    `apikey: ${anon}\r\nAuthorization: Bearer ${user.token}\r\nContent-Type: application/json\r\n` +
+    `Prefer: return=minimal\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  (status, err) => {
+    ins.status = status;
+    ins.answered = nowMs();
+    inFlight--;
+    if (err) note(`insert ${n}: ${err.message}`);
   });
-  req.on('error', (e) => { ins.status = -1; ins.answered = nowMs(); inFlight--; note(`insert ${n}: ${e.message}`); });
-  req.end(body);
 }
 
+// One timer per insert, set for the moment the next one is due (RATE per second from the
+// phase's start), rather than a fast interval polling for due inserts.
 let insertTimer = null;
 function startInserting() {
   rateStart = nowMs();
   rateSent = 0;
-  insertTimer = setInterval(() => {
+  const tick = () => {
     const due = Math.floor(((nowMs() - rateStart) * RATE) / 1000) - rateSent;
     for (let k = 0; k < due; k++) insert();
-    rateSent += due;
-  }, 2);
+    rateSent += Math.max(0, due);
+    const nextAt = rateStart + ((rateSent + 1) * 1000) / RATE;
+    insertTimer = setTimeout(tick, Math.max(0, nextAt - nowMs()));
+  };
+  insertTimer = setTimeout(tick, 0);
 }
 
 // ------------------------------------------------------------------ report
@@ -211,7 +270,7 @@ function pct(sorted, p) {
 
 async function finish() {
   stopping = true;
-  clearInterval(insertTimer);
+  clearTimeout(insertTimer);
   while (inFlight > 0) await new Promise((r) => setTimeout(r, 50));
   await new Promise((r) => setTimeout(r, DRAIN_MS));
   loopDelay.disable();
@@ -255,7 +314,7 @@ async function finish() {
   if (opt.out) fs.writeFileSync(opt.out, JSON.stringify(report, null, 1));
   clearInterval(heartbeatTimer);
   for (const s of sockets) s.ws.close();
-  agent.destroy();
+  for (const c of idleConnections) c.sock.destroy();
   setTimeout(() => process.exit(0), 500);
 }
 
