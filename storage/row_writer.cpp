@@ -82,7 +82,9 @@ int64_t RowWriter::Insert(std::string_view table_name, hooks::RowData values) {
   q.text += " RETURNING rowid";
   Executor(conn_).Run(q, [&](const Row& r) { row.rowid = r.Int(0); });
 
-  if (!hooks::AnyHook(table.name, hooks::Op::kInsert, hooks::Timing::kAfter)) return row.rowid;
+  if (!hooks::HooksOn(table.name, hooks::Op::kInsert, hooks::Timing::kAfter).any) {
+    return row.rowid;
+  }
   if (auto stored = Read(table.name, row.rowid)) row.row = std::move(*stored);
   hooks::Fire(ctx, hooks::Op::kInsert, hooks::Timing::kAfter, row);
   return row.rowid;
@@ -91,16 +93,12 @@ int64_t RowWriter::Insert(std::string_view table_name, hooks::RowData values) {
 void RowWriter::Update(std::string_view table_name, int64_t rowid, hooks::RowData changes) {
   DepthGuard depth(depth_);
   const Table& table = TableNamed(table_name);
-  const bool before = hooks::AnyHook(table.name, hooks::Op::kUpdate, hooks::Timing::kBefore);
-  const bool after = hooks::AnyHook(table.name, hooks::Op::kUpdate, hooks::Timing::kAfter);
+  const auto before = hooks::HooksOn(table.name, hooks::Op::kUpdate, hooks::Timing::kBefore);
+  const auto after = hooks::HooksOn(table.name, hooks::Op::kUpdate, hooks::Timing::kAfter);
   hooks::HookContext ctx{*this, who_, now_micros_};
   hooks::HookRow row{table.name, rowid, {}, std::move(changes)};
-  if (after || hooks::AnyHookSeeingRows(table.name, hooks::Op::kUpdate, hooks::Timing::kBefore)) {
-    auto old_row = Read(table.name, rowid);
-    if (!old_row) return;
-    row.old_row = std::move(*old_row);
-  }
-  if (before) hooks::Fire(ctx, hooks::Op::kUpdate, hooks::Timing::kBefore, row);
+  if ((before.see_rows || after.any) && !LoadOldRow(row)) return;  // the row is gone
+  if (before.any) hooks::Fire(ctx, hooks::Op::kUpdate, hooks::Timing::kBefore, row);
 
   if (!row.row.empty()) {
     SqlQuery q;
@@ -119,7 +117,7 @@ void RowWriter::Update(std::string_view table_name, int64_t rowid, hooks::RowDat
     q.params.emplace_back(rowid);
     Executor(conn_).Run(q);
   }
-  if (!after) return;
+  if (!after.any) return;
   if (auto stored = Read(table.name, rowid)) row.row = std::move(*stored);
   hooks::Fire(ctx, hooks::Op::kUpdate, hooks::Timing::kAfter, row);
 }
@@ -127,19 +125,22 @@ void RowWriter::Update(std::string_view table_name, int64_t rowid, hooks::RowDat
 void RowWriter::Delete(std::string_view table_name, int64_t rowid) {
   DepthGuard depth(depth_);
   const Table& table = TableNamed(table_name);
-  const bool before = hooks::AnyHook(table.name, hooks::Op::kDelete, hooks::Timing::kBefore);
-  const bool after = hooks::AnyHook(table.name, hooks::Op::kDelete, hooks::Timing::kAfter);
+  const auto before = hooks::HooksOn(table.name, hooks::Op::kDelete, hooks::Timing::kBefore);
+  const auto after = hooks::HooksOn(table.name, hooks::Op::kDelete, hooks::Timing::kAfter);
   hooks::HookContext ctx{*this, who_, now_micros_};
   hooks::HookRow row{table.name, rowid, {}, {}};
-  if (after || hooks::AnyHookSeeingRows(table.name, hooks::Op::kDelete, hooks::Timing::kBefore)) {
-    auto old_row = Read(table.name, rowid);
-    if (!old_row) return;
-    row.old_row = std::move(*old_row);
-  }
-  if (before) hooks::Fire(ctx, hooks::Op::kDelete, hooks::Timing::kBefore, row);
+  if ((before.see_rows || after.any) && !LoadOldRow(row)) return;  // the row is gone
+  if (before.any) hooks::Fire(ctx, hooks::Op::kDelete, hooks::Timing::kBefore, row);
   Executor(conn_).Run(
       {"DELETE FROM " + table.ident.sql() + " WHERE rowid = ?", {rowid}, table.name});
-  if (after) hooks::Fire(ctx, hooks::Op::kDelete, hooks::Timing::kAfter, row);
+  if (after.any) hooks::Fire(ctx, hooks::Op::kDelete, hooks::Timing::kAfter, row);
+}
+
+bool RowWriter::LoadOldRow(hooks::HookRow& row) {
+  auto stored = Read(row.table, row.rowid);
+  if (!stored) return false;
+  row.old_row = std::move(*stored);
+  return true;
 }
 
 std::optional<hooks::RowData> RowWriter::Read(std::string_view table_name, int64_t rowid) {

@@ -49,6 +49,8 @@ class RowWriter {
 
  private:
   const Table& TableNamed(std::string_view table) const;
+  // Reads the stored row into row.old_row, for hooks that look at it; false if it is gone.
+  bool LoadOldRow(hooks::HookRow& row);
 
   Connection& conn_;
   const Catalog& catalog_;

@@ -22,11 +22,9 @@ std::string LoadOrCreateJwtSecret(Db& db, const RequestClock& clock,
                                   const std::function<std::string()>& generate) {
   return db.Write(ServerItself(), clock, [&](WriteScope& scope) {
     auto& w = scope.writer();
-    if (auto rowid = w.FindRowid("ib_settings", "key", std::string(kJwtSecretKey))) {
-      if (auto row = w.Read("ib_settings", *rowid)) {
-        std::string stored = hooks::TextOf(*row, "value");
-        if (!stored.empty()) return stored;
-      }
+    if (auto found = w.FindRow("ib_settings", "key", std::string(kJwtSecretKey))) {
+      std::string stored = hooks::TextOf(found->row, "value");
+      if (!stored.empty()) return stored;
     }
     std::string secret = generate();
     w.Insert("ib_settings", {{"key", std::string(kJwtSecretKey)}, {"value", secret}});

@@ -66,10 +66,13 @@ const std::vector<Hook>& AllHooks();
 
 // Runs every hook registered for (table, op, timing), in registry order.
 void Fire(HookContext& ctx, Op op, Timing timing, HookRow& row);
-// Whether any hook is registered for (table, op, timing), and whether any of them looks at
-// the rows (Sees::kRows): a write reads the rows only when some hook will look at them.
-bool AnyHook(std::string_view table, Op op, Timing timing);
-bool AnyHookSeeingRows(std::string_view table, Op op, Timing timing);
+// The hooks registered for (table, op, timing): whether there are any, and whether any of them
+// looks at the rows (Sees::kRows). A write reads rows only for hooks that look at them.
+struct EventHooks {
+  bool any = false;
+  bool see_rows = false;
+};
+EventHooks HooksOn(std::string_view table, Op op, Timing timing);
 
 // Value helpers for hook code.
 std::string TextOf(const RowData& row, std::string_view column);  // "" when NULL/absent

@@ -50,28 +50,30 @@ const std::vector<Hook>& AllHooks() {
   return kHooks;
 }
 
+namespace {
+
+bool IsFor(const Hook& hook, std::string_view table, Op op, Timing timing) {
+  return hook.op == op && hook.timing == timing && hook.table == table;
+}
+
+}  // namespace
+
 void Fire(HookContext& ctx, Op op, Timing timing, HookRow& row) {
   for (const Hook& hook : AllHooks()) {
-    if (hook.op != op || hook.timing != timing || hook.table != row.table) continue;
+    if (!IsFor(hook, row.table, op, timing)) continue;
     FiredTrace::Record(hook.name);
     hook.fn(ctx, row);
   }
 }
 
-bool AnyHook(std::string_view table, Op op, Timing timing) {
+EventHooks HooksOn(std::string_view table, Op op, Timing timing) {
+  EventHooks out;
   for (const Hook& hook : AllHooks()) {
-    if (hook.op == op && hook.timing == timing && hook.table == table) return true;
+    if (!IsFor(hook, table, op, timing)) continue;
+    out.any = true;
+    out.see_rows = out.see_rows || hook.sees == Sees::kRows;
   }
-  return false;
-}
-
-bool AnyHookSeeingRows(std::string_view table, Op op, Timing timing) {
-  for (const Hook& hook : AllHooks()) {
-    if (hook.op == op && hook.timing == timing && hook.table == table && hook.sees == Sees::kRows) {
-      return true;
-    }
-  }
-  return false;
+  return out;
 }
 
 std::string TextOf(const RowData& row, std::string_view column) {

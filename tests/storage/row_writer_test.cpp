@@ -32,9 +32,9 @@ TEST_CASE("row writer: FindRow answers the rowid and every column of the row Rea
 }
 
 TEST_CASE("row writer: a table without hooks is updated and deleted as asked, absent rows alone") {
-  REQUIRE_FALSE(hooks::AnyHook("leaderboard", hooks::Op::kUpdate, hooks::Timing::kBefore));
-  REQUIRE_FALSE(hooks::AnyHook("leaderboard", hooks::Op::kUpdate, hooks::Timing::kAfter));
-  REQUIRE_FALSE(hooks::AnyHook("leaderboard", hooks::Op::kDelete, hooks::Timing::kAfter));
+  REQUIRE_FALSE(hooks::HooksOn("leaderboard", hooks::Op::kUpdate, hooks::Timing::kBefore).any);
+  REQUIRE_FALSE(hooks::HooksOn("leaderboard", hooks::Op::kUpdate, hooks::Timing::kAfter).any);
+  REQUIRE_FALSE(hooks::HooksOn("leaderboard", hooks::Op::kDelete, hooks::Timing::kAfter).any);
 
   testing::TestDb db;
   const std::string a = db.AddUser("a@x.io");
@@ -66,8 +66,8 @@ TEST_CASE("row writer: a table without hooks is updated and deleted as asked, ab
 }
 
 TEST_CASE("row writer: a hook that only adds to the changes still fires (updated_at stamped)") {
-  REQUIRE(hooks::AnyHook("streaks", hooks::Op::kUpdate, hooks::Timing::kBefore));
-  REQUIRE_FALSE(hooks::AnyHookSeeingRows("streaks", hooks::Op::kUpdate, hooks::Timing::kBefore));
+  REQUIRE(hooks::HooksOn("streaks", hooks::Op::kUpdate, hooks::Timing::kBefore).any);
+  REQUIRE_FALSE(hooks::HooksOn("streaks", hooks::Op::kUpdate, hooks::Timing::kBefore).see_rows);
   testing::TestDb db;
   const std::string user = db.AddUser("hooked@x.io");
   const Principal service = testing::Service();
