@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,8 @@
 #include "server/rest/planner.h"
 #include "server/rest/preferences.h"
 #include "server/rest/rest_request.h"
+#include "server/rest/sql_builder.h"
+#include "storage/copied_rows.h"
 #include "storage/db.h"
 #include "storage/guards/policy.h"
 #include "storage/request_clock.h"
@@ -42,16 +45,31 @@ RestResponse RunDelete(const ActionInput& in);  // DELETE
 int64_t RenderRows(storage::Connection& conn, const ReadPlan& plan, MediaType media,
                    std::string& body);
 
+// A write's own rows as its answer (Prefer: return=representation), in three steps so that
+// only the middle one runs on the writer: planned and built before the write
+// (PrepareRepresentation: nullopt when not asked for), the rows copied inside it once their
+// rowids are known (CopyRepresentation), rendered after the write has committed
+// (RenderRepresentation: the body and its Content-Type; nothing when `rep` is empty).
+struct Representation {
+  ReadQuery query;
+  storage::CopiedRows rows;
+};
+std::optional<Representation> PrepareRepresentation(const ActionInput& in);
+void CopyRepresentation(storage::Connection& conn, Representation& rep,
+                        const std::vector<int64_t>& rowids);
+void RenderRepresentation(const std::optional<Representation>& rep, MediaType media,
+                          RestResponse& out);
+
 // 406 PGRST116 unless exactly one row was produced under Accept: vnd.pgrst.object+json.
 void RequireSingle(MediaType media, int64_t rows);
 
 std::string_view ContentTypeFor(MediaType media);
 
-// The answer to a PATCH or DELETE of `rowids` (update_action.cpp): 204, or 200 with their
-// representation; 406 under single() unless one row; PGRST124 past max-affected. Throwing
-// here rolls the caller's transaction back.
+// The answer to a PATCH or DELETE of `rowids` (update_action.cpp), on the writer: 204, or 200
+// with their representation copied into `rep` (rendered after the write); 406 under single()
+// unless one row; PGRST124 past max-affected. Throwing here rolls the caller's write back.
 RestResponse AnswerWrite(storage::Connection& conn, const ActionInput& in,
-                         const std::vector<int64_t>& rowids);
+                         const std::vector<int64_t>& rowids, std::optional<Representation>& rep);
 
 // The rows a PATCH or DELETE targets (write_targets.cpp), found in two steps so that a
 // caller's filter never runs over the whole table while the writer lock is held (it would

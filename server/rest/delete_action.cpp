@@ -17,14 +17,16 @@ using Command = storage::guards::Command;
 RestResponse RunDelete(const ActionInput& in) {
   // The filters run in a snapshot first; the writer re-checks only the rows found there.
   FoundTargets found = FindTargets(in, Command::kDelete);
+  std::optional<Representation> rep = PrepareRepresentation(in);
   std::vector<int64_t> rowids;
   RestResponse out = in.db.Write(in.plan.who, in.clock, [&](storage::WriteScope& scope) {
     if (in.prefs.tx_rollback) scope.RollBackWhenDone();  // Prefer: tx=rollback
     rowids = RecheckTargets(scope.conn(), in, Command::kDelete, found);
-    RestResponse answer = AnswerWrite(scope.conn(), in, rowids);
+    RestResponse answer = AnswerWrite(scope.conn(), in, rowids, rep);
     for (int64_t rowid : rowids) scope.writer().Delete(in.table.name, rowid);
     return answer;
   });
+  RenderRepresentation(rep, in.media, out);
   const int64_t n = static_cast<int64_t>(rowids.size());
   bool counted = in.prefs.count != CountPreference::kNone;
   out.headers.emplace_back("Content-Range", counted ? "*/" + std::to_string(n) : "*/*");

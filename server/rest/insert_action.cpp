@@ -141,13 +141,17 @@ RestResponse RunInsert(const ActionInput& in) {
   std::vector<const storage::Column*> target;
   if (upsert) target = ConflictTarget(in.table, in.api);
   const bool missing_default = in.prefs.missing_default || !in.api.columns;
+  // The body's values are converted and the answer planned before the write, off the writer.
+  std::vector<RowValues> values;
+  values.reserve(rows.size());
+  for (const auto* obj : rows) values.push_back(ConvertRow(*obj, columns, missing_default));
+  std::optional<Representation> rep = PrepareRepresentation(in);
 
   std::vector<int64_t> written, inserted, updated;
   RestResponse out = in.db.Write(who, in.clock, [&](storage::WriteScope& scope) {
     if (in.prefs.tx_rollback) scope.RollBackWhenDone();  // Prefer: tx=rollback
     storage::Executor ex(scope.conn());
-    for (const auto* obj : rows) {
-      RowValues row = ConvertRow(*obj, columns, missing_default);
+    for (const RowValues& row : values) {
       // As in Postgres, the insert check applies to the proposed row even when it then
       // conflicts (ON CONFLICT DO NOTHING / DO UPDATE), so a conflict never answers first.
       CheckInsertCandidate(ex, in.table, who, row);
@@ -172,17 +176,15 @@ RestResponse RunInsert(const ActionInput& in) {
 
     RestResponse answer;
     answer.status = (upsert && inserted.empty() && !updated.empty()) ? 200 : 201;
-    if (in.prefs.return_pref == ReturnPreference::kRepresentation) {
-      auto plan = PlanSelectOnly(in.api, in.plan, in.table);
-      plan->rowids = written;
-      int64_t count = RenderRows(scope.conn(), *plan, in.media, answer.body);
-      RequireSingle(in.media, count);
-      answer.content_type = std::string(ContentTypeFor(in.media));
+    if (rep) {
+      CopyRepresentation(scope.conn(), *rep, written);
+      RequireSingle(in.media, static_cast<int64_t>(rep->rows.size()));
     } else {
       answer.content_type.clear();
     }
     return answer;
   });
+  RenderRepresentation(rep, in.media, out);
   bool counted = in.prefs.count != CountPreference::kNone;
   out.headers.emplace_back("Content-Range",
                            counted ? "*/" + std::to_string(written.size()) : "*/*");

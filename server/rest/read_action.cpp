@@ -4,6 +4,7 @@
 #include "server/rest/actions.h"
 #include "server/rest/renderer.h"
 #include "server/rest/sql_builder.h"
+#include "storage/copied_rows.h"
 #include "storage/error.h"
 #include "storage/executor.h"
 #include "storage/unit_of_work.h"
@@ -29,15 +30,19 @@ void RequireSingle(MediaType media, int64_t rows) {
   if (media == MediaType::kSingleObject && rows != 1) throw Error::SingularityViolation(rows);
 }
 
-int64_t RenderRows(storage::Connection& conn, const ReadPlan& plan, MediaType media,
-                   std::string& body) {
-  ReadQuery query = BuildRead(plan);
-  storage::Executor ex(conn);
+namespace {
+
+// The body of `rows` as the media type asks: a JSON array, one object (single), or CSV.
+// `for_each_row` calls its argument with each row in turn (a storage::Row while a statement
+// steps, or a storage::CopiedRow).
+template <class ForEachRow>
+int64_t RenderBody(const std::vector<RenderColumn>& columns, MediaType media, std::string& body,
+                   ForEachRow&& for_each_row) {
   int64_t rows = 0;
   if (media == MediaType::kCsv) {
-    AppendCsvHeader(body, query.columns);
-    ex.Run(query.sql, [&](const storage::Row& row) {
-      AppendCsvRow(body, row, query.columns);
+    AppendCsvHeader(body, columns);
+    for_each_row([&](const auto& row) {
+      AppendCsvRow(body, row, columns);
       ++rows;
     });
     return rows;
@@ -45,12 +50,45 @@ int64_t RenderRows(storage::Connection& conn, const ReadPlan& plan, MediaType me
   const bool single = media == MediaType::kSingleObject;
   const bool strip_nulls = media == MediaType::kArrayStripNulls;
   if (!single) body += '[';
-  ex.Run(query.sql, [&](const storage::Row& row) {
+  for_each_row([&](const auto& row) {
     if (rows++ > 0) body += ',';
-    AppendRowObject(body, row, query.columns, strip_nulls);
+    AppendRowObject(body, row, columns, strip_nulls);
   });
   if (!single) body += ']';
   return rows;
+}
+
+}  // namespace
+
+int64_t RenderRows(storage::Connection& conn, const ReadPlan& plan, MediaType media,
+                   std::string& body) {
+  ReadQuery query = BuildRead(plan);
+  storage::Executor ex(conn);
+  return RenderBody(query.columns, media, body, [&](const auto& render) {
+    ex.Run(query.sql, [&](const storage::Row& row) { render(row); });
+  });
+}
+
+std::optional<Representation> PrepareRepresentation(const ActionInput& in) {
+  if (in.prefs.return_pref != ReturnPreference::kRepresentation) return std::nullopt;
+  auto plan = PlanSelectOnly(in.api, in.plan, in.table);
+  plan->rowids.emplace();  // bound by CopyRepresentation
+  return Representation{BuildRead(*plan), {}};
+}
+
+void CopyRepresentation(storage::Connection& conn, Representation& rep,
+                        const std::vector<int64_t>& rowids) {
+  BindWrittenRows(rep.query, rowids);
+  rep.rows = storage::CopyRows(conn, rep.query.sql);
+}
+
+void RenderRepresentation(const std::optional<Representation>& rep, MediaType media,
+                          RestResponse& out) {
+  if (!rep) return;
+  RenderBody(rep->query.columns, media, out.body, [&](const auto& render) {
+    for (size_t i = 0; i < rep->rows.size(); ++i) render(rep->rows[i]);
+  });
+  out.content_type = std::string(ContentTypeFor(media));
 }
 
 RestResponse ExecuteRead(const ActionInput& in, const ReadPlan& plan, storage::Connection& conn) {

@@ -60,8 +60,9 @@ void AppendCsvCell(std::string& out, const std::string& text) {
 
 }  // namespace
 
-void AppendRowObject(std::string& out, const storage::Row& row,
-                     const std::vector<RenderColumn>& columns, bool strip_nulls) {
+template <class RowT>
+void AppendRowObject(std::string& out, const RowT& row, const std::vector<RenderColumn>& columns,
+                     bool strip_nulls) {
   out += '{';
   bool first = true;
   for (size_t i = 0; i < columns.size(); ++i) {
@@ -84,8 +85,8 @@ void AppendCsvHeader(std::string& out, const std::vector<RenderColumn>& columns)
   out += '\n';
 }
 
-void AppendCsvRow(std::string& out, const storage::Row& row,
-                  const std::vector<RenderColumn>& columns) {
+template <class RowT>
+void AppendCsvRow(std::string& out, const RowT& row, const std::vector<RenderColumn>& columns) {
   for (size_t i = 0; i < columns.size(); ++i) {
     if (i) out += ',';
     auto v = row[static_cast<int>(i)];
@@ -100,6 +101,14 @@ void AppendCsvRow(std::string& out, const storage::Row& row,
   }
   out += '\n';
 }
+
+template void AppendRowObject(std::string&, const storage::Row&, const std::vector<RenderColumn>&,
+                              bool);
+template void AppendRowObject(std::string&, const storage::CopiedRow&,
+                              const std::vector<RenderColumn>&, bool);
+template void AppendCsvRow(std::string&, const storage::Row&, const std::vector<RenderColumn>&);
+template void AppendCsvRow(std::string&, const storage::CopiedRow&,
+                           const std::vector<RenderColumn>&);
 
 std::string ContentRange(int64_t offset, int64_t rows, std::optional<int64_t> total) {
   std::string out;

@@ -9,19 +9,25 @@
 #include <vector>
 
 #include "server/rest/sql_builder.h"
+#include "storage/copied_rows.h"
 #include "storage/executor.h"
 
 namespace ib::rest {
 
+// The row functions take a statement's row (storage::Row, rendered as SQLite steps: reads)
+// or a copied one (storage::CopiedRow, rendered after the writer: a write's representation);
+// both are instantiated in renderer.cpp.
+
 // Appends one row as a JSON object {"key": value, ...}; with `strip_nulls` keys whose value
 // is null are left out (Accept: application/vnd.pgrst.array+json;nulls=stripped).
-void AppendRowObject(std::string& out, const storage::Row& row,
-                     const std::vector<RenderColumn>& columns, bool strip_nulls = false);
+template <class RowT>
+void AppendRowObject(std::string& out, const RowT& row, const std::vector<RenderColumn>& columns,
+                     bool strip_nulls = false);
 
 // CSV (RFC 4180): the header line, and one line per row.
 void AppendCsvHeader(std::string& out, const std::vector<RenderColumn>& columns);
-void AppendCsvRow(std::string& out, const storage::Row& row,
-                  const std::vector<RenderColumn>& columns);
+template <class RowT>
+void AppendCsvRow(std::string& out, const RowT& row, const std::vector<RenderColumn>& columns);
 
 // PostgREST's Content-Range: "first-last/total", "*/total" for an empty page, total "*" when
 // no count was asked for.

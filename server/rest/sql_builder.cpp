@@ -20,6 +20,8 @@ class SqlWriter {
     sql_.append(text);
     return *this;
   }
+  // The index of the next parameter Param or AddParam appends.
+  size_t NextParam() const { return params_.size(); }
   SqlWriter& Param(SqlValue value) {
     sql_ += '?';
     params_.push_back(std::move(value));
@@ -239,6 +241,10 @@ std::string JsonArrayOf(const std::vector<SqlValue>& values) {
   return out + "]";
 }
 
+std::string RowidsJson(const std::vector<int64_t>& rowids) {
+  return JsonArrayOf(std::vector<SqlValue>(rowids.begin(), rowids.end()));
+}
+
 void WritePatternList(SqlWriter& w, const std::string& alias, const Predicate& p) {
   bool all = p.op == FilterOp::kLikeAll || p.op == FilterOp::kIlikeAll;
   bool insensitive = p.op == FilterOp::kIlikeAll || p.op == FilterOp::kIlikeAny;
@@ -448,11 +454,13 @@ void WriteOrderAndPaging(SqlWriter& w, const ReadPlan& node) {
   }
 }
 
-void WriteFrom(SqlWriter& w, const ReadPlan& plan) {
+// `written_param` (when given) gets the index of the written rows' parameter.
+void WriteFrom(SqlWriter& w, const ReadPlan& plan, std::optional<size_t>* written_param = nullptr) {
   if (plan.rowids) {
     // Representation of written rows: exactly these rows, in the order they were written.
     std::vector<SqlValue> ids(plan.rowids->begin(), plan.rowids->end());
     w << " FROM json_each(";
+    if (written_param) *written_param = w.NextParam();
     w.Param(JsonArrayOf(ids));
     w << ") AS written JOIN " << plan.table->read_source << " AS " << plan.alias << " ON "
       << plan.alias << ".rowid = written.value";
@@ -503,7 +511,7 @@ ReadQuery BuildRead(const ReadPlan& plan) {
     out.columns.push_back({RenderColumn::Kind::kRawJson, embed.key, nullptr});
   }
   if (first) w << "NULL";  // select= with nothing selectable still yields rows
-  WriteFrom(w, plan);
+  WriteFrom(w, plan, &out.written_param);
   WriteWhere(w, plan, nullptr);
   if (plan.rowids && plan.order.empty()) {
     w << " ORDER BY written.key";
@@ -511,6 +519,11 @@ ReadQuery BuildRead(const ReadPlan& plan) {
   WriteOrderAndPaging(w, plan);
   out.sql = w.Take();
   return out;
+}
+
+void BindWrittenRows(ReadQuery& query, const std::vector<int64_t>& rowids) {
+  if (!query.written_param) throw storage::Error::Internal("not a query of written rows");
+  query.sql.params.at(*query.written_param) = RowidsJson(rowids);
 }
 
 storage::SqlQuery BuildCount(const ReadPlan& plan) {
@@ -561,10 +574,6 @@ storage::SqlQuery BuildRecheckTargets(const ReadPlan& plan, std::string found) {
 }
 
 namespace {
-
-std::string RowidsJson(const std::vector<int64_t>& rowids) {
-  return JsonArrayOf(std::vector<SqlValue>(rowids.begin(), rowids.end()));
-}
 
 // " WHERE NOT coalesce(<check>, 0)" over alias t0: the rows a WITH CHECK refuses.
 void WriteFailingCheck(SqlWriter& w, const GuardSql& check) {

@@ -20,14 +20,11 @@ using storage::SqlValue;
 using Command = storage::guards::Command;
 
 RestResponse AnswerWrite(storage::Connection& conn, const ActionInput& in,
-                         const std::vector<int64_t>& rowids) {
+                         const std::vector<int64_t>& rowids, std::optional<Representation>& rep) {
   RestResponse out;
   const int64_t n = static_cast<int64_t>(rowids.size());
-  if (in.prefs.return_pref == ReturnPreference::kRepresentation) {
-    auto plan = PlanSelectOnly(in.api, in.plan, in.table);
-    plan->rowids = rowids;
-    RenderRows(conn, *plan, in.media, out.body);
-    out.content_type = std::string(ContentTypeFor(in.media));
+  if (rep) {
+    CopyRepresentation(conn, *rep, rowids);
   } else {
     out.status = 204;
     out.content_type.clear();
@@ -55,6 +52,7 @@ RestResponse RunUpdate(const ActionInput& in) {
 
   // The filters run in a snapshot first; the writer re-checks only the rows found there.
   FoundTargets found = FindTargets(in, Command::kUpdate);
+  std::optional<Representation> rep = PrepareRepresentation(in);
   std::vector<int64_t> rowids;
   RestResponse out = in.db.Write(in.plan.who, in.clock, [&](storage::WriteScope& scope) {
     if (in.prefs.tx_rollback) scope.RollBackWhenDone();  // Prefer: tx=rollback
@@ -65,8 +63,9 @@ RestResponse RunUpdate(const ActionInput& in) {
       for (int64_t rowid : rowids) scope.writer().Update(in.table.name, rowid, changes);
     }
     CheckWrittenRows(scope.conn(), in.table, Command::kUpdate, who, rowids);
-    return AnswerWrite(scope.conn(), in, rowids);
+    return AnswerWrite(scope.conn(), in, rowids, rep);
   });
+  RenderRepresentation(rep, in.media, out);
   const int64_t n = static_cast<int64_t>(rowids.size());
   bool counted = in.prefs.count != CountPreference::kNone;
   out.headers.emplace_back("Content-Range",

@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include "storage/copied_rows.h"
+#include "storage/values.h"
+#include "tests/support/test_db.h"
+
 // PostgREST's Content-Range: first-last/total, "*" for an empty page or an uncounted total.
 TEST_CASE("renderer: Content-Range for pages, empty pages and counts") {
   struct Case {
@@ -27,4 +31,38 @@ TEST_CASE("renderer: the CSV header quotes keys that need it") {
   std::string out;
   ib::rest::AppendCsvHeader(out, columns);
   CHECK(out == "plain,\"a,b\",\"say \"\"hi\"\"\"\n");
+}
+
+// A write's representation is rendered from rows copied on the writer: every form must come
+// out byte for byte as it does from the statement's own rows.
+TEST_CASE("renderer: a copied row renders as the statement's row does") {
+  ib::testing::TestDb t;
+  using Kind = ib::rest::RenderColumn::Kind;
+  const auto& sessions = *t.catalog().FindTable("interview_sessions");
+  auto type_of = [&](const char* name) { return &sessions.FindColumn(name)->type; };
+  std::vector<ib::rest::RenderColumn> columns = {
+      {Kind::kValue, "title", type_of("title")},
+      {Kind::kValue, "overall_score", type_of("overall_score")},
+      {Kind::kValue, "metadata", type_of("metadata")},
+      {Kind::kRawJson, "embed", nullptr},
+      {Kind::kText, "as_text", nullptr},
+      {Kind::kValue, "duration_minutes", type_of("duration_minutes")}};
+  ib::storage::SqlQuery query{
+      "SELECT 'a \"quoted\", title', 87.5, '{\"k\":[1,2]}', '[{\"x\":1}]', 12, NULL", {}, ""};
+  for (bool strip_nulls : {false, true}) {
+    std::string direct, direct_csv;
+    ib::storage::Executor(t.conn()).Run(query, [&](const ib::storage::Row& row) {
+      ib::rest::AppendRowObject(direct, row, columns, strip_nulls);
+      ib::rest::AppendCsvRow(direct_csv, row, columns);
+    });
+    auto copied = ib::storage::CopyRows(t.conn(), query);
+    REQUIRE(copied.size() == 1);
+    std::string from_copy, from_copy_csv;
+    ib::rest::AppendRowObject(from_copy, copied[0], columns, strip_nulls);
+    ib::rest::AppendCsvRow(from_copy_csv, copied[0], columns);
+    CAPTURE(direct);
+    CHECK(from_copy == direct);
+    CHECK(from_copy_csv == direct_csv);
+    CHECK(direct.find("\"embed\":[{\"x\":1}]") != std::string::npos);
+  }
 }

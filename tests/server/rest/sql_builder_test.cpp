@@ -137,3 +137,21 @@ TEST_CASE("sql_builder: the written-row checks look rows up by rowid, with no te
   }
   CHECK(t.Scalar(stored.text, {std::string(R"([])"), mine}) == ib::storage::SqlValue(int64_t{0}));
 }
+
+// A write's representation is built before the write, and told its rows once they exist.
+TEST_CASE("sql_builder: a query of written rows is given its rowids after it is built") {
+  ib::testing::TestDb t;
+  const auto& table = ib::rest::ResolveTable(t.catalog(), "interview_sessions");
+  ib::rest::PlanContext ctx{t.catalog(), ib::testing::Service(), 0, 0};
+  auto plan =
+      ib::rest::PlanSelectOnly(ib::rest::ParseQueryParams({{"select", "id,title"}}), ctx, table);
+  plan->rowids.emplace();
+  auto query = ib::rest::BuildRead(*plan);
+  REQUIRE(query.written_param);
+  ib::rest::BindWrittenRows(query, {7, 3, 11});
+  CHECK(std::get<std::string>(query.sql.params.at(*query.written_param)) == "[7,3,11]");
+
+  auto plain = Build(t, "interview_sessions", {{"select", "id"}});
+  CHECK_FALSE(plain.written_param);
+  CHECK_THROWS_AS(ib::rest::BindWrittenRows(plain, {1}), ib::storage::Error);
+}
