@@ -5,6 +5,7 @@
 
 #include "server/rest/planner.h"
 #include "server/rest/query_params.h"
+#include "storage/error.h"
 #include "tests/support/test_db.h"
 
 namespace {
