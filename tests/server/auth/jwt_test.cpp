@@ -5,6 +5,7 @@
 #include <openssl/hmac.h>
 
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace ib::auth {
@@ -158,6 +159,36 @@ TEST_CASE("jwt: known vector proves interop") {
     REQUIRE(foreign_result.ok());
     CHECK(foreign_result.claims["name"] == "John Doe");
     CHECK(foreign_result.claims["iat"] == 1516239022);
+  }
+}
+
+// Each thread keeps its HMAC context keyed with the last secret it used: alternating
+// secrets on one thread, and threads of their own, must each sign with the secret given.
+TEST_CASE("jwt: one thread alternating secrets signs with the one given each time") {
+  const std::string other = "another-secret-of-more-than-thirty-two-characters";
+  const std::string known_with_other = SignHs256(KnownClaims(), other);
+  CHECK(known_with_other != kKnownToken);
+  for (int i = 0; i < 3; ++i) {
+    CAPTURE(i);
+    CHECK(SignHs256(KnownClaims(), kJwtSecret) == kKnownToken);
+    CHECK(VerifyHs256(kKnownToken, other, kJwtNow).failure == JwtFailure::kBadSignature);
+    CHECK(VerifyHs256(known_with_other, other, kJwtNow).ok());
+    CHECK(VerifyHs256(known_with_other, kJwtSecret, kJwtNow).failure == JwtFailure::kBadSignature);
+    CHECK(VerifyHs256(kKnownToken, kJwtSecret, kJwtNow).ok());
+    // The same secret twice in a row: the context is restarted, not keyed again.
+    CHECK(VerifyHs256(kKnownToken, kJwtSecret, kJwtNow).ok());
+    CHECK(SignHs256(KnownClaims(), "") != SignHs256(KnownClaims(), kJwtSecret));
+  }
+  std::vector<std::string> signed_on_threads(4);
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < signed_on_threads.size(); ++t) {
+    threads.emplace_back([&, t] {
+      signed_on_threads[t] = SignHs256(KnownClaims(), t % 2 == 0 ? std::string(kJwtSecret) : other);
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (size_t t = 0; t < signed_on_threads.size(); ++t) {
+    CHECK(signed_on_threads[t] == (t % 2 == 0 ? std::string(kKnownToken) : known_with_other));
   }
 }
 
