@@ -8,20 +8,10 @@ SqlValueView CopiedRow::operator[](int i) const {
   const CopiedRows::Cell& cell = owner_.cells_[first_ + static_cast<size_t>(i)];
   SqlValueView v;
   v.type = cell.type;
-  switch (cell.type) {
-    case SqlValueView::Type::kInteger:
-      v.integer = cell.integer;
-      break;
-    case SqlValueView::Type::kReal:
-      v.real = cell.real;
-      break;
-    case SqlValueView::Type::kText:
-    case SqlValueView::Type::kBlob:
-      v.text =
-          std::string_view(owner_.bytes_).substr(static_cast<size_t>(cell.integer), cell.length);
-      break;
-    case SqlValueView::Type::kNull:
-      break;
+  v.integer = cell.integer;
+  v.real = cell.real;
+  if (cell.type == SqlValueView::Type::kText || cell.type == SqlValueView::Type::kBlob) {
+    v.text = std::string_view(owner_.bytes_).substr(cell.offset, cell.length);
   }
   return v;
 }
@@ -32,25 +22,9 @@ void CopiedRows::Append(const Row& row) {
   width_ = width;
   ++rows_;
   for (int i = 0; i < width; ++i) {
-    SqlValueView v = row[i];
-    Cell cell;
-    cell.type = v.type;
-    switch (v.type) {
-      case SqlValueView::Type::kInteger:
-        cell.integer = v.integer;
-        break;
-      case SqlValueView::Type::kReal:
-        cell.real = v.real;
-        break;
-      case SqlValueView::Type::kText:
-      case SqlValueView::Type::kBlob:
-        cell.integer = static_cast<int64_t>(bytes_.size());
-        cell.length = v.text.size();
-        bytes_.append(v.text);
-        break;
-      case SqlValueView::Type::kNull:
-        break;
-    }
+    const SqlValueView v = row[i];
+    Cell cell{v.type, v.integer, v.real, bytes_.size(), v.text.size()};
+    if (!v.text.empty()) bytes_.append(v.text);  // text and blobs only
     cells_.push_back(cell);
   }
 }

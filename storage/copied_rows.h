@@ -46,11 +46,12 @@ class CopiedRows {
 
  private:
   friend class CopiedRow;
-  struct Cell {
+  struct Cell {  // a SqlValueView with its bytes as a place in bytes_
     SqlValueView::Type type = SqlValueView::Type::kNull;
-    int64_t integer = 0;  // kInteger; for kText / kBlob the offset into bytes_
-    double real = 0;      // kReal
-    size_t length = 0;    // kText / kBlob
+    int64_t integer = 0;
+    double real = 0;
+    size_t offset = 0;  // kText / kBlob
+    size_t length = 0;
   };
   std::vector<Cell> cells_;
   std::string bytes_;
