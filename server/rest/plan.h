@@ -97,8 +97,9 @@ struct ReadPlan {
   std::vector<OrderPlan> order;
   std::optional<int64_t> limit;
   int64_t offset = 0;
-  // Writes' representations: read exactly these rows (by SQLite rowid), in this order.
-  std::optional<std::vector<int64_t>> rowids;
+  // Writes' representations: read exactly the written rows, in the order they were written;
+  // their rowids are bound into the built query once the write knows them (BindWrittenRows).
+  bool written_rows = false;
   // Set-returning functions: the rows come from this SELECT instead of `table`'s storage.
   std::optional<storage::SqlQuery> source;
 };

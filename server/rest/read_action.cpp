@@ -72,7 +72,7 @@ int64_t RenderRows(storage::Connection& conn, const ReadPlan& plan, MediaType me
 std::optional<Representation> PrepareRepresentation(const ActionInput& in) {
   if (in.prefs.return_pref != ReturnPreference::kRepresentation) return std::nullopt;
   auto plan = PlanSelectOnly(in.api, in.plan, in.table);
-  plan->rowids.emplace();  // bound by CopyRepresentation
+  plan->written_rows = true;  // bound by CopyRepresentation
   return Representation{BuildRead(*plan), {}};
 }
 

@@ -456,12 +456,12 @@ void WriteOrderAndPaging(SqlWriter& w, const ReadPlan& node) {
 
 // `written_param` (when given) gets the index of the written rows' parameter.
 void WriteFrom(SqlWriter& w, const ReadPlan& plan, std::optional<size_t>* written_param = nullptr) {
-  if (plan.rowids) {
-    // Representation of written rows: exactly these rows, in the order they were written.
-    std::vector<SqlValue> ids(plan.rowids->begin(), plan.rowids->end());
+  if (plan.written_rows) {
+    // Representation of written rows: exactly these rows, in the order they were written
+    // (none until BindWrittenRows gives them).
     w << " FROM json_each(";
     if (written_param) *written_param = w.NextParam();
-    w.Param(JsonArrayOf(ids));
+    w.Param(RowidsJson({}));
     w << ") AS written JOIN " << plan.table->read_source << " AS " << plan.alias << " ON "
       << plan.alias << ".rowid = written.value";
   } else if (plan.source) {
@@ -513,7 +513,7 @@ ReadQuery BuildRead(const ReadPlan& plan) {
   if (first) w << "NULL";  // select= with nothing selectable still yields rows
   WriteFrom(w, plan, &out.written_param);
   WriteWhere(w, plan, nullptr);
-  if (plan.rowids && plan.order.empty()) {
+  if (plan.written_rows && plan.order.empty()) {
     w << " ORDER BY written.key";
   }
   WriteOrderAndPaging(w, plan);

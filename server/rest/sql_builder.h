@@ -26,12 +26,12 @@ struct RenderColumn {
 struct ReadQuery {
   storage::SqlQuery sql;
   std::vector<RenderColumn> columns;
-  // For a plan of written rows (plan.rowids): the parameter holding their rowids, so that a
+  // For a plan of written rows (plan.written_rows): the parameter holding their rowids, so that a
   // query built before a write is given the rows once the write knows them.
   std::optional<size_t> written_param;
 };
 
-// Binds `rowids` as the written rows of a query built from a plan with `rowids` set.
+// Binds `rowids` as the written rows of a query built from a plan with `written_rows` set.
 void BindWrittenRows(ReadQuery& query, const std::vector<int64_t>& rowids);
 
 // SELECT of the plan's rows (paged).

@@ -146,7 +146,7 @@ TEST_CASE("sql_builder: a query of written rows is given its rowids after it is 
   ib::rest::PlanContext ctx{t.catalog(), ib::testing::Service(), 0, 0};
   auto plan =
       ib::rest::PlanSelectOnly(ib::rest::ParseQueryParams({{"select", "id,title"}}), ctx, table);
-  plan->rowids.emplace();
+  plan->written_rows = true;
   auto query = ib::rest::BuildRead(*plan);
   REQUIRE(query.written_param);
   ib::rest::BindWrittenRows(query, {7, 3, 11});
