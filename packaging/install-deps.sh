@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libsqlite3-dev libsqlitecpp-dev libcpp-httplib-dev nlohmann-json3-dev doctest-dev
-  libssl-dev libsodium-dev libre2-dev libboost1.81-dev
+  libssl-dev libsodium-dev libre2-dev libboost1.81-dev libjemalloc-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
   # Tests also drive the real supabase-js client (Node.js), compare with PostgreSQL, and

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "tests/e2e/support/server_process.h"
@@ -46,6 +47,25 @@ TEST_CASE("binary: prints the listening line and keys, serves /health") {
   CHECK(health.status == 200);
   CHECK(health.json()["status"] == "ok");
   CHECK(health.json()["schema_version"].get<int>() >= 1);
+}
+
+TEST_CASE("binary: the release build allocates with jemalloc, the sanitizer builds without it") {
+  // Linked as the executable's first allocator, jemalloc's malloc is the one every library of
+  // the process (SQLite, httplib) resolves to. The sanitizer builds must not load it: their
+  // runtime intercepts malloc itself.
+  ServerProcess server;
+  std::ifstream maps("/proc/" + std::to_string(server.pid()) + "/maps");
+  REQUIRE(maps.good());
+  bool jemalloc_mapped = false;
+  for (std::string line; std::getline(maps, line);) {
+    if (line.find("/libjemalloc.so") != std::string::npos) jemalloc_mapped = true;
+  }
+#ifdef IB_SERVER_LINKS_JEMALLOC
+  CHECK(jemalloc_mapped);
+#else
+  CHECK_FALSE(jemalloc_mapped);
+#endif
+  CHECK(server.Send("GET", "/health", "").status == 200);
 }
 
 TEST_CASE("binary: keys are a pure function of the secret - a generated secret survives restarts") {

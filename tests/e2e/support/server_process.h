@@ -38,6 +38,7 @@ class ServerProcess {
   // The sanitizer reports the server wrote to its stderr so far ("" when none).
   std::string SanitizerReport() const;
   bool running() const { return pid_ > 0; }
+  int pid() const { return pid_; }
 
   int port() const { return port_; }
   // "http://127.0.0.1:PORT", or https:// when the server serves TLS (--tls-cert).
