@@ -34,6 +34,7 @@ grep -q '^-rw------- root/root .* ./etc/interviewbase/interviewbase.env$' "$work
 grep -q ' ./usr/lib/systemd/system/interviewbase.service$' "$work/contents" || fail "unit missing"
 grep -q ' ./usr/share/doc/interviewbase/copyright$' "$work/contents" || fail "licence notices missing"
 [[ "$(dpkg-deb -f "$deb" Depends)" == *libsqlite3-0* ]] || fail "Depends lacks libsqlite3-0"
+[[ "$(dpkg-deb -f "$deb" Depends)" == *libjemalloc2* ]] || fail "Depends lacks libjemalloc2"
 dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles | grep -qx /etc/interviewbase/interviewbase.env ||
   fail "the environment file is not a conffile"
 
