@@ -17,6 +17,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "tests/e2e/support/exec_image.h"
+
 namespace ib::e2e {
 namespace fs = std::filesystem;
 
@@ -40,17 +42,14 @@ std::string ReadAll(int fd) {
 // fork/exec with stdout and stderr captured (stderr read after stdout: our outputs are small).
 Outcome Run(const std::vector<std::string>& argv) {
   int out[2], err[2];
+  const ExecImage image(argv);
   if (pipe(out) != 0 || pipe(err) != 0) throw std::runtime_error("pipe failed");
   const pid_t pid = fork();
-  if (pid == 0) {
+  if (pid == 0) {  // only async-signal-safe calls until the exec (exec_image.h)
     dup2(out[1], 1);
     dup2(err[1], 2);
     for (int fd : {out[0], out[1], err[0], err[1]}) close(fd);
-    std::vector<char*> raw;
-    for (const auto& a : argv) raw.push_back(const_cast<char*>(a.c_str()));
-    raw.push_back(nullptr);
-    execv(raw[0], raw.data());
-    _exit(127);
+    image.Exec();
   }
   close(out[1]);
   close(err[1]);
@@ -137,16 +136,14 @@ bool PostgresInstance::Start() {
   const std::vector<std::string> argv =
       AsOwner({bin_dir_ + "/postgres", "-D", dir_ + "/data", "-p", std::to_string(port_), "-k",
                dir_, "-c", "listen_addresses=", "-c", "fsync=off", "-c", "TimeZone=UTC"});
+  const ExecImage image(argv);
+  const std::string log_path = dir_ + "/server.log";
   pid_ = fork();
-  if (pid_ == 0) {
-    const int log = open((dir_ + "/server.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (pid_ == 0) {  // only async-signal-safe calls until the exec (exec_image.h)
+    const int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(log, 1);
     dup2(log, 2);
-    std::vector<char*> raw;
-    for (const auto& a : argv) raw.push_back(const_cast<char*>(a.c_str()));
-    raw.push_back(nullptr);
-    execv(raw[0], raw.data());
-    _exit(127);
+    image.Exec();
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {

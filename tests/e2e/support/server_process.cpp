@@ -1,5 +1,6 @@
 #include "tests/e2e/support/server_process.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,6 +16,7 @@
 #include <thread>
 
 #include "server/auth/jwt.h"
+#include "tests/e2e/support/exec_image.h"
 
 namespace ib::e2e {
 
@@ -35,21 +37,18 @@ ServerProcess::ServerProcess(std::vector<std::string> args, std::string db_path)
                                    "--port",         "0",     "--jwt-secret", kTestSecret,
                                    "--log-requests", "false"};
   argv.insert(argv.end(), args.begin(), args.end());
+  const ExecImage image(argv);
+  const std::string log = dir_ + "/server.log";
   int out_pipe[2];
   if (pipe(out_pipe) != 0) throw std::runtime_error("pipe failed");
   pid_ = fork();
-  if (pid_ == 0) {
+  if (pid_ == 0) {  // only async-signal-safe calls until the exec (exec_image.h)
     dup2(out_pipe[1], 1);
     close(out_pipe[0]);
     close(out_pipe[1]);
-    std::string log = dir_ + "/server.log";
-    FILE* err = std::fopen(log.c_str(), "w");
-    if (err) dup2(fileno(err), 2);
-    std::vector<char*> raw;
-    for (auto& a : argv) raw.push_back(a.data());
-    raw.push_back(nullptr);
-    execv(raw[0], raw.data());
-    _exit(127);
+    const int err = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (err >= 0) dup2(err, 2);
+    image.Exec();
   }
   close(out_pipe[1]);
   // Read stdout until the keys have been printed (they follow the listening line).
@@ -196,21 +195,16 @@ std::string ServerProcess::CreateUser(const std::string& email, const std::strin
 
 CommandResult RunProgram(const std::vector<std::string>& argv,
                          const std::vector<std::string>& env) {
+  const ExecImage image(argv, env);
   int out_pipe[2];
   if (pipe(out_pipe) != 0) throw std::runtime_error("pipe failed");
   pid_t pid = fork();
-  if (pid == 0) {
+  if (pid == 0) {  // only async-signal-safe calls until the exec (exec_image.h)
     dup2(out_pipe[1], 1);
     dup2(out_pipe[1], 2);
     close(out_pipe[0]);
     close(out_pipe[1]);
-    for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));
-    std::vector<std::string> args = argv;
-    std::vector<char*> raw;
-    for (auto& a : args) raw.push_back(a.data());
-    raw.push_back(nullptr);
-    execvp(raw[0], raw.data());
-    _exit(127);
+    image.Exec();
   }
   close(out_pipe[1]);
   CommandResult result;
