@@ -14,10 +14,11 @@ if [[ "${1:-}" == "--test" ]]; then
   # clang and link libFuzzer; the package test checks the service unit with systemd-analyze;
   # the metrics test parses /metrics with Prometheus' own parser; the dashboard's browser tests
   # drive Debian's Chromium and Firefox ESR headless (their fonts come with them); the HTTPS
-  # tests make their certificate with the openssl command.
+  # tests make their certificate with the openssl command; the test executables' hang watchdog
+  # prints stacks with gdb.
   packages+=(nodejs npm postgresql wrk curl clang-format clang-tidy clang libfuzzer-14-dev
              libclang-rt-14-dev systemd python3 python3-prometheus-client chromium
-             firefox-esr openssl)
+             firefox-esr openssl gdb)
 fi
 
 missing=()
