@@ -28,6 +28,9 @@ struct RealtimeLimits {
   // subscriber silently misses a change and memory stays bounded.
   size_t change_backlog = 10000;
   std::chrono::seconds idle{60};  // a socket that sent no frame for this long is closed
+  // How often channels whose access token has expired are looked for and closed (tests
+  // shorten it).
+  std::chrono::milliseconds token_sweep{1000};
 };
 
 }  // namespace ib::realtime

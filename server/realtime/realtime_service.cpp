@@ -200,7 +200,7 @@ class WebSocketConnection : public std::enable_shared_from_this<WebSocketConnect
 }  // namespace
 
 // The event loop and its thread, the registry of open connections (to close them on stop), and
-// the once-a-second sweep for expired channel tokens.
+// the periodic sweep for expired channel tokens (RealtimeLimits::token_sweep, a second).
 class RealtimeService::Loop {
  public:
   explicit Loop(Hub& hub) : hub_(hub), work_(asio::make_work_guard(io_)), sweep_(io_) {}
@@ -216,9 +216,14 @@ class RealtimeService::Loop {
     Sweep();
     thread_ = std::thread([this] { io_.run(); });
   }
+  // Ends the loop: every connection is aborted and the sweep cancelled, so that io_.run()
+  // runs out of work and returns. `stopping_` is for what is already queued behind this: a
+  // sweep whose timer had fired (cancel() cannot recall its handler, which would set the timer
+  // again, forever) and a socket handed over meanwhile (its handshake would be new work).
   void Stop() {
     if (!thread_.joinable()) return;
     asio::post(io_, [this] {
+      stopping_ = true;
       for (auto& weak : connections_) {
         if (auto c = weak.lock()) c->Abort();
       }
@@ -230,7 +235,13 @@ class RealtimeService::Loop {
   }
   asio::io_context& io() { return io_; }
   Hub& hub() { return hub_; }
-  void Track(const std::shared_ptr<WebSocketConnection>& c) {
+  // Registers a connection to be aborted on stop; false (and the connection aborted) when
+  // the loop is stopping: it must not be started.
+  bool Track(const std::shared_ptr<WebSocketConnection>& c) {
+    if (stopping_) {
+      c->Abort();
+      return false;
+    }
     // Forget connections that ended since the last call, so the list stays as long as the open
     // ones.
     if (connections_.size() >= 2 * live_hint_ + 64) {
@@ -240,13 +251,14 @@ class RealtimeService::Loop {
       live_hint_ = connections_.size();
     }
     connections_.push_back(c);
+    return true;
   }
 
  private:
   void Sweep() {
-    sweep_.expires_after(std::chrono::seconds(1));
+    sweep_.expires_after(hub_.limits().token_sweep);
     sweep_.async_wait([this](beast::error_code ec) {
-      if (ec) return;
+      if (ec || stopping_) return;
       hub_.CloseExpired(NowSeconds());
       Sweep();
     });
@@ -258,6 +270,7 @@ class RealtimeService::Loop {
   asio::steady_timer sweep_;
   std::vector<std::weak_ptr<WebSocketConnection>> connections_;
   size_t live_hint_ = 0;
+  bool stopping_ = false;  // the loop's thread only
   std::thread thread_;
 };
 
@@ -361,8 +374,7 @@ void RealtimeService::Adopt(int fd, UpgradeRequest request, UpgradeCheck accepte
                auto connection = std::make_shared<WebSocketConnection>(
                    std::move(socket), *hub_, std::move(accepted), open_sockets_,
                    std::move(request.address_place));
-               loop_->Track(connection);
-               connection->Start(head);
+               if (loop_->Track(connection)) connection->Start(head);
              });
 }
 
