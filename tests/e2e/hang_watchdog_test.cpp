@@ -47,8 +47,13 @@ TEST_CASE("harness: a hung test case prints its stacks and its server's, stops b
   CHECK(run.status == 70);
   CHECK(run.output.find("=== watchdog: the test case \"watchdog fixture: a test case that "
                         "starts a server and never ends\" ran past 3 s") != std::string::npos);
-  // The test process's threads, the hung one by its function's name.
-  CHECK(run.output.find("WaitForTheWatchdogForever") != std::string::npos);
+  // The test process's threads, the hung one by its function's name (unless this machine
+  // forbids gdb to attach: then the dump says so, and only the rest can be checked).
+  if (run.output.find("ptrace: Operation not permitted") == std::string::npos) {
+    CHECK(run.output.find("WaitForTheWatchdogForever") != std::string::npos);
+  } else {
+    MESSAGE("gdb may not attach to processes here (ptrace): no stacks to check");
+  }
   int server_pid = 0;
   const size_t at = run.output.find("fixture server pid ");
   REQUIRE(at != std::string::npos);
