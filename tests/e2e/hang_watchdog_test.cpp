@@ -62,7 +62,14 @@ TEST_CASE("harness: a hung test case prints its stacks and its server's, stops b
   CHECK(run.output.find("=== watchdog: stacks of pid " + std::to_string(server_pid) + ": " +
                         IB_BINARY + " serve") != std::string::npos);
   CHECK(run.output.find("=== watchdog: exiting with 70") != std::string::npos);
-  CHECK(Ended(server_pid));
+  // SIGKILL is sent, not awaited: the process may take a moment to go (an ASan server's huge
+  // mappings are torn down slowly).
+  bool ended = Ended(server_pid);
+  for (int i = 0; i < 200 && !ended; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ended = Ended(server_pid);
+  }
+  CHECK(ended);
 }
 
 }  // namespace ib::e2e
