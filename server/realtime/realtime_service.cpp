@@ -378,6 +378,10 @@ void RealtimeService::Adopt(int fd, UpgradeRequest request, UpgradeCheck accepte
              });
 }
 
+void RealtimeService::TEST_PostToLoop(std::function<void()> work) {
+  asio::post(loop_->io(), std::move(work));
+}
+
 void RealtimeService::PostBroadcast(std::string topic, BroadcastMessage message) {
   asio::post(loop_->io(), [this, topic = std::move(topic), message = std::move(message)] {
     hub_->Broadcast(topic, message, nullptr);

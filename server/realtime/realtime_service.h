@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -65,6 +66,8 @@ class RealtimeService {
   std::optional<storage::Principal> CheckBearer(std::string_view token) const;
 
   size_t open_sockets() const { return open_sockets_.load(); }
+  // Runs `work` on Realtime's thread (tests: to hold that thread while work queues behind).
+  void TEST_PostToLoop(std::function<void()> work);
   const RealtimeLimits& limits() const { return limits_; }
 
  private:

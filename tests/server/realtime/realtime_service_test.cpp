@@ -2,6 +2,8 @@
 #include "server/realtime/realtime_service.h"
 
 #include <doctest/doctest.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <future>
@@ -42,6 +44,39 @@ TEST_CASE("realtime service: Stop returns even when a token sweep is due at that
       return;
     }
   }
+}
+
+// A socket handed over (Adopt) while Stop's handler is already queued ahead of it was started
+// anyway: its handshake and read kept the loop running until the socket's idle timeout.
+TEST_CASE("realtime service: a socket handed over while stopping is closed, not served") {
+  testing::TestDb t;
+  RealtimeLimits limits;
+  limits.idle = std::chrono::seconds(60);
+  RealtimeService service(t.db(), kLoopTestSecret, limits);
+  service.Start();
+  // Hold Realtime's thread so that Stop's handler and then the socket's queue behind it.
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  service.TEST_PostToLoop([released] { released.wait(); });
+  auto stopped = std::async(std::launch::async, [&service] { service.Stop(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // Stop has posted by now
+  int pair[2];
+  REQUIRE(socketpair(AF_UNIX, SOCK_STREAM, 0, pair) == 0);
+  UpgradeRequest request;
+  request.target = "/realtime/v1/websocket?vsn=2.0.0";
+  request.headers = {{"Host", "localhost"},
+                     {"Upgrade", "websocket"},
+                     {"Connection", "Upgrade"},
+                     {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="},
+                     {"Sec-WebSocket-Version", "13"}};
+  service.Adopt(pair[0], std::move(request), UpgradeCheck{});
+  release.set_value();
+  const bool returned = stopped.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+  CHECK_MESSAGE(returned, "Stop waited for a socket handed over after it began");
+  if (!returned) stopped.wait();  // the socket's idle timeout ends it
+  char byte = 0;
+  CHECK(read(pair[1], &byte, 1) == 0);  // closed without a handshake answer
+  close(pair[1]);
 }
 
 }  // namespace ib::realtime
