@@ -11,6 +11,8 @@
 #include <map>
 #include <mutex>
 #include <new>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -32,6 +34,12 @@ struct Mapping {
   // mapping: closing any descriptor of a file drops every POSIX lock this process holds on it,
   // SQLite's included, and while the mapping has users SQLite holds some.
   std::vector<int> fds;
+  // A connection deferring its syncs of this file (kDeferDatabaseSyncs) wrote to it since the
+  // last sync. Paying it holds sync_mu, and clears the flag before its fdatasync: copies made
+  // meanwhile set it again. So the file has unsynced writes while the flag is set or sync_mu
+  // is held.
+  std::atomic<bool> sync_owed{false};
+  std::mutex sync_mu;
 };
 
 struct Registry {
@@ -97,6 +105,51 @@ void Release(Mapping* m) {
   delete m;
 }
 
+std::atomic<int64_t> deferred_syncs_paid{0};
+
+// Syncs the database file if a deferred sync is owed, after waiting for one under way.
+// Thread-safe; an error leaves it owed.
+int PayOwedSync(Mapping* m) {
+  if (m == nullptr) return SQLITE_OK;
+  std::lock_guard<std::mutex> lock(m->sync_mu);
+  if (!m->sync_owed.exchange(false)) return SQLITE_OK;
+  // fdatasync through any descriptor of the file flushes the file.
+  if (::fdatasync(m->fds.front()) != 0) {
+    m->sync_owed.store(true);
+    return SQLITE_IOERR_FSYNC;
+  }
+  deferred_syncs_paid.fetch_add(1);
+  return SQLITE_OK;
+}
+
+// Whether the file may have unsynced deferred writes; never waits (a sync under way counts).
+bool SyncOwedNow(Mapping* m) {
+  if (!m->sync_mu.try_lock()) return true;
+  const bool owed = m->sync_owed.load();
+  m->sync_mu.unlock();
+  return owed;
+}
+
+// The mapping of the database whose WAL is `wal_path` (its name without "-wal"), taken like
+// Acquire; nullptr when that file is not mapped here.
+Mapping* AcquireForWal(const char* wal_path) {
+  std::string db(wal_path);
+  constexpr std::string_view kSuffix = "-wal";
+  if (db.size() <= kSuffix.size() ||
+      db.compare(db.size() - kSuffix.size(), kSuffix.size(), kSuffix) != 0) {
+    return nullptr;
+  }
+  db.resize(db.size() - kSuffix.size());
+  struct stat st {};
+  if (::stat(db.c_str(), &st) != 0) return nullptr;
+  Registry& r = Files();
+  std::lock_guard<std::mutex> lock(r.mu);
+  auto it = r.by_file.find({st.st_dev, st.st_ino});
+  if (it == r.by_file.end()) return nullptr;
+  ++it->second->users;
+  return it->second;
+}
+
 void RaiseValid(Mapping* m, int64_t end) {
   int64_t known = m->valid.load();
   while (known < end && !m->valid.compare_exchange_weak(known, end)) {
@@ -108,6 +161,11 @@ struct File {
   sqlite3_file base;
   Mapping* map;  // main database files only; nullptr otherwise or when it could not be mapped
   bool main_db;
+  bool defer_syncs;               // main database files only: kDeferDatabaseSyncs
+  bool restart_only_when_synced;  // main database files only: kRestartOnlyWhenSynced
+  // WAL files only: their database's mapping, whose owed sync is paid before a frame can be
+  // destroyed (nullptr when that database is not mapped).
+  Mapping* wal_of;
   // WAL files only (nullptr otherwise, or if it could not be allocated: writes then go
   // straight through): their frames' writes gathered (storage/wal_write_buffer.h).
   WalWriteBuffer* wal;
@@ -135,6 +193,8 @@ int Close(sqlite3_file* f) {
   const int rc = file->real()->pMethods->xClose(file->real());
   if (file->map != nullptr) Release(file->map);
   file->map = nullptr;
+  if (file->wal_of != nullptr) Release(file->wal_of);
+  file->wal_of = nullptr;
   delete file->wal;
   file->wal = nullptr;
   return flushed != SQLITE_OK ? flushed : rc;
@@ -147,6 +207,10 @@ int Read(sqlite3_file* f, void* out, int amount, sqlite3_int64 offset) {
 
 int Write(sqlite3_file* f, const void* data, int amount, sqlite3_int64 offset) {
   File* file = Of(f);
+  // The WAL's header is written when it starts over: the frames after it will be overwritten.
+  if (offset == 0 && file->wal_of != nullptr) {
+    if (const int rc = PayOwedSync(file->wal_of); rc != SQLITE_OK) return rc;
+  }
   if (file->wal != nullptr) return file->wal->Write(data, amount, offset);
   const int rc = Real(f)->pMethods->xWrite(Real(f), data, amount, offset);
   if (rc == SQLITE_OK && file->map != nullptr) RaiseValid(file->map, offset + amount);
@@ -154,6 +218,9 @@ int Write(sqlite3_file* f, const void* data, int amount, sqlite3_int64 offset) {
 }
 
 int Truncate(sqlite3_file* f, sqlite3_int64 size) {
+  if (Of(f)->wal_of != nullptr) {
+    if (const int rc = PayOwedSync(Of(f)->wal_of); rc != SQLITE_OK) return rc;
+  }
   return AfterHeldWrites(f, [&](sqlite3_file* real) {
     Mapping* m = Of(f)->map;
     // Lowered before the file shrinks, so no new page is handed out past the new end.
@@ -163,6 +230,11 @@ int Truncate(sqlite3_file* f, sqlite3_int64 size) {
 }
 
 int Sync(sqlite3_file* f, int flags) {
+  File* file = Of(f);
+  if (file->defer_syncs && file->map != nullptr) {
+    file->map->sync_owed.store(true);
+    return SQLITE_OK;
+  }
   return AfterHeldWrites(f, [&](sqlite3_file* real) { return real->pMethods->xSync(real, flags); });
 }
 int FileSize(sqlite3_file* f, sqlite3_int64* size) {
@@ -182,6 +254,22 @@ int CheckReservedLock(sqlite3_file* f, int* out) {
 }
 
 int FileControl(sqlite3_file* f, int op, void* arg) {
+  // Deferred database syncs (shared_map_vfs.h).
+  if (op == kDeferDatabaseSyncs && Of(f)->main_db) {
+    Of(f)->defer_syncs = true;
+    return SQLITE_OK;
+  }
+  if (op == kPayDatabaseSync && Of(f)->main_db) return PayOwedSync(Of(f)->map);
+  if (op == kStartDatabaseWriteback && Of(f)->main_db) {
+    if (Of(f)->map == nullptr) return SQLITE_NOTFOUND;
+    // Starts writing the file's dirty pages out, without waiting (a hint: failure is harmless).
+    ::sync_file_range(Of(f)->map->fds.front(), 0, 0, SYNC_FILE_RANGE_WRITE);
+    return SQLITE_OK;
+  }
+  if (op == kRestartOnlyWhenSynced && Of(f)->main_db) {
+    Of(f)->restart_only_when_synced = true;
+    return SQLITE_OK;
+  }
   // The database file's memory mapping is ours: SQLite's own per-connection mapping is not
   // made (PRAGMA mmap_size only tells the pager to fetch pages through Fetch below).
   // PRAGMA mmap_size then reports the reservation (0: the file is not mapped).
@@ -202,7 +290,23 @@ int DeviceCharacteristics(sqlite3_file* f) {
 int ShmMap(sqlite3_file* f, int region, int size, int extend, void volatile** out) {
   return Real(f)->pMethods->xShmMap(Real(f), region, size, extend, out);
 }
+// The wal-index lock a WAL restart takes (read marks 1 to 4, exclusive): SQLite's writer, at
+// the start of a write transaction once every frame is copied, and checkpoints in RESTART or
+// TRUNCATE mode. After it the WAL's frames are overwritten.
+constexpr int kRestartLockOffset = 4;
+constexpr int kRestartLockCount = 4;
+
 int ShmLock(sqlite3_file* f, int offset, int n, int flags) {
+  File* file = Of(f);
+  if (offset == kRestartLockOffset && n == kRestartLockCount &&
+      flags == (SQLITE_SHM_LOCK | SQLITE_SHM_EXCLUSIVE) && file->map != nullptr) {
+    if (file->restart_only_when_synced) {
+      // SQLite's writer then goes on appending to the WAL, as when a reader holds a mark.
+      if (SyncOwedNow(file->map)) return SQLITE_BUSY;
+    } else if (const int rc = PayOwedSync(file->map); rc != SQLITE_OK) {
+      return rc;
+    }
+  }
   return Real(f)->pMethods->xShmLock(Real(f), offset, n, flags);
 }
 void ShmBarrier(sqlite3_file* f) { Real(f)->pMethods->xShmBarrier(Real(f)); }
@@ -259,6 +363,9 @@ int Open(sqlite3_vfs* vfs, const char* name, sqlite3_file* f, int flags, int* ou
   file->map = nullptr;
   file->wal = nullptr;
   file->main_db = (flags & SQLITE_OPEN_MAIN_DB) != 0;
+  file->defer_syncs = false;
+  file->restart_only_when_synced = false;
+  file->wal_of = nullptr;
   sqlite3_file* real = file->real();
   real->pMethods = nullptr;
   const int rc = RealVfs(vfs)->xOpen(RealVfs(vfs), name, real, flags, out_flags);
@@ -272,12 +379,22 @@ int Open(sqlite3_vfs* vfs, const char* name, sqlite3_file* f, int flags, int* ou
     return SQLITE_CANTOPEN;
   }
   if (file->main_db && name != nullptr) file->map = Acquire(name);
-  if ((flags & SQLITE_OPEN_WAL) != 0) file->wal = new (std::nothrow) WalWriteBuffer(real);
+  if ((flags & SQLITE_OPEN_WAL) != 0) {
+    file->wal = new (std::nothrow) WalWriteBuffer(real);
+    if (name != nullptr) file->wal_of = AcquireForWal(name);
+  }
   file->base.pMethods = &kMethods;
   return SQLITE_OK;
 }
 
 int Delete(sqlite3_vfs* vfs, const char* name, int sync_dir) {
+  if (name != nullptr) {
+    if (Mapping* m = AcquireForWal(name)) {
+      const int rc = PayOwedSync(m);
+      Release(m);
+      if (rc != SQLITE_OK) return rc;
+    }
+  }
   return RealVfs(vfs)->xDelete(RealVfs(vfs), name, sync_dir);
 }
 int Access(sqlite3_vfs* vfs, const char* name, int flags, int* out) {
@@ -338,6 +455,8 @@ sqlite3_vfs* Register() {
 }
 
 }  // namespace
+
+int64_t DeferredSyncsPaid() { return deferred_syncs_paid.load(); }
 
 int SharedMappedFiles() {
   Registry& r = Files();

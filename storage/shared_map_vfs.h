@@ -1,9 +1,11 @@
 // SharedMapVfs: the SQLite VFS our database files are opened with. It is the default (unix)
-// VFS with two changes. Reads of the database file through memory mapping use one read-only
+// VFS with three changes. Reads of the database file through memory mapping use one read-only
 // mapping of the file per process, shared by every connection and kept until the last of them
 // closes, instead of SQLite's own per-connection mapping (below). And the frames a transaction
 // writes to the WAL go out in two writes per commit rather than two per frame
-// (storage/wal_write_buffer.h says how, and why no reader can tell).
+// (storage/wal_write_buffer.h says how, and why no reader can tell). And a connection may defer
+// its syncs of the database file until a WAL frame they protect is about to be destroyed
+// (kDeferDatabaseSyncs, below: the checkpointer's).
 //
 // Why: in WAL mode a commit changes the database, and SQLite then empties the page cache of
 // every other connection at its next read transaction. Each reader fetched its pages again with
@@ -37,6 +39,32 @@ namespace ib::storage {
 // The VFS's name for sqlite3_open_v2 (registered, not as the default, on the first call);
 // nullptr if it could not be registered (the default VFS then serves, with pread).
 const char* SharedMapVfsName();
+
+// Deferred database syncs (storage/checkpointer.h says why). A connection whose main database
+// file got kDeferDatabaseSyncs (sqlite3_file_control(db, "main", kDeferDatabaseSyncs, nullptr))
+// no longer syncs that file when SQLite asks it to (a checkpoint, after copying WAL frames
+// into it): the sync is owed instead, per file and process. Until it is paid, the WAL frames
+// those copies came from are the only durable copy of them, so nothing may destroy them: a
+// power loss then leaves the WAL whole and recovery reads its frames again. What destroys
+// frames, and what each does here:
+// - a WAL restart (the next write transaction after every frame was copied; its frames then
+//   overwrite the old ones, and its new header invalidates them all). It takes one wal-index
+//   lock (read marks 1-4, exclusive). On a connection that got kRestartOnlyWhenSynced (the
+//   writer) that lock is refused while a sync is owed or being paid, never waited for: SQLite
+//   goes on appending to the WAL, as when a reader still uses it. On any other connection (a
+//   RESTART or TRUNCATE checkpoint) the owed sync is paid first.
+// - the WAL's header written (a restart, or a new WAL), the WAL truncated or deleted: the owed
+//   sync is paid first (a safety net: the lock above normally settles it).
+// kPayDatabaseSync pays it now (waiting for a payment under way); kStartDatabaseWriteback
+// starts writing the file's dirty pages out without waiting, so that a later payment has
+// less to write.
+constexpr int kDeferDatabaseSyncs = 0x69620001;
+constexpr int kPayDatabaseSync = 0x69620002;
+constexpr int kRestartOnlyWhenSynced = 0x69620003;
+constexpr int kStartDatabaseWriteback = 0x69620004;
+
+// Deferred syncs paid so far, across the process (tests and diagnostics).
+int64_t DeferredSyncsPaid();
 
 // Database files mapped now, across the process (tests and diagnostics).
 int SharedMappedFiles();

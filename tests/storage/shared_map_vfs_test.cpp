@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -289,6 +290,90 @@ TEST_CASE("shared map vfs: what a commit wrote is in the WAL file when COMMIT re
   rows += 20;
   CHECK(RowsAfterCrash(path, dir.path()) == rows);
   CHECK(One(reader, "SELECT count(*) FROM t") == rows);
+}
+
+// The WAL header's checkpoint sequence number: SQLite adds one each time the WAL starts over.
+uint32_t WalRestartCount(const std::string& wal) {
+  std::ifstream in(wal, std::ios::binary);
+  unsigned char header[16] = {};
+  in.read(reinterpret_cast<char*>(header), sizeof header);
+  return (uint32_t{header[12]} << 24) | (uint32_t{header[13]} << 16) | (uint32_t{header[14]} << 8) |
+         uint32_t{header[15]};
+}
+
+TEST_CASE("shared map vfs: the writer starts the WAL over only once deferred copies are synced") {
+  // A checkpoint on a connection deferring its syncs copies the WAL into the database file
+  // and leaves the sync owed; until it is paid the WAL's frames are the only durable copy, so
+  // the writer (kRestartOnlyWhenSynced) must go on appending instead of starting over.
+  testing::ScratchDir dir;
+  const std::string path = dir.path() + "/db.sqlite";
+  const std::string wal = path + "-wal";
+  Connection writer(path, Durability::kNormal);
+  Connection checkpointer(path, Durability::kNormal);
+  Exec(writer, "PRAGMA wal_autocheckpoint = 0; CREATE TABLE t (v BLOB)");
+  REQUIRE(sqlite3_file_control(writer.handle(), "main", kRestartOnlyWhenSynced, nullptr) ==
+          SQLITE_OK);
+  REQUIRE(sqlite3_file_control(checkpointer.handle(), "main", kDeferDatabaseSyncs, nullptr) ==
+          SQLITE_OK);
+  Exec(writer, "INSERT INTO t VALUES (randomblob(20000))");
+  const uint32_t restarts = WalRestartCount(wal);
+  const auto wal_size = std::filesystem::file_size(wal);
+  // Every frame copied, the sync owed: the next write appends.
+  CHECK(One(checkpointer, "PRAGMA wal_checkpoint(PASSIVE)") == 0);
+  Exec(writer, "INSERT INTO t VALUES (randomblob(100))");
+  CHECK(WalRestartCount(wal) == restarts);
+  CHECK(std::filesystem::file_size(wal) > wal_size);
+  // Copied again and paid: the next write starts the WAL over.
+  CHECK(One(checkpointer, "PRAGMA wal_checkpoint(PASSIVE)") == 0);
+  const int64_t paid = DeferredSyncsPaid();
+  CHECK(sqlite3_file_control(checkpointer.handle(), "main", kPayDatabaseSync, nullptr) ==
+        SQLITE_OK);
+  CHECK(DeferredSyncsPaid() == paid + 1);
+  // Nothing owed now: paying again syncs nothing.
+  CHECK(sqlite3_file_control(checkpointer.handle(), "main", kPayDatabaseSync, nullptr) ==
+        SQLITE_OK);
+  CHECK(DeferredSyncsPaid() == paid + 1);
+  Exec(writer, "INSERT INTO t VALUES (randomblob(100))");
+  CHECK(WalRestartCount(wal) == restarts + 1);
+  CHECK(One(writer, "SELECT count(*) FROM t") == 3);
+}
+
+TEST_CASE("shared map vfs: a TRUNCATE checkpoint pays an owed sync before it empties the WAL") {
+  testing::ScratchDir dir;
+  const std::string path = dir.path() + "/db.sqlite";
+  Connection writer(path, Durability::kNormal);
+  Connection checkpointer(path, Durability::kNormal);
+  Exec(writer, "PRAGMA wal_autocheckpoint = 0; CREATE TABLE t (v BLOB)");
+  REQUIRE(sqlite3_file_control(checkpointer.handle(), "main", kDeferDatabaseSyncs, nullptr) ==
+          SQLITE_OK);
+  Exec(writer, "INSERT INTO t VALUES (randomblob(20000))");
+  CHECK(One(checkpointer, "PRAGMA wal_checkpoint(PASSIVE)") == 0);
+  const int64_t paid = DeferredSyncsPaid();
+  // Another connection (not the writer's restart): the sync is paid, then the WAL emptied.
+  CHECK(One(writer, "PRAGMA wal_checkpoint(TRUNCATE)") == 0);
+  CHECK(DeferredSyncsPaid() == paid + 1);
+  CHECK(std::filesystem::file_size(path + "-wal") == 0);
+  CHECK(One(writer, "SELECT count(*) FROM t") == 1);
+}
+
+TEST_CASE("shared map vfs: the last connection's close pays an owed sync before the WAL goes") {
+  testing::ScratchDir dir;
+  const std::string path = dir.path() + "/db.sqlite";
+  int64_t paid = 0;
+  {
+    Connection checkpointer(path, Durability::kNormal);
+    REQUIRE(sqlite3_file_control(checkpointer.handle(), "main", kDeferDatabaseSyncs, nullptr) ==
+            SQLITE_OK);
+    Connection writer(path, Durability::kNormal);
+    Exec(writer, "PRAGMA wal_autocheckpoint = 0; CREATE TABLE t (v BLOB)");
+    Exec(writer, "INSERT INTO t VALUES (randomblob(20000))");
+    CHECK(One(checkpointer, "PRAGMA wal_checkpoint(PASSIVE)") == 0);
+    paid = DeferredSyncsPaid();
+  }  // the last close checkpoints, then deletes the WAL: the owed sync is paid first
+  CHECK(DeferredSyncsPaid() == paid + 1);
+  CHECK_FALSE(std::filesystem::exists(path + "-wal"));
+  Connection reopened(path, Durability::kNormal);
+  CHECK(One(reopened, "SELECT count(*) FROM t") == 1);
 }
 
 }  // namespace ib::storage::shared_map_vfs_test
