@@ -4,11 +4,25 @@
 
 #include <iostream>
 
-namespace ib::storage {
+#include "storage/shared_map_vfs.h"
 
-Checkpointer::Checkpointer(const std::string& uri, Durability durability, std::mutex& writer_lock)
-    : conn_(std::make_unique<Connection>(uri, durability)),
+namespace ib::storage {
+namespace {
+
+// The checkpointer's own connection, its syncs of the database file deferred (see the header).
+std::unique_ptr<Connection> OpenDeferringSyncs(const std::string& uri, Durability durability) {
+  auto conn = std::make_unique<Connection>(uri, durability);
+  sqlite3_file_control(conn->handle(), "main", kDeferDatabaseSyncs, nullptr);
+  return conn;
+}
+
+}  // namespace
+
+Checkpointer::Checkpointer(const std::string& uri, Durability durability, std::mutex& writer_lock,
+                           CheckpointerOptions options)
+    : conn_(OpenDeferringSyncs(uri, durability)),
       writer_lock_(writer_lock),
+      options_(options),
       thread_([this] { Loop(); }) {}
 
 Checkpointer::~Checkpointer() {
@@ -22,6 +36,8 @@ Checkpointer::~Checkpointer() {
 
 void Checkpointer::Watch(sqlite3* writer) {
   sqlite3_wal_hook(writer, &Checkpointer::OnCommit, this);
+  // The writer may start the WAL over only once the copies of its frames are synced.
+  sqlite3_file_control(writer, "main", kRestartOnlyWhenSynced, nullptr);
 }
 
 int Checkpointer::completed() const {
@@ -35,8 +51,12 @@ int Checkpointer::caught_up() const {
 }
 
 int Checkpointer::OnCommit(void* self, sqlite3*, const char*, int wal_pages) {
-  if (wal_pages < kWakePages) return SQLITE_OK;
   auto* checkpointer = static_cast<Checkpointer*>(self);
+  // The hook is told the WAL's whole length: shorter than at the last wake, it started over.
+  int& woken_at = checkpointer->woken_at_pages_;
+  if (wal_pages < woken_at) woken_at = 0;
+  if (wal_pages - woken_at < checkpointer->options_.pass_pages) return SQLITE_OK;
+  woken_at = wal_pages;
   {
     std::lock_guard<std::mutex> lock(checkpointer->mu_);
     checkpointer->due_ = true;
@@ -53,21 +73,52 @@ void Checkpointer::Loop() {
     due_ = false;
     lock.unlock();
     const PassResult first = Pass();
+    if (++passes_ % kWritebackEveryPasses == 0) {
+      sqlite3_file_control(conn_->handle(), "main", kStartDatabaseWriteback, nullptr);
+    }
     bool caught_up = false;
     // A first pass that copied nothing more than the last one: a reader's snapshot holds the
     // rest back, and a pass under the writer's lock would not copy more (see the header).
     const bool held_back = !first.complete && first.copied == last_copied_;
     last_copied_ = first.copied;
-    if (first.wal_frames >= kRestartPages && !held_back) {
-      // Copy what was committed during the pass with the writer held (little), so that the
-      // WAL can start over (see the header).
-      std::lock_guard<std::mutex> writer(writer_lock_);
-      caught_up = Pass().complete;
+    // A complete pass (writes are slow) lets the WAL start over early, but at most once per
+    // kEarlyRestartInterval: under load a pass is complete now and then, and preparing a
+    // restart each time held the writer often enough to double the insert's p99.
+    const auto now = std::chrono::steady_clock::now();
+    const bool due =
+        first.wal_frames >= options_.restart_pages ||
+        (first.complete && first.wal_frames > 0 && now - last_restart_ >= kEarlyRestartInterval);
+    if (due && !held_back) {
+      last_restart_ = now;
+      caught_up = PrepareRestart();
     }
     lock.lock();
     ++completed_;
     if (caught_up) ++caught_up_;
   }
+}
+
+bool Checkpointer::PrepareRestart() {
+  // The bulk of the copies is synced while writes go on; each catch-up pass copies what was
+  // committed during the sync before it, and its own sync is smaller.
+  if (!SyncDatabase()) return false;
+  for (int i = 0; i < kCatchUpPasses; ++i) {
+    Pass();
+    if (!SyncDatabase()) return false;
+  }
+  // Copy (and sync) what was committed since with the writer held: once every frame is copied
+  // and synced, the next write transaction starts the WAL over.
+  std::lock_guard<std::mutex> writer(writer_lock_);
+  const bool complete = Pass().complete;
+  return SyncDatabase() && complete;
+}
+
+bool Checkpointer::SyncDatabase() {
+  const int rc = sqlite3_file_control(conn_->handle(), "main", kPayDatabaseSync, nullptr);
+  // SQLITE_NOTFOUND: the file is not ours to map; its syncs were never deferred.
+  if (rc == SQLITE_OK || rc == SQLITE_NOTFOUND) return true;
+  std::cerr << "checkpoint: syncing the database file failed: " << sqlite3_errstr(rc) << std::endl;
+  return false;
 }
 
 Checkpointer::PassResult Checkpointer::Pass() {
@@ -77,7 +128,7 @@ Checkpointer::PassResult Checkpointer::Pass() {
                                            &wal_frames, &copied);
   if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
     std::cerr << "checkpoint failed: " << sqlite3_errstr(rc) << std::endl;
-    return {true, 0, 0};  // nothing a second pass would do better
+    return {false, 0, 0};  // and no restart is prepared: the next wake tries again
   }
   return {rc == SQLITE_OK && copied >= wal_frames, wal_frames, copied};
 }

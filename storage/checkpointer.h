@@ -3,26 +3,32 @@
 // threshold (about 1,000 pages), on the writer, and with synchronous=FULL it syncs the database
 // file too: a few milliseconds every thousand pages on one unlucky request and on every write
 // queued behind it. The writer's WAL hook (Watch) replaces that automatic checkpoint and only
-// wakes this thread, which runs a PASSIVE checkpoint on its own connection: it never blocks the
-// writer or a reader, and copies what no reader still needs.
-// The hook is told the WAL's whole length, not what was committed since the last pass: once
-// the WAL holds kWakePages, every commit wakes the thread, so passes run back to back, each
-// copying the few frames committed during the one before. That is kept on purpose: waking
-// only after each further kWakePages (larger, rarer passes) used 8 % less CPU and inserted up
-// to 15 % faster, but the insert's p99 went from 6-8 ms to 12-16 ms, the syncs of WAL batches
-// waiting behind the database file's larger writes (bench/README.md, run of 2026-12-04 15:32).
-// A pass copies only the frames committed before it began, and SQLite starts the WAL over from
-// its beginning only once every frame is copied: under a steady stream of writes that never
-// happens, and the WAL grew without bound (200 MB in 50,000 inserts), every sync of it paying
-// for the file's new size as well. So once the WAL holds kRestartPages, a pass is followed by
-// a second one holding the writer's lock: it copies only what was committed during the first
-// (a fraction of it), and the next write transaction restarts the WAL, which then stays a few
-// megabytes long and is overwritten in place. The second pass stalls writes for its two syncs
-// (the WAL's, the database file's), hence only every few checkpoints rather than each, and not
-// while a reader's snapshot (a backup's, say) keeps the first pass from copying anything: the
-// second could not copy more, and would only take the writer's lock at every commit.
+// wakes this thread, each time the WAL has grown by pass_pages, and it runs a PASSIVE
+// checkpoint on its own connection: it never blocks the writer or a reader, and copies what no
+// reader still needs.
+// The copies are not synced pass by pass (storage/shared_map_vfs.h, kDeferDatabaseSyncs):
+// their WAL frames stay on disk until the database file is synced, and recovery after a power
+// loss reads them again. Syncing after every pass cost the insert benchmark about a fifth of
+// its rate: each pass's sync writes the pages the pass touched (the same hot index pages
+// again and again) and flushes the device, and the batches' WAL syncs queue behind it. The file
+// is synced only when the WAL is to start over, which destroys the frames, and that is made
+// rare: SQLite starts the WAL over at the first write after a pass that left no frame
+// uncopied, and the writer's connection refuses that while a sync is owed
+// (kRestartOnlyWhenSynced). Meanwhile the dirty pages are written out in the background every
+// few passes (kStartDatabaseWriteback), so that the final sync has little left to write.
+// Under a steady stream of writes a pass never copies everything: it copies only the frames
+// committed before it began. So once the WAL holds restart_pages, or after a pass that copied
+// everything, the thread syncs the database file (off the writer), catches up with two more
+// passes each followed by a sync (each smaller than the last), then holds the writer's lock for
+// a last pass and sync (little: a millisecond or two), and the next write transaction starts
+// the WAL over. Not while a reader's snapshot (a backup's, say) keeps passes from copying
+// anything: holding the writer could not help, and would only stall it at every pass.
+// The WAL may so grow to about restart_pages (256 MB by default) under heavy writes, which a
+// crash's recovery then reads once; at a low write rate passes copy everything and the WAL
+// starts over every pass_pages.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -35,27 +41,38 @@ struct sqlite3;
 
 namespace ib::storage {
 
+// When the checkpointer works (in WAL pages of 4 KiB).
+struct CheckpointerOptions {
+  int pass_pages = 2000;      // a pass each time the WAL has grown by this much
+  int restart_pages = 64000;  // from this length, the WAL is made to start over
+};
+
 class Checkpointer {
  public:
-  // The WAL length from which each commit wakes the thread (SQLite's default automatic
-  // checkpoint threshold).
-  static constexpr int kWakePages = 1000;
-  // WAL pages past which a checkpoint ends with a pass holding the writer (see above).
-  static constexpr int kRestartPages = 4 * kWakePages;
+  // Passes between two background writebacks of the database file's dirty pages.
+  static constexpr int kWritebackEveryPasses = 4;
+  // Passes, each followed by a sync, between the first sync of a restart and the last pass
+  // under the writer's lock.
+  static constexpr int kCatchUpPasses = 2;
+  // The least time between two restarts prepared before the WAL reaches restart_pages.
+  static constexpr std::chrono::seconds kEarlyRestartInterval{5};
 
   // `writer_lock`: the lock that writes on the writer connection hold (Db's write mutex).
-  Checkpointer(const std::string& uri, Durability durability, std::mutex& writer_lock);
+  Checkpointer(const std::string& uri, Durability durability, std::mutex& writer_lock,
+               CheckpointerOptions options = {});
   ~Checkpointer();  // stops the thread (a checkpoint under way finishes first)
   Checkpointer(const Checkpointer&) = delete;
   Checkpointer& operator=(const Checkpointer&) = delete;
 
-  // Installs the WAL hook on the writer: each commit reports the WAL's size here.
+  // Installs the WAL hook on the writer (each commit reports the WAL's size here), and makes
+  // the writer start the WAL over only once the copies of its frames are synced.
   void Watch(sqlite3* writer);
 
   // Checkpoints completed so far (tests and diagnostics).
   int completed() const;
-  // Of them, those whose second pass (holding the writer's lock) left no frame uncopied, so
-  // that the next write starts the WAL over (none when a reader still needed old frames).
+  // Of them, those whose last pass (holding the writer's lock) left no frame uncopied and whose
+  // syncs succeeded, so that the next write starts the WAL over (none when a reader still
+  // needed old frames).
   int caught_up() const;
 
  private:
@@ -69,9 +86,16 @@ class Checkpointer {
     int copied;  // frames of the WAL in the database file after the pass
   };
   PassResult Pass();
+  // Pays the database file's owed sync (storage/shared_map_vfs.h); false (logged) if it failed.
+  bool SyncDatabase();
+  // Syncs what the passes copied and makes the WAL start over at the next write; whether it
+  // will (the last pass copied everything and every sync succeeded).
+  bool PrepareRestart();
 
   std::unique_ptr<Connection> conn_;
   std::mutex& writer_lock_;
+  const CheckpointerOptions options_;
+  int woken_at_pages_ = 0;  // the writer's thread only: the WAL's length at the last wake
   mutable std::mutex mu_;
   std::condition_variable wake_;
   bool due_ = false;
@@ -79,6 +103,8 @@ class Checkpointer {
   int completed_ = 0;
   int caught_up_ = 0;
   int last_copied_ = 0;  // Loop's thread only: `copied` of the last first pass
+  int passes_ = 0;       // Loop's thread only: first passes so far
+  std::chrono::steady_clock::time_point last_restart_{};  // Loop's thread only
   std::thread thread_;
 };
 

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "storage/executor.h"
+#include "storage/shared_map_vfs.h"
 #include "tests/support/scratch_dir.h"
 
 namespace ib::storage {
@@ -39,7 +40,7 @@ struct ScratchWriter {
 
 TEST_CASE("checkpointer: a WAL past the threshold is checkpointed off the writer") {
   ScratchWriter db;
-  Checkpointer checkpointer(db.path, Durability::kNormal, db.writer_lock);
+  Checkpointer checkpointer(db.path, Durability::kNormal, db.writer_lock, {1000, 4000});
   checkpointer.Watch(db.writer.handle());
   // Small commits stay under the threshold: no checkpoint, and SQLite's automatic one is off.
   Executor(db.writer).Exec("INSERT INTO t VALUES (zeroblob(100))");
@@ -69,10 +70,11 @@ TEST_CASE("checkpointer: under a steady stream of writes the WAL starts over and
   // A pass copies only what was committed before it began; without the second pass under the
   // writer's lock the WAL rarely starts over while writes keep coming, and grows with them.
   ScratchWriter db;
-  Checkpointer checkpointer(db.path, Durability::kNormal, db.writer_lock);
+  Checkpointer checkpointer(db.path, Durability::kNormal, db.writer_lock, {1000, 4000});
   checkpointer.Watch(db.writer.handle());
   const std::string wal = db.path + "-wal";
   const uint32_t restarts_before = WalRestarts(wal);
+  const int64_t paid_before = DeferredSyncsPaid();
   // About 10 pages per commit, back to back: some 24,000 pages in all.
   for (int i = 0; i < 2400; ++i) {
     {
@@ -88,10 +90,38 @@ TEST_CASE("checkpointer: under a steady stream of writes the WAL starts over and
                           << checkpointer.caught_up());
   CHECK(checkpointer.caught_up() >= 1);
   CHECK(restarts >= 1);
+  // The copies are synced before each restart (storage/shared_map_vfs.h), not at each pass.
+  CHECK(DeferredSyncsPaid() - paid_before >= restarts);
   // Without the second pass the WAL held nearly all of it (about 100 MB); with it, the WAL
   // is overwritten in place and stays some tens of megabytes even when the checkpointer is
   // starved of CPU for a while.
   CHECK(std::filesystem::file_size(wal) < uintmax_t{60} * 1000 * 1000);
+}
+
+TEST_CASE("checkpointer: when writes are slow the WAL starts over long before its limit") {
+  // A pass that copied everything prepares a restart (at most every few seconds), so a quiet
+  // database's WAL does not grow to restart_pages first.
+  ScratchWriter db;
+  Checkpointer checkpointer(db.path, Durability::kNormal, db.writer_lock, {1000, 64000});
+  checkpointer.Watch(db.writer.handle());
+  const std::string wal = db.path + "-wal";
+  const uint32_t restarts_before = WalRestarts(wal);
+  const int64_t paid_before = DeferredSyncsPaid();
+  {
+    std::lock_guard<std::mutex> hold(db.writer_lock);
+    db.InsertPages(1200);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (checkpointer.caught_up() == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  REQUIRE(checkpointer.caught_up() == 1);
+  CHECK(DeferredSyncsPaid() > paid_before);
+  {
+    std::lock_guard<std::mutex> hold(db.writer_lock);
+    db.InsertPages(1);
+  }
+  CHECK(WalRestarts(wal) == restarts_before + 1);
 }
 
 TEST_CASE("checkpointer: while a reader holds the WAL back it does not take the writer's lock") {
@@ -105,7 +135,8 @@ TEST_CASE("checkpointer: while a reader holds the WAL back it does not take the 
   Executor(reader).Exec("SELECT count(*) FROM t");  // the snapshot: an empty WAL
   std::unique_lock<std::mutex> held(db.writer_lock);
   {
-    Checkpointer checkpointer(db.path, Durability::kNormal, db.writer_lock);
+    // A pass at every commit.
+    Checkpointer checkpointer(db.path, Durability::kNormal, db.writer_lock, {1, 4000});
     checkpointer.Watch(db.writer.handle());
     // Past the restart threshold, then commits that each wake the checkpointer again.
     db.InsertPages(4500);
