@@ -18,14 +18,15 @@
 // few passes (kStartDatabaseWriteback), so that the final sync has little left to write.
 // Under a steady stream of writes a pass never copies everything: it copies only the frames
 // committed before it began. So once the WAL holds restart_pages, or after a pass that copied
-// everything, the thread syncs the database file (off the writer), catches up with two more
-// passes each followed by a sync (each smaller than the last), then holds the writer's lock for
-// a last pass and sync (little: a millisecond or two), and the next write transaction starts
-// the WAL over. Not while a reader's snapshot (a backup's, say) keeps passes from copying
-// anything: holding the writer could not help, and would only stall it at every pass.
+// everything (at most every kEarlyRestartInterval), the thread syncs the database file (off
+// the writer), catches up with two more passes each followed by a sync (each smaller than the
+// last), then holds the writer's lock for a last pass and sync (little: a millisecond or two),
+// and the next write transaction starts the WAL over. Not while a reader's snapshot (a
+// backup's, say) keeps passes from copying anything: holding the writer could not help, and
+// would only stall it at every pass.
 // The WAL may so grow to about restart_pages (256 MB by default) under heavy writes, which a
 // crash's recovery then reads once; at a low write rate passes copy everything and the WAL
-// starts over every pass_pages.
+// starts over every few seconds.
 #pragma once
 
 #include <chrono>

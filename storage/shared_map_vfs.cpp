@@ -40,6 +40,8 @@ struct Mapping {
   // is held.
   std::atomic<bool> sync_owed{false};
   std::mutex sync_mu;
+  // The descriptor deferred syncs go through (the first of fds; set once, before sharing).
+  int sync_fd = -1;
 };
 
 struct Registry {
@@ -90,6 +92,7 @@ Mapping* Acquire(const char* path) {
   m->valid.store(opened.st_size);
   m->users = 1;
   m->fds.push_back(fd);
+  m->sync_fd = fd;
   r.by_file.emplace(id, m);
   return m;
 }
@@ -114,7 +117,7 @@ int PayOwedSync(Mapping* m) {
   std::lock_guard<std::mutex> lock(m->sync_mu);
   if (!m->sync_owed.exchange(false)) return SQLITE_OK;
   // fdatasync through any descriptor of the file flushes the file.
-  if (::fdatasync(m->fds.front()) != 0) {
+  if (::fdatasync(m->sync_fd) != 0) {
     m->sync_owed.store(true);
     return SQLITE_IOERR_FSYNC;
   }
@@ -263,7 +266,7 @@ int FileControl(sqlite3_file* f, int op, void* arg) {
   if (op == kStartDatabaseWriteback && Of(f)->main_db) {
     if (Of(f)->map == nullptr) return SQLITE_NOTFOUND;
     // Starts writing the file's dirty pages out, without waiting (a hint: failure is harmless).
-    ::sync_file_range(Of(f)->map->fds.front(), 0, 0, SYNC_FILE_RANGE_WRITE);
+    ::sync_file_range(Of(f)->map->sync_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
     return SQLITE_OK;
   }
   if (op == kRestartOnlyWhenSynced && Of(f)->main_db) {
