@@ -9,7 +9,6 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -17,6 +16,7 @@
 #include "storage/executor.h"
 #include "storage/shared_map_vfs.h"
 #include "tests/support/scratch_dir.h"
+#include "tests/support/wal_header.h"
 
 namespace ib::storage {
 namespace {
@@ -57,14 +57,7 @@ TEST_CASE("checkpointer: a WAL past the threshold is checkpointed off the writer
   CHECK(std::filesystem::file_size(db.path) > uintmax_t{1200} * 4096);
 }
 
-// The WAL header's checkpoint sequence number: SQLite adds one each time the WAL starts over.
-uint32_t WalRestarts(const std::string& wal) {
-  std::ifstream in(wal, std::ios::binary);
-  unsigned char header[16] = {};
-  in.read(reinterpret_cast<char*>(header), sizeof header);
-  return (uint32_t{header[12]} << 24) | (uint32_t{header[13]} << 16) | (uint32_t{header[14]} << 8) |
-         uint32_t{header[15]};
-}
+using testing::WalRestarts;
 
 TEST_CASE("checkpointer: under a steady stream of writes the WAL starts over and stays bounded") {
   // A pass copies only what was committed before it began; without the second pass under the

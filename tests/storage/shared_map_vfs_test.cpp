@@ -11,7 +11,6 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,6 +20,7 @@
 #include "storage/db.h"
 #include "storage/executor.h"
 #include "tests/support/scratch_dir.h"
+#include "tests/support/wal_header.h"
 
 // A namespace of its own, not an anonymous one: a unity batch may hold other tests' helpers
 // of the same names.
@@ -292,15 +292,6 @@ TEST_CASE("shared map vfs: what a commit wrote is in the WAL file when COMMIT re
   CHECK(One(reader, "SELECT count(*) FROM t") == rows);
 }
 
-// The WAL header's checkpoint sequence number: SQLite adds one each time the WAL starts over.
-uint32_t WalRestartCount(const std::string& wal) {
-  std::ifstream in(wal, std::ios::binary);
-  unsigned char header[16] = {};
-  in.read(reinterpret_cast<char*>(header), sizeof header);
-  return (uint32_t{header[12]} << 24) | (uint32_t{header[13]} << 16) | (uint32_t{header[14]} << 8) |
-         uint32_t{header[15]};
-}
-
 TEST_CASE("shared map vfs: the writer starts the WAL over only once deferred copies are synced") {
   // A checkpoint on a connection deferring its syncs copies the WAL into the database file
   // and leaves the sync owed; until it is paid the WAL's frames are the only durable copy, so
@@ -316,12 +307,12 @@ TEST_CASE("shared map vfs: the writer starts the WAL over only once deferred cop
   REQUIRE(sqlite3_file_control(checkpointer.handle(), "main", kDeferDatabaseSyncs, nullptr) ==
           SQLITE_OK);
   Exec(writer, "INSERT INTO t VALUES (randomblob(20000))");
-  const uint32_t restarts = WalRestartCount(wal);
+  const uint32_t restarts = testing::WalRestarts(wal);
   const auto wal_size = std::filesystem::file_size(wal);
   // Every frame copied, the sync owed: the next write appends.
   CHECK(One(checkpointer, "PRAGMA wal_checkpoint(PASSIVE)") == 0);
   Exec(writer, "INSERT INTO t VALUES (randomblob(100))");
-  CHECK(WalRestartCount(wal) == restarts);
+  CHECK(testing::WalRestarts(wal) == restarts);
   CHECK(std::filesystem::file_size(wal) > wal_size);
   // Copied again and paid: the next write starts the WAL over.
   CHECK(One(checkpointer, "PRAGMA wal_checkpoint(PASSIVE)") == 0);
@@ -334,7 +325,7 @@ TEST_CASE("shared map vfs: the writer starts the WAL over only once deferred cop
         SQLITE_OK);
   CHECK(DeferredSyncsPaid() == paid + 1);
   Exec(writer, "INSERT INTO t VALUES (randomblob(100))");
-  CHECK(WalRestartCount(wal) == restarts + 1);
+  CHECK(testing::WalRestarts(wal) == restarts + 1);
   CHECK(One(writer, "SELECT count(*) FROM t") == 3);
 }
 
