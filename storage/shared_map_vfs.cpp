@@ -54,6 +54,15 @@ Registry& Files() {
   return *registry;
 }
 
+// The mapping of the file `st` describes, if there is one, with one more user; the caller
+// holds r.mu.
+Mapping* UseMapped(Registry& r, const struct stat& st) {
+  auto it = r.by_file.find({st.st_dev, st.st_ino});
+  if (it == r.by_file.end()) return nullptr;
+  ++it->second->users;
+  return it->second;
+}
+
 // The mapping of the database file at `path`, made on first use; nullptr if it cannot be
 // mapped (the file is then read with pread, as without this VFS).
 Mapping* Acquire(const char* path) {
@@ -61,17 +70,13 @@ Mapping* Acquire(const char* path) {
   struct stat st {};
   if (::stat(path, &st) != 0) return nullptr;
   std::lock_guard<std::mutex> lock(r.mu);
-  auto it = r.by_file.find({st.st_dev, st.st_ino});
-  if (it != r.by_file.end()) {
-    ++it->second->users;
-    return it->second;
-  }
+  if (Mapping* mapped = UseMapped(r, st)) return mapped;
   const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return nullptr;
   struct stat opened {};
   if (::fstat(fd, &opened) != 0) opened = st;
   const std::pair<dev_t, ino_t> id{opened.st_dev, opened.st_ino};
-  it = r.by_file.find(id);
+  auto it = r.by_file.find(id);
   if (it != r.by_file.end()) {
     // The path named another file between stat and open: keep the descriptor (see fds).
     it->second->fds.push_back(fd);
@@ -147,10 +152,7 @@ Mapping* AcquireForWal(const char* wal_path) {
   if (::stat(db.c_str(), &st) != 0) return nullptr;
   Registry& r = Files();
   std::lock_guard<std::mutex> lock(r.mu);
-  auto it = r.by_file.find({st.st_dev, st.st_ino});
-  if (it == r.by_file.end()) return nullptr;
-  ++it->second->users;
-  return it->second;
+  return UseMapped(r, st);
 }
 
 void RaiseValid(Mapping* m, int64_t end) {
