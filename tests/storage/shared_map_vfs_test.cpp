@@ -292,21 +292,32 @@ TEST_CASE("shared map vfs: what a commit wrote is in the WAL file when COMMIT re
   CHECK(One(reader, "SELECT count(*) FROM t") == rows);
 }
 
+// A scratch database with a table `t` holding one row of five pages, all in the WAL: its writer
+// and a checkpointer connection whose syncs of the database file are deferred.
+struct DeferringCheckpointer {
+  testing::ScratchDir dir;
+  const std::string path = dir.path() + "/db.sqlite";
+  const std::string wal = path + "-wal";
+  Connection writer{path, Durability::kNormal};
+  Connection checkpointer{path, Durability::kNormal};
+  DeferringCheckpointer() {
+    Exec(writer, "PRAGMA wal_autocheckpoint = 0; CREATE TABLE t (v BLOB)");
+    REQUIRE(sqlite3_file_control(checkpointer.handle(), "main", kDeferDatabaseSyncs, nullptr) ==
+            SQLITE_OK);
+    Exec(writer, "INSERT INTO t VALUES (randomblob(20000))");
+  }
+};
+
 TEST_CASE("shared map vfs: the writer starts the WAL over only once deferred copies are synced") {
   // A checkpoint on a connection deferring its syncs copies the WAL into the database file
   // and leaves the sync owed; until it is paid the WAL's frames are the only durable copy, so
   // the writer (kRestartOnlyWhenSynced) must go on appending instead of starting over.
-  testing::ScratchDir dir;
-  const std::string path = dir.path() + "/db.sqlite";
-  const std::string wal = path + "-wal";
-  Connection writer(path, Durability::kNormal);
-  Connection checkpointer(path, Durability::kNormal);
-  Exec(writer, "PRAGMA wal_autocheckpoint = 0; CREATE TABLE t (v BLOB)");
+  DeferringCheckpointer db;
+  Connection& writer = db.writer;
+  Connection& checkpointer = db.checkpointer;
+  const std::string& wal = db.wal;
   REQUIRE(sqlite3_file_control(writer.handle(), "main", kRestartOnlyWhenSynced, nullptr) ==
           SQLITE_OK);
-  REQUIRE(sqlite3_file_control(checkpointer.handle(), "main", kDeferDatabaseSyncs, nullptr) ==
-          SQLITE_OK);
-  Exec(writer, "INSERT INTO t VALUES (randomblob(20000))");
   const uint32_t restarts = testing::WalRestarts(wal);
   const auto wal_size = std::filesystem::file_size(wal);
   // Every frame copied, the sync owed: the next write appends.
@@ -330,21 +341,14 @@ TEST_CASE("shared map vfs: the writer starts the WAL over only once deferred cop
 }
 
 TEST_CASE("shared map vfs: a TRUNCATE checkpoint pays an owed sync before it empties the WAL") {
-  testing::ScratchDir dir;
-  const std::string path = dir.path() + "/db.sqlite";
-  Connection writer(path, Durability::kNormal);
-  Connection checkpointer(path, Durability::kNormal);
-  Exec(writer, "PRAGMA wal_autocheckpoint = 0; CREATE TABLE t (v BLOB)");
-  REQUIRE(sqlite3_file_control(checkpointer.handle(), "main", kDeferDatabaseSyncs, nullptr) ==
-          SQLITE_OK);
-  Exec(writer, "INSERT INTO t VALUES (randomblob(20000))");
-  CHECK(One(checkpointer, "PRAGMA wal_checkpoint(PASSIVE)") == 0);
+  DeferringCheckpointer db;
+  CHECK(One(db.checkpointer, "PRAGMA wal_checkpoint(PASSIVE)") == 0);
   const int64_t paid = DeferredSyncsPaid();
   // Another connection (not the writer's restart): the sync is paid, then the WAL emptied.
-  CHECK(One(writer, "PRAGMA wal_checkpoint(TRUNCATE)") == 0);
+  CHECK(One(db.writer, "PRAGMA wal_checkpoint(TRUNCATE)") == 0);
   CHECK(DeferredSyncsPaid() == paid + 1);
-  CHECK(std::filesystem::file_size(path + "-wal") == 0);
-  CHECK(One(writer, "SELECT count(*) FROM t") == 1);
+  CHECK(std::filesystem::file_size(db.wal) == 0);
+  CHECK(One(db.writer, "SELECT count(*) FROM t") == 1);
 }
 
 TEST_CASE("shared map vfs: the last connection's close pays an owed sync before the WAL goes") {
