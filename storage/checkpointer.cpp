@@ -68,14 +68,20 @@ int Checkpointer::OnCommit(void* self, sqlite3*, const char*, int wal_pages) {
 void Checkpointer::Loop() {
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
-    wake_.wait(lock, [this] { return due_ || stopping_; });
+    wake_.wait(lock, [this] { return due_ || stopping_ || writing_back_; });
     if (stopping_) return;
+    if (!due_) {
+      // Between passes, the writeback of the database file's dirty pages goes on, a chunk at a
+      // time, so that a pass falling due waits for one chunk at most.
+      lock.unlock();
+      writing_back_ = WriteBack(writeback_next_, kWritebackChunkBytes);
+      lock.lock();
+      continue;
+    }
     due_ = false;
     lock.unlock();
     const PassResult first = Pass();
-    if (++passes_ % kWritebackEveryPasses == 0) {
-      sqlite3_file_control(conn_->handle(), "main", kStartDatabaseWriteback, nullptr);
-    }
+    if (++passes_ % kWritebackEveryPasses == 0) writing_back_ = true;
     bool caught_up = false;
     // A first pass that copied nothing more than the last one: a reader's snapshot holds the
     // rest back, and a pass under the writer's lock would not copy more (see the header).
@@ -99,22 +105,40 @@ void Checkpointer::Loop() {
 }
 
 bool Checkpointer::PrepareRestart() {
-  // The bulk of the copies is synced while writes go on; each catch-up pass copies what was
-  // committed during the sync before it, and its own sync is smaller.
-  if (!SyncDatabase()) return false;
+  // The bulk of the copies is written out (paced) and synced while writes go on; each
+  // catch-up pass copies what was committed meanwhile and is synced at once (pacing these
+  // smaller writes too made each round longer and so the last one, under the writer's lock,
+  // bigger). The syncs are made whether or not SQLite asked for one: it asks only after a pass
+  // that copied everything, which under load is only the last one.
+  writing_back_ = false;
+  writeback_next_ = 0;
+  int64_t next = 0;
+  while (WriteBack(next, kWritebackChunkBytes)) {
+  }
+  if (!SyncDatabase(kSyncDatabaseNow)) return false;
   for (int i = 0; i < kCatchUpPasses; ++i) {
     Pass();
-    if (!SyncDatabase()) return false;
+    if (!SyncDatabase(kSyncDatabaseNow)) return false;
   }
   // Copy (and sync) what was committed since with the writer held: once every frame is copied
   // and synced, the next write transaction starts the WAL over.
   std::lock_guard<std::mutex> writer(writer_lock_);
   const bool complete = Pass().complete;
-  return SyncDatabase() && complete;
+  return SyncDatabase(kPayDatabaseSync) && complete;
 }
 
-bool Checkpointer::SyncDatabase() {
-  const int rc = sqlite3_file_control(conn_->handle(), "main", kPayDatabaseSync, nullptr);
+bool Checkpointer::WriteBack(int64_t& next, int64_t bytes) {
+  DatabaseWriteback w{next, bytes};
+  if (sqlite3_file_control(conn_->handle(), "main", kWriteBackDatabase, &w) != SQLITE_OK) {
+    next = 0;  // not our file to map: the kernel writes it back on its own
+    return false;
+  }
+  next = w.next;
+  return next != 0;
+}
+
+bool Checkpointer::SyncDatabase(int how) {
+  const int rc = sqlite3_file_control(conn_->handle(), "main", how, nullptr);
   // SQLITE_NOTFOUND: the file is not ours to map; its syncs were never deferred.
   if (rc == SQLITE_OK || rc == SQLITE_NOTFOUND) return true;
   std::cerr << "checkpoint: syncing the database file failed: " << sqlite3_errstr(rc) << std::endl;

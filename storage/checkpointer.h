@@ -14,16 +14,21 @@
 // is synced only when the WAL is to start over, which destroys the frames, and that is made
 // rare: SQLite starts the WAL over at the first write after a pass that left no frame
 // uncopied, and the writer's connection refuses that while a sync is owed
-// (kRestartOnlyWhenSynced). Meanwhile the dirty pages are written out in the background every
-// few passes (kStartDatabaseWriteback), so that the final sync has little left to write.
+// (kRestartOnlyWhenSynced). Meanwhile, after every few passes, the file's dirty pages are
+// written out between passes, paced (kWriteBackDatabase: a few pages in flight at a time, so
+// the batches' WAL syncs do not queue behind thousands of them), so that a sync has little
+// left to write.
 // Under a steady stream of writes a pass never copies everything: it copies only the frames
 // committed before it began. So once the WAL holds restart_pages, or after a pass that copied
-// everything (at most every kEarlyRestartInterval), the thread syncs the database file (off
-// the writer), catches up with two more passes each followed by a sync (each smaller than the
-// last), then holds the writer's lock for a last pass and sync (little: a millisecond or two),
-// and the next write transaction starts the WAL over. Not while a reader's snapshot (a
-// backup's, say) keeps passes from copying anything: holding the writer could not help, and
-// would only stall it at every pass.
+// everything (at most every kEarlyRestartInterval), the thread writes the file's dirty pages
+// out (paced) and syncs it (off the writer), catches up with two more passes each followed by
+// a sync (each smaller than the last), then holds the writer's lock for a last pass and sync
+// (a millisecond or two), and the next write transaction starts the WAL over. Those syncs are
+// made although SQLite asks for none (kSyncDatabaseNow): it asks only after a pass that copied
+// everything, under load only the last one, which then synced every copy since the last
+// restart while holding the writer (10-25 ms). Not while a reader's snapshot (a backup's,
+// say) keeps passes from copying anything: holding the writer could not help, and would only
+// stall it at every pass.
 // The WAL may so grow to about restart_pages (256 MB by default) under heavy writes, which a
 // crash's recovery then reads once; at a low write rate passes copy everything and the WAL
 // starts over every few seconds.
@@ -31,6 +36,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -52,6 +58,10 @@ class Checkpointer {
  public:
   // Passes between two background writebacks of the database file's dirty pages.
   static constexpr int kWritebackEveryPasses = 4;
+  // A writeback goes on between passes in chunks of this many bytes of the file (each written
+  // out a slice at a time, storage/shared_map_vfs.h), so that a pass falling due waits for one
+  // chunk at most.
+  static constexpr int64_t kWritebackChunkBytes = int64_t{4} << 20;
   // Passes, each followed by a sync, between the first sync of a restart and the last pass
   // under the writer's lock.
   static constexpr int kCatchUpPasses = 2;
@@ -87,8 +97,12 @@ class Checkpointer {
     int copied;  // frames of the WAL in the database file after the pass
   };
   PassResult Pass();
-  // Pays the database file's owed sync (storage/shared_map_vfs.h); false (logged) if it failed.
-  bool SyncDatabase();
+  // Writes the database file's dirty pages in [next, next + bytes) out, paced; `next` becomes
+  // where to go on. Whether there is more of the file after that.
+  bool WriteBack(int64_t& next, int64_t bytes);
+  // Syncs the database file (storage/shared_map_vfs.h): `how` is kSyncDatabaseNow (whether or
+  // not a sync is owed) or kPayDatabaseSync (only if one is). False (logged) if it failed.
+  bool SyncDatabase(int how);
   // Syncs what the passes copied and makes the WAL start over at the next write; whether it
   // will (the last pass copied everything and every sync succeeded).
   bool PrepareRestart();
@@ -105,6 +119,9 @@ class Checkpointer {
   int caught_up_ = 0;
   int last_copied_ = 0;  // Loop's thread only: `copied` of the last first pass
   int passes_ = 0;       // Loop's thread only: first passes so far
+  // Loop's thread only: a background writeback under way, and where it goes on.
+  bool writing_back_ = false;
+  int64_t writeback_next_ = 0;
   std::chrono::steady_clock::time_point last_restart_{};  // Loop's thread only
   std::thread thread_;
 };

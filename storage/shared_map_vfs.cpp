@@ -130,6 +130,34 @@ int PayOwedSync(Mapping* m) {
   return SQLITE_OK;
 }
 
+// Syncs the database file now, owed or not (a payment under way is waited for first); settles
+// whatever was owed before it began. Thread-safe; an error leaves a sync owed.
+int SyncNow(Mapping* m) {
+  std::lock_guard<std::mutex> lock(m->sync_mu);
+  m->sync_owed.store(false);
+  if (::fdatasync(m->sync_fd) != 0) {
+    m->sync_owed.store(true);
+    return SQLITE_IOERR_FSYNC;
+  }
+  deferred_syncs_paid.fetch_add(1);
+  return SQLITE_OK;
+}
+
+// kWriteBackDatabase: the dirty pages of [w.next, w.next + w.bytes) written out and waited
+// for, one slice at a time (a hint: a failure is harmless, the sync that follows reports it).
+void WriteBack(Mapping* m, DatabaseWriteback& w) {
+  struct stat st {};
+  if (::fstat(m->sync_fd, &st) != 0) return;
+  const int64_t from = std::clamp<int64_t>(w.next, 0, st.st_size);
+  const int64_t end = std::min<int64_t>(st.st_size, from + std::max<int64_t>(w.bytes, 0));
+  for (int64_t at = from; at < end; at += kWritebackSliceBytes) {
+    ::sync_file_range(
+        m->sync_fd, at, std::min(kWritebackSliceBytes, end - at),
+        SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+  }
+  w.next = end < st.st_size ? end : 0;
+}
+
 // Whether the file may have unsynced deferred writes; never waits (a sync under way counts).
 bool SyncOwedNow(Mapping* m) {
   if (!m->sync_mu.try_lock()) return true;
@@ -265,10 +293,12 @@ int FileControl(sqlite3_file* f, int op, void* arg) {
     return SQLITE_OK;
   }
   if (op == kPayDatabaseSync && Of(f)->main_db) return PayOwedSync(Of(f)->map);
-  if (op == kStartDatabaseWriteback && Of(f)->main_db) {
+  if (op == kSyncDatabaseNow && Of(f)->main_db) {
+    return Of(f)->map != nullptr ? SyncNow(Of(f)->map) : SQLITE_NOTFOUND;
+  }
+  if (op == kWriteBackDatabase && Of(f)->main_db) {
     if (Of(f)->map == nullptr) return SQLITE_NOTFOUND;
-    // Starts writing the file's dirty pages out, without waiting (a hint: failure is harmless).
-    ::sync_file_range(Of(f)->map->sync_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+    WriteBack(Of(f)->map, *static_cast<DatabaseWriteback*>(arg));
     return SQLITE_OK;
   }
   if (op == kRestartOnlyWhenSynced && Of(f)->main_db) {

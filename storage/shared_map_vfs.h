@@ -55,13 +55,33 @@ const char* SharedMapVfsName();
 //   RESTART or TRUNCATE checkpoint) the owed sync is paid first.
 // - the WAL's header written (a restart, or a new WAL), the WAL truncated or deleted: the owed
 //   sync is paid first (a safety net: the lock above normally settles it).
-// kPayDatabaseSync pays it now (waiting for a payment under way); kStartDatabaseWriteback
-// starts writing the file's dirty pages out without waiting, so that a later payment has
-// less to write.
+// kPayDatabaseSync pays it now (waiting for a payment under way). kSyncDatabaseNow syncs the
+// file whether or not a sync is owed, and so settles any: SQLite asks for the sync only after
+// a pass that copied every frame, which under a stream of writes is only the last pass before
+// a restart, the one that holds the writer; syncing earlier, off the writer, leaves that one
+// little to write.
+// kWriteBackDatabase (argument: a DatabaseWriteback) writes dirty pages of the file out and
+// waits for them, a slice of kWritebackSliceBytes at a time, so that a later sync has little
+// left to write. Paced because the device serves requests in order: the batches' WAL syncs
+// wait behind every page write queued before them. Starting the whole file's writeback at once
+// (thousands of scattered pages) made the WAL syncs of the next 20-25 ms take 2-10 ms each
+// instead of ~0.6; with a slice's few pages in flight they take ~0.3 ms more at most
+// (bench/README.md, dev loop of 2026-12-05).
 constexpr int kDeferDatabaseSyncs = 0x69620001;
 constexpr int kPayDatabaseSync = 0x69620002;
 constexpr int kRestartOnlyWhenSynced = 0x69620003;
-constexpr int kStartDatabaseWriteback = 0x69620004;
+constexpr int kWriteBackDatabase = 0x69620004;
+constexpr int kSyncDatabaseNow = 0x69620005;
+
+// At most this many bytes of the database file are being written back at once (8 pages).
+constexpr int64_t kWritebackSliceBytes = int64_t{32} << 10;
+
+// kWriteBackDatabase's argument, in and out: the file's bytes [next, next + bytes) are written
+// back; `next` is then where the next call goes on, 0 once the end of the file was reached.
+struct DatabaseWriteback {
+  int64_t next = 0;
+  int64_t bytes = 0;
+};
 
 // Deferred syncs paid so far, across the process (tests and diagnostics).
 int64_t DeferredSyncsPaid();

@@ -340,6 +340,61 @@ TEST_CASE("shared map vfs: the writer starts the WAL over only once deferred cop
   CHECK(One(writer, "SELECT count(*) FROM t") == 3);
 }
 
+TEST_CASE("shared map vfs: a sync made now settles an owed one, and syncs when none is owed") {
+  // kSyncDatabaseNow: a restart's preparation syncs the copies off the writer before SQLite
+  // asks for it (it asks only after a pass that copied everything).
+  DeferringCheckpointer db;
+  REQUIRE(sqlite3_file_control(db.writer.handle(), "main", kRestartOnlyWhenSynced, nullptr) ==
+          SQLITE_OK);
+  const uint32_t restarts = testing::WalRestarts(db.wal);
+  CHECK(One(db.checkpointer, "PRAGMA wal_checkpoint(PASSIVE)") == 0);  // the sync is owed
+  const int64_t paid = DeferredSyncsPaid();
+  CHECK(sqlite3_file_control(db.checkpointer.handle(), "main", kSyncDatabaseNow, nullptr) ==
+        SQLITE_OK);
+  CHECK(DeferredSyncsPaid() == paid + 1);
+  // Settled: paying finds nothing owed, and the writer's next write starts the WAL over.
+  CHECK(sqlite3_file_control(db.checkpointer.handle(), "main", kPayDatabaseSync, nullptr) ==
+        SQLITE_OK);
+  CHECK(DeferredSyncsPaid() == paid + 1);
+  Exec(db.writer, "INSERT INTO t VALUES (randomblob(100))");
+  CHECK(testing::WalRestarts(db.wal) == restarts + 1);
+  // Nothing owed: it syncs all the same.
+  CHECK(sqlite3_file_control(db.checkpointer.handle(), "main", kSyncDatabaseNow, nullptr) ==
+        SQLITE_OK);
+  CHECK(DeferredSyncsPaid() == paid + 2);
+}
+
+TEST_CASE(
+    "shared map vfs: a paced writeback goes through the range asked and says where to go on") {
+  DeferringCheckpointer db;
+  // About 200 KB more, so the file spans several slices; copied into it, unsynced.
+  Exec(db.writer,
+       "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10) "
+       "INSERT INTO t SELECT randomblob(20000) FROM n");
+  CHECK(One(db.checkpointer, "PRAGMA wal_checkpoint(PASSIVE)") == 0);
+  const auto size = static_cast<int64_t>(std::filesystem::file_size(db.path));
+  REQUIRE(size > 2 * kWritebackSliceBytes);
+  auto write_back = [&](int64_t next, int64_t bytes) {
+    DatabaseWriteback w{next, bytes};
+    REQUIRE(sqlite3_file_control(db.checkpointer.handle(), "main", kWriteBackDatabase, &w) ==
+            SQLITE_OK);
+    return w.next;
+  };
+  // Part of the file, then the rest: `next` is where the first stopped, then 0 (the end).
+  const int64_t half = size / 2;
+  CHECK(write_back(0, half) == half);
+  CHECK(write_back(half, size) == 0);
+  // Nothing asked, nothing done; a range past the end is the end.
+  CHECK(write_back(half, 0) == half);
+  CHECK(write_back(size + 4096, 4096) == 0);
+  // The file is unchanged by it, and still owes its sync (a writeback makes nothing durable).
+  CHECK(One(db.writer, "SELECT count(*) FROM t") == 11);
+  const int64_t paid = DeferredSyncsPaid();
+  CHECK(sqlite3_file_control(db.checkpointer.handle(), "main", kPayDatabaseSync, nullptr) ==
+        SQLITE_OK);
+  CHECK(DeferredSyncsPaid() == paid + 1);
+}
+
 TEST_CASE("shared map vfs: a TRUNCATE checkpoint pays an owed sync before it empties the WAL") {
   DeferringCheckpointer db;
   CHECK(One(db.checkpointer, "PRAGMA wal_checkpoint(PASSIVE)") == 0);
