@@ -297,6 +297,7 @@ int FileControl(sqlite3_file* f, int op, void* arg) {
     return Of(f)->map != nullptr ? SyncNow(Of(f)->map) : SQLITE_NOTFOUND;
   }
   if (op == kWriteBackDatabase && Of(f)->main_db) {
+    if (arg == nullptr) return SQLITE_MISUSE;
     if (Of(f)->map == nullptr) return SQLITE_NOTFOUND;
     WriteBack(Of(f)->map, *static_cast<DatabaseWriteback*>(arg));
     return SQLITE_OK;

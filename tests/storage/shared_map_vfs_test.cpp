@@ -384,6 +384,9 @@ TEST_CASE(
   const int64_t half = size / 2;
   CHECK(write_back(0, half) == half);
   CHECK(write_back(half, size) == 0);
+  // No argument: refused, not dereferenced.
+  CHECK(sqlite3_file_control(db.checkpointer.handle(), "main", kWriteBackDatabase, nullptr) ==
+        SQLITE_MISUSE);
   // Nothing asked, nothing done; a range past the end is the end.
   CHECK(write_back(half, 0) == half);
   CHECK(write_back(size + 4096, 4096) == 0);
