@@ -110,11 +110,10 @@ bool Checkpointer::PrepareRestart() {
   // smaller writes too made each round longer and so the last one, under the writer's lock,
   // bigger). The syncs are made whether or not SQLite asked for one: it asks only after a pass
   // that copied everything, which under load is only the last one.
-  writing_back_ = false;
-  writeback_next_ = 0;
-  int64_t next = 0;
-  while (WriteBack(next, kWritebackChunkBytes)) {
+  writeback_next_ = 0;  // the whole file, which also ends a background writeback under way
+  while (WriteBack(writeback_next_, kWritebackChunkBytes)) {
   }
+  writing_back_ = false;
   if (!SyncDatabase(kSyncDatabaseNow)) return false;
   for (int i = 0; i < kCatchUpPasses; ++i) {
     Pass();

@@ -115,26 +115,14 @@ void Release(Mapping* m) {
 
 std::atomic<int64_t> deferred_syncs_paid{0};
 
-// Syncs the database file if a deferred sync is owed, after waiting for one under way.
-// Thread-safe; an error leaves it owed.
-int PayOwedSync(Mapping* m) {
+// Syncs the database file if a deferred sync is owed (or, with `even_if_not_owed`, in any case:
+// kSyncDatabaseNow), after waiting for one under way; settles what was owed before it began.
+// Thread-safe; an error leaves a sync owed.
+int PayOwedSync(Mapping* m, bool even_if_not_owed = false) {
   if (m == nullptr) return SQLITE_OK;
   std::lock_guard<std::mutex> lock(m->sync_mu);
-  if (!m->sync_owed.exchange(false)) return SQLITE_OK;
+  if (!m->sync_owed.exchange(false) && !even_if_not_owed) return SQLITE_OK;
   // fdatasync through any descriptor of the file flushes the file.
-  if (::fdatasync(m->sync_fd) != 0) {
-    m->sync_owed.store(true);
-    return SQLITE_IOERR_FSYNC;
-  }
-  deferred_syncs_paid.fetch_add(1);
-  return SQLITE_OK;
-}
-
-// Syncs the database file now, owed or not (a payment under way is waited for first); settles
-// whatever was owed before it began. Thread-safe; an error leaves a sync owed.
-int SyncNow(Mapping* m) {
-  std::lock_guard<std::mutex> lock(m->sync_mu);
-  m->sync_owed.store(false);
   if (::fdatasync(m->sync_fd) != 0) {
     m->sync_owed.store(true);
     return SQLITE_IOERR_FSYNC;
@@ -294,7 +282,7 @@ int FileControl(sqlite3_file* f, int op, void* arg) {
   }
   if (op == kPayDatabaseSync && Of(f)->main_db) return PayOwedSync(Of(f)->map);
   if (op == kSyncDatabaseNow && Of(f)->main_db) {
-    return Of(f)->map != nullptr ? SyncNow(Of(f)->map) : SQLITE_NOTFOUND;
+    return Of(f)->map != nullptr ? PayOwedSync(Of(f)->map, true) : SQLITE_NOTFOUND;
   }
   if (op == kWriteBackDatabase && Of(f)->main_db) {
     if (arg == nullptr) return SQLITE_MISUSE;
