@@ -2,6 +2,8 @@
 // and close handling are Beast's, on one Asio event loop (Realtime's thread).
 #include "server/realtime/realtime_service.h"
 
+#include <unistd.h>
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -9,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <deque>
+#include <memory>
 #include <thread>
 
 #include "server/realtime/realtime_token.h"
@@ -197,6 +200,30 @@ class WebSocketConnection : public std::enable_shared_from_this<WebSocketConnect
   std::unique_ptr<asio::steady_timer> grace_;  // set on overflow
 };
 
+// A socket handed over to Realtime (Adopt), counted in the open sockets from then on. Until
+// the event loop's handler takes it, it is closed and uncounted with this object: a handler
+// posted to a loop that has ended never runs and is destroyed with the loop, and without this
+// the descriptor and its place in the count stayed taken for the life of the process.
+class AdoptedSocket {
+ public:
+  AdoptedSocket(int fd, std::atomic<size_t>& open) : fd_(fd), open_(open) { open_.fetch_add(1); }
+  ~AdoptedSocket() {
+    if (fd_ < 0) return;
+    ::close(fd_);
+    open_.fetch_sub(1);
+  }
+  AdoptedSocket(const AdoptedSocket&) = delete;
+  AdoptedSocket& operator=(const AdoptedSocket&) = delete;
+  int fd() const { return fd_; }
+  // The descriptor now belongs to the caller, still counted (a WebSocketConnection uncounts
+  // it when it ends).
+  void Taken() { fd_ = -1; }
+
+ private:
+  int fd_;
+  std::atomic<size_t>& open_;
+};
+
 }  // namespace
 
 // The event loop and its thread, the registry of open connections (to close them on stop), and
@@ -232,7 +259,10 @@ class RealtimeService::Loop {
     });
     thread_.join();
     io_.stop();
+    ended_.store(true);
   }
+  // Whether Stop has returned: nothing posted to io() runs any more.
+  bool ended() const { return ended_.load(); }
   asio::io_context& io() { return io_; }
   Hub& hub() { return hub_; }
   // Registers a connection to be aborted on stop; false (and the connection aborted) when
@@ -271,6 +301,7 @@ class RealtimeService::Loop {
   std::vector<std::weak_ptr<WebSocketConnection>> connections_;
   size_t live_hint_ = 0;
   bool stopping_ = false;  // the loop's thread only
+  std::atomic<bool> ended_{false};
   std::thread thread_;
 };
 
@@ -352,30 +383,28 @@ UpgradeCheck RealtimeService::CheckUpgrade(const std::optional<std::string>& api
 }
 
 void RealtimeService::Adopt(int fd, UpgradeRequest request, UpgradeCheck accepted) {
-  open_sockets_.fetch_add(1);
-  asio::post(loop_->io(),
-             [this, fd, request = std::move(request), accepted = std::move(accepted)]() mutable {
-               beast::error_code ec;
-               tcp::socket socket(loop_->io());
-               sockaddr_storage addr{};
-               socklen_t len = sizeof addr;
-               getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-               socket.assign(addr.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), fd, ec);
-               if (ec) {
-                 ::close(fd);
-                 open_sockets_.fetch_sub(1);
-                 return;
-               }
-               beast::http::request<beast::http::empty_body> head;
-               head.method(beast::http::verb::get);
-               head.target(request.target);
-               head.version(11);
-               for (auto& [name, value] : request.headers) head.insert(name, value);
-               auto connection = std::make_shared<WebSocketConnection>(
-                   std::move(socket), *hub_, std::move(accepted), open_sockets_,
-                   std::move(request.address_place));
-               if (loop_->Track(connection)) connection->Start(head);
-             });
+  auto adopted = std::make_unique<AdoptedSocket>(fd, open_sockets_);
+  if (loop_->ended()) return;  // stopped: closed at once
+  asio::post(loop_->io(), [this, adopted = std::move(adopted), request = std::move(request),
+                           accepted = std::move(accepted)]() mutable {
+    beast::error_code ec;
+    tcp::socket socket(loop_->io());
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    getsockname(adopted->fd(), reinterpret_cast<sockaddr*>(&addr), &len);
+    socket.assign(addr.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), adopted->fd(), ec);
+    if (ec) return;  // closed and uncounted with `adopted`
+    adopted->Taken();
+    beast::http::request<beast::http::empty_body> head;
+    head.method(beast::http::verb::get);
+    head.target(request.target);
+    head.version(11);
+    for (auto& [name, value] : request.headers) head.insert(name, value);
+    auto connection =
+        std::make_shared<WebSocketConnection>(std::move(socket), *hub_, std::move(accepted),
+                                              open_sockets_, std::move(request.address_place));
+    if (loop_->Track(connection)) connection->Start(head);
+  });
 }
 
 void RealtimeService::TEST_PostToLoop(std::function<void()> work) {

@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -76,6 +77,27 @@ TEST_CASE("realtime service: a socket handed over while stopping is closed, not 
   if (!returned) stopped.wait();  // the socket's idle timeout ends it
   char byte = 0;
   CHECK(read(pair[1], &byte, 1) == 0);  // closed without a handshake answer
+  close(pair[1]);
+}
+
+// A socket handed over after Stop had returned was posted to a loop that no longer ran: its
+// descriptor stayed open (the client waited for an answer until the process exited) and it
+// kept its place among the open sockets.
+TEST_CASE("realtime service: a socket handed over after Stop is closed and not counted") {
+  testing::TestDb t;
+  RealtimeService service(t.db(), kLoopTestSecret);
+  service.Start();
+  service.Stop();
+  int pair[2];
+  REQUIRE(socketpair(AF_UNIX, SOCK_STREAM, 0, pair) == 0);
+  timeval wait{5, 0};  // a socket left open fails the read below instead of hanging the test
+  REQUIRE(setsockopt(pair[1], SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait) == 0);
+  UpgradeRequest request;
+  request.target = "/realtime/v1/websocket?vsn=2.0.0";
+  service.Adopt(pair[0], std::move(request), UpgradeCheck{});
+  char byte = 0;
+  CHECK(read(pair[1], &byte, 1) == 0);  // closed, no answer
+  CHECK(service.open_sockets() == 0);
   close(pair[1]);
 }
 
