@@ -11,16 +11,19 @@ asan_dir=${2:-build-asan}
 tsan_dir=${3:-}
 fuzz_dir=${4:-}
 jobs=${JOBS:-2}
+# The ThreadSanitizer suites wait more than they compute (the CPU was 43 % busy at two at a
+# time, against 92 % for the ASan suites): three at a time.
+tsan_jobs=${TSAN_JOBS:-$((jobs + 1))}
 total_passed=0
 total_failed=0
 status=0
 
 run_ctest() {
-  local dir=$1 label=$2
+  local dir=$1 label=$2 parallel=${3:-$jobs}
   echo "=== $label ($dir) ==="
   local log
   log=$(mktemp)
-  (cd "$dir" && ctest --output-on-failure -j "$jobs" --timeout 600) 2>&1 | tee "$log"
+  (cd "$dir" && ctest --output-on-failure -j "$parallel" --timeout 600) 2>&1 | tee "$log"
   local rc=${PIPESTATUS[0]}
   # ctest's summary: "100% tests passed, 0 tests failed out of 42"
   local line failed total
@@ -43,7 +46,7 @@ run_ctest "$release_dir" "release build"
 run_ctest "$asan_dir" "asan+ubsan build"
 # The TSan binaries carry their options (halt on the first report, exit code 66) and the
 # suppressions file: tests/tsan/.
-[[ -z "$tsan_dir" ]] || run_ctest "$tsan_dir" "tsan build"
+[[ -z "$tsan_dir" ]] || run_ctest "$tsan_dir" "tsan build" "$tsan_jobs"
 [[ -z "$fuzz_dir" ]] || run_ctest "$fuzz_dir" "libFuzzer build"
 
 echo "${total_passed} passed, ${total_failed} failed"
