@@ -7,6 +7,7 @@
 
 #include "storage/db.h"
 #include "storage/error.h"
+#include "storage/short_slice.h"
 #include "storage/transaction.h"
 
 namespace ib::storage {
@@ -27,6 +28,8 @@ std::exception_ptr OwnCopy(const std::exception_ptr& cause) {
 }  // namespace
 
 void GroupCommit::Submit(WriteJob& job) {
+  // Each wake below (the batch's turn, the sync, the effects' turn) finds a CPU sooner.
+  const ShortSlice short_slice;
   std::unique_lock<std::mutex> lock(mu_);
   queue_.push_back(&job);
   while (!job.done) {

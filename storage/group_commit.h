@@ -56,7 +56,8 @@ class GroupCommit {
 
   // Runs `job` in a batch and returns once that batch has committed (and is durable) or
   // rolled back; rethrows the job's error. Not reentrant (a body must not write through the
-  // same Db).
+  // same Db). Meanwhile the calling thread runs with a short scheduler slice
+  // (storage/short_slice.h), so that it gets a CPU soon after each of its wakes.
   void Submit(WriteJob& job);
 
   // Batches run so far (tests and diagnostics).

@@ -1,0 +1,37 @@
+// ShortSlice: while a write request waits for its batch, its sync and its turn to run the
+// batch's effects (storage/group_commit.h), its thread asks the kernel's EEVDF scheduler for a
+// short time slice (`sched_setattr`, SCHED_OTHER with `sched_runtime`: Linux 6.12 and later,
+// no privilege needed), and gets its own back when the wait is over.
+// Why: that wait is three or four sleeps (the leader's batch, the fdatasync's writeback and
+// flush, the effects' turn), and after each wake the thread needs a CPU. With reads keeping
+// both cores busy, a woken write waited behind them for up to a slice of theirs (several ms);
+// a task asking for a shorter slice than the running one's preempts it on wake instead. Reads
+// are not slowed in exchange: they lose the CPU for the few microseconds a write thread runs
+// between its sleeps. On an older kernel (the slice is ignored) or where the call is refused
+// (a seccomp filter) nothing changes, and after a refusal no thread tries again.
+#pragma once
+
+#include <cstdint>
+
+namespace ib::storage {
+
+class ShortSlice {
+ public:
+  // The slice asked for: the kernel's shortest (100 us).
+  static constexpr uint64_t kSliceNanos = 100'000;
+
+  ShortSlice();   // the calling thread's slice becomes kSliceNanos (if its policy is SCHED_OTHER)
+  ~ShortSlice();  // and back to what it was
+  ShortSlice(const ShortSlice&) = delete;
+  ShortSlice& operator=(const ShortSlice&) = delete;
+
+  // Whether the constructor changed the slice (and the destructor will restore it).
+  bool applied() const { return applied_; }
+
+ private:
+  bool applied_ = false;
+  int previous_nice_ = 0;
+  uint64_t previous_flags_ = 0;
+};
+
+}  // namespace ib::storage
