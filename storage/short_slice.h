@@ -1,14 +1,16 @@
 // ShortSlice: while a write request waits for its batch, its sync and its turn to run the
 // batch's effects (storage/group_commit.h), its thread asks the kernel's EEVDF scheduler for a
 // short time slice (`sched_setattr`, SCHED_OTHER with `sched_runtime`: Linux 6.12 and later,
-// no privilege needed), and gets its own back when the wait is over.
+// no privilege needed), and the default one again when the wait is over.
 // Why: that wait is three or four sleeps (the leader's batch, the fdatasync's writeback and
 // flush, the effects' turn), and after each wake the thread needs a CPU. With reads keeping
-// both cores busy, a woken write waited behind them for up to a slice of theirs (several ms);
-// a task asking for a shorter slice than the running one's preempts it on wake instead. Reads
-// are not slowed in exchange: they lose the CPU for the few microseconds a write thread runs
-// between its sleeps. On an older kernel (the slice is ignored) or where the call is refused
-// (a seccomp filter) nothing changes, and after a refusal no thread tries again.
+// both cores busy, a woken write waited for the running task's slice to end (1.4 ms by default
+// on a 2-core machine, more when several tasks queue); a task asking for a shorter slice than
+// the running one's preempts it on wake instead (bench/README.md, 2026-12-06: the delay from
+// wake to run halved at the median). Reads are not slowed in exchange: they lose the CPU for
+// the few microseconds a write thread runs between its sleeps. On an older kernel (the slice
+// is ignored) or where the call is refused (a seccomp filter) nothing changes, and after a
+// refusal no thread tries again.
 #pragma once
 
 #include <cstdint>
