@@ -9,8 +9,9 @@
 namespace ib::storage {
 namespace {
 
-// The kernel's struct sched_attr (include/uapi/linux/sched/types.h); glibc 2.36 declares no
-// wrapper for sched_getattr/sched_setattr.
+// The kernel's struct sched_attr (include/uapi/linux/sched/types.h), declared here: glibc 2.36
+// has no wrapper for sched_getattr/sched_setattr, and <linux/sched/types.h> cannot be included
+// beside <sched.h> (both define struct sched_param).
 struct SchedAttr {
   uint32_t size;
   uint32_t sched_policy;

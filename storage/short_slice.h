@@ -7,9 +7,9 @@
 // both cores busy, a woken write waited for the running task's slice to end (1.4 ms by default
 // on a 2-core machine, more when several tasks queue); a task asking for a shorter slice than
 // the running one's preempts it on wake instead (bench/README.md, 2026-12-06: the delay from
-// wake to run halved at the median). Reads are not slowed in exchange: they lose the CPU for
-// the few microseconds a write thread runs between its sleeps. On an older kernel (the slice
-// is ignored) or where the call is refused (a seccomp filter) nothing changes, and after a
+// wake to run fell by more than half at the median). Reads are not slowed in exchange: they lose
+// the CPU for the few microseconds a write thread runs between its sleeps. On an older kernel (the
+// slice is ignored) or where the call is refused (a seccomp filter) nothing changes, and after a
 // refusal no thread tries again.
 #pragma once
 
@@ -23,7 +23,7 @@ class ShortSlice {
   static constexpr uint64_t kSliceNanos = 100'000;
 
   ShortSlice();   // the calling thread's slice becomes kSliceNanos (if its policy is SCHED_OTHER)
-  ~ShortSlice();  // and back to what it was
+  ~ShortSlice();  // and back to the default slice, nice level and flags as they were
   ShortSlice(const ShortSlice&) = delete;
   ShortSlice& operator=(const ShortSlice&) = delete;
 
