@@ -99,6 +99,7 @@ std::string ReadBinding(const nlohmann::json& spec, const storage::Catalog& cata
 SocketSession::SocketSession(Hub& hub, Vsn vsn, storage::Principal principal, Outbox& out)
     : hub_(hub), vsn_(vsn), principal_(std::move(principal)), out_(out) {}
 
+// NOLINTNEXTLINE(bugprone-exception-escape): ending the process is the outcome (the header).
 SocketSession::~SocketSession() {
   for (auto& [topic, channel] : channels_) {
     hub_.Untrack(channel.get());

@@ -22,7 +22,11 @@ class SocketSession {
  public:
   // `principal`: the socket's apikey; a join without access_token reads with it.
   SocketSession(Hub& hub, Vsn vsn, storage::Principal principal, Outbox& out);
-  ~SocketSession();
+  // Takes this socket's channels and presences out of the hub. Leaving tells the other members
+  // (a presence_diff), which allocates: should that throw (bad_alloc), the process ends, as a
+  // destructor's exception does. On purpose: the hub or the presence registry would otherwise
+  // keep pointers to this socket's channels.
+  ~SocketSession();  // NOLINT(bugprone-exception-escape): see above.
   SocketSession(const SocketSession&) = delete;
   SocketSession& operator=(const SocketSession&) = delete;
 
