@@ -9,8 +9,8 @@
 // the running one's preempts it on wake instead (bench/README.md, 2026-12-06: the delay from
 // wake to run fell by more than half at the median). Reads are not slowed in exchange: they lose
 // the CPU for the few microseconds a write thread runs between its sleeps. On an older kernel (the
-// slice is ignored) or where the call is refused (a seccomp filter) nothing changes, and after a
-// refusal no thread tries again.
+// slice is ignored: Debian 12's 6.1) or where the call is refused (a seccomp filter) nothing
+// changes, and once the first thread has seen that, no thread makes the calls again.
 #pragma once
 
 #include <cstdint>
@@ -27,7 +27,8 @@ class ShortSlice {
   ShortSlice(const ShortSlice&) = delete;
   ShortSlice& operator=(const ShortSlice&) = delete;
 
-  // Whether the constructor changed the slice (and the destructor will restore it).
+  // Whether the constructor changed the slice (and the destructor will restore it): false
+  // under another policy, on a kernel without custom slices, where the calls are refused.
   bool applied() const { return applied_; }
 
  private:

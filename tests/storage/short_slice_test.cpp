@@ -87,6 +87,19 @@ TEST_CASE("short slice: the thread's slice is the shortest while it lives, the d
   CHECK(after.sched_runtime == before.sched_runtime);
 }
 
+TEST_CASE("short slice: applied, on every thread, exactly where the kernel keeps the slice") {
+  // Before Linux 6.12 the first thread finds its slice ignored and no later thread asks.
+  const bool keeps = KernelKeepsSlices();
+  for (int i = 0; i < 3; ++i) {
+    bool applied = !keeps;
+    OnFreshThread([&] {
+      const ShortSlice slice;
+      applied = slice.applied();
+    });
+    CHECK(applied == keeps);
+  }
+}
+
 TEST_CASE("short slice: the thread's nice level is kept, during and after") {
   bool niced = false;
   Attr during{}, after{};
