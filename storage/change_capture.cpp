@@ -57,27 +57,25 @@ void OnPreUpdate(void* self, sqlite3* db, int op, const char* db_name, const cha
   if (std::string_view(db_name) != "main") return;               // temp tables are not data
   if (std::string_view(table).rfind("sqlite_", 0) == 0) return;  // SQLite's own bookkeeping
   ChangeCapture::Pending change;
-  change.table = table;
   switch (op) {
     case SQLITE_INSERT:
       change.op = ChangeOp::kInsert;
-      change.rowid = new_rowid;
-      change.new_values = ReadValues(db, false);
       break;
     case SQLITE_UPDATE:
       change.op = ChangeOp::kUpdate;
-      change.rowid = new_rowid;
-      change.old_values = ReadValues(db, true);
-      change.new_values = ReadValues(db, false);
       break;
     case SQLITE_DELETE:
       change.op = ChangeOp::kDelete;
-      change.rowid = old_rowid;
-      change.old_values = ReadValues(db, true);
       break;
     default:
       return;
   }
+  // Asked before any value is copied: unwanted changes cost this lookup only.
+  if (!capture->Wants(table, change.op)) return;
+  change.table = table;
+  change.rowid = op == SQLITE_DELETE ? old_rowid : new_rowid;
+  if (op != SQLITE_INSERT) change.old_values = ReadValues(db, true);
+  if (op != SQLITE_DELETE) change.new_values = ReadValues(db, false);
   capture->Record(std::move(change));
 }
 
@@ -140,7 +138,8 @@ ChangeCapture::~ChangeCapture() { sqlite3_preupdate_hook(handle_, nullptr, nullp
 
 void ChangeCapture::Begin() {
   pending_.clear();
-  armed_ = true;
+  interest_ = log_.Interest();
+  armed_ = !interest_.Nothing();
 }
 
 void ChangeCapture::TruncateTo(size_t mark) {

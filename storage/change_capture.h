@@ -1,6 +1,7 @@
 // ChangeCapture: the writer connection's record of row changes, fed by SQLite's preupdate
 // hook, so it sees every insert, update and delete whatever issued it (RowWriter, hooks, a
-// store's own SQL, ON DELETE CASCADE, REPLACE). Transaction drives it: armed at BEGIN, cut
+// store's own SQL, ON DELETE CASCADE, REPLACE), and keeps those its log's subscribers want
+// (ChangeLog::Interest, asked at BEGIN). Transaction drives it: armed at BEGIN, cut
 // back when a savepoint or a failed statement is undone, discarded at ROLLBACK, and turned
 // into sequenced ChangeRecords after COMMIT. Changes outside a write Transaction (migrations)
 // and to sqlite_* or temp tables are not captured. Owned by its Connection; one thread.
@@ -11,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "storage/change_log.h"
@@ -63,13 +65,15 @@ class ChangeCapture {
   // Called by the preupdate hook (public only for the C callback).
   void Record(Pending change) { pending_.push_back(std::move(change)); }
   bool armed() const { return armed_; }
+  bool Wants(std::string_view table, ChangeOp op) const { return interest_.Wants(table, op); }
 
  private:
   sqlite3* handle_;
   ChangeLog& log_;
   std::shared_ptr<const Catalog> catalog_;
   std::map<std::string, Shape, std::less<>> catalog_shapes_;  // filled as tables are written
-  bool armed_ = false;
+  bool armed_ = false;       // a write transaction runs and its changes are wanted
+  ChangeInterest interest_;  // what this transaction captures
   std::vector<Pending> pending_;
   int64_t next_sequence_ = 1;
   int64_t last_commit_micros_ = 0;

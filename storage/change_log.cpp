@@ -16,16 +16,46 @@ const char* ChangeOpName(ChangeOp op) {
   return "INSERT";
 }
 
-ChangeLog::SubscriptionId ChangeLog::Subscribe(Subscriber fn) {
+ChangeInterest ChangeInterest::Everything() {
+  ChangeInterest interest;
+  interest.every_table = true;
+  return interest;
+}
+
+bool ChangeInterest::Wants(std::string_view table, ChangeOp op) const {
+  return every_table || (deletes && op == ChangeOp::kDelete) || tables.count(table) > 0;
+}
+
+void ChangeInterest::Add(const ChangeInterest& other) {
+  every_table = every_table || other.every_table;
+  deletes = deletes || other.deletes;
+  tables.insert(other.tables.begin(), other.tables.end());
+}
+
+ChangeLog::SubscriptionId ChangeLog::Subscribe(Subscriber fn, InterestFn interest) {
   std::lock_guard<std::mutex> lock(mutex_);
   const SubscriptionId id = next_id_++;
   subscribers_.emplace(id, std::move(fn));
+  std::lock_guard<std::mutex> interest_lock(interest_mutex_);
+  interests_.emplace(id, std::move(interest));
   return id;
 }
 
 void ChangeLog::Unsubscribe(SubscriptionId id) {
   std::lock_guard<std::mutex> lock(mutex_);
   subscribers_.erase(id);
+  std::lock_guard<std::mutex> interest_lock(interest_mutex_);
+  interests_.erase(id);
+}
+
+ChangeInterest ChangeLog::Interest() const {
+  ChangeInterest all;
+  std::lock_guard<std::mutex> lock(interest_mutex_);
+  for (const auto& [id, fn] : interests_) {
+    if (!fn) return ChangeInterest::Everything();
+    all.Add(fn());
+  }
+  return all;
 }
 
 void ChangeLog::Publish(const std::vector<ChangeRecord>& batch) {

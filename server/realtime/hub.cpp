@@ -90,6 +90,21 @@ std::vector<storage::ChangeRecord> Hub::Wanted(
   return out;
 }
 
+storage::ChangeInterest Hub::Interest() const {
+  storage::ChangeInterest interest;
+  std::lock_guard<std::mutex> lock(wanted_mutex_);
+  if (wanted_tables_.empty()) return interest;
+  interest.deletes = true;  // as in Wanted: a cascade's deleted parents decide who sees a child
+  for (const auto& [name, bindings] : wanted_tables_) {
+    if (name.empty()) {
+      interest.every_table = true;
+    } else {
+      interest.tables.insert(name);
+    }
+  }
+  return interest;
+}
+
 void Hub::Broadcast(const std::string& topic, const BroadcastMessage& message,
                     const Channel* sender) {
   auto it = topics_.find(topic);

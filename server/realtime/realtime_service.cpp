@@ -324,25 +324,29 @@ void RealtimeService::Start() {
   if (started_) return;
   started_ = true;
   // Called on the committing thread once a transaction is durable: only copies it to
-  // Realtime's queue, and only when a channel listens for changes.
-  subscription_ = db_.changes().Subscribe([this](const std::vector<storage::ChangeRecord>& batch) {
-    if (!hub_->WantsChanges()) return;
-    // Realtime's thread is this far behind the writers: rather than queue without bound, the
-    // transaction is dropped and the channels listening for changes are failed (they rejoin).
-    if (change_backlog_.load() >= limits_.change_backlog) {
-      changes_lost_.store(true);
-      return;
-    }
-    std::vector<storage::ChangeRecord> wanted = hub_->Wanted(batch);
-    if (wanted.empty()) return;
-    change_backlog_.fetch_add(1);
-    auto copy = std::make_shared<const std::vector<storage::ChangeRecord>>(std::move(wanted));
-    asio::post(loop_->io(), [this, copy] {
-      change_backlog_.fetch_sub(1);
-      if (changes_lost_.exchange(false)) hub_->FailChangeChannels();
-      hub_->OnCommitted(*copy);
-    });
-  });
+  // Realtime's queue, and only when a channel listens for changes. The writer captures only
+  // what the bindings want (Hub::Interest), so without postgres_changes channels a write copies
+  // no row values.
+  subscription_ = db_.changes().Subscribe(
+      [this](const std::vector<storage::ChangeRecord>& batch) {
+        if (!hub_->WantsChanges()) return;
+        // Realtime's thread is this far behind the writers: rather than queue without bound, the
+        // transaction is dropped and the channels listening for changes are failed (they rejoin).
+        if (change_backlog_.load() >= limits_.change_backlog) {
+          changes_lost_.store(true);
+          return;
+        }
+        std::vector<storage::ChangeRecord> wanted = hub_->Wanted(batch);
+        if (wanted.empty()) return;
+        change_backlog_.fetch_add(1);
+        auto copy = std::make_shared<const std::vector<storage::ChangeRecord>>(std::move(wanted));
+        asio::post(loop_->io(), [this, copy] {
+          change_backlog_.fetch_sub(1);
+          if (changes_lost_.exchange(false)) hub_->FailChangeChannels();
+          hub_->OnCommitted(*copy);
+        });
+      },
+      [this] { return hub_->Interest(); });
   loop_->Start();
 }
 

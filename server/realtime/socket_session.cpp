@@ -279,7 +279,8 @@ void SocketSession::Join(PhoenixMessage& m, int64_t now) {
       channel->bindings.push_back(std::move(binding));
     }
   }
-  // Changes committed from here on are delivered: the subscription is live before the reply.
+  // Changes committed from here on are delivered: the subscription is live before the reply (the
+  // writer captures its tables from the next transaction it begins: storage/change_log.h).
   channel->after_sequence = hub_.db().changes().last_sequence();
   Channel* joined = channel.get();
   channels_.emplace(m.topic, std::move(channel));

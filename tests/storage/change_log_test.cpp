@@ -1,5 +1,6 @@
-// The change log: every committed row change, captured on the writer by SQLite's preupdate
-// hook and published after COMMIT, once, in commit order; nothing from a rollback.
+// The change log: every committed row change its subscribers want, captured on the writer by
+// SQLite's preupdate hook and published after COMMIT, once, in commit order; nothing from a
+// rollback.
 #include "storage/change_log.h"
 
 #include <doctest/doctest.h>
@@ -26,11 +27,13 @@ const RequestClock kClock{1'715'342'400'000'000};  // 2024-05-10T12:00:00Z
 // Subscribes for its lifetime and keeps every delivered batch.
 class Collector {
  public:
-  explicit Collector(Db& db) : db_(db) {
-    id_ = db_.changes().Subscribe([this](const std::vector<ChangeRecord>& batch) {
-      std::lock_guard<std::mutex> lock(mutex_);
-      batches_.push_back(batch);
-    });
+  explicit Collector(Db& db, ChangeLog::InterestFn interest = nullptr) : db_(db) {
+    id_ = db_.changes().Subscribe(
+        [this](const std::vector<ChangeRecord>& batch) {
+          std::lock_guard<std::mutex> lock(mutex_);
+          batches_.push_back(batch);
+        },
+        std::move(interest));
   }
   ~Collector() { db_.changes().Unsubscribe(id_); }
   Collector(const Collector&) = delete;
@@ -215,6 +218,70 @@ TEST_CASE("change log: auth and storage rows are captured like any other") {
   CHECK(objects[0].new_row->at("id") == objects[0].key.at("id"));
 }
 
+TEST_CASE("change log: a write captures only what some subscriber wants, as it begins") {
+  testing::GamificationFixture f;
+  const std::string user = f.AddUser("a@x.io");
+  std::mutex mutex;  // the writer asks for the interest (a file database: on any thread)
+  ChangeInterest interest;
+  auto set_interest = [&](ChangeInterest next) {
+    std::lock_guard<std::mutex> lock(mutex);
+    interest = std::move(next);
+  };
+  Collector c(f.db().db(), [&] {
+    std::lock_guard<std::mutex> lock(mutex);
+    return interest;
+  });
+  Db& db = f.db().db();
+
+  // Wanting nothing: nothing captured, nothing published.
+  std::string session;
+  AsService(db, [&](WriteScope& s) {
+    s.writer().Insert("ib_settings", {{"key", Text("a")}, {"value", Text("1")}});
+  });
+  CHECK(c.batches().empty());
+
+  // One table and every delete: a session's insert and update are left out, its cascade's
+  // deletes are not.
+  ChangeInterest responses;
+  responses.tables.insert("interview_responses");
+  responses.deletes = true;
+  set_interest(responses);
+  AsService(db, [&](WriteScope& s) {
+    const int64_t rowid = s.writer().Insert(
+        "interview_sessions", {{"user_id", SqlValue{user}}, {"title", Text("Mock interview")}});
+    session = hooks::TextOf(*s.writer().Read("interview_sessions", rowid), "id");
+    Run(s, "INSERT INTO interview_responses (interview_id, role, content) VALUES (?, 'user', 'hi')",
+        {SqlValue{session}});
+    Run(s, "UPDATE interview_sessions SET title = 'x' WHERE id = ?", {SqlValue{session}});
+  });
+  CHECK(c.of("interview_responses", ChangeOp::kInsert).size() == 1);
+  CHECK(c.of("interview_sessions", ChangeOp::kInsert).empty());
+  CHECK(c.of("interview_sessions", ChangeOp::kUpdate).empty());
+  AsService(db, [&](WriteScope& s) {
+    s.writer().Delete("interview_sessions", RowidOf(s, "interview_sessions", "id", session));
+  });
+  CHECK(c.of("interview_sessions", ChangeOp::kDelete).size() == 1);
+  CHECK(c.of("interview_responses", ChangeOp::kDelete).size() == 1);
+  for (const ChangeRecord& r : c.all()) {
+    CHECK((r.op == ChangeOp::kDelete || r.table == "interview_responses"));
+  }
+
+  // A second subscriber wanting everything: the union is captured, and both receive it.
+  const size_t before = c.all().size();
+  {
+    Collector everything(db);
+    AsService(db, [&](WriteScope& s) {
+      s.writer().Insert("ib_settings", {{"key", Text("b")}, {"value", Text("1")}});
+    });
+    CHECK(everything.of("ib_settings", ChangeOp::kInsert).size() == 1);
+  }
+  CHECK(c.all().size() == before + 1);
+
+  // The published records' sequences have no gaps: only captured records are numbered.
+  const std::vector<ChangeRecord> all = c.all();
+  for (size_t i = 1; i < all.size(); ++i) CHECK(all[i].sequence == all[i - 1].sequence + 1);
+}
+
 TEST_CASE("change log: a cascaded delete is one delete record per removed row") {
   testing::GamificationFixture f;
   const std::string user = f.AddUser("a@x.io");
@@ -365,7 +432,7 @@ TEST_CASE("change log: an unsubscribed consumer gets nothing more") {
   t.db().changes().Unsubscribe(id);
   write("b");
   CHECK(calls == 1);
-  CHECK(t.db().changes().last_sequence() == 2);  // still captured and numbered
+  CHECK(t.db().changes().last_sequence() == 1);  // nobody wants it: neither captured nor numbered
 }
 
 }  // namespace

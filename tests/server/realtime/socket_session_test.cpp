@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -505,7 +506,9 @@ storage::ChangeRecord Change(const std::string& table, storage::ChangeOp op) {
   return r;
 }
 
-TEST_CASE("realtime hub: the committing thread copies only what some binding can use") {
+TEST_CASE(
+    "realtime hub: the writer captures and the committing thread copies only what some binding can "
+    "use") {
   testing::TestDb t;
   Hub hub(t.db(), kSecret, {});
   using storage::ChangeOp;
@@ -515,11 +518,16 @@ TEST_CASE("realtime hub: the committing thread copies only what some binding can
                                                    Change("interview_responses", ChangeOp::kDelete),
                                                    Change("streaks", ChangeOp::kUpdate)};
   CHECK(hub.Wanted(cascade).empty());  // nobody listens
+  CHECK(hub.Interest().Nothing());
   Client c(hub);
   c.Push(Join("realtime:r", "1",
               {{"postgres_changes",
                 {{{"event", "*"}, {"schema", "public"}, {"table", "interview_responses"}}}}}));
   CHECK(hub.Wanted(sessions_only).empty());
+  const storage::ChangeInterest responses = hub.Interest();
+  CHECK(responses.tables == std::set<std::string, std::less<>>{"interview_responses"});
+  CHECK(responses.deletes);
+  CHECK_FALSE(responses.every_table);
   // A response changed: kept, with the session's delete (it decides who sees the response's).
   auto wanted = hub.Wanted(cascade);
   REQUIRE(wanted.size() == 2);
@@ -530,9 +538,11 @@ TEST_CASE("realtime hub: the committing thread copies only what some binding can
   all.Push(
       Join("realtime:all", "1", {{"postgres_changes", {{{"event", "*"}, {"schema", "public"}}}}}));
   CHECK(hub.Wanted(sessions_only).size() == 2);
+  CHECK(hub.Interest().every_table);
   all.Push(R"(["1","2","realtime:all","phx_leave",{}])");
   c.Push(R"(["1","2","realtime:r","phx_leave",{}])");
   CHECK(hub.Wanted(cascade).empty());
+  CHECK(hub.Interest().Nothing());
 }
 
 }  // namespace
