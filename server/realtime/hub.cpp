@@ -74,18 +74,15 @@ void Hub::Want(const Channel& channel, int delta) {
 std::vector<storage::ChangeRecord> Hub::Wanted(
     const std::vector<storage::ChangeRecord>& transaction) const {
   std::vector<storage::ChangeRecord> out;
-  std::lock_guard<std::mutex> lock(wanted_mutex_);
-  if (wanted_tables_.empty()) return out;
-  const bool every_table = wanted_tables_.count("") > 0;
-  const bool any = every_table || std::any_of(transaction.begin(), transaction.end(),
-                                              [&](const storage::ChangeRecord& r) {
-                                                return wanted_tables_.count(r.table) > 0;
-                                              });
+  const storage::ChangeInterest interest = Interest();
+  // Deletes alone (of tables nobody binds) concern no binding.
+  const bool any = interest.every_table || std::any_of(transaction.begin(), transaction.end(),
+                                                       [&](const storage::ChangeRecord& r) {
+                                                         return interest.tables.count(r.table) > 0;
+                                                       });
   if (!any) return out;
   for (const storage::ChangeRecord& r : transaction) {
-    if (every_table || r.op == storage::ChangeOp::kDelete || wanted_tables_.count(r.table) > 0) {
-      out.push_back(r);
-    }
+    if (interest.Wants(r.table, r.op)) out.push_back(r);
   }
   return out;
 }

@@ -67,8 +67,9 @@ class Hub {
   // see a deleted child). Empty when nothing concerns a binding.
   std::vector<storage::ChangeRecord> Wanted(
       const std::vector<storage::ChangeRecord>& transaction) const;
-  // The same as what the writer should capture of the transactions that begin from now on
-  // (any thread): nothing without bindings; else the tables they name, and every delete.
+  // What the writer should capture of the transactions that begin from now on, and what
+  // Wanted keeps (any thread): nothing without bindings; else the tables they name, and every
+  // delete.
   storage::ChangeInterest Interest() const;
 
   // Fails every channel with postgres_changes bindings (phx_error; the client rejoins): changes
