@@ -31,9 +31,9 @@ constexpr uint64_t kResetOnFork = 0x01;  // SCHED_FLAG_RESET_ON_FORK
 // Set once a call was refused (ENOSYS, EPERM from a seccomp filter), or once the kernel was
 // seen to ignore the slice (before Linux 6.12 `sched_runtime` means nothing to SCHED_OTHER and
 // sched_getattr reports 0): no thread makes the calls again.
-std::atomic<bool> unavailable{false};
+std::atomic<bool> slice_calls_off{false};
 // Set once a thread has read its slice back after asking for it and found it kept.
-std::atomic<bool> kept{false};
+std::atomic<bool> slice_seen_kept{false};
 
 bool ReadAttr(SchedAttr& attr) {
   attr = SchedAttr{};
@@ -53,10 +53,10 @@ bool WriteAttr(int nice, uint64_t flags, uint64_t slice) {
 }  // namespace
 
 ShortSlice::ShortSlice() {
-  if (unavailable.load(std::memory_order_relaxed)) return;
+  if (slice_calls_off.load(std::memory_order_relaxed)) return;
   SchedAttr now;
   if (!ReadAttr(now)) {
-    unavailable = true;
+    slice_calls_off = true;
     return;
   }
   // SCHED_BATCH, SCHED_IDLE or a real-time policy was chosen on purpose (chrt): left alone.
@@ -64,18 +64,18 @@ ShortSlice::ShortSlice() {
   previous_nice_ = now.sched_nice;
   previous_flags_ = now.sched_flags;
   if (!WriteAttr(previous_nice_, previous_flags_, kSliceNanos)) {
-    unavailable = true;
+    slice_calls_off = true;
     return;
   }
-  if (!kept.load(std::memory_order_relaxed)) {
+  if (!slice_seen_kept.load(std::memory_order_relaxed)) {
     // The first time: did the kernel keep it? If not, the call changed nothing (the same nice
     // level and flags), so there is nothing to restore either.
     SchedAttr after;
     if (!ReadAttr(after) || after.sched_runtime != kSliceNanos) {
-      unavailable = true;
+      slice_calls_off = true;
       return;
     }
-    kept = true;
+    slice_seen_kept = true;
   }
   applied_ = true;
 }
