@@ -23,12 +23,13 @@ ChangeInterest ChangeInterest::Everything() {
 }
 
 bool ChangeInterest::Wants(std::string_view table, ChangeOp op) const {
-  return every_table || (deletes && op == ChangeOp::kDelete) || tables.count(table) > 0;
+  return every_table || tables.count(table) > 0 ||
+         (op == ChangeOp::kDelete && deletes_of.count(table) > 0);
 }
 
 void ChangeInterest::Add(const ChangeInterest& other) {
   every_table = every_table || other.every_table;
-  deletes = deletes || other.deletes;
+  deletes_of.insert(other.deletes_of.begin(), other.deletes_of.end());
   tables.insert(other.tables.begin(), other.tables.end());
 }
 

@@ -44,13 +44,13 @@ struct ChangeRecord {
 
 // What a subscriber wants captured of the write transactions that begin from now on.
 struct ChangeInterest {
-  bool every_table = false;                   // every insert, update and delete
-  bool deletes = false;                       // every delete, whatever its table
-  std::set<std::string, std::less<>> tables;  // every change of these tables
+  bool every_table = false;                       // every insert, update and delete
+  std::set<std::string, std::less<>> tables;      // every change of these tables
+  std::set<std::string, std::less<>> deletes_of;  // every delete of these tables
 
   static ChangeInterest Everything();
   bool Wants(std::string_view table, ChangeOp op) const;
-  bool Nothing() const { return !every_table && !deletes && tables.empty(); }
+  bool Nothing() const { return !every_table && tables.empty() && deletes_of.empty(); }
   void Add(const ChangeInterest& other);  // becomes the union of both
 };
 

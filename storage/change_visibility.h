@@ -8,6 +8,9 @@
 // reach the owner. Runs SQL on the caller's read connection; one thread per connection.
 #pragma once
 
+#include <functional>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "storage/catalog.h"
@@ -21,5 +24,13 @@ class Connection;
 // `transaction`: every record of the committed transaction `record` belongs to.
 bool MayReadChange(Connection& conn, const Catalog& catalog, const ChangeRecord& record,
                    const std::vector<ChangeRecord>& transaction, const Principal& who);
+
+// The tables whose rows some table's SELECT guard reads besides the row it judges (a
+// response's guard reads its interview session): a transaction's deletes of these tables can
+// decide whether one of its changes is visible, deletes of any other table cannot. Asked of
+// SQLite: each guard, for anon and for a signed-in user, is prepared as MayReadChange runs it,
+// with an authorizer noting every table the statement reads. Throws Error::Internal if a guard
+// does not prepare.
+std::set<std::string, std::less<>> TablesSelectGuardsRead(Connection& conn, const Catalog& catalog);
 
 }  // namespace ib::storage

@@ -34,8 +34,22 @@ std::string MatchingIds(const Channel& channel, const storage::Table& table,
 
 }  // namespace
 
+namespace {
+
+std::set<std::string, std::less<>> TablesGuardsRead(storage::Db& db) {
+  storage::Principal service;
+  service.role = storage::Role::kServiceRole;
+  storage::ReadScope scope(db, service, storage::RequestClock::Now());
+  return storage::TablesSelectGuardsRead(scope.conn(), db.catalog());
+}
+
+}  // namespace
+
 Hub::Hub(storage::Db& db, std::string secret, RealtimeLimits limits)
-    : db_(db), secret_(std::move(secret)), limits_(limits) {}
+    : db_(db),
+      secret_(std::move(secret)),
+      limits_(limits),
+      tables_guards_read_(TablesGuardsRead(db)) {}
 
 void Hub::Add(Channel* channel) {
   topics_[channel->topic].insert(channel);
@@ -91,7 +105,8 @@ storage::ChangeInterest Hub::Interest() const {
   storage::ChangeInterest interest;
   std::lock_guard<std::mutex> lock(wanted_mutex_);
   if (wanted_tables_.empty()) return interest;
-  interest.deletes = true;  // as in Wanted: a cascade's deleted parents decide who sees a child
+  // A cascade's deleted parents decide who sees a deleted child (storage/change_visibility.h).
+  interest.deletes_of = tables_guards_read_;
   for (const auto& [name, bindings] : wanted_tables_) {
     if (name.empty()) {
       interest.every_table = true;

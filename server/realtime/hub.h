@@ -63,13 +63,13 @@ class Hub {
   bool WantsChanges() const { return change_channels_.load(std::memory_order_acquire) > 0; }
   // What Realtime's thread needs of a committed transaction (any thread; the committing one
   // calls it while it holds the writer, so it copies no more than that): the records of tables
-  // some binding names, and then every delete too (a cascade's deleted parents decide who may
-  // see a deleted child). Empty when nothing concerns a binding.
+  // some binding names, and then the deletes of the tables guards read (a cascade's deleted
+  // parents decide who may see a deleted child). Empty when nothing concerns a binding.
   std::vector<storage::ChangeRecord> Wanted(
       const std::vector<storage::ChangeRecord>& transaction) const;
   // What the writer should capture of the transactions that begin from now on, and what
-  // Wanted keeps (any thread): nothing without bindings; else the tables they name, and every
-  // delete.
+  // Wanted keeps (any thread): nothing without bindings; else the tables they name, and the
+  // deletes of the tables SELECT guards read (storage::TablesSelectGuardsRead).
   storage::ChangeInterest Interest() const;
 
   // Fails every channel with postgres_changes bindings (phx_error; the client rejoins): changes
@@ -87,6 +87,8 @@ class Hub {
   storage::Db& db_;
   const std::string secret_;
   const RealtimeLimits limits_;
+  // Whose deletes can decide a change's visibility; found once, the guards being fixed.
+  const std::set<std::string, std::less<>> tables_guards_read_;
   int64_t binding_ids_ = 0;
   std::map<std::string, std::set<Channel*>> topics_;
   std::set<Channel*> with_bindings_;

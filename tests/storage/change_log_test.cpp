@@ -240,11 +240,11 @@ TEST_CASE("change log: a write captures only what some subscriber wants, as it b
   });
   CHECK(c.batches().empty());
 
-  // One table and every delete: a session's insert and update are left out, its cascade's
-  // deletes are not.
+  // One table and its parent's deletes: a session's insert and update are left out, its
+  // cascade's deletes are not; a delete of another table is left out too.
   ChangeInterest responses;
   responses.tables.insert("interview_responses");
-  responses.deletes = true;
+  responses.deletes_of.insert("interview_sessions");
   set_interest(responses);
   AsService(db, [&](WriteScope& s) {
     const int64_t rowid = s.writer().Insert(
@@ -262,8 +262,11 @@ TEST_CASE("change log: a write captures only what some subscriber wants, as it b
   });
   CHECK(c.of("interview_sessions", ChangeOp::kDelete).size() == 1);
   CHECK(c.of("interview_responses", ChangeOp::kDelete).size() == 1);
+  AsService(db, [&](WriteScope& s) { Run(s, "DELETE FROM ib_settings WHERE key = 'a'", {}); });
+  CHECK(c.of("ib_settings", ChangeOp::kDelete).empty());
   for (const ChangeRecord& r : c.all()) {
-    CHECK((r.op == ChangeOp::kDelete || r.table == "interview_responses"));
+    CHECK((r.table == "interview_responses" ||
+           (r.table == "interview_sessions" && r.op == ChangeOp::kDelete)));
   }
 
   // A second subscriber wanting everything: the union is captured, and both receive it.

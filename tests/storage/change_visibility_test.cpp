@@ -6,6 +6,8 @@
 
 #include <doctest/doctest.h>
 
+#include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -105,6 +107,18 @@ TEST_CASE("change visibility: values that look like SQL are only ever bound valu
                             {{"id", Text("x') OR 1=1 --")}, {"user_id", Text("' OR '1'='1")}});
   CHECK_FALSE(May(t, r, User(a)));
   CHECK(May(t, r, Service()));
+}
+
+TEST_CASE(
+    "change visibility: the tables whose deletes can decide a change are the ones guards read") {
+  testing::TestDb t;
+  // Responses, feedback and analytics are their session owner's; objects of a public bucket
+  // are everyone's. Nothing else a SELECT guard reads: the deletes of storage chunks, auth
+  // sessions or settings never decide what a reader sees.
+  CHECK(TablesSelectGuardsRead(t.conn(), t.catalog()) ==
+        std::set<std::string, std::less<>>{"interview_sessions", "storage_buckets"});
+  // The authorizer is gone afterwards: the connection reads as before.
+  CHECK(May(t, Inserted("leaderboard", {{"id", Text("x")}}), Anon()));
 }
 
 }  // namespace

@@ -526,7 +526,11 @@ TEST_CASE(
   CHECK(hub.Wanted(sessions_only).empty());
   const storage::ChangeInterest responses = hub.Interest();
   CHECK(responses.tables == std::set<std::string, std::less<>>{"interview_responses"});
-  CHECK(responses.deletes);
+  // Deletes of the tables guards read (a response's guard reads its session), no others.
+  CHECK(responses.deletes_of ==
+        std::set<std::string, std::less<>>{"interview_sessions", "storage_buckets"});
+  CHECK_FALSE(responses.Wants("storage_object_chunks", ChangeOp::kDelete));
+  CHECK_FALSE(responses.Wants("interview_sessions", ChangeOp::kInsert));
   CHECK_FALSE(responses.every_table);
   // A response changed: kept, with the session's delete (it decides who sees the response's).
   auto wanted = hub.Wanted(cascade);
