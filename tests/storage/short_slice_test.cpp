@@ -1,14 +1,22 @@
 // ShortSlice: the calling thread's scheduler slice is the kernel's shortest while it lives and
 // the default again after; its nice level and a non-default policy are left as they were; a
-// write's thread runs with it while GroupCommit holds it.
+// write's thread runs with it while GroupCommit holds it; where the calls are refused (a
+// seccomp filter) nothing changes and no later ShortSlice makes them.
 #include "storage/short_slice.h"
 
 #include <doctest/doctest.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <csignal>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <thread>
@@ -61,7 +69,52 @@ bool KernelKeepsSlices() {
   return keeps;
 }
 
+// A seccomp filter on the calling thread: system call `nr` fails with EPERM, or (`kill`) ends
+// the process with SIGSYS; every other call is allowed.
+bool Forbid(long nr, bool kill) {
+  sock_filter code[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(nr), 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, kill ? SECCOMP_RET_KILL_PROCESS : SECCOMP_RET_ERRNO | EPERM),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  sock_fprog program{static_cast<unsigned short>(sizeof code / sizeof code[0]), code};
+  return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
+         prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) == 0;
+}
+
 }  // namespace
+
+TEST_CASE("short slice: refused by a seccomp filter, it changes nothing and is not asked again") {
+  // In a child process: the refusal turns the calls off for the whole process. The child only
+  // makes system calls (no allocation after fork) and reports through its exit status.
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    if (!Forbid(SYS_sched_setattr, false)) _exit(10);
+    const Attr before = Current();
+    {
+      const ShortSlice refused;
+      if (refused.applied()) _exit(11);
+    }
+    const Attr after = Current();
+    if (after.sched_runtime != before.sched_runtime || after.sched_nice != before.sched_nice) {
+      _exit(12);
+    }
+    // From now on any scheduler attribute call ends the child with SIGSYS.
+    if (!Forbid(SYS_sched_getattr, true)) _exit(13);
+    {
+      const ShortSlice again;
+      if (again.applied()) _exit(14);
+    }
+    _exit(0);
+  }
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  CHECK_FALSE(WIFSIGNALED(status));  // SIGSYS: the second ShortSlice asked the kernel again
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
 
 TEST_CASE("short slice: the thread's slice is the shortest while it lives, the default after") {
   if (!KernelKeepsSlices()) {
