@@ -189,13 +189,15 @@ function readAnswer(c) {
   if (/\r\ntransfer-encoding:/i.test(head)) { drop(c, new Error('unexpected transfer-encoding')); return; }
   const length = Number((/\r\ncontent-length:\s*(\d+)/i.exec(head) || [0, 0])[1]);
   if (c.buf.length < end + 4 + length) return;
+  const body = c.buf.toString('utf8', end + 4, end + 4 + Math.min(length, 200));
   c.buf = c.buf.length > end + 4 + length ? c.buf.subarray(end + 4 + length) : null;
   const done = c.done;
   c.done = null;
-  done(Number(head.slice(9, 12)));
+  done(Number(head.slice(9, 12)), null, body);
   if (/\r\nconnection:\s*close/i.test(head)) { c.sock.destroy(); return; }
   const queued = queuedRequests.shift();
-  if (queued) send(c, queued); else idleConnections.push(c);
+  if (queued) send(c, queued);
+  else { c.idleSince = nowMs(); idleConnections.push(c); }
 }
 
 function send(c, req) { c.done = req.done; c.sock.write(req.bytes); }
@@ -212,8 +214,23 @@ function drop(c, err) {
   if (queued) send(connect(), queued);
 }
 
+// A connection idle this long is closed here rather than reused: the server closes idle ones
+// after its keep-alive timeout (3 s), and a request written just as its close arrives would
+// fail (a POST is not retried), which is the client's race, not the server's failure.
+const MAX_IDLE_MS = 1500;
+
+function idleConnection() {
+  for (let c = idleConnections.pop(); c; c = idleConnections.pop()) {
+    if (nowMs() - c.idleSince < MAX_IDLE_MS) return c;
+    c.dead = true;
+    openConnections--;
+    c.sock.destroy();
+  }
+  return null;
+}
+
 function request(bytes, done) {
-  const c = idleConnections.pop() ?? (openConnections < MAX_CONNECTIONS ? connect() : null);
+  const c = idleConnection() ?? (openConnections < MAX_CONNECTIONS ? connect() : null);
   if (c) send(c, { bytes, done }); else queuedRequests.push({ bytes, done });
 }
 
@@ -238,11 +255,12 @@ function insert() {
   request(`POST /rest/v1/interview_responses HTTP/1.1\r\nHost: 127.0.0.1:${PORT}\r\n` +
     `apikey: ${anon}\r\nAuthorization: Bearer ${user.token}\r\nContent-Type: application/json\r\n` +
     `Prefer: return=minimal\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  (status, err) => {
+  (status, err, body) => {
     ins.status = status;
     ins.answered = nowMs();
     inFlight--;
     if (err) note(`insert ${n}: ${err.message}`);
+    else if (status !== 201) note(`insert ${n}: HTTP ${status} ${body}`);
   });
 }
 
@@ -277,8 +295,12 @@ async function finish() {
   const phases = {};
   for (const ins of insertsBySeq.values()) {
     const p = (phases[ins.phase] ??= { inserted: 0, failed: 0, delivered: 0, missing: 0, duplicated: 0,
-      latencies: [], insertMs: [] });
-    if (ins.status !== 201) { p.failed++; continue; }
+      latencies: [], insertMs: [], failedAs: {} });
+    if (ins.status !== 201) {  // -1: the connection failed (see firstProblems); 0: no answer
+      p.failed++;
+      p.failedAs[ins.status] = (p.failedAs[ins.status] ?? 0) + 1;
+      continue;
+    }
     p.inserted++;
     p.insertMs.push(ins.answered - ins.sent);
     if (ins.deliveries === 0) p.missing++;
@@ -296,7 +318,8 @@ async function finish() {
   for (const [name, p] of Object.entries(phases)) {
     const lat = p.latencies.sort((a, b) => a - b);
     const ims = p.insertMs.sort((a, b) => a - b);
-    const r = { inserted: p.inserted, failed: p.failed, delivered: p.delivered, missing: p.missing,
+    const r = { inserted: p.inserted, failed: p.failed, failed_as: p.failedAs, delivered: p.delivered,
+      missing: p.missing,
       duplicated: p.duplicated, latency_ms: { p50: pct(lat, 50), p99: pct(lat, 99), max: lat.at(-1) ?? null },
       insert_http_ms: { p50: pct(ims, 50), p99: pct(ims, 99) } };
     report.phases[name] = r;

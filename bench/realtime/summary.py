@@ -89,7 +89,9 @@ def main():
                   f"{ph['missing']} | {ph['duplicated']} | {fnum(lat['p50'])} / {fnum(lat['p99'])} / "
                   f"{fnum(lat['max'])} | {fnum(ins['p50'])} / {fnum(ins['p99'])} | {c} |")
                 if ph["missing"] or ph["duplicated"] or ph["failed"]:
-                    failures.append(f"round {r} {name}: {ph['failed']} inserts failed, "
+                    statuses = ", ".join(f"{n} as {st}" for st, n in ph.get("failed_as", {}).items())
+                    failures.append(f"round {r} {name}: {ph['failed']} inserts failed"
+                                    f"{f' ({statuses})' if statuses else ''}, "
                                     f"{ph['missing']} missing, {ph['duplicated']} duplicated")
             if kind == "rt":
                 pr = rep["problems"]
@@ -105,6 +107,8 @@ def main():
           f"{pr['closed']} / {pr['errors']} / {pr['joinErrors']} / {pr['unexpectedFrames']} / "
           f"{pr['heartbeatsUnanswered']}; load.mjs event-loop delay p99 {d['p99']:.1f} ms, "
           f"max {d['max']:.1f} ms")
+        for what in rep.get("firstProblems", []):
+            w(f"  - {what}")
     w("")
 
     w("| scenario | without (rounds) | control: inserts, no socket (rounds) | with Realtime (rounds) | median without / control / with | drop: control / with | p99 ms without / control / with | CPU % of 200 without; control; with Realtime: server / wrk / load.mjs / others |")
