@@ -32,10 +32,7 @@ std::string MatchingIds(const Channel& channel, const storage::Table& table,
   return ids;
 }
 
-}  // namespace
-
-namespace {
-
+// Whose deletes can decide a change's visibility (storage::TablesSelectGuardsRead).
 std::set<std::string, std::less<>> TablesGuardsRead(storage::Db& db) {
   storage::Principal service;
   service.role = storage::Role::kServiceRole;
