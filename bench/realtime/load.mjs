@@ -222,9 +222,7 @@ const MAX_IDLE_MS = 1500;
 function idleConnection() {
   for (let c = idleConnections.pop(); c; c = idleConnections.pop()) {
     if (nowMs() - c.idleSince < MAX_IDLE_MS) return c;
-    c.dead = true;
-    openConnections--;
-    c.sock.destroy();
+    drop(c);  // no request on it, and none queued while a connection is idle
   }
   return null;
 }
