@@ -68,7 +68,11 @@ bool DurableSync::Finish(uint64_t seq, std::vector<std::function<void()>>& effec
       syncing_ = false;
       ++syncs_;
       if (ok) synced_ = std::max(synced_, target);
+      // Notified with the mutex released, so that the woken do not find it held (and sleep
+      // again at once); the condition variable is a member, so it outlives their waits.
+      lock.unlock();
       changed_.notify_all();
+      lock.lock();
       if (!ok) {
         // This batch's writes are committed but not known to be on disk: it is answered with
         // an error; a later batch tries the sync again.
@@ -83,6 +87,7 @@ bool DurableSync::Finish(uint64_t seq, std::vector<std::function<void()>>& effec
   Transaction::RunEffects(effects);
   lock.lock();
   finished_ = seq;
+  lock.unlock();
   changed_.notify_all();
   return durable;
 }

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <array>
 #include <utility>
 
 #include "storage/db.h"
@@ -30,12 +31,16 @@ std::exception_ptr OwnCopy(const std::exception_ptr& cause) {
 void GroupCommit::Submit(WriteJob& job) {
   // Each wake below (the batch's turn, the sync, the effects' turn) finds a CPU sooner.
   const ShortSlice short_slice;
+  job.waker = &ThreadWaker::ForThisThread();
   std::unique_lock<std::mutex> lock(mu_);
   queue_.push_back(&job);
   while (!job.done) {
     if (leading_ || job.taken) {
-      // Another batch runs on the writer, or ours is waiting for its sync.
-      job.wake.wait(lock);
+      // Another batch runs on the writer, or ours is waiting for its sync. A wake may be a
+      // stale one (thread_waker.h): the loop looks again.
+      lock.unlock();
+      job.waker->Wait();
+      lock.lock();
       continue;
     }
     // Lead: take what is queued, this job included (unless more than a batch is queued ahead
@@ -54,8 +59,9 @@ void GroupCommit::Submit(WriteJob& job) {
     ++batches_;
     writes_ += batch.size();
     leading_ = false;
-    if (!queue_.empty()) queue_.front()->wake.notify_one();
+    ThreadWaker* next_leader = queue_.empty() ? nullptr : queue_.front()->waker;
     lock.unlock();
+    if (next_leader != nullptr) next_leader->Signal();
     if (seq != 0 && !sync_.Finish(seq, effects)) {
       const auto cause = std::make_exception_ptr(
           Error::Internal("the write was committed but could not be synced to disk"));
@@ -63,14 +69,20 @@ void GroupCommit::Submit(WriteJob& job) {
         if (!j->error) j->error = OwnCopy(cause);
       }
     }
+    // The other requests' threads are woken once the mutex is released, through their wakers
+    // (taken now: once a job is done its thread may return and the job leave its stack).
+    std::array<ThreadWaker*, kMaxBatch> to_wake{};
+    size_t waking = 0;
     lock.lock();
-    // Notified under the lock: once it sees `done`, a request's thread returns and its job
-    // (and condition variable) leave its stack.
     for (WriteJob* j : batch) {
       j->done = true;
-      if (j != &job) j->wake.notify_one();
+      if (j != &job) to_wake[waking++] = j->waker;
     }
+    lock.unlock();
+    for (size_t i = 0; i < waking; ++i) to_wake[i]->Signal();
+    lock.lock();
   }
+  lock.unlock();
   if (job.error) std::rethrow_exception(job.error);
 }
 

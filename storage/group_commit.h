@@ -12,7 +12,6 @@
 // error: none of it was written.
 #pragma once
 
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -22,6 +21,7 @@
 #include <vector>
 
 #include "storage/durable_sync.h"
+#include "storage/thread_waker.h"
 
 namespace ib::storage {
 
@@ -36,10 +36,11 @@ struct WriteJob {
   bool taken = false;        // a leader has taken it into a batch; guarded by GroupCommit's mutex
   bool done = false;         // its batch is over (durable or failed); likewise
   // Wakes this request's thread alone: when it is to lead the next batch, or when its batch is
-  // over. One condition variable per waiter instead of one for all: at c8 a broadcast woke
-  // every waiting request thread two or three times per batch, and the futex traffic cost more
-  // CPU than the batch's SQL.
-  std::condition_variable wake;
+  // over. One waker per waiting thread instead of one condition variable for all: at c8 a
+  // broadcast woke every waiting request thread two or three times per batch, and the futex
+  // traffic cost more CPU than the batch's SQL. The thread's own (storage/thread_waker.h), not
+  // the job's: it may be signalled after the mutex is released, when the job may be gone.
+  ThreadWaker* waker = nullptr;
 };
 
 class GroupCommit {

@@ -18,7 +18,6 @@ namespace {
 
 using Kind = ValueKind;
 using values_internal::Hex;
-using values_internal::IsDigit;
 using values_internal::ParseBool;
 using values_internal::TextArrayFromText;
 using values_internal::TextArrayLiteral;
@@ -59,7 +58,7 @@ bool IsJsonNumber(std::string_view s) {
   size_t i = 0;
   const auto digits = [&] {
     const size_t start = i;
-    while (i < s.size() && IsDigit(s[i])) ++i;
+    while (i < s.size() && values_internal::IsDigit(s[i])) ++i;
     return i > start;
   };
   if (i < s.size() && s[i] == '-') ++i;

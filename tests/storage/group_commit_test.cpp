@@ -20,6 +20,7 @@
 #include "storage/change_log.h"
 #include "storage/error.h"
 #include "storage/executor.h"
+#include "storage/thread_waker.h"
 #include "storage/unit_of_work.h"
 #include "tests/support/gamification_fixture.h"
 #include "tests/support/scratch_dir.h"
@@ -227,6 +228,42 @@ TEST_CASE("group commit: more writes queued than a batch holds all finish, in ba
   // The holder's batch, then at least three for the n queued (64 at most each).
   CHECK(db.group_commit().batches() - batches_before >= 4);
   CHECK(db.group_commit().writes() >= static_cast<size_t>(n) + 1);
+}
+
+TEST_CASE("group commit: a stale wake of a waiting write does not end its wait early") {
+  // A thread's waker may carry a wake meant for an earlier wait (storage/thread_waker.h): the
+  // write must look again and wait on until its own batch is over.
+  testing::ScratchDir dir;
+  testing::TestDb file_db(dir.path() + "/stale.db");
+  Db& db = file_db.db();
+  std::atomic<bool> holding{false};
+  std::atomic<bool> released{false};
+  std::atomic<bool> returned_before_release{false};
+  std::atomic<bool> writer_returned{false};
+  std::thread holder([&] {
+    db.Write(testing::Service(), kCommitClock, [&](WriteScope& scope) {
+      holding = true;
+      scope.writer().Insert("ib_settings", {{"key", "holder"}, {"value", "v"}});
+      while (db.group_commit().queued() < 1 && !writer_returned) Pause();
+      // The queued write has had its stale wake by now (at its first wait) and waits again.
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      released = true;
+    });
+  });
+  while (!holding) Pause();
+  std::thread writer([&] {
+    ThreadWaker::ForThisThread().Signal();  // the stale wake
+    db.Write(testing::Service(), kCommitClock, [&](WriteScope& scope) {
+      scope.writer().Insert("ib_settings", {{"key", "stale"}, {"value", "v"}});
+    });
+    if (!released) returned_before_release = true;
+    writer_returned = true;
+  });
+  holder.join();
+  writer.join();
+  CHECK_FALSE(returned_before_release);
+  CHECK(file_db.Scalar("SELECT count(*) FROM ib_settings WHERE key IN ('holder', 'stale')") ==
+        SqlValue(int64_t{2}));
 }
 
 TEST_CASE("durability: batches overlap their syncs, effects and the change log stay in order") {
