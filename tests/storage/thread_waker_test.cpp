@@ -14,7 +14,7 @@ namespace {
 TEST_CASE("thread waker: the same waker for one thread, another for a thread running beside it") {
   ThreadWaker& mine = ThreadWaker::ForThisThread();
   CHECK(&ThreadWaker::ForThisThread() == &mine);
-  ThreadWaker* other = nullptr;
+  std::atomic<ThreadWaker*> other{nullptr};
   std::atomic<bool> release{false};
   std::thread beside([&] {
     other = &ThreadWaker::ForThisThread();
