@@ -4,6 +4,9 @@
 #include "storage/group_commit.h"
 
 #include <doctest/doctest.h>
+#include <pthread.h>
+#include <signal.h>
+#include <time.h>
 
 #include <algorithm>
 #include <atomic>
@@ -264,6 +267,66 @@ TEST_CASE("group commit: a stale wake of a waiting write does not end its wait e
   CHECK_FALSE(returned_before_release);
   CHECK(file_db.Scalar("SELECT count(*) FROM ib_settings WHERE key IN ('holder', 'stale')") ==
         SqlValue(int64_t{2}));
+}
+
+// Holds a thread inside a signal handler until released: a waiting write that cannot wake.
+std::atomic<bool> stalled{false};
+std::atomic<bool> stall_released{false};
+void Stall(int) {
+  stalled = true;
+  const timespec tick{0, 1'000'000};
+  while (!stall_released) nanosleep(&tick, nullptr);
+}
+
+TEST_CASE("group commit: a leader whose batch is full before its own write leads again for it") {
+  // The oldest queued write is woken to lead, but a write arriving first may lead instead; with
+  // a full batch queued ahead of it, its own write is left for a next batch, which it must lead
+  // too before it returns.
+  testing::ScratchDir dir;
+  testing::TestDb file_db(dir.path() + "/full.db");
+  Db& db = file_db.db();
+  struct sigaction stall {};
+  stall.sa_handler = Stall;
+  struct sigaction before {};
+  REQUIRE(sigaction(SIGUSR1, &stall, &before) == 0);
+  stalled = false;
+  stall_released = false;
+  std::atomic<bool> holding{false};
+  std::atomic<bool> release_holder{false};
+  std::thread holder([&] {
+    db.Write(testing::Service(), kCommitClock, [&](WriteScope&) {
+      holding = true;
+      while (!release_holder) Pause();
+    });
+  });
+  while (!holding) Pause();
+  const auto write = [&](const std::string& key) {
+    db.Write(testing::Service(), kCommitClock, [&](WriteScope& scope) {
+      scope.writer().Insert("ib_settings", {{"key", key}, {"value", "v"}});
+    });
+  };
+  // The first queued write, woken to lead next, is held in a signal handler and cannot.
+  std::vector<std::thread> queued;
+  queued.emplace_back([&] { write("full-0"); });
+  while (db.group_commit().queued() < 1) Pause();
+  REQUIRE(pthread_kill(queued[0].native_handle(), SIGUSR1) == 0);
+  while (!stalled) Pause();
+  const int n = static_cast<int>(GroupCommit::kMaxBatch);
+  for (int i = 1; i < n; ++i) queued.emplace_back([&, i] { write("full-" + std::to_string(i)); });
+  while (db.group_commit().queued() < static_cast<size_t>(n)) Pause();
+  release_holder = true;
+  holder.join();
+  const size_t batches_before = db.group_commit().batches();
+  write("late");  // leads a batch of the n ahead of it, then one of its own
+  const bool late_written_on_return =
+      file_db.Scalar("SELECT count(*) FROM ib_settings WHERE key = 'late'") == SqlValue(int64_t{1});
+  stall_released = true;
+  for (auto& t : queued) t.join();
+  REQUIRE(sigaction(SIGUSR1, &before, nullptr) == 0);
+  CHECK(late_written_on_return);
+  CHECK(db.group_commit().batches() - batches_before == 2);
+  CHECK(file_db.Scalar("SELECT count(*) FROM ib_settings WHERE key LIKE 'full-%'") ==
+        SqlValue(int64_t{n}));
 }
 
 TEST_CASE("durability: batches overlap their syncs, effects and the change log stay in order") {
