@@ -14,6 +14,7 @@
 #include "server/http/access_record.h"
 #include "server/http/body_limit.h"
 #include "server/http/connection_reactor.h"
+#include "server/http/hot_wait_habit.h"
 #include "server/http/request_id.h"
 #include "server/http/tls_front_end.h"
 #include "server/http/worker_pool.h"
@@ -151,7 +152,8 @@ constexpr auto kLinger = std::chrono::milliseconds(2000);
 // parking it. A client that sends its next request as soon as it has the answer (an SDK's
 // sequence of calls, a load test) is then served without the reactor's round trip of two
 // thread wake-ups; a connection that stays quiet costs a worker this long at most, and only
-// while the pool has workers to spare (WorkerPool::TryBeginHotWait).
+// while the pool has workers to spare (WorkerPool::TryBeginHotWait), and is not spent on a
+// client that paces its requests (HotWaitHabit).
 constexpr int kHotWaitMs = 2;
 
 // A connection between requests keeps its stream (and what it has buffered) here; its place in
@@ -165,6 +167,7 @@ class ServedConnection : public Connection {
         stream(fd, timeouts),
         requests_left(max_requests),
         place(std::move(place)),
+        hot_wait(std::chrono::milliseconds(kHotWaitMs)),
         ip_(std::move(ip)),
         metrics_(metrics) {
     metrics_.ConnectionOpened();
@@ -176,6 +179,7 @@ class ServedConnection : public Connection {
   ConnectionStream stream;
   size_t requests_left;
   AddressPlace place;
+  HotWaitHabit hot_wait;
 
  private:
   std::string ip_;
@@ -330,6 +334,7 @@ void FramedServer::Serve(Connection* connection, bool expired) {
     return;
   }
   for (;;) {
+    if (c->hot_wait.AwaitsResume()) c->hot_wait.Resumed(HotWaitHabit::Clock::now());
     const bool last = c->requests_left == 1;
     if (!ServeOneRequest(c->stream, last, c->ip()) || last || svr_sock_ == INVALID_SOCKET) {
       End(c);
@@ -338,19 +343,26 @@ void FramedServer::Serve(Connection* connection, bool expired) {
     --c->requests_left;
     // The start of a pipelined request already read belongs to the stream: serve it first.
     if (c->stream.HasBuffered()) continue;
-    AwaitNextRequest(c->fd());
+    AwaitNextRequest(c);
     if (!reactor_->Park(c)) return;
   }
 }
 
-void FramedServer::AwaitNextRequest(int fd) {
-  if (pool_ == nullptr || !pool_->TryBeginHotWait()) return;
-  pollfd waiting{fd, POLLIN, 0};
+void FramedServer::AwaitNextRequest(Connection* connection) {
+  auto* c = static_cast<ServedConnection*>(connection);
+  if (pool_ == nullptr) return;
+  if (!c->hot_wait.WaitNow()) {
+    c->hot_wait.Parked(HotWaitHabit::Clock::now());
+    return;
+  }
+  if (!pool_->TryBeginHotWait()) return;
+  pollfd waiting{c->fd(), POLLIN, 0};
   int ready;
   do {
     ready = poll(&waiting, 1, kHotWaitMs);
   } while (ready < 0 && errno == EINTR);
   pool_->EndHotWait();
+  if (ready >= 0) c->hot_wait.Waited(ready > 0);
 }
 
 void FramedServer::End(Connection* connection) {

@@ -92,8 +92,9 @@ class FramedServer : public httplib::Server {
   // `expired`): serves its requests until it parks again or ends.
   void Serve(Connection* connection, bool expired);
   // Waits a moment for the next request on a connection just answered, when the pool can
-  // spare the worker, so a prompt client is served without parking (kHotWaitMs).
-  void AwaitNextRequest(int fd);
+  // spare the worker and the connection's client has been prompt (HotWaitHabit), so a prompt
+  // client is served without parking (kHotWaitMs).
+  void AwaitNextRequest(Connection* connection);
   // Ends a connection its worker owns; lingers in the reactor when input was left unread.
   void End(Connection* connection);
   StreamTimeouts Timeouts() const;

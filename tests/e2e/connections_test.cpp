@@ -2,7 +2,8 @@
 // not hold workers, so a new client is answered at once however many of them are open; the
 // per-address connection cap answers 429 past the cap while a connection under it is served;
 // idle connections close after the keep-alive timeout; stopping with many parked connections
-// is prompt; one address's request bodies still on their way hold at most half the workers. Raw
+// is prompt; one address's request bodies still on their way hold at most half the workers; a
+// keep-alive client served whether it paces its requests or sends them back to back. Raw
 // sockets against the real binary, with few workers (--threads 4) so that any connection holding a
 // worker would show.
 #include <arpa/inet.h>
@@ -260,6 +261,30 @@ TEST_CASE("connections: an idle keep-alive connection is closed after the keep-a
   CHECK(StatusLine(c.ReadResponse()) == "HTTP/1.1 200 OK");
   CHECK_FALSE(c.ClosedWithin(milliseconds(2000)));
   CHECK(c.ClosedWithin(milliseconds(2000)));
+}
+
+TEST_CASE("connections: a client that paces its requests, then hurries, is served throughout") {
+  // Requests 10 ms apart never arrive within a worker's hot wait (2 ms), so the server stops
+  // waiting for this connection's next request and parks it at once; back-to-back requests
+  // after that (and pipelined ones) must still be answered, on the same connection.
+  ServerProcess server({"--threads", "4"});
+  Client c(server.port());
+  for (int i = 0; i < 12; ++i) {
+    REQUIRE(c.Send(kHealth));
+    REQUIRE(StatusLine(c.ReadResponse()) == "HTTP/1.1 200 OK");
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  for (int i = 0; i < 60; ++i) {
+    REQUIRE(c.Send(kHealth));
+    REQUIRE(StatusLine(c.ReadResponse()) == "HTTP/1.1 200 OK");
+  }
+  REQUIRE(c.Send(std::string(kHealth) + kHealth));
+  CHECK(StatusLine(c.ReadResponse()) == "HTTP/1.1 200 OK");
+  CHECK(StatusLine(c.ReadResponse()) == "HTTP/1.1 200 OK");
+  std::this_thread::sleep_for(milliseconds(50));
+  REQUIRE(c.Send(kHealth));
+  CHECK(StatusLine(c.ReadResponse()) == "HTTP/1.1 200 OK");
+  CHECK_FALSE(c.ClosedWithin(milliseconds(100)));
 }
 
 TEST_CASE("connections: stopping with many parked connections is prompt") {
