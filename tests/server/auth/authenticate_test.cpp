@@ -127,6 +127,26 @@ TEST_CASE("authenticate: the gateway admits only the project's anon and service_
   CHECK(check(Token({{"sub", "u1"}})) == ApiKeyCheck::kInvalid);  // no role: not a project key
 }
 
+TEST_CASE("authenticate: the gateway answers a key the same when the token cache knows it") {
+  using ib::auth::ApiKeyCheck;
+  auto check = [](const std::string& key, int64_t now) {
+    return ib::auth::CheckApiKey(std::string_view(key), kSecret, now);
+  };
+  // Each key resolved once first (Resolve caches every valid token), then judged from the cache.
+  const std::string anon = Token({{"role", "anon"}, {"exp", 2000}});
+  const std::string user = Token({{"role", "authenticated"}, {"sub", "u1"}});
+  const std::string no_role = Token({{"sub", "u2"}});
+  for (const auto* key : {&anon, &user, &no_role}) {
+    REQUIRE(ib::auth::Resolve(std::nullopt, std::string_view(*key), kSecret, 1000).principal);
+  }
+  CHECK(check(anon, 1000) == ApiKeyCheck::kValid);
+  CHECK(check(" " + anon + "\t", 1000) == ApiKeyCheck::kValid);
+  CHECK(check(user, 1000) == ApiKeyCheck::kInvalid);     // a user's token is not a project key
+  CHECK(check(no_role, 1000) == ApiKeyCheck::kInvalid);  // nor is a token without a role
+  CHECK(check(anon, 2000) == ApiKeyCheck::kInvalid);     // expired since it was cached
+  CHECK(check(anon, 1999) == ApiKeyCheck::kValid);       // verified again, cached again
+}
+
 TEST_CASE("authenticate: the token cache stays within its byte budget, whatever the tokens") {
   // Large valid tokens (9 KiB of claims each, near the 16 KiB token limit) from one thread: the
   // cache never holds more than its budget, and a cached token still resolves to its own principal.
