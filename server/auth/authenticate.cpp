@@ -101,54 +101,26 @@ std::optional<std::string_view> BearerToken(std::optional<std::string_view> auth
 
 namespace {
 
-// Both project keys name their role; a token without one is not a key of ours.
-ApiKeyCheck KeyCheckOf(const storage::Principal& key) {
-  if (key.role == storage::Role::kAuthenticated || !key.claims.contains("role")) {
-    return ApiKeyCheck::kInvalid;
-  }
-  return ApiKeyCheck::kValid;
-}
-
-}  // namespace
-
-ApiKeyCheck CheckApiKey(std::optional<std::string_view> apikey, std::string_view secret,
-                        int64_t now) {
-  // Through the token cache, so a key sent with every request costs no second HMAC; a hit is
-  // judged where it is cached, without copying its claims.
-  if (apikey) {
-    const std::string_view token = storage::Trim(*apikey, storage::kHttpSpace);
-    if (!token.empty()) {
-      if (const storage::Principal* hit = CachedLookup(token, secret, now)) return KeyCheckOf(*hit);
-    }
-  }
-  AuthOutcome key = Resolve(std::nullopt, apikey, secret, now);
-  if (key.missing_key) return ApiKeyCheck::kMissing;
-  if (!key.principal) return ApiKeyCheck::kInvalid;
-  return KeyCheckOf(*key.principal);
-}
-
-AuthOutcome Resolve(std::optional<std::string_view> authorization,
-                    std::optional<std::string_view> apikey, std::string_view secret, int64_t now) {
-  AuthOutcome out;
-  std::optional<std::string_view> token;
+// The token a request presents: the Authorization header's, else the apikey's; none when both
+// are absent or blank.
+std::optional<std::string_view> RequestToken(std::optional<std::string_view> authorization,
+                                             std::optional<std::string_view> apikey) {
   if (authorization && !storage::Trim(*authorization, storage::kHttpSpace).empty()) {
     // PostgREST reads a header of another scheme as the token itself, so it fails as a JWT
     // instead of passing as anon.
-    token = BearerToken(authorization).value_or(storage::Trim(*authorization, storage::kHttpSpace));
-  } else if (apikey && !storage::Trim(*apikey, storage::kHttpSpace).empty()) {
+    return BearerToken(authorization).value_or(storage::Trim(*authorization, storage::kHttpSpace));
+  }
+  if (apikey && !storage::Trim(*apikey, storage::kHttpSpace).empty()) {
     // Supabase: the apikey alone counts as the bearer.
-    token = storage::Trim(*apikey, storage::kHttpSpace);
+    return storage::Trim(*apikey, storage::kHttpSpace);
   }
-  if (!token) {
-    out.missing_key = true;
-    out.message = "No API key found in request";
-    return out;
-  }
-  if (const storage::Principal* hit = CachedLookup(*token, secret, now)) {
-    out.principal = *hit;
-    return out;
-  }
-  JwtResult jwt = VerifyHs256(*token, secret, now);
+  return std::nullopt;
+}
+
+// A token the cache does not know: verified, its role read, and cached when it is valid.
+AuthOutcome VerifyToken(std::string_view token, std::string_view secret, int64_t now) {
+  AuthOutcome out;
+  JwtResult jwt = VerifyHs256(token, secret, now);
   if (!jwt.ok()) {
     out.jwt_failure = jwt.failure;
     out.message = jwt.message;
@@ -173,9 +145,47 @@ AuthOutcome Resolve(std::optional<std::string_view> authorization,
   }
   auto sub = p.claims.find("sub");
   if (sub != p.claims.end() && sub->is_string()) p.user_id = sub->get<std::string>();
-  Remember(*token, secret, p);
+  Remember(token, secret, p);
   out.principal = std::move(p);
   return out;
+}
+
+// Both project keys name their role; a token without one is not a key of ours.
+ApiKeyCheck KeyCheckOf(const storage::Principal& key) {
+  if (key.role == storage::Role::kAuthenticated || !key.claims.contains("role")) {
+    return ApiKeyCheck::kInvalid;
+  }
+  return ApiKeyCheck::kValid;
+}
+
+}  // namespace
+
+ApiKeyCheck CheckApiKey(std::optional<std::string_view> apikey, std::string_view secret,
+                        int64_t now) {
+  const std::optional<std::string_view> token = RequestToken(std::nullopt, apikey);
+  if (!token) return ApiKeyCheck::kMissing;
+  // Through the token cache, so a key sent with every request costs no second HMAC; a hit is
+  // judged where it is cached, without copying its claims.
+  if (const storage::Principal* hit = CachedLookup(*token, secret, now)) return KeyCheckOf(*hit);
+  const AuthOutcome key = VerifyToken(*token, secret, now);
+  return key.principal ? KeyCheckOf(*key.principal) : ApiKeyCheck::kInvalid;
+}
+
+AuthOutcome Resolve(std::optional<std::string_view> authorization,
+                    std::optional<std::string_view> apikey, std::string_view secret, int64_t now) {
+  const std::optional<std::string_view> token = RequestToken(authorization, apikey);
+  if (!token) {
+    AuthOutcome out;
+    out.missing_key = true;
+    out.message = "No API key found in request";
+    return out;
+  }
+  if (const storage::Principal* hit = CachedLookup(*token, secret, now)) {
+    AuthOutcome out;
+    out.principal = *hit;
+    return out;
+  }
+  return VerifyToken(*token, secret, now);
 }
 
 storage::Principal AuthenticateRest(std::optional<std::string_view> authorization,
