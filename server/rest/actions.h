@@ -80,10 +80,21 @@ RestResponse AnswerWrite(storage::Connection& conn, const ActionInput& in,
 //    key and still pass the guard and the filters, as Postgres under READ COMMITTED re-checks
 //    the newest version of each row it found. A row changed meanwhile so that it no longer
 //    matches is left alone; a row that started matching after the snapshot is not touched.
+// Except when the filters pin one row by a key (PinnedByKey): finding it is then one index
+// lookup, no costlier than the re-check, so RecheckTargets finds it under the writer and
+// FindTargets reads nothing. That saves the snapshot's read transaction (its BEGIN, the pages
+// a reader fetches again after every commit, its COMMIT), the commonest write's largest step
+// outside the writer: supabase-js's `.update(...).eq('id', id)` and `.delete().eq('id', id)`.
+// As if the request had come a moment later: READ COMMITTED allows either.
 struct FoundTargets {
   std::string json;  // [[rowid, key], ...] in the request's order
   size_t count = 0;
+  bool by_writer = false;  // pinned by a key: nothing was read, the writer finds the row
 };
+// True when the plan's filters hold, at the top level of their AND, `column = value` on a
+// column that alone is a primary or unique key of a table read as itself (no computed
+// columns), with no order or paging: at most one row, found through that key's index.
+bool PinnedByKey(const ReadPlan& plan);
 FoundTargets FindTargets(const ActionInput& in, storage::guards::Command command);
 std::vector<int64_t> RecheckTargets(storage::Connection& conn, const ActionInput& in,
                                     storage::guards::Command command, const FoundTargets& found);

@@ -25,6 +25,22 @@ ReadPlan TargetPlan(const ActionInput& in, storage::guards::Command command) {
 
 }  // namespace
 
+bool PinnedByKey(const ReadPlan& plan) {
+  if (!plan.table->computed_columns.empty() || !plan.order.empty() || plan.limit ||
+      plan.offset != 0 || !plan.where.is_and || plan.where.negated) {
+    return false;
+  }
+  for (const ConditionNode& node : plan.where.children) {
+    const auto* p = std::get_if<Predicate>(&node);
+    if (p == nullptr || p->op != FilterOp::kEq || p->negated || !p->target.path.empty() ||
+        p->values.size() != 1 || std::holds_alternative<std::monostate>(p->values[0])) {
+      continue;
+    }
+    if (plan.table->IsUniqueKey({p->target.column->name})) return true;
+  }
+  return false;
+}
+
 FoundTargets FindTargets(const ActionInput& in, storage::guards::Command command) {
   ReadPlan plan = TargetPlan(in, command);
   for (const auto& [path, terms] : in.api.order) {
@@ -32,18 +48,24 @@ FoundTargets FindTargets(const ActionInput& in, storage::guards::Command command
   }
   if (auto it = in.api.limit.find({}); it != in.api.limit.end()) plan.limit = it->second;
   if (auto it = in.api.offset.find({}); it != in.api.offset.end()) plan.offset = it->second;
+  if (PinnedByKey(plan)) return FoundTargets{"", 0, true};
   nlohmann::json rows = nlohmann::json::array();
   in.db.Read(in.plan.who, in.clock, [&](storage::ReadScope& scope) {
     storage::Executor(scope.conn()).Run(BuildTargetRows(plan), [&](const storage::Row& r) {
       rows.push_back(nlohmann::json::array({r.Int(0), r.Text(1)}));
     });
   });
-  return FoundTargets{rows.dump(), rows.size()};
+  return FoundTargets{rows.dump(), rows.size(), false};
 }
 
 std::vector<int64_t> RecheckTargets(storage::Connection& conn, const ActionInput& in,
                                     storage::guards::Command command, const FoundTargets& found) {
   std::vector<int64_t> rowids;
+  if (found.by_writer) {
+    storage::Executor(conn).Run(BuildTargetRows(TargetPlan(in, command)),
+                                [&](const storage::Row& r) { rowids.push_back(r.Int(0)); });
+    return rowids;
+  }
   if (found.count == 0) return rowids;
   rowids.reserve(found.count);
   storage::Executor(conn).Run(BuildRecheckTargets(TargetPlan(in, command), found.json),

@@ -10,6 +10,7 @@
 
 #include "server/rest/actions.h"
 #include "server/rest/query_params.h"
+#include "storage/executor.h"
 #include "storage/row_writer.h"
 #include "storage/unit_of_work.h"
 #include "tests/support/test_db.h"
@@ -33,7 +34,8 @@ struct Request {
   ib::rest::PlanContext plan;
   ActionInput in;
 
-  Request(ib::testing::TestDb& t, ib::storage::Principal principal, const Params& params)
+  Request(ib::testing::TestDb& t, ib::storage::Principal principal, const Params& params,
+          const char* table = "interview_sessions")
       : api(ib::rest::ParseQueryParams(params)),
         who(std::move(principal)),
         plan{t.catalog(), who, 0, kWriteTargetsClock.now_micros},
@@ -41,7 +43,7 @@ struct Request {
            api,
            prefs,
            ib::rest::MediaType::kJson,
-           *t.catalog().FindExposedTable("interview_sessions"),
+           *t.catalog().FindExposedTable(table),
            plan,
            kWriteTargetsClock,
            t.db()} {}
@@ -52,6 +54,11 @@ int64_t AddSession(ib::testing::TestDb& t, const std::string& user, const std::s
     return scope.writer().Insert("interview_sessions",
                                  {{"user_id", SqlValue{user}}, {"title", SqlValue{title}}});
   });
+}
+
+std::string SessionId(ib::testing::TestDb& t, int64_t rowid) {
+  return std::get<std::string>(*ib::storage::Executor(t.conn()).Scalar(
+      {"SELECT id FROM interview_sessions WHERE rowid = ?", {SqlValue{rowid}}, ""}));
 }
 
 }  // namespace
@@ -138,4 +145,54 @@ TEST_CASE("write targets: the filters run while another request holds the writer
   std::filesystem::remove(path);
   std::filesystem::remove(path.string() + "-wal");
   std::filesystem::remove(path.string() + "-shm");
+}
+
+TEST_CASE("write targets: a filter that pins one row by a key leaves the search to the writer") {
+  ib::testing::TestDb t;
+  std::string alice = t.AddUser("alice@example.com");
+  std::string bob = t.AddUser("bob@example.com");
+  int64_t a1 = AddSession(t, alice, "a1");
+  int64_t a2 = AddSession(t, alice, "a2");
+  const std::string id1 = SessionId(t, a1);
+  const std::string id2 = SessionId(t, a2);
+  auto by_writer = [&](const Params& params, const char* table = "interview_sessions") {
+    Request req(t, ib::testing::User(alice), params, table);
+    return ib::rest::FindTargets(req.in, Command::kUpdate).by_writer;
+  };
+
+  // The primary key, alone or beside other filters; a unique column (streaks.user_id).
+  CHECK(by_writer({{"id", "eq." + id1}}));
+  CHECK(by_writer({{"title", "like.a*"}, {"id", "eq." + id1}}));
+  CHECK(by_writer({{"user_id", "eq." + alice}}, "streaks"));
+  // Anything that may select more than one row, or not through the key's index, is searched
+  // in a snapshot first.
+  CHECK_FALSE(by_writer({{"title", "eq.a1"}}));                         // not a key
+  CHECK_FALSE(by_writer({{"id", "neq." + id1}}));                       // not an equality
+  CHECK_FALSE(by_writer({{"id", "not.eq." + id1}}));                    // negated
+  CHECK_FALSE(by_writer({{"id", "in.(" + id1 + "," + id2 + ")"}}));     // a list
+  CHECK_FALSE(by_writer({{"or", "(id.eq." + id1 + ",title.eq.a2)"}}));  // under an OR
+  CHECK_FALSE(by_writer({{"id", "eq." + id1}, {"limit", "1"}}));        // paging
+  CHECK_FALSE(by_writer({{"id", "eq." + id1}, {"order", "title"}}));    // an order
+  CHECK_FALSE(by_writer({{"user_id", "eq." + alice}}));  // a key of another table only
+  // A unique column of a table read through its computed columns (the leaderboard's rank).
+  CHECK_FALSE(by_writer({{"user_id", "eq." + alice}}, "leaderboard"));
+
+  // The writer finds the row as it is then, under the guard and every filter.
+  Request pinned(t, ib::testing::User(alice), {{"title", "like.a*"}, {"id", "eq." + id1}});
+  auto found = ib::rest::FindTargets(pinned.in, Command::kUpdate);
+  auto recheck = [&](const ib::rest::FoundTargets& f) {
+    return t.db().Write(ib::testing::User(alice), kWriteTargetsClock, [&](WriteScope& s) {
+      return ib::rest::RecheckTargets(s.conn(), pinned.in, Command::kUpdate, f);
+    });
+  };
+  CHECK(recheck(found) == std::vector<int64_t>{a1});
+  t.db().Write(ib::testing::Service(), kWriteTargetsClock, [&](WriteScope& scope) {
+    scope.writer().Update("interview_sessions", a1, {{"title", SqlValue{"x1"}}});
+  });
+  CHECK(recheck(found).empty());  // no longer matches the title filter
+  t.db().Write(ib::testing::Service(), kWriteTargetsClock, [&](WriteScope& scope) {
+    scope.writer().Update("interview_sessions", a1,
+                          {{"title", SqlValue{"a1"}}, {"user_id", SqlValue{bob}}});
+  });
+  CHECK(recheck(found).empty());  // matches, but the guard hides bob's row from alice
 }
