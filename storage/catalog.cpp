@@ -111,9 +111,12 @@ std::shared_ptr<const Catalog> Catalog::Load(Connection& conn,
     for (auto& [order, col] : pk) table->primary_key.push_back(col);
     if (!table->primary_key.empty()) table->unique_keys.push_back(table->primary_key);
 
+    // A partial unique index holds only the rows its WHERE selects: not a key of the table
+    // (Postgres refuses ON CONFLICT on one without its predicate, and a lookup by its columns
+    // alone cannot use it).
     std::vector<std::string> unique_indexes;
     ex.Run({"SELECT name FROM pragma_index_list(?1) WHERE \"unique\" = 1 AND origin <> 'pk' "
-            "ORDER BY seq DESC",
+            "AND partial = 0 ORDER BY seq DESC",
             {name},
             ""},
            [&](const Row& row) { unique_indexes.push_back(row.Text(0)); });

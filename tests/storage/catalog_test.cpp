@@ -79,6 +79,18 @@ TEST_CASE("catalog: unique keys and foreign keys") {
   CHECK(fks[0]->ref_columns == std::vector<std::string>{"id"});
 }
 
+TEST_CASE("catalog: a partial unique index is not a key") {
+  ib::testing::TestDb t;
+  t.Exec("CREATE UNIQUE INDEX sessions_description_key ON interview_sessions(description)");
+  t.Exec(
+      "CREATE UNIQUE INDEX sessions_completed_title_key ON interview_sessions(title) "
+      "WHERE status = 'completed'");
+  auto catalog = ib::storage::Catalog::Load(t.conn());
+  const auto* s = catalog->FindExposedTable("interview_sessions");
+  CHECK(s->IsUniqueKey({"description"}));
+  CHECK_FALSE(s->IsUniqueKey({"title"}));
+}
+
 TEST_CASE("catalog: identifiers are quoted with inner quotes doubled") {
   ib::testing::TestDb t;
   CHECK(t.catalog().FindExposedTable("profiles")->ident.sql() == "\"profiles\"");
