@@ -5,6 +5,7 @@
 
 #include "storage/error.h"
 #include "storage/hooks/gamification.h"
+#include "storage/hooks/streak_dates.h"
 #include "storage/row_writer.h"
 #include "storage/values.h"
 
@@ -34,24 +35,16 @@ std::vector<std::string> ParseDates(const std::string& json_text) {
   return out;
 }
 
-StreakState FromRow(const RowData& row) {
+StreakState CountersFromRow(const RowData& row) {
   StreakState s;
   s.current = IntOf(row, "current_streak");
   s.longest = IntOf(row, "longest_streak");
   if (!IsNull(row, "last_activity_date")) s.last = TextOf(row, "last_activity_date");
-  if (!IsNull(row, "streak_data")) s.dates = ParseDates(TextOf(row, "streak_data"));
   return s;
 }
 
-}  // namespace
-
-int64_t DayNumber(std::string_view date) {
-  const std::string d = NormalizeDate(date);  // throws 22007/22008 on a malformed date
-  return DaysFromCivil(std::stoll(d.substr(0, 4)), std::stoll(d.substr(5, 2)),
-                       std::stoll(d.substr(8, 2)));
-}
-
-StreakState AdvanceStreak(StreakState s, const std::string& day) {
+// current, longest and last after an activity on `day` (AdvanceStreak without the dates).
+StreakState AdvanceCounters(StreakState s, const std::string& day) {
   const int64_t today = DayNumber(day);
   if (!s.last) {
     s.current = 1;
@@ -63,11 +56,30 @@ StreakState AdvanceStreak(StreakState s, const std::string& day) {
   }
   s.longest = std::max(s.longest, s.current);
   if (!s.last || today > DayNumber(*s.last)) s.last = day;
-  auto at = std::lower_bound(s.dates.begin(), s.dates.end(), day);
-  if (at == s.dates.end() || *at != day) s.dates.insert(at, day);
-  if (s.dates.size() > kMaxStreakDates) {
-    s.dates.erase(s.dates.begin(), s.dates.end() - static_cast<std::ptrdiff_t>(kMaxStreakDates));
+  return s;
+}
+
+void RecordDay(std::vector<std::string>& dates, const std::string& day) {
+  auto at = std::lower_bound(dates.begin(), dates.end(), day);
+  if (at == dates.end() || *at != day) dates.insert(at, day);
+  if (dates.size() > kMaxStreakDates) {
+    dates.erase(dates.begin(), dates.end() - static_cast<std::ptrdiff_t>(kMaxStreakDates));
   }
+}
+
+}  // namespace
+
+int64_t DayNumber(std::string_view date) {
+  const std::string d = NormalizeDate(date);  // throws 22007/22008 on a malformed date
+  return DaysFromCivil(std::stoll(d.substr(0, 4)), std::stoll(d.substr(5, 2)),
+                       std::stoll(d.substr(8, 2)));
+}
+
+StreakState AdvanceStreak(StreakState s, const std::string& day) {
+  std::vector<std::string> dates = std::move(s.dates);
+  s = AdvanceCounters(std::move(s), day);
+  RecordDay(dates, day);
+  s.dates = std::move(dates);
   return s;
 }
 
@@ -82,12 +94,20 @@ StreakState ApplyStreakDay(HookContext& ctx, const std::string& user_id, const s
     if (!stored) throw Error::Internal("streak row vanished");
     found = RowWriter::FoundRow{rowid, std::move(*stored)};
   }
-  StreakState s = AdvanceStreak(FromRow(found->row), day);
-  w.Update("streaks", found->rowid,
-           {{"current_streak", s.current},
-            {"longest_streak", s.longest},
-            {"last_activity_date", *s.last},
-            {"streak_data", nlohmann::json(s.dates).dump()}});
+  const StreakState s = AdvanceCounters(CountersFromRow(found->row), day);
+  RowData changes{{"current_streak", s.current},
+                  {"longest_streak", s.longest},
+                  {"last_activity_date", *s.last}};
+  const std::string stored =
+      IsNull(found->row, "streak_data") ? "[]" : TextOf(found->row, "streak_data");
+  if (auto recorded = RecordDayInDates(stored, day, kMaxStreakDates)) {
+    if (*recorded != stored) changes.emplace("streak_data", std::move(*recorded));
+  } else {
+    std::vector<std::string> dates = ParseDates(stored);  // a hand-written form
+    RecordDay(dates, day);
+    changes.emplace("streak_data", nlohmann::json(dates).dump());
+  }
+  w.Update("streaks", found->rowid, std::move(changes));
   return s;
 }
 

@@ -148,6 +148,29 @@ TEST_CASE("completion: streak over consecutive, repeated, late and gapped days")
         R"(["2023-12-25","2023-12-30","2023-12-31","2024-01-01","2024-01-03"])");
 }
 
+TEST_CASE("completion: a hand-written streak_data is read as a list, then kept in its own form") {
+  GamificationFixture f;
+  const std::string u = f.AddUser("ada@x.io");
+  f.Complete(u, 50.0, "2024-01-01T10:00:00Z");
+  {
+    auto w = f.Writer();
+    const auto rowid = w.FindRowid("streaks", "user_id", SqlValue(u));
+    REQUIRE(rowid);
+    // Spaces, disorder, a duplicate and a non-string: not the hook's form, so it is parsed.
+    w.Update("streaks", *rowid,
+             {{"streak_data", std::string(R"([ "2023-12-31", 7, "2023-12-30", "2023-12-31" ])")}});
+  }
+  f.Complete(u, 50.0, "2024-01-02T10:00:00Z");
+  CHECK(f.Text("streaks", u, "streak_data") == R"(["2023-12-30","2023-12-31","2024-01-02"])");
+  CHECK(f.Int("streaks", u, "current_streak") == 2);
+  f.Complete(u, 50.0, "2024-01-02T11:00:00Z");  // the same day, on the text
+  f.Complete(u, 50.0, "2023-12-29T11:00:00Z");  // an earlier one, spliced in
+  CHECK(f.Text("streaks", u, "streak_data") ==
+        R"(["2023-12-29","2023-12-30","2023-12-31","2024-01-02"])");
+  CHECK(f.Int("streaks", u, "current_streak") == 2);
+  CHECK(f.Text("streaks", u, "last_activity_date") == "2024-01-02");
+}
+
 TEST_CASE("completion: a user without a profile is skipped gracefully, not given one") {
   GamificationFixture f;
   const std::string u = f.AddUser("ghost@x.io", false);
