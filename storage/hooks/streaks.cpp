@@ -94,7 +94,7 @@ StreakState ApplyStreakDay(HookContext& ctx, const std::string& user_id, const s
     if (!stored) throw Error::Internal("streak row vanished");
     found = RowWriter::FoundRow{rowid, std::move(*stored)};
   }
-  const StreakState s = AdvanceCounters(CountersFromRow(found->row), day);
+  StreakState s = AdvanceCounters(CountersFromRow(found->row), day);
   RowData changes{{"current_streak", s.current},
                   {"longest_streak", s.longest},
                   {"last_activity_date", *s.last}};
