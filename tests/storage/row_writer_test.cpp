@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include "storage/executor.h"
 #include "storage/hooks/hook.h"
 #include "storage/values.h"
 #include "tests/support/test_db.h"
@@ -29,6 +30,34 @@ TEST_CASE("row writer: FindRow answers the rowid and every column of the row Rea
 
   CHECK_FALSE(writer.FindRow("streaks", "user_id", std::string("no-such-user")).has_value());
   CHECK_THROWS(writer.FindRow("streaks", "no_such_column", user));
+}
+
+TEST_CASE("row writer: an insert answers its own rowid, whatever its triggers and hooks insert") {
+  testing::TestDb db;
+  const std::string user = db.AddUser("rowid@x.io");
+  const Principal service = testing::Service();
+  Executor sql(db.conn());
+  // A SQL trigger inserting rows of its own into a rowid table, whose rowids run far ahead.
+  sql.Exec("CREATE TABLE side_rows (x)");
+  sql.Exec("INSERT INTO side_rows (rowid, x) VALUES (5000, 0)");
+  sql.Exec(
+      "CREATE TRIGGER side_rows_on_streak AFTER INSERT ON streaks BEGIN "
+      "INSERT INTO side_rows (x) VALUES (1); INSERT INTO side_rows (x) VALUES (2); END");
+  RowWriter writer(db.conn(), db.catalog(), service, kNow);
+  const int64_t streak = writer.Insert("streaks", {{"user_id", user}});
+  CHECK(streak == std::get<int64_t>(
+                      *sql.Scalar({"SELECT rowid FROM streaks WHERE user_id = ?", {user}, ""})));
+  CHECK(std::get<int64_t>(*sql.Scalar({"SELECT max(rowid) FROM side_rows", {}, ""})) == 5002);
+  // A session inserted completed: its AFTER hooks insert the award's rows (achievements, the
+  // leaderboard, ...) after the session's own statement.
+  const int64_t session = writer.Insert("interview_sessions", {{"user_id", user},
+                                                               {"title", std::string("t")},
+                                                               {"status", std::string("completed")},
+                                                               {"overall_score", 80.0}});
+  CHECK(session == std::get<int64_t>(*sql.Scalar(
+                       {"SELECT rowid FROM interview_sessions WHERE user_id = ?", {user}, ""})));
+  CHECK(std::get<int64_t>(
+            *sql.Scalar({"SELECT count(*) FROM achievements WHERE user_id = ?", {user}, ""})) > 0);
 }
 
 TEST_CASE("row writer: a table without hooks is updated and deleted as asked, absent rows alone") {
