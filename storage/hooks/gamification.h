@@ -64,8 +64,8 @@ const std::vector<AchievementRule>& AchievementRules();
 // ---- effects (through ctx.writer) ----
 
 // Records an activity on `day` in the user's streak row (created on first use); returns its
-// counters and last date (`dates` left empty: the row's streak_data is updated on its text,
-// storage/hooks/streak_dates.h).
+// counters and last date (`dates` is filled only when a hand-written streak_data had to be
+// parsed: the hook's own form is updated on its text, storage/hooks/streak_dates.h).
 StreakState ApplyStreakDay(HookContext& ctx, const std::string& user_id, const std::string& day);
 
 // Unlocks every rule not yet unlocked that `progress` satisfies; returns the XP they reward.

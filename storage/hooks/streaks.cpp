@@ -59,14 +59,6 @@ StreakState AdvanceCounters(StreakState s, const std::string& day) {
   return s;
 }
 
-void RecordDay(std::vector<std::string>& dates, const std::string& day) {
-  auto at = std::lower_bound(dates.begin(), dates.end(), day);
-  if (at == dates.end() || *at != day) dates.insert(at, day);
-  if (dates.size() > kMaxStreakDates) {
-    dates.erase(dates.begin(), dates.end() - static_cast<std::ptrdiff_t>(kMaxStreakDates));
-  }
-}
-
 }  // namespace
 
 int64_t DayNumber(std::string_view date) {
@@ -76,10 +68,12 @@ int64_t DayNumber(std::string_view date) {
 }
 
 StreakState AdvanceStreak(StreakState s, const std::string& day) {
-  std::vector<std::string> dates = std::move(s.dates);
   s = AdvanceCounters(std::move(s), day);
-  RecordDay(dates, day);
-  s.dates = std::move(dates);
+  auto at = std::lower_bound(s.dates.begin(), s.dates.end(), day);
+  if (at == s.dates.end() || *at != day) s.dates.insert(at, day);
+  if (s.dates.size() > kMaxStreakDates) {
+    s.dates.erase(s.dates.begin(), s.dates.end() - static_cast<std::ptrdiff_t>(kMaxStreakDates));
+  }
   return s;
 }
 
@@ -94,19 +88,21 @@ StreakState ApplyStreakDay(HookContext& ctx, const std::string& user_id, const s
     if (!stored) throw Error::Internal("streak row vanished");
     found = RowWriter::FoundRow{rowid, std::move(*stored)};
   }
-  StreakState s = AdvanceCounters(CountersFromRow(found->row), day);
+  StreakState s = CountersFromRow(found->row);
+  const std::string stored =
+      IsNull(found->row, "streak_data") ? "[]" : TextOf(found->row, "streak_data");
+  std::optional<std::string> dates = RecordDayInDates(stored, day, kMaxStreakDates);
+  if (dates) {
+    s = AdvanceCounters(std::move(s), day);
+  } else {
+    s.dates = ParseDates(stored);  // a hand-written form
+    s = AdvanceStreak(std::move(s), day);
+    dates = nlohmann::json(s.dates).dump();
+  }
   RowData changes{{"current_streak", s.current},
                   {"longest_streak", s.longest},
                   {"last_activity_date", *s.last}};
-  const std::string stored =
-      IsNull(found->row, "streak_data") ? "[]" : TextOf(found->row, "streak_data");
-  if (auto recorded = RecordDayInDates(stored, day, kMaxStreakDates)) {
-    if (*recorded != stored) changes.emplace("streak_data", std::move(*recorded));
-  } else {
-    std::vector<std::string> dates = ParseDates(stored);  // a hand-written form
-    RecordDay(dates, day);
-    changes.emplace("streak_data", nlohmann::json(dates).dump());
-  }
+  if (*dates != stored) changes.emplace("streak_data", std::move(*dates));
   w.Update("streaks", found->rowid, std::move(changes));
   return s;
 }
