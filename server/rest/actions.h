@@ -86,17 +86,18 @@ RestResponse AnswerWrite(storage::Connection& conn, const ActionInput& in,
 // a reader fetches again after every commit, its COMMIT), the commonest write's largest step
 // outside the writer: supabase-js's `.update(...).eq('id', id)` and `.delete().eq('id', id)`.
 // As if the request had come a moment later: READ COMMITTED allows either.
+// The query the writer runs is built here, before the write is submitted, so the writer only
+// runs it.
 struct FoundTargets {
-  std::string json;  // [[rowid, key], ...] in the request's order
-  size_t count = 0;
-  bool by_writer = false;  // pinned by a key: nothing was read, the writer finds the row
+  size_t count = 0;                // rows found in the snapshot (unused when by_writer)
+  bool by_writer = false;          // pinned by a key: nothing was read, the writer finds the row
+  storage::SqlQuery writer_query;  // the pinned lookup, or the re-check of the rows found
 };
 // True when the plan's filters hold, at the top level of their AND, `column = value` on a
 // column that alone is a primary or unique key of a table read as itself (no computed
 // columns), with no order or paging: at most one row, found through that key's index.
 bool PinnedByKey(const ReadPlan& plan);
 FoundTargets FindTargets(const ActionInput& in, storage::guards::Command command);
-std::vector<int64_t> RecheckTargets(storage::Connection& conn, const ActionInput& in,
-                                    storage::guards::Command command, const FoundTargets& found);
+std::vector<int64_t> RecheckTargets(storage::Connection& conn, const FoundTargets& found);
 
 }  // namespace ib::rest

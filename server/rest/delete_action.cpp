@@ -21,7 +21,7 @@ RestResponse RunDelete(const ActionInput& in) {
   std::vector<int64_t> rowids;
   RestResponse out = in.db.Write(in.plan.who, in.clock, [&](storage::WriteScope& scope) {
     if (in.prefs.tx_rollback) scope.RollBackWhenDone();  // Prefer: tx=rollback
-    rowids = RecheckTargets(scope.conn(), in, Command::kDelete, found);
+    rowids = RecheckTargets(scope.conn(), found);
     RestResponse answer = AnswerWrite(scope.conn(), in, rowids, rep);
     for (int64_t rowid : rowids) scope.writer().Delete(in.table.name, rowid);
     return answer;

@@ -560,6 +560,15 @@ storage::SqlQuery BuildTargetRows(const ReadPlan& plan) {
   return w.Take(plan.table->name);
 }
 
+storage::SqlQuery BuildTargetRowids(const ReadPlan& plan) {
+  SqlWriter w;
+  w << "SELECT " << plan.alias << ".rowid";
+  WriteFrom(w, plan);
+  WriteWhere(w, plan, nullptr);
+  WriteOrderAndPaging(w, plan);
+  return w.Take(plan.table->name);
+}
+
 storage::SqlQuery BuildRecheckTargets(const ReadPlan& plan, std::string found) {
   SqlWriter w;
   w << "SELECT " << plan.alias << ".rowid FROM json_each(";

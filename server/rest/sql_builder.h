@@ -41,6 +41,9 @@ storage::SqlQuery BuildCount(const ReadPlan& plan);
 // SELECT rowid, json_array(<primary key>) of the rows the plan's filters (and its guard)
 // match, with its order and paging: the targets of an UPDATE or DELETE, found in a snapshot.
 storage::SqlQuery BuildTargetRows(const ReadPlan& plan);
+// SELECT rowid of the rows the plan's filters (and its guard) match, with its order and paging:
+// the targets found under the writer, where the key is not needed.
+storage::SqlQuery BuildTargetRowids(const ReadPlan& plan);
 // SELECT rowid of the `found` rows (a JSON array of [rowid, key] pairs as BuildTargetRows
 // yields them) that still exist with that key and still pass the plan's guard and filters,
 // in `found` order; the plan's order and paging are not applied again.

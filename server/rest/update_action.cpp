@@ -56,7 +56,7 @@ RestResponse RunUpdate(const ActionInput& in) {
   std::vector<int64_t> rowids;
   RestResponse out = in.db.Write(in.plan.who, in.clock, [&](storage::WriteScope& scope) {
     if (in.prefs.tx_rollback) scope.RollBackWhenDone();  // Prefer: tx=rollback
-    rowids = RecheckTargets(scope.conn(), in, Command::kUpdate, found);
+    rowids = RecheckTargets(scope.conn(), found);
     // The guard's WITH CHECK answers before any constraint can (see insert_action.cpp).
     CheckUpdateCandidates(scope.conn(), in.table, who, rowids, columns, values);
     if (!changes.empty()) {

@@ -48,27 +48,25 @@ FoundTargets FindTargets(const ActionInput& in, storage::guards::Command command
   }
   if (auto it = in.api.limit.find({}); it != in.api.limit.end()) plan.limit = it->second;
   if (auto it = in.api.offset.find({}); it != in.api.offset.end()) plan.offset = it->second;
-  if (PinnedByKey(plan)) return FoundTargets{"", 0, true};
+  if (PinnedByKey(plan)) return FoundTargets{0, true, BuildTargetRowids(plan)};
   nlohmann::json rows = nlohmann::json::array();
   in.db.Read(in.plan.who, in.clock, [&](storage::ReadScope& scope) {
     storage::Executor(scope.conn()).Run(BuildTargetRows(plan), [&](const storage::Row& r) {
       rows.push_back(nlohmann::json::array({r.Int(0), r.Text(1)}));
     });
   });
-  return FoundTargets{rows.dump(), rows.size(), false};
+  FoundTargets found{rows.size(), false, {}};
+  // The re-check applies the filters and the guard again, not the order or the paging.
+  if (found.count > 0)
+    found.writer_query = BuildRecheckTargets(TargetPlan(in, command), rows.dump());
+  return found;
 }
 
-std::vector<int64_t> RecheckTargets(storage::Connection& conn, const ActionInput& in,
-                                    storage::guards::Command command, const FoundTargets& found) {
+std::vector<int64_t> RecheckTargets(storage::Connection& conn, const FoundTargets& found) {
   std::vector<int64_t> rowids;
-  if (found.by_writer) {
-    storage::Executor(conn).Run(BuildTargetRows(TargetPlan(in, command)),
-                                [&](const storage::Row& r) { rowids.push_back(r.Int(0)); });
-    return rowids;
-  }
-  if (found.count == 0) return rowids;
-  rowids.reserve(found.count);
-  storage::Executor(conn).Run(BuildRecheckTargets(TargetPlan(in, command), found.json),
+  if (!found.by_writer && found.count == 0) return rowids;
+  rowids.reserve(found.by_writer ? 1 : found.count);
+  storage::Executor(conn).Run(found.writer_query,
                               [&](const storage::Row& r) { rowids.push_back(r.Int(0)); });
   return rowids;
 }

@@ -91,9 +91,8 @@ TEST_CASE("write targets: the writer re-checks only the rows the snapshot found"
   REQUIRE(a3 == a2);
 
   std::vector<int64_t> kept =
-      t.db().Write(ib::testing::User(alice), kWriteTargetsClock, [&](WriteScope& s) {
-        return ib::rest::RecheckTargets(s.conn(), req.in, Command::kUpdate, found);
-      });
+      t.db().Write(ib::testing::User(alice), kWriteTargetsClock,
+                   [&](WriteScope& s) { return ib::rest::RecheckTargets(s.conn(), found); });
   CHECK(kept == std::vector<int64_t>{a5});
 }
 
@@ -106,9 +105,8 @@ TEST_CASE("write targets: the found order survives the re-check") {
   Request req(t, ib::testing::Service(), {{"order", "title.desc"}, {"limit", "2"}});
   auto found = ib::rest::FindTargets(req.in, Command::kDelete);
   std::vector<int64_t> kept =
-      t.db().Write(ib::testing::Service(), kWriteTargetsClock, [&](WriteScope& s) {
-        return ib::rest::RecheckTargets(s.conn(), req.in, Command::kDelete, found);
-      });
+      t.db().Write(ib::testing::Service(), kWriteTargetsClock,
+                   [&](WriteScope& s) { return ib::rest::RecheckTargets(s.conn(), found); });
   CHECK(kept == std::vector<int64_t>{c, b});
   (void)a;
 }
@@ -181,9 +179,8 @@ TEST_CASE("write targets: a filter that pins one row by a key leaves the search 
   Request pinned(t, ib::testing::User(alice), {{"title", "like.a*"}, {"id", "eq." + id1}});
   auto found = ib::rest::FindTargets(pinned.in, Command::kUpdate);
   auto recheck = [&](const ib::rest::FoundTargets& f) {
-    return t.db().Write(ib::testing::User(alice), kWriteTargetsClock, [&](WriteScope& s) {
-      return ib::rest::RecheckTargets(s.conn(), pinned.in, Command::kUpdate, f);
-    });
+    return t.db().Write(ib::testing::User(alice), kWriteTargetsClock,
+                        [&](WriteScope& s) { return ib::rest::RecheckTargets(s.conn(), f); });
   };
   CHECK(recheck(found) == std::vector<int64_t>{a1});
   t.db().Write(ib::testing::Service(), kWriteTargetsClock, [&](WriteScope& scope) {
