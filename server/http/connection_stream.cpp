@@ -114,7 +114,9 @@ ConnectionStream::HeadStatus ConnectionStream::ReadHead(const HeadLimits& limits
 }
 
 void ConnectionStream::BeginRequest(uint64_t max_body_bytes) {
-  RenderHeadInto(head_, rendered_head_);
+  // httplib parses only the headers it reads itself; FramedServer hands it the rest
+  // (AddHandlerHeaders) as they were parsed here.
+  RenderHeadInto(head_, rendered_head_, HeadersRendered::kHttplibOnly);
   rendered_off_ = 0;
   fault_.reset();
   chunked_.reset();

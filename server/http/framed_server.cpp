@@ -14,6 +14,7 @@
 #include "server/http/access_record.h"
 #include "server/http/body_limit.h"
 #include "server/http/connection_reactor.h"
+#include "server/http/handler_headers.h"
 #include "server/http/hot_wait_habit.h"
 #include "server/http/request_id.h"
 #include "server/http/tls_front_end.h"
@@ -430,7 +431,10 @@ bool FramedServer::ServeOneRequest(ConnectionStream& strm, bool last, const std:
   strm.BeginRequest(max_body);
   CurrentConnection current(strm);
   bool connection_closed = false;
-  bool written = process_request(strm, last, connection_closed, nullptr) && strm.Flush();
+  const std::function<void(httplib::Request&)> add_headers = [&head](httplib::Request& req) {
+    AddHandlerHeaders(head, req);
+  };
+  bool written = process_request(strm, last, connection_closed, add_headers) && strm.Flush();
   return written && !connection_closed && head.keep_alive && strm.BodyComplete();
 }
 

@@ -241,18 +241,36 @@ std::string RenderHead(const RequestHead& head) {
   return out;
 }
 
-void RenderHeadInto(const RequestHead& head, std::string& out) {
+bool HttplibReadsHeader(std::string_view name) {
+  static constexpr std::array<std::string_view, 6> kRead = {
+      "Range", "Expect", "Content-Type", "Content-Encoding", "Accept-Encoding", "Origin"};
+  for (auto s : kRead) {
+    if (EqualsIgnoreCase(name, s)) return true;
+  }
+  return false;
+}
+
+std::optional<std::string_view> RenderedHeaderName(std::string_view name, std::string_view value) {
+  if (IsServerSetHeader(name) || EqualsIgnoreCase(name, "Content-Length") ||
+      EqualsIgnoreCase(name, "Transfer-Encoding") || EqualsIgnoreCase(name, "Connection")) {
+    return std::nullopt;
+  }
+  if (EqualsIgnoreCase(name, "Range") && !StartsWithIgnoreCase(value, "bytes=")) {
+    return kRowRangeHeader;
+  }
+  return name;
+}
+
+void RenderHeadInto(const RequestHead& head, std::string& out, HeadersRendered which) {
   out.clear();
   out.reserve(head.target.size() + 64 * (head.headers.size() + 1));
   out.append(head.method).append(" ").append(head.target).append(" ").append(head.version);
   out.append(kCrlf);
   for (const auto& [name, value] : head.headers) {
-    if (IsServerSetHeader(name) || EqualsIgnoreCase(name, "Content-Length") ||
-        EqualsIgnoreCase(name, "Transfer-Encoding") || EqualsIgnoreCase(name, "Connection")) {
-      continue;
-    }
-    bool row_range = EqualsIgnoreCase(name, "Range") && !StartsWithIgnoreCase(value, "bytes=");
-    out.append(row_range ? kRowRangeHeader : name).append(": ").append(value).append(kCrlf);
+    std::optional<std::string_view> rendered = RenderedHeaderName(name, value);
+    if (!rendered) continue;
+    if (which == HeadersRendered::kHttplibOnly && !HttplibReadsHeader(*rendered)) continue;
+    out.append(*rendered).append(": ").append(value).append(kCrlf);
   }
   if (head.framing == BodyFraming::kLength) {
     out.append("Content-Length: ").append(std::to_string(head.content_length)).append(kCrlf);

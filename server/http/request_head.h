@@ -69,8 +69,43 @@ HeadParse ParseRequestHead(std::string_view head, const HeadLimits& limits);
 // non-byte `Range` is renamed to kRowRangeHeader; headers a client must not set because the
 // server sets them (httplib's REMOTE_ADDR and friends, kRowRangeHeader itself) are dropped.
 std::string RenderHead(const RequestHead& head);
-// The same into `out` (replacing what it held): a connection renders every request's head into
-// one buffer, whose memory then serves them all.
-void RenderHeadInto(const RequestHead& head, std::string& out);
+
+// Which headers a rendering carries besides the framing (Content-Length or Transfer-Encoding,
+// and Connection), which it always carries.
+enum class HeadersRendered {
+  kAll,
+  // Only those httplib itself reads while it serves the request (HttplibReadsHeader). The
+  // others reach the handlers without being parsed again (ForEachHandlerHeader): httplib reads
+  // a head a byte at a time and URL-decodes every value, about 100 instructions a byte, so
+  // two bearer tokens cost more than the rest of a list's HTTP work.
+  kHttplibOnly,
+};
+// RenderHead into `out` (replacing what it held): a connection renders every request's head
+// into one buffer, whose memory then serves them all.
+void RenderHeadInto(const RequestHead& head, std::string& out,
+                    HeadersRendered which = HeadersRendered::kAll);
+
+// The request headers cpp-httplib 0.11 consults itself while serving a request, beyond the
+// framing: a byte Range (416 before routing, and the answer's slicing), Expect (100-continue),
+// Content-Type (multipart bodies), Content-Encoding (compressed bodies) and Accept-Encoding
+// (compressed answers); and Origin, which FramedServer's post-routing step reads for CORS on
+// every answer, httplib's own early ones too (a 416 is written before the other headers are
+// added).
+bool HttplibReadsHeader(std::string_view name);
+
+// The name `name` is rendered under (a non-byte Range becomes kRowRangeHeader), or none for a
+// header the rendering drops or writes itself (the server-set ones and the framing).
+std::optional<std::string_view> RenderedHeaderName(std::string_view name, std::string_view value);
+
+// Calls fn(name, value) for each header that a kHttplibOnly rendering leaves out, in the
+// request's order, under the name RenderHead would give it: with that rendering, they are what
+// the handlers must be given besides it.
+template <typename Fn>
+void ForEachHandlerHeader(const RequestHead& head, Fn&& fn) {
+  for (const auto& [name, value] : head.headers) {
+    std::optional<std::string_view> rendered = RenderedHeaderName(name, value);
+    if (rendered && !HttplibReadsHeader(*rendered)) fn(*rendered, std::string_view(value));
+  }
+}
 
 }  // namespace ib::http

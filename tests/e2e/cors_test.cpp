@@ -131,3 +131,13 @@ TEST_CASE("cors: answers the connection layer writes itself follow the list too"
     CHECK(res->header("vary") == "Origin");
   }
 }
+
+TEST_CASE("cors: an answer httplib gives before routing still carries the allowed origin") {
+  ServerProcess server({"--cors-origins", kAllowed});
+  // A byte range httplib cannot read: it answers 416 itself, before any handler runs.
+  auto unsatisfiable = server.Send("GET", "/storage/v1/object/public/interview-audio/a.wav", "", "",
+                                   {{"Origin", kAllowed}, {"Range", "bytes=x-y"}});
+  CHECK(unsatisfiable.status == 416);
+  CHECK(unsatisfiable.header("Access-Control-Allow-Origin") == kAllowed);
+  CHECK(unsatisfiable.header("Vary") == "Origin");
+}

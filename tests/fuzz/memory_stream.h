@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -56,11 +57,14 @@ class MemoryServer : public httplib::Server {
  public:
   // Serves requests until the input is used up or the server closes the connection; returns
   // the bytes written back.
-  std::string Serve(std::string_view input, size_t chunk, size_t max_requests = 8) {
+  // `setup`, when given, is httplib's setup_request: called with each request after its head
+  // is read, before it is routed (FramedServer adds the handler headers there).
+  std::string Serve(std::string_view input, size_t chunk, size_t max_requests = 8,
+                    const std::function<void(httplib::Request&)>& setup = nullptr) {
     MemoryStream stream(input, chunk);
     for (size_t i = 0; i < max_requests && stream.is_readable(); ++i) {
       bool closed = false;
-      if (!process_request(stream, i + 1 == max_requests, closed, nullptr) || closed) break;
+      if (!process_request(stream, i + 1 == max_requests, closed, setup) || closed) break;
     }
     return stream.output();
   }

@@ -5,7 +5,9 @@
 // request line and framing (rendering twice differs by design: the renamed row Range header is
 // one a client may not send); and cpp-httplib, reading the rendered head and the body the
 // framing delimits, sees the same method, target (up to a fragment) and body length: the two
-// parsers never disagree about where a request ends (no request smuggling between them).
+// parsers never disagree about where a request ends (no request smuggling between them). As the
+// server serves it (only the headers httplib reads rendered for it, the others added before
+// routing: handler_headers.h), the handler sees what it would with the whole head rendered.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -13,6 +15,7 @@
 #include <string_view>
 
 #include "server/http/chunked_body.h"
+#include "server/http/handler_headers.h"
 #include "server/http/request_head.h"
 #include "tests/fuzz/fuzz_support.h"
 #include "tests/fuzz/memory_stream.h"
@@ -29,6 +32,7 @@ const ib::http::HeadLimits kNoLimits{SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX};
 struct Seen {
   bool routed = false;
   std::string method, target, body;
+  httplib::Headers headers;
 };
 
 Seen& LastSeen() {
@@ -40,7 +44,7 @@ ib::fuzz::MemoryServer& Httplib() {
   static ib::fuzz::MemoryServer server;
   static const bool configured = [] {
     auto record = [](const httplib::Request& req, httplib::Response& res) {
-      LastSeen() = Seen{true, req.method, req.target, req.body};
+      LastSeen() = Seen{true, req.method, req.target, req.body, req.headers};
       res.status = 204;
     };
     server.Get(".*", record);
@@ -122,7 +126,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!body) return 0;
   LastSeen() = Seen{};
   (void)Httplib().Serve(rendered + std::string(*body), 4096, 1);
-  const Seen& seen = LastSeen();
+  const Seen seen = LastSeen();
+
+  // The server's way: httplib parses only the headers it reads, the rest are added.
+  std::string for_httplib;
+  ib::http::RenderHeadInto(*parsed.head, for_httplib, ib::http::HeadersRendered::kHttplibOnly);
+  const ib::http::HeadParse split = ib::http::ParseRequestHead(for_httplib, kNoLimits);
+  Check(split.head.has_value(), "httplib's rendering is refused", split.refusal.reason);
+  CheckSameRequest(*parsed.head, *split.head);
+  LastSeen() = Seen{};
+  (void)Httplib().Serve(for_httplib + std::string(*body), 4096, 1, [&](httplib::Request& req) {
+    ib::http::AddHandlerHeaders(*parsed.head, req);
+  });
+  const Seen& served = LastSeen();
+  Check(served.routed == seen.routed && served.method == seen.method &&
+            served.target == seen.target && served.body == seen.body,
+        "the split rendering is served as another request", parsed.head->target);
+  Check(served.headers == seen.headers, "the split rendering gives the handler other headers",
+        parsed.head->target);
   if (!seen.routed) return 0;  // httplib refused on its own (a byte Range it cannot satisfy)
   Check(
       seen.method == parsed.head->method || (parsed.head->method == "HEAD" && seen.method == "GET"),

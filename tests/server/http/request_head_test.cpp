@@ -3,6 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 using ib::http::BodyFraming;
 using ib::http::FindHeadEnd;
@@ -145,4 +148,36 @@ TEST_CASE("request head: rendering into a used buffer replaces what it held") {
   CHECK(buffer == RenderHead(*first.head));
   ib::http::RenderHeadInto(*second.head, buffer);
   CHECK(buffer == "GET /b HTTP/1.1\r\nConnection: Keep-Alive\r\n\r\n");
+}
+
+TEST_CASE("request head: httplib's rendering keeps what httplib reads, the handlers get the rest") {
+  auto parsed = ParseRequestHead(
+      "POST /rest/v1/t HTTP/1.1\r\nHost: x\r\napikey: key\r\nAuthorization: Bearer tok\r\n"
+      "Content-Type: application/json\r\nRange: 0-9\r\nAccept-Encoding: gzip\r\n"
+      "Prefer: return=minimal\r\nExpect: 100-continue\r\nContent-Encoding: identity\r\n"
+      "REMOTE_ADDR: 1.2.3.4\r\nContent-Length: 2\r\nrange: bytes=0-1\r\n\r\n",
+      HeadLimits{});
+  REQUIRE(parsed.head);
+  std::string for_httplib;
+  ib::http::RenderHeadInto(*parsed.head, for_httplib, ib::http::HeadersRendered::kHttplibOnly);
+  CHECK(for_httplib ==
+        "POST /rest/v1/t HTTP/1.1\r\nContent-Type: application/json\r\n"
+        "Accept-Encoding: gzip\r\nExpect: 100-continue\r\nContent-Encoding: identity\r\n"
+        "range: bytes=0-1\r\nContent-Length: 2\r\nConnection: Keep-Alive\r\n\r\n");
+  std::vector<std::pair<std::string, std::string>> handler;
+  ib::http::ForEachHandlerHeader(*parsed.head, [&](std::string_view name, std::string_view value) {
+    handler.emplace_back(name, value);
+  });
+  // In the request's order; the row Range under its own name; server-set headers dropped.
+  CHECK(handler == std::vector<std::pair<std::string, std::string>>{{"Host", "x"},
+                                                                    {"apikey", "key"},
+                                                                    {"Authorization", "Bearer tok"},
+                                                                    {"X-Ib-Row-Range", "0-9"},
+                                                                    {"Prefer", "return=minimal"}});
+  // Together they are the whole rendering's headers: each header is in exactly one of the two.
+  auto whole = ParseRequestHead(RenderHead(*parsed.head), HeadLimits{});
+  auto kept = ParseRequestHead(for_httplib, HeadLimits{});
+  REQUIRE(whole.head);
+  REQUIRE(kept.head);
+  CHECK(whole.head->headers.size() == kept.head->headers.size() + handler.size());
 }
