@@ -46,6 +46,19 @@ SqlQuery FindQuery(const Table& table, std::string_view column, const SqlValue& 
           ""};
 }
 
+// `columns` as a select list; names come from the catalog (a name it does not know is a
+// programming error in a hook's declaration).
+std::string ColumnList(const Table& table, const hooks::Reads& columns) {
+  std::string out;
+  for (std::string_view name : columns) {
+    const Column* c = table.FindColumn(name);
+    if (!c) throw Error::Internal("unknown column " + std::string(name));
+    if (!out.empty()) out += ", ";
+    out += c->ident.sql();
+  }
+  return out;
+}
+
 }  // namespace
 
 RowWriter::RowWriter(Connection& conn, const Catalog& catalog, const Principal& who,
@@ -87,10 +100,9 @@ int64_t RowWriter::Insert(std::string_view table_name, hooks::RowData values) {
   Executor(conn_).Run(q);
   row.rowid = sqlite3_last_insert_rowid(conn_.handle());
 
-  if (!hooks::HooksOn(table.name, hooks::Op::kInsert, hooks::Timing::kAfter).any) {
-    return row.rowid;
-  }
-  if (auto stored = Read(table.name, row.rowid)) row.row = std::move(*stored);
+  const auto after = hooks::HooksOn(table.name, hooks::Op::kInsert, hooks::Timing::kAfter);
+  if (!after.any) return row.rowid;
+  if (auto stored = ReadFor(table, row.rowid, after)) row.row = std::move(*stored);
   hooks::Fire(ctx, hooks::Op::kInsert, hooks::Timing::kAfter, row);
   return row.rowid;
 }
@@ -102,7 +114,7 @@ void RowWriter::Update(std::string_view table_name, int64_t rowid, hooks::RowDat
   const auto after = hooks::HooksOn(table.name, hooks::Op::kUpdate, hooks::Timing::kAfter);
   hooks::HookContext ctx{*this, who_, now_micros_};
   hooks::HookRow row{table.name, rowid, {}, std::move(changes)};
-  if ((before.see_rows || after.any) && !LoadOldRow(row)) return;  // the row is gone
+  if ((before.see_rows || after.any) && !LoadOldRow(table, row, before, after)) return;  // gone
   if (before.any) hooks::Fire(ctx, hooks::Op::kUpdate, hooks::Timing::kBefore, row);
 
   if (!row.row.empty()) {
@@ -123,7 +135,7 @@ void RowWriter::Update(std::string_view table_name, int64_t rowid, hooks::RowDat
     Executor(conn_).Run(q);
   }
   if (!after.any) return;
-  if (auto stored = Read(table.name, rowid)) row.row = std::move(*stored);
+  if (auto stored = ReadFor(table, rowid, after)) row.row = std::move(*stored);
   hooks::Fire(ctx, hooks::Op::kUpdate, hooks::Timing::kAfter, row);
 }
 
@@ -134,15 +146,19 @@ void RowWriter::Delete(std::string_view table_name, int64_t rowid) {
   const auto after = hooks::HooksOn(table.name, hooks::Op::kDelete, hooks::Timing::kAfter);
   hooks::HookContext ctx{*this, who_, now_micros_};
   hooks::HookRow row{table.name, rowid, {}, {}};
-  if ((before.see_rows || after.any) && !LoadOldRow(row)) return;  // the row is gone
+  if ((before.see_rows || after.any) && !LoadOldRow(table, row, before, after)) return;  // gone
   if (before.any) hooks::Fire(ctx, hooks::Op::kDelete, hooks::Timing::kBefore, row);
   Executor(conn_).Run(
       {"DELETE FROM " + table.ident.sql() + " WHERE rowid = ?", {rowid}, table.name});
   if (after.any) hooks::Fire(ctx, hooks::Op::kDelete, hooks::Timing::kAfter, row);
 }
 
-bool RowWriter::LoadOldRow(hooks::HookRow& row) {
-  auto stored = Read(row.table, row.rowid);
+bool RowWriter::LoadOldRow(const Table& table, hooks::HookRow& row, const hooks::EventHooks& before,
+                           const hooks::EventHooks& after) {
+  // The BEFORE hooks that look at rows and every AFTER hook are given the old row.
+  hooks::EventHooks readers = after;
+  if (before.see_rows) readers = hooks::ReadsOfBoth(before, after);
+  auto stored = ReadFor(table, row.rowid, readers);
   if (!stored) return false;
   row.old_row = std::move(*stored);
   return true;
@@ -152,6 +168,18 @@ std::optional<hooks::RowData> RowWriter::Read(std::string_view table_name, int64
   const Table& table = TableNamed(table_name);
   std::optional<hooks::RowData> out;
   Executor(conn_).Run({"SELECT * FROM " + table.ident.sql() + " WHERE rowid = ?", {rowid}, ""},
+                      [&](const Row& r) { out = RowDataFrom(r, 0); });
+  return out;
+}
+
+std::optional<hooks::RowData> RowWriter::ReadFor(const Table& table, int64_t rowid,
+                                                 const hooks::EventHooks& readers) {
+  if (readers.every_column || readers.columns.empty()) return Read(table.name, rowid);
+  std::optional<hooks::RowData> out;
+  Executor(conn_).Run({"SELECT " + ColumnList(table, readers.columns) + " FROM " +
+                           table.ident.sql() + " WHERE rowid = ?",
+                       {rowid},
+                       ""},
                       [&](const Row& r) { out = RowDataFrom(r, 0); });
   return out;
 }
@@ -166,12 +194,14 @@ std::optional<int64_t> RowWriter::FindRowid(std::string_view table_name, std::st
 
 std::optional<RowWriter::FoundRow> RowWriter::FindRow(std::string_view table_name,
                                                       std::string_view column,
-                                                      const SqlValue& value) {
+                                                      const SqlValue& value,
+                                                      const hooks::Reads& columns) {
+  const Table& table = TableNamed(table_name);
+  const std::string result = columns.empty() ? "rowid, *" : "rowid, " + ColumnList(table, columns);
   std::optional<FoundRow> out;
-  Executor(conn_).Run(FindQuery(TableNamed(table_name), column, value, "rowid, *"),
-                      [&](const Row& r) {
-                        out = FoundRow{r.Int(0), RowDataFrom(r, 1)};
-                      });
+  Executor(conn_).Run(FindQuery(table, column, value, result), [&](const Row& r) {
+    out = FoundRow{r.Int(0), RowDataFrom(r, 1)};
+  });
   return out;
 }
 

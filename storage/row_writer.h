@@ -33,14 +33,14 @@ class RowWriter {
   // rowid of the row whose `column` equals `value`, if any.
   std::optional<int64_t> FindRowid(std::string_view table, std::string_view column,
                                    const SqlValue& value);
-  // That row itself, every column, with its rowid (one statement where FindRowid and Read
-  // take two).
+  // That row itself with its rowid (one statement where FindRowid and Read take two): the
+  // `columns` named, or every column when none are.
   struct FoundRow {
     int64_t rowid;
     hooks::RowData row;
   };
   std::optional<FoundRow> FindRow(std::string_view table, std::string_view column,
-                                  const SqlValue& value);
+                                  const SqlValue& value, const hooks::Reads& columns = {});
 
   Connection& conn() { return conn_; }
   const Catalog& catalog() const { return catalog_; }
@@ -49,8 +49,13 @@ class RowWriter {
 
  private:
   const Table& TableNamed(std::string_view table) const;
-  // Reads the stored row into row.old_row, for hooks that look at it; false if it is gone.
-  bool LoadOldRow(hooks::HookRow& row);
+  // Reads the stored row into row.old_row, for hooks that look at it (the columns they
+  // read); false if it is gone.
+  bool LoadOldRow(const Table& table, hooks::HookRow& row, const hooks::EventHooks& before,
+                  const hooks::EventHooks& after);
+  // The stored row for `readers`: the columns they read, or every column.
+  std::optional<hooks::RowData> ReadFor(const Table& table, int64_t rowid,
+                                        const hooks::EventHooks& readers);
 
   Connection& conn_;
   const Catalog& catalog_;

@@ -61,7 +61,8 @@ void Award(HookContext& ctx, const RowData& session) {
   const std::string user_id = TextOf(session, "user_id");
   const std::string session_id = TextOf(session, "id");
   const std::optional<double> score = ScoreOf(session);
-  const auto profile = ctx.writer.FindRow("profiles", "id", user_id);
+  const auto profile =
+      ctx.writer.FindRow("profiles", "id", user_id, {"completed_interviews", "total_xp"});
 
   const StreakState streak = ApplyStreakDay(ctx, user_id, ActivityDay(session, ctx.now_micros));
   Progress progress;

@@ -52,6 +52,12 @@ using HookFn = void (*)(HookContext& ctx, HookRow& row);
 // always given the rows.
 enum class Sees { kRows, kChangesOnly };
 
+// The columns a hook reads from the stored rows it is given (old_row, and row after the
+// write). The writer reads only the columns some hook of the event reads: a session row's
+// JSON columns were copied twice per completion for hooks that look at five small ones.
+// Empty: every column.
+using Reads = std::vector<std::string_view>;
+
 struct Hook {
   std::string_view name;  // the Postgres trigger/function it ports
   std::string_view table;
@@ -59,6 +65,7 @@ struct Hook {
   Timing timing;
   HookFn fn;
   Sees sees = Sees::kRows;
+  Reads reads = {};
 };
 
 // Every hook of the project, in firing order: storage/hooks/registry.cpp.
@@ -66,13 +73,19 @@ const std::vector<Hook>& AllHooks();
 
 // Runs every hook registered for (table, op, timing), in registry order.
 void Fire(HookContext& ctx, Op op, Timing timing, HookRow& row);
-// The hooks registered for (table, op, timing): whether there are any, and whether any of them
-// looks at the rows (Sees::kRows). A write reads rows only for hooks that look at them.
+// The hooks registered for (table, op, timing): whether there are any, whether any of them
+// looks at the rows (Sees::kRows), and which columns of those rows they read. A write reads
+// rows only for hooks that look at them, and only the columns they read.
 struct EventHooks {
   bool any = false;
   bool see_rows = false;
+  bool every_column = false;  // a hook that looks at the rows reads them whole
+  Reads columns;              // otherwise the union of their reads, in registry order
 };
 EventHooks HooksOn(std::string_view table, Op op, Timing timing);
+// The columns to read for hooks of both `a` and `b` (an update's old row serves the BEFORE
+// hooks that look at rows and the AFTER hooks): every column if either needs them all.
+EventHooks ReadsOfBoth(const EventHooks& a, const EventHooks& b);
 
 // Value helpers for hook code.
 std::string TextOf(const RowData& row, std::string_view column);  // "" when NULL/absent

@@ -1,5 +1,7 @@
 // Every former trigger of the schema as one row: table event -> function. Read top to bottom,
 // this is the whole list of what else happens when a row is written (explained in docs/hooks.md).
+#include <algorithm>
+
 #include "storage/hooks/fired_trace.h"
 #include "storage/hooks/hook.h"
 #include "storage/hooks/hook_functions.h"
@@ -10,6 +12,8 @@ const std::vector<Hook>& AllHooks() {
   using O = Op;
   using T = Timing;
   using S = Sees;
+  // What the award reads of the session (completion.cpp): the rest comes from other tables.
+  static const Reads kAwardReads = {"id", "user_id", "status", "overall_score", "completed_at"};
   static const std::vector<Hook> kHooks = {
       // 1. updated_at on every update of these tables, whatever the client sent (it only adds
       //    to the changes, so the row is not read for it).
@@ -27,25 +31,64 @@ const std::vector<Hook>& AllHooks() {
       {"handle_new_user", "auth_users", O::kInsert, T::kAfter, CreateProfileForNewUser},
       {"handle_user_email_change", "auth_users", O::kUpdate, T::kAfter, SyncProfileEmail},
       // 3. feedback link: the first feedback of a session becomes its feedback_id.
-      {"link_feedback_to_session", "interview_feedback", O::kInsert, T::kAfter,
-       LinkFeedbackToSession},
+      {"link_feedback_to_session",
+       "interview_feedback",
+       O::kInsert,
+       T::kAfter,
+       LinkFeedbackToSession,
+       S::kRows,
+       {"id", "interview_id"}},
       // 4. interview counters: total_interviews follows the owner's sessions.
-      {"count_interviews_on_insert", "interview_sessions", O::kInsert, T::kAfter, CountInterviews},
-      {"count_interviews_on_delete", "interview_sessions", O::kDelete, T::kAfter, CountInterviews},
+      {"count_interviews_on_insert",
+       "interview_sessions",
+       O::kInsert,
+       T::kAfter,
+       CountInterviews,
+       S::kRows,
+       {"user_id", "status"}},
+      {"count_interviews_on_delete",
+       "interview_sessions",
+       O::kDelete,
+       T::kAfter,
+       CountInterviews,
+       S::kRows,
+       {"user_id", "status"}},
       // 5. completion: stamp completed_at, then award once per session (ib_completed_sessions).
-      {"stamp_completed_at_on_insert", "interview_sessions", O::kInsert, T::kBefore,
-       StampCompletedAt},
-      {"stamp_completed_at_on_update", "interview_sessions", O::kUpdate, T::kBefore,
-       StampCompletedAt},
-      {"award_completion_on_insert", "interview_sessions", O::kInsert, T::kAfter, AwardCompletion},
-      {"award_completion_on_update", "interview_sessions", O::kUpdate, T::kAfter, AwardCompletion},
+      {"stamp_completed_at_on_insert",
+       "interview_sessions",
+       O::kInsert,
+       T::kBefore,
+       StampCompletedAt,
+       S::kRows,
+       {"status", "completed_at"}},
+      {"stamp_completed_at_on_update",
+       "interview_sessions",
+       O::kUpdate,
+       T::kBefore,
+       StampCompletedAt,
+       S::kRows,
+       {"status", "completed_at"}},
+      {"award_completion_on_insert", "interview_sessions", O::kInsert, T::kAfter, AwardCompletion,
+       S::kRows, kAwardReads},
+      {"award_completion_on_update", "interview_sessions", O::kUpdate, T::kAfter, AwardCompletion,
+       S::kRows, kAwardReads},
       // After the award, as Postgres orders the two triggers (by name): when one update moves a
       // session to another user and completes it, the recount has the last word.
-      {"count_interviews_on_owner_change", "interview_sessions", O::kUpdate, T::kAfter,
-       CountInterviews},
+      {"count_interviews_on_owner_change",
+       "interview_sessions",
+       O::kUpdate,
+       T::kAfter,
+       CountInterviews,
+       S::kRows,
+       {"user_id", "status"}},
       // 6. deletion: recompute the owner's stats (ranks are computed when read).
-      {"recompute_stats_on_session_delete", "interview_sessions", O::kDelete, T::kAfter,
-       RecomputeAfterSessionDelete},
+      {"recompute_stats_on_session_delete",
+       "interview_sessions",
+       O::kDelete,
+       T::kAfter,
+       RecomputeAfterSessionDelete,
+       S::kRows,
+       {"user_id", "status"}},
   };
   return kHooks;
 }
@@ -66,13 +109,38 @@ void Fire(HookContext& ctx, Op op, Timing timing, HookRow& row) {
   }
 }
 
+namespace {
+
+void AddReads(EventHooks& out, const Reads& reads) {
+  for (std::string_view column : reads) {
+    if (std::find(out.columns.begin(), out.columns.end(), column) == out.columns.end()) {
+      out.columns.push_back(column);
+    }
+  }
+}
+
+}  // namespace
+
 EventHooks HooksOn(std::string_view table, Op op, Timing timing) {
   EventHooks out;
   for (const Hook& hook : AllHooks()) {
     if (!IsFor(hook, table, op, timing)) continue;
     out.any = true;
-    out.see_rows = out.see_rows || hook.sees == Sees::kRows;
+    if (hook.sees != Sees::kRows) continue;
+    out.see_rows = true;
+    if (hook.reads.empty()) out.every_column = true;
+    AddReads(out, hook.reads);
   }
+  return out;
+}
+
+EventHooks ReadsOfBoth(const EventHooks& a, const EventHooks& b) {
+  EventHooks out;
+  out.any = a.any || b.any;
+  out.see_rows = a.see_rows || b.see_rows;
+  out.every_column = a.every_column || b.every_column;
+  AddReads(out, a.columns);
+  AddReads(out, b.columns);
   return out;
 }
 

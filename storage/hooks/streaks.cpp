@@ -80,7 +80,8 @@ StreakState AdvanceStreak(StreakState s, const std::string& day) {
 StreakState ApplyStreakDay(HookContext& ctx, const std::string& user_id, const std::string& day) {
   RowWriter& w = ctx.writer;
   const std::string now = FormatTimestamptz(ctx.now_micros);
-  auto found = w.FindRow("streaks", "user_id", user_id);
+  auto found = w.FindRow("streaks", "user_id", user_id,
+                         {"current_streak", "longest_streak", "last_activity_date", "streak_data"});
   if (!found) {
     const int64_t rowid =
         w.Insert("streaks", {{"user_id", user_id}, {"created_at", now}, {"updated_at", now}});
