@@ -1,5 +1,7 @@
 // GET / HEAD on a table: one SELECT (plus a count(*) in the same snapshot when asked for).
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "server/rest/actions.h"
 #include "server/rest/renderer.h"
@@ -49,10 +51,11 @@ int64_t RenderBody(const std::vector<RenderColumn>& columns, MediaType media, st
   }
   const bool single = media == MediaType::kSingleObject;
   const bool strip_nulls = media == MediaType::kArrayStripNulls;
+  const std::vector<std::string> member_names = MemberNames(columns);
   if (!single) body += '[';
   for_each_row([&](const auto& row) {
     if (rows++ > 0) body += ',';
-    AppendRowObject(body, row, columns, strip_nulls);
+    AppendRowObject(body, row, columns, member_names, strip_nulls);
   });
   if (!single) body += ']';
   return rows;

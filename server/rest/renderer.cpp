@@ -1,5 +1,7 @@
 #include "server/rest/renderer.h"
 
+#include <utility>
+
 #include "storage/json_text.h"
 #include "storage/values.h"
 
@@ -60,9 +62,21 @@ void AppendCsvCell(std::string& out, const std::string& text) {
 
 }  // namespace
 
+std::vector<std::string> MemberNames(const std::vector<RenderColumn>& columns) {
+  std::vector<std::string> names;
+  names.reserve(columns.size());
+  for (const RenderColumn& column : columns) {
+    std::string name;
+    storage::AppendJsonString(name, column.key);
+    name += ':';
+    names.push_back(std::move(name));
+  }
+  return names;
+}
+
 template <class RowT>
 void AppendRowObject(std::string& out, const RowT& row, const std::vector<RenderColumn>& columns,
-                     bool strip_nulls) {
+                     const std::vector<std::string>& member_names, bool strip_nulls) {
   out += '{';
   bool first = true;
   for (size_t i = 0; i < columns.size(); ++i) {
@@ -70,11 +84,16 @@ void AppendRowObject(std::string& out, const RowT& row, const std::vector<Render
     if (strip_nulls && value.is_null()) continue;
     if (!first) out += ',';
     first = false;
-    storage::AppendJsonString(out, columns[i].key);
-    out += ':';
+    out += member_names[i];
     AppendValue(out, value, columns[i]);
   }
   out += '}';
+}
+
+template <class RowT>
+void AppendRowObject(std::string& out, const RowT& row, const std::vector<RenderColumn>& columns,
+                     bool strip_nulls) {
+  AppendRowObject(out, row, columns, MemberNames(columns), strip_nulls);
 }
 
 void AppendCsvHeader(std::string& out, const std::vector<RenderColumn>& columns) {
@@ -106,6 +125,11 @@ template void AppendRowObject(std::string&, const storage::Row&, const std::vect
                               bool);
 template void AppendRowObject(std::string&, const storage::CopiedRow&,
                               const std::vector<RenderColumn>&, bool);
+template void AppendRowObject(std::string&, const storage::Row&, const std::vector<RenderColumn>&,
+                              const std::vector<std::string>&, bool);
+template void AppendRowObject(std::string&, const storage::CopiedRow&,
+                              const std::vector<RenderColumn>&, const std::vector<std::string>&,
+                              bool);
 template void AppendCsvRow(std::string&, const storage::Row&, const std::vector<RenderColumn>&);
 template void AppendCsvRow(std::string&, const storage::CopiedRow&,
                            const std::vector<RenderColumn>&);

@@ -23,6 +23,13 @@ namespace ib::rest {
 template <class RowT>
 void AppendRowObject(std::string& out, const RowT& row, const std::vector<RenderColumn>& columns,
                      bool strip_nulls = false);
+// The same with the member names of `columns` written once for all rows (MemberNames): a
+// list's keys were escaped again for every row, a fifth of its rendering.
+template <class RowT>
+void AppendRowObject(std::string& out, const RowT& row, const std::vector<RenderColumn>& columns,
+                     const std::vector<std::string>& member_names, bool strip_nulls);
+// Each column's key as a JSON object member name, `"key":`.
+std::vector<std::string> MemberNames(const std::vector<RenderColumn>& columns);
 
 // CSV (RFC 4180): the header line, and one line per row.
 void AppendCsvHeader(std::string& out, const std::vector<RenderColumn>& columns);

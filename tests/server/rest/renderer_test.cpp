@@ -66,3 +66,25 @@ TEST_CASE("renderer: a copied row renders as the statement's row does") {
     CHECK(direct.find("\"embed\":[{\"x\":1}]") != std::string::npos);
   }
 }
+
+TEST_CASE("renderer: member names escaped once render as when escaped for each row") {
+  using Kind = ib::rest::RenderColumn::Kind;
+  std::vector<ib::rest::RenderColumn> columns = {{Kind::kText, "plain", nullptr},
+                                                 {Kind::kText, "say \"hi\"", nullptr},
+                                                 {Kind::kRawJson, "back\\slash\nline", nullptr}};
+  const std::vector<std::string> names = ib::rest::MemberNames(columns);
+  CHECK(names ==
+        std::vector<std::string>{"\"plain\":", "\"say \\\"hi\\\"\":", "\"back\\\\slash\\nline\":"});
+  ib::testing::TestDb t;
+  ib::storage::SqlQuery query{"SELECT 'a', NULL, '[1]' UNION ALL SELECT 'b', 'c', NULL", {}, ""};
+  for (bool strip_nulls : {false, true}) {
+    std::string once, each;
+    ib::storage::Executor(t.conn()).Run(query, [&](const ib::storage::Row& row) {
+      ib::rest::AppendRowObject(once, row, columns, names, strip_nulls);
+      ib::rest::AppendRowObject(each, row, columns, strip_nulls);
+    });
+    CAPTURE(each);
+    CHECK(once == each);
+    CHECK(each.find("{\"plain\":\"b\",\"say \\\"hi\\\"\":\"c\"") != std::string::npos);
+  }
+}
