@@ -14,11 +14,17 @@ HeadParse Refuse(int status, std::string reason) {
   return out;
 }
 
+// ASCII case folding, as the C locale's tolower does, without a library call per byte (a
+// head's header names are compared with a dozen names each).
+constexpr unsigned char AsciiLower(unsigned char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c + ('a' - 'A')) : c;
+}
+
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
+    if (AsciiLower(static_cast<unsigned char>(a[i])) !=
+        AsciiLower(static_cast<unsigned char>(b[i]))) {
       return false;
     }
   }
@@ -29,12 +35,18 @@ bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && EqualsIgnoreCase(s.substr(0, prefix.size()), prefix);
 }
 
-// RFC 9110 token characters (method and header names).
-bool IsTokenChar(unsigned char c) {
-  if (std::isalnum(c)) return true;
-  constexpr std::string_view kExtra = "!#$%&'*+-.^_`|~";
-  return kExtra.find(static_cast<char>(c)) != std::string_view::npos;
-}
+// RFC 9110 token characters (method and header names), as a table: ASCII letters and digits
+// and "!#$%&'*+-.^_`|~".
+constexpr std::array<bool, 256> kTokenChars = [] {
+  std::array<bool, 256> table{};
+  for (int c = '0'; c <= '9'; ++c) table[c] = true;
+  for (int c = 'a'; c <= 'z'; ++c) table[c] = true;
+  for (int c = 'A'; c <= 'Z'; ++c) table[c] = true;
+  for (char c : std::string_view("!#$%&'*+-.^_`|~")) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}();
+
+bool IsTokenChar(unsigned char c) { return kTokenChars[c]; }
 
 bool IsToken(std::string_view s) {
   if (s.empty()) return false;
@@ -214,8 +226,10 @@ HeadParse ParseRequestHead(std::string_view head, const HeadLimits& limits) {
     size_t eol = rest.find(kCrlf);
     std::string_view line = rest.substr(0, eol);
     rest.remove_prefix(eol + kCrlf.size());
-    // A bare CR or LF inside a line is where lenient parsers split lines differently.
-    if (line.find_first_of("\r\n") != std::string_view::npos) {
+    // A bare CR or LF inside a line is where lenient parsers split lines differently. (Two
+    // scans for one byte each: find_first_of looks each byte up in the set, ~20 instructions
+    // a byte.)
+    if (line.find('\r') != std::string_view::npos || line.find('\n') != std::string_view::npos) {
       return Refuse(400, "bare CR or LF in request head");
     }
     if (first) {
