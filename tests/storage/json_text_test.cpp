@@ -4,9 +4,12 @@
 
 #include <doctest/doctest.h>
 
+#include <charconv>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
+#include <vector>
 
 namespace ib::storage {
 namespace {
@@ -45,6 +48,56 @@ TEST_CASE("json text: strings escape as the JSON library escapes them, at every 
     INFO("round " << round);
     REQUIRE(Escaped(s) == nlohmann::json(s).dump());
   }
+}
+
+}  // namespace
+}  // namespace ib::storage
+
+namespace ib::storage {
+namespace {
+
+// AppendDecimal as it was before its fast path: to_chars of the exact binary value, and no
+// negative zero.
+std::string ReferenceDecimal(double v, int scale) {
+  char buf[64];
+  auto res = scale < 0 ? std::to_chars(buf, buf + sizeof buf, v)
+                       : std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, scale);
+  std::string text(buf, res.ptr);
+  if ((text == "-0" || text.rfind("-0.", 0) == 0) &&
+      text.find_first_not_of("-0.") == std::string::npos) {
+    text.erase(0, 1);
+  }
+  return text;
+}
+
+std::string Decimal(double v, int scale) {
+  std::string out;
+  AppendDecimal(out, v, scale);
+  return out;
+}
+
+TEST_CASE("json text: decimals render as to_chars renders the exact value, at every scale") {
+  std::mt19937_64 rng(7);
+  std::uniform_int_distribution<int64_t> cents(-100'000'000, 100'000'000);
+  std::uniform_real_distribution<double> unit(-1.0, 1.0);
+  std::uniform_int_distribution<int> exponent(-12, 14);
+  std::vector<double> values = {
+      0.0,    -0.0, 0.125, -0.125, 0.375, 2.5,    -2.5, 0.5,  1.005, 1.015, 87.5,
+      99.995, 1e-9, -1e-9, 0.0049, 0.005, 0.0051, 1e10, 1e11, -1e11, 1e12,  1099511627775.5};
+  for (int i = 0; i < 20000; ++i) {
+    values.push_back(static_cast<double>(cents(rng)) / 100.0);  // a numeric(p,2) as stored
+    values.push_back(unit(rng) * std::pow(10.0, exponent(rng)));
+  }
+  for (double v : values) {
+    for (int scale = 0; scale <= 10; ++scale) {
+      CAPTURE(v);
+      CAPTURE(scale);
+      CHECK(Decimal(v, scale) == ReferenceDecimal(v, scale));
+    }
+  }
+  CHECK(Decimal(87.5, 2) == "87.50");
+  CHECK(Decimal(-0.001, 2) == "0.00");
+  CHECK(Decimal(-12.345, 1) == "-12.3");
 }
 
 }  // namespace
