@@ -73,6 +73,13 @@ void AppendJsonString(std::string& out, std::string_view s) {
       if (NeedsEscape8(word)) break;
       i += 8;
     }
+    // Fewer than 8 bytes left: the last 8 of the string, read again in part, answer for them
+    // all at once when none needs escaping (bytes before i were clean, or are being passed).
+    if (i < s.size() && i + 8 > s.size() && s.size() >= 8) {
+      uint64_t word;
+      std::memcpy(&word, s.data() + s.size() - 8, 8);
+      if (!NeedsEscape8(word)) i = s.size();
+    }
     if (i >= s.size()) break;
     const auto c = static_cast<unsigned char>(s[i++]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
