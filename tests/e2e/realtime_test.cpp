@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <exception>
 #include <memory>
 #include <string>
 #include <thread>
@@ -84,8 +85,14 @@ TEST_CASE("realtime: a message over the frame limit ends that socket only") {
   WebSocketClient other(server.port(), Query(server.anon_key()));
   big.SendText(R"([null,"1","phoenix","heartbeat",{}])");
   CHECK(big.ReadJson()[4]["status"] == "ok");
-  big.SendText("[null,\"2\",\"phoenix\",\"heartbeat\",{\"x\":\"" + std::string(5'100'000, 'a') +
-               "\"}]");
+  // The server may end the socket before the whole message is written (it refuses it from the
+  // frame's header): a write that fails with a broken pipe is then that end, not an error.
+  try {
+    big.SendText("[null,\"2\",\"phoenix\",\"heartbeat\",{\"x\":\"" + std::string(5'100'000, 'a') +
+                 "\"}]");
+  } catch (const std::exception& e) {  // Beast reports it as a boost::system::system_error
+    MESSAGE("the send ended with: " << e.what());
+  }
   CHECK(big.WaitClosed(std::chrono::seconds(10)));
   other.SendText(R"([null,"3","phoenix","heartbeat",{}])");
   CHECK(other.ReadJson()[4]["status"] == "ok");
