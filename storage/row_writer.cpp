@@ -155,32 +155,30 @@ void RowWriter::Delete(std::string_view table_name, int64_t rowid) {
 
 bool RowWriter::LoadOldRow(const Table& table, hooks::HookRow& row, const hooks::EventHooks& before,
                            const hooks::EventHooks& after) {
-  // The BEFORE hooks that look at rows and every AFTER hook are given the old row.
-  hooks::EventHooks readers = after;
-  if (before.see_rows) readers = hooks::ReadsOfBoth(before, after);
-  auto stored = ReadFor(table, row.rowid, readers);
+  // The BEFORE hooks that look at rows and every AFTER hook are given the old row (HooksOn
+  // names no columns for hooks that only add to the changes).
+  auto stored = ReadFor(table, row.rowid, hooks::ReadsOfBoth(before, after));
   if (!stored) return false;
   row.old_row = std::move(*stored);
   return true;
 }
 
 std::optional<hooks::RowData> RowWriter::Read(std::string_view table_name, int64_t rowid) {
-  const Table& table = TableNamed(table_name);
-  std::optional<hooks::RowData> out;
-  Executor(conn_).Run({"SELECT * FROM " + table.ident.sql() + " WHERE rowid = ?", {rowid}, ""},
-                      [&](const Row& r) { out = RowDataFrom(r, 0); });
-  return out;
+  return ReadSelect(TableNamed(table_name), rowid, "*");
 }
 
 std::optional<hooks::RowData> RowWriter::ReadFor(const Table& table, int64_t rowid,
                                                  const hooks::EventHooks& readers) {
-  if (readers.every_column || readers.columns.empty()) return Read(table.name, rowid);
+  const bool whole = readers.every_column || readers.columns.empty();
+  return ReadSelect(table, rowid, whole ? "*" : ColumnList(table, readers.columns));
+}
+
+std::optional<hooks::RowData> RowWriter::ReadSelect(const Table& table, int64_t rowid,
+                                                    const std::string& select_list) {
   std::optional<hooks::RowData> out;
-  Executor(conn_).Run({"SELECT " + ColumnList(table, readers.columns) + " FROM " +
-                           table.ident.sql() + " WHERE rowid = ?",
-                       {rowid},
-                       ""},
-                      [&](const Row& r) { out = RowDataFrom(r, 0); });
+  Executor(conn_).Run(
+      {"SELECT " + select_list + " FROM " + table.ident.sql() + " WHERE rowid = ?", {rowid}, ""},
+      [&](const Row& r) { out = RowDataFrom(r, 0); });
   return out;
 }
 

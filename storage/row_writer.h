@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "storage/hooks/hook.h"
@@ -56,6 +57,9 @@ class RowWriter {
   // The stored row for `readers`: the columns they read, or every column.
   std::optional<hooks::RowData> ReadFor(const Table& table, int64_t rowid,
                                         const hooks::EventHooks& readers);
+  // The row's `select_list` (catalog identifiers, or "*"), by rowid.
+  std::optional<hooks::RowData> ReadSelect(const Table& table, int64_t rowid,
+                                           const std::string& select_list);
 
   Connection& conn_;
   const Catalog& catalog_;

@@ -91,7 +91,8 @@ RestResponse AnswerWrite(storage::Connection& conn, const ActionInput& in,
 struct FoundTargets {
   size_t count = 0;                // rows found in the snapshot (unused when by_writer)
   bool by_writer = false;          // pinned by a key: nothing was read, the writer finds the row
-  storage::SqlQuery writer_query;  // the pinned lookup, or the re-check of the rows found
+  storage::SqlQuery writer_query;  // the pinned lookup, the re-check of the rows found, or
+                                   // none (empty text) when the snapshot found nothing
 };
 // True when the plan's filters hold, at the top level of their AND, `column = value` on a
 // column that alone is a primary or unique key of a table read as itself (no computed

@@ -64,7 +64,7 @@ FoundTargets FindTargets(const ActionInput& in, storage::guards::Command command
 
 std::vector<int64_t> RecheckTargets(storage::Connection& conn, const FoundTargets& found) {
   std::vector<int64_t> rowids;
-  if (!found.by_writer && found.count == 0) return rowids;
+  if (found.writer_query.text.empty()) return rowids;  // the snapshot found nothing
   rowids.reserve(found.by_writer ? 1 : found.count);
   storage::Executor(conn).Run(found.writer_query,
                               [&](const storage::Row& r) { rowids.push_back(r.Int(0)); });

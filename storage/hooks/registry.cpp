@@ -12,7 +12,10 @@ const std::vector<Hook>& AllHooks() {
   using O = Op;
   using T = Timing;
   using S = Sees;
-  // What the award reads of the session (completion.cpp): the rest comes from other tables.
+  // What the hooks read of the rows they are given (the rest comes from other tables).
+  static const Reads kFeedbackLinkReads = {"id", "interview_id"};
+  static const Reads kCounterReads = {"user_id", "status"};
+  static const Reads kStampReads = {"status", "completed_at"};
   static const Reads kAwardReads = {"id", "user_id", "status", "overall_score", "completed_at"};
   static const std::vector<Hook> kHooks = {
       // 1. updated_at on every update of these tables, whatever the client sent (it only adds
@@ -31,64 +34,29 @@ const std::vector<Hook>& AllHooks() {
       {"handle_new_user", "auth_users", O::kInsert, T::kAfter, CreateProfileForNewUser},
       {"handle_user_email_change", "auth_users", O::kUpdate, T::kAfter, SyncProfileEmail},
       // 3. feedback link: the first feedback of a session becomes its feedback_id.
-      {"link_feedback_to_session",
-       "interview_feedback",
-       O::kInsert,
-       T::kAfter,
-       LinkFeedbackToSession,
-       S::kRows,
-       {"id", "interview_id"}},
+      {"link_feedback_to_session", "interview_feedback", O::kInsert, T::kAfter,
+       LinkFeedbackToSession, S::kRows, kFeedbackLinkReads},
       // 4. interview counters: total_interviews follows the owner's sessions.
-      {"count_interviews_on_insert",
-       "interview_sessions",
-       O::kInsert,
-       T::kAfter,
-       CountInterviews,
-       S::kRows,
-       {"user_id", "status"}},
-      {"count_interviews_on_delete",
-       "interview_sessions",
-       O::kDelete,
-       T::kAfter,
-       CountInterviews,
-       S::kRows,
-       {"user_id", "status"}},
+      {"count_interviews_on_insert", "interview_sessions", O::kInsert, T::kAfter, CountInterviews,
+       S::kRows, kCounterReads},
+      {"count_interviews_on_delete", "interview_sessions", O::kDelete, T::kAfter, CountInterviews,
+       S::kRows, kCounterReads},
       // 5. completion: stamp completed_at, then award once per session (ib_completed_sessions).
-      {"stamp_completed_at_on_insert",
-       "interview_sessions",
-       O::kInsert,
-       T::kBefore,
-       StampCompletedAt,
-       S::kRows,
-       {"status", "completed_at"}},
-      {"stamp_completed_at_on_update",
-       "interview_sessions",
-       O::kUpdate,
-       T::kBefore,
-       StampCompletedAt,
-       S::kRows,
-       {"status", "completed_at"}},
+      {"stamp_completed_at_on_insert", "interview_sessions", O::kInsert, T::kBefore,
+       StampCompletedAt, S::kRows, kStampReads},
+      {"stamp_completed_at_on_update", "interview_sessions", O::kUpdate, T::kBefore,
+       StampCompletedAt, S::kRows, kStampReads},
       {"award_completion_on_insert", "interview_sessions", O::kInsert, T::kAfter, AwardCompletion,
        S::kRows, kAwardReads},
       {"award_completion_on_update", "interview_sessions", O::kUpdate, T::kAfter, AwardCompletion,
        S::kRows, kAwardReads},
       // After the award, as Postgres orders the two triggers (by name): when one update moves a
       // session to another user and completes it, the recount has the last word.
-      {"count_interviews_on_owner_change",
-       "interview_sessions",
-       O::kUpdate,
-       T::kAfter,
-       CountInterviews,
-       S::kRows,
-       {"user_id", "status"}},
+      {"count_interviews_on_owner_change", "interview_sessions", O::kUpdate, T::kAfter,
+       CountInterviews, S::kRows, kCounterReads},
       // 6. deletion: recompute the owner's stats (ranks are computed when read).
-      {"recompute_stats_on_session_delete",
-       "interview_sessions",
-       O::kDelete,
-       T::kAfter,
-       RecomputeAfterSessionDelete,
-       S::kRows,
-       {"user_id", "status"}},
+      {"recompute_stats_on_session_delete", "interview_sessions", O::kDelete, T::kAfter,
+       RecomputeAfterSessionDelete, S::kRows, kCounterReads},
   };
   return kHooks;
 }
