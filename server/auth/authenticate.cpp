@@ -1,91 +1,14 @@
 #include "server/auth/authenticate.h"
 
 #include <cctype>
-#include <cmath>
-#include <limits>
 #include <string>
-#include <unordered_map>
 
 #include "server/auth/auth_errors.h"
-#include "server/auth/keyed_digest.h"
+#include "server/auth/token_cache.h"
 #include "storage/error.h"
 #include "storage/text.h"
 
 namespace ib::auth {
-namespace {
-
-// Verified tokens, per thread. A token's principal is a pure function of its bytes and the
-// secret, so a hit skips base64, HMAC and JSON parsing; only `exp` must be checked again.
-// Thread-local: no lock on the hot path. Keyed by a digest of (secret, token), so neither is
-// kept; bounded by an estimate of its bytes and emptied when full (docs/limits.md).
-struct CachedPrincipal {
-  std::optional<int64_t> exp;
-  storage::Principal principal;
-  size_t cost = 0;  // estimated bytes held by this entry
-};
-struct TokenCacheState {
-  std::unordered_map<Digest, CachedPrincipal, DigestHash> entries;
-  size_t bytes = 0;  // sum of the entries' costs
-};
-
-TokenCacheState& TokenCache() {
-  thread_local TokenCacheState cache;
-  return cache;
-}
-
-// The claims' parsed tree costs a few times their text, which is 3/4 of the token's length;
-// the map node and principal add a fixed part.
-size_t EntryCost(std::string_view token) { return 4 * token.size() + 256; }
-
-const storage::Principal* CachedLookup(std::string_view token, std::string_view secret,
-                                       int64_t now) {
-  auto& cache = TokenCache();
-  auto it = cache.entries.find(KeyedDigest({secret, token}));
-  if (it == cache.entries.end()) return nullptr;
-  if (it->second.exp && *it->second.exp <= now) {
-    cache.bytes -= it->second.cost;
-    cache.entries.erase(it);  // expired: verify again so the caller gets the proper refusal
-    return nullptr;
-  }
-  return &it->second.principal;
-}
-
-// A numeric `exp` claim as whole seconds, saturated to int64: a signed token may carry any JSON
-// number (1e300, 2^64), and converting an out-of-range double is undefined behaviour. Rounds
-// down, so `exp <= now` answers as VerifyHs256 does for fractional values.
-int64_t ExpSeconds(const nlohmann::json& exp) {
-  constexpr auto kMax = std::numeric_limits<int64_t>::max();
-  if (exp.is_number_unsigned()) {
-    return exp.get<uint64_t>() > static_cast<uint64_t>(kMax) ? kMax : exp.get<int64_t>();
-  }
-  if (exp.is_number_integer()) return exp.get<int64_t>();
-  const double d = std::floor(exp.get<double>());
-  if (d >= 0x1p63) return kMax;
-  if (d < -0x1p63) return std::numeric_limits<int64_t>::min();
-  return static_cast<int64_t>(d);
-}
-
-void Remember(std::string_view token, std::string_view secret, const storage::Principal& p) {
-  const size_t cost = EntryCost(token);
-  if (cost > kTokenCacheBytes) return;
-  auto& cache = TokenCache();
-  if (cache.bytes + cost > kTokenCacheBytes) {
-    cache.entries.clear();
-    cache.bytes = 0;
-  }
-  std::optional<int64_t> exp;
-  auto it = p.claims.find("exp");
-  if (it != p.claims.end() && it->is_number()) exp = ExpSeconds(*it);
-  const bool inserted =
-      cache.entries.insert_or_assign(KeyedDigest({secret, token}), CachedPrincipal{exp, p, cost})
-          .second;
-  if (inserted) cache.bytes += cost;  // a replaced entry was the same token: same cost
-}
-
-}  // namespace
-
-size_t TEST_TokenCacheBytes() { return TokenCache().bytes; }
-size_t TEST_TokenCacheEntries() { return TokenCache().entries.size(); }
 
 std::optional<std::string_view> BearerToken(std::optional<std::string_view> authorization) {
   if (!authorization) return std::nullopt;
@@ -145,7 +68,7 @@ AuthOutcome VerifyToken(std::string_view token, std::string_view secret, int64_t
   }
   auto sub = p.claims.find("sub");
   if (sub != p.claims.end() && sub->is_string()) p.user_id = sub->get<std::string>();
-  Remember(token, secret, p);
+  RememberVerifiedToken(token, secret, p);
   out.principal = std::move(p);
   return out;
 }
@@ -166,7 +89,7 @@ ApiKeyCheck CheckApiKey(std::optional<std::string_view> apikey, std::string_view
   if (!token) return ApiKeyCheck::kMissing;
   // Through the token cache, so a key sent with every request costs no second HMAC; a hit is
   // judged where it is cached, without copying its claims.
-  if (const storage::Principal* hit = CachedLookup(*token, secret, now)) return KeyCheckOf(*hit);
+  if (auto hit = FindVerifiedToken(*token, secret, now)) return KeyCheckOf(hit->principal);
   const AuthOutcome key = VerifyToken(*token, secret, now);
   return key.principal ? KeyCheckOf(*key.principal) : ApiKeyCheck::kInvalid;
 }
@@ -180,9 +103,9 @@ AuthOutcome Resolve(std::optional<std::string_view> authorization,
     out.message = "No API key found in request";
     return out;
   }
-  if (const storage::Principal* hit = CachedLookup(*token, secret, now)) {
+  if (auto hit = FindVerifiedToken(*token, secret, now)) {
     AuthOutcome out;
-    out.principal = *hit;
+    out.principal = hit->principal;
     return out;
   }
   return VerifyToken(*token, secret, now);

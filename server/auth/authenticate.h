@@ -2,8 +2,8 @@
 // `Authorization` bearer is read, whether `apikey` is one of our keys (Supabase's gateway), and
 // which Principal a token gives, as PostgREST reads it (its `role` claim, none -> anon; without
 // Authorization the apikey is the bearer). Each service only maps the outcome to its own error
-// shape. Pure apart from a per-thread cache of verified tokens; the caller passes secret and
-// time; thread-safe.
+// shape. Pure apart from the process's cache of verified tokens (token_cache.h); the caller
+// passes secret and time; thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -35,12 +35,6 @@ struct AuthOutcome {
   std::string message;                          // reason, for error bodies
   std::string role_claim;                       // the refused role, when unknown_role
 };
-
-// Most bytes (estimated) the per-thread cache of verified tokens holds; emptied when full.
-constexpr size_t kTokenCacheBytes = size_t{2} << 20;
-// This thread's cache: its estimated bytes and entries (tests).
-size_t TEST_TokenCacheBytes();
-size_t TEST_TokenCacheEntries();
 
 // Never throws. `authorization` is the raw header ("Bearer xxx"), `apikey` the raw header.
 AuthOutcome Resolve(std::optional<std::string_view> authorization,

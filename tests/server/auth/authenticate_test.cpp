@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "server/auth/token_cache.h"
 #include "storage/error.h"
 
 namespace {
