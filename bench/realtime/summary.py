@@ -111,7 +111,7 @@ def main():
             w(f"  - {what}")
     w("")
 
-    w("| scenario | without (rounds) | control: inserts, no socket (rounds) | with Realtime (rounds) | median without / control / with | drop: control / with | p99 ms without / control / with | CPU % of 200 without; control; with Realtime: server / wrk / load.mjs / others |")
+    w("| scenario | without (rounds) | control: inserts, no socket (rounds) | with Realtime (rounds) | median without / control / with | drop of the medians: control / with | p99 ms without / control / with | CPU % of 200 without; control; with Realtime: server / wrk / load.mjs / others |")
     w("| --- | --- | --- | --- | ---: | --- | --- | --- |")
     drops = {}
     for sc in ("list", "insert"):
@@ -123,6 +123,13 @@ def main():
                for k, v in runs.items()}
         drop = {k: 100 * (med["without"] - med[k]) / med["without"] if med[k] else None
                 for k in ("ctl", "rt")}
+        # Each round's own drop, against the run without Realtime next to it in time: what the
+        # target is judged on (the rounds of one configuration drift more than 10 % over minutes).
+        without = {kv["round"]: int(kv["rps"]) for kv in runs["without"]}
+        paired = {k: [100 * (without[kv["round"]] - int(kv["rps"])) / without[kv["round"]]
+                      for kv in runs[k] if kv["round"] in without] for k in ("ctl", "rt")}
+        drop["paired"] = {k: statistics.median(v) if v else None for k, v in paired.items()}
+        drop["rounds"] = paired
         drops[sc] = drop
         rps = {k: ", ".join(kv["rps"] for kv in v) or "-" for k, v in runs.items()}
         c = " ; ".join(
@@ -138,6 +145,12 @@ def main():
           f"{fnum(p99['without'], 2)} / {fnum(p99['ctl'], 2)} / {fnum(p99['rt'], 2)} | {c} |"
           + (f" ({bad} non-2xx)" if bad else ""))
     w("")
+    for sc, drop in drops.items():
+        rounds_of = {k: ", ".join(f"{x:.1f}" for x in v) or "-" for k, v in drop["rounds"].items()}
+        w(f"- {sc}: each round's drop against its own run without Realtime: with Realtime "
+          f"{rounds_of['rt']} % (median {fnum(drop['paired']['rt'])} %); control "
+          f"{rounds_of['ctl']} % (median {fnum(drop['paired']['ctl'])} %)")
+    w("")
 
     w("| target | measured | |")
     w("| --- | --- | --- |")
@@ -152,8 +165,10 @@ def main():
     w(f"| every insert delivered exactly once, to its owner only | "
       f"{'yes' if not failures else '; '.join(failures)} | {'met' if not failures else 'NOT met'} |")
     for sc, drop in drops.items():
-        w(f"| REST {sc} drops < 10 % with Realtime | {fnum(drop['rt'])} % (control without sockets: "
-          f"{fnum(drop['ctl'])} %) | {'met' if drop['rt'] < 10 else 'NOT met'} |")
+        judged = drop["paired"]["rt"]
+        w(f"| REST {sc} drops < 10 % with Realtime (median of the rounds' own drops) | "
+          f"{fnum(judged)} % (control without sockets: {fnum(drop['paired']['ctl'])} %; drop of "
+          f"the medians {fnum(drop['rt'])} %) | {'met' if judged < 10 else 'NOT met'} |")
     print("\n".join(out))
 
 
