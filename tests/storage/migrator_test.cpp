@@ -73,15 +73,24 @@ TEST_CASE("schema: connections use WAL-ready pragmas and enforce foreign keys") 
                   ib::storage::Error);
 }
 
+namespace {
+
+// Applies the embedded migrations up to `version`: a database as that version left it.
+int MigrateUpTo(SQLite::Database& sql, int version) {
+  std::vector<Migration> older;
+  for (const auto& m : ib::storage::EmbeddedMigrations()) {
+    if (m.version <= version) older.push_back(m);
+  }
+  return ib::storage::Migrate(sql, older);
+}
+
+}  // namespace
+
 TEST_CASE("schema: 0006 adds the score CHECKs by rebuilding tables, keeping rows and children") {
   ib::storage::Db db(":memory:");
   ib::storage::Db::WriteLease lease(db);
   auto& sql = lease.conn().db();
-  std::vector<Migration> up_to_5;
-  for (const auto& m : ib::storage::EmbeddedMigrations()) {
-    if (m.version <= 5) up_to_5.push_back(m);
-  }
-  REQUIRE(ib::storage::Migrate(sql, up_to_5) == 5);
+  REQUIRE(MigrateUpTo(sql, 5) == 5);
   // Version 5 data, a score out of range among it (what earlier versions let through).
   sql.exec(
       "INSERT INTO auth_users (id, email) VALUES ('u1', 'u1@x.io');"
@@ -132,6 +141,96 @@ TEST_CASE("schema: 0006 adds the score CHECKs by rebuilding tables, keeping rows
   CHECK_THROWS_WITH(sql.exec("UPDATE interview_sessions SET overall_score = 100.01"),
                     doctest::Contains("interview_sessions_overall_score_check"));
   sql.exec("UPDATE interview_sessions SET overall_score = 100");
+}
+
+TEST_CASE("schema: 0009 rewrites the role CHECK by rebuilding interview_responses") {
+  ib::storage::Db db(":memory:");
+  ib::storage::Db::WriteLease lease(db);
+  auto& sql = lease.conn().db();
+  REQUIRE(MigrateUpTo(sql, 8) == 8);
+  // Version 8 data: responses with rowids out of insertion order, every column set on one.
+  sql.exec(
+      "INSERT INTO auth_users (id, email) VALUES ('u1', 'u1@x.io');"
+      "INSERT INTO interview_sessions (id, user_id, title) VALUES ('s1', 'u1', 'one');"
+      "INSERT INTO interview_responses (rowid, id, interview_id, role, content, timestamp,"
+      "  confidence, stage, analysis, sequence_number, created_at) VALUES"
+      "  (40, 'r1', 's1', 'assistant', 'Tell me about yourself.', '2026-01-01T00:00:00Z', 0.75,"
+      "   'intro', '{\"k\":1}', 1, '2026-01-01T00:00:01Z'),"
+      "  (7, 'r2', 's1', 'user', 'I build databases.', NULL, NULL, NULL, NULL, 2, NULL);");
+  const std::string before =
+      sql.execAndGet(
+             "SELECT group_concat(json_array(rowid, id, interview_id, role, content, "
+             "timestamp, confidence, stage, analysis, sequence_number, created_at), ';') "
+             "FROM (SELECT rowid, * FROM interview_responses ORDER BY rowid)")
+          .getString();
+
+  CHECK(ib::storage::Migrate(sql, ib::storage::EmbeddedMigrations()) >= 9);
+  CHECK(sql.execAndGet("SELECT group_concat(json_array(rowid, id, interview_id, role, content, "
+                       "timestamp, confidence, stage, analysis, sequence_number, created_at), "
+                       "';') FROM (SELECT rowid, * FROM interview_responses ORDER BY rowid)")
+            .getString() == before);
+  CHECK(sql.execAndGet("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = "
+                       "'interview_responses_interview_id_idx'")
+            .getInt() == 1);
+  // The same answers as the IN list: the three roles pass, anything else fails by name.
+  for (const char* role : {"user", "assistant", "system"}) {
+    CAPTURE(role);
+    sql.exec(std::string("INSERT INTO interview_responses (interview_id, role, content) VALUES "
+                         "('s1', '") +
+             role + "', 'x')");
+  }
+  for (const char* role : {"User", "user ", "", "admin"}) {
+    CAPTURE(role);
+    CHECK_THROWS_WITH(
+        sql.exec(std::string("INSERT INTO interview_responses (interview_id, role, content) "
+                             "VALUES ('s1', '") +
+                 role + "', 'x')"),
+        doctest::Contains("interview_responses_role_check"));
+  }
+  CHECK_THROWS(
+      sql.exec("INSERT INTO interview_responses (interview_id, role, content) VALUES "
+               "('s1', NULL, 'x')"));
+  // Foreign keys still point at interview_sessions and cascade.
+  CHECK_THROWS(
+      sql.exec("INSERT INTO interview_responses (interview_id, role, content) VALUES "
+               "('nope', 'user', 'x')"));
+  sql.exec("DELETE FROM interview_sessions WHERE id = 's1'");
+  CHECK(sql.execAndGet("SELECT count(*) FROM interview_responses").getInt() == 0);
+}
+
+TEST_CASE("schema: no table's constraints build an ephemeral index when a row is written") {
+  // SQLite checks `x IN (a, b, c)` through an index it builds on every execution of the
+  // statement (0009): a constraint must not cost every insert and update that.
+  ib::storage::Db db(":memory:");
+  ib::storage::Db::WriteLease lease(db);
+  auto& sql = lease.conn().db();
+  ib::storage::Migrate(sql, ib::storage::EmbeddedMigrations());
+  SQLite::Statement tables(sql,
+                           "SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE "
+                           "'%CHECK%' AND name NOT LIKE 'sqlite%'");
+  int checked = 0;
+  while (tables.executeStep()) {
+    const std::string table = tables.getColumn(0).getString();
+    CAPTURE(table);
+    // The update writes every column (so every CHECK is evaluated) of one row by its rowid.
+    std::string update = "EXPLAIN UPDATE \"" + table + "\" SET ";
+    SQLite::Statement columns(sql, "SELECT name FROM pragma_table_info(?)");
+    columns.bind(1, table);
+    for (int i = 0; columns.executeStep(); ++i) {
+      const std::string column = "\"" + columns.getColumn(0).getString() + "\"";
+      update += (i ? ", " : "") + column + " = " + column;
+    }
+    update += " WHERE rowid = 1";
+    for (const std::string& statement :
+         {"EXPLAIN INSERT INTO \"" + table + "\" DEFAULT VALUES", update}) {
+      SQLite::Statement program(sql, statement);
+      while (program.executeStep()) {
+        CHECK(program.getColumn(1).getString() != "OpenEphemeral");
+      }
+    }
+    ++checked;
+  }
+  CHECK(checked >= 4);
 }
 
 TEST_CASE("schema: a migration that breaks a foreign key is refused whole") {
