@@ -78,6 +78,12 @@ TEST_CASE("guards: insert checks and default deny") {
   CHECK(g::Check("interview_sessions", Command::kInsert, user, "t0").sql == "((t0.user_id = ?))");
   CHECK(g::Check("achievements", Command::kInsert, user, "t0").sql == "(0)");
   CHECK(g::Check("leaderboard", Command::kInsert, ib::testing::Anon(), "t0").sql == "(0)");
+  // Every `$t` and `:uid` of a policy expanded, in order, the text around them kept.
+  auto feedback = g::Check("interview_feedback", Command::kInsert, user, "t0");
+  CHECK(feedback.sql ==
+        "((t0.user_id = ? AND EXISTS (SELECT 1 FROM interview_sessions AS parent "
+        "WHERE parent.id = t0.interview_id AND parent.user_id = ?)))");
+  CHECK(feedback.params.size() == 2);
   CHECK(g::Check("profiles", Command::kInsert, ib::testing::Service(), "t0").unrestricted());
   // auth.uid() travels as a bound value, never in the SQL text.
   auto guard = g::Using("profiles", Command::kSelect, user, "t0");
