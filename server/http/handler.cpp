@@ -108,8 +108,12 @@ std::vector<std::pair<std::string, std::string>> QueryPairs(const httplib::Reque
 }
 
 std::optional<std::string> Header(const httplib::Request& req, const char* name) {
-  if (!req.has_header(name)) return std::nullopt;
-  return req.get_header_value(name);
+  // One search of httplib's case-insensitive map (has_header, then get_header_value, was two,
+  // each comparing names a character at a time through tolower); the first value, as
+  // get_header_value gives.
+  auto found = req.headers.equal_range(name);
+  if (found.first == found.second) return std::nullopt;
+  return found.first->second;
 }
 
 void RenderError(Service service, const storage::Error& e, httplib::Response& res) {

@@ -18,8 +18,8 @@ RestRequest ToRestRequest(const httplib::Request& req, bool rpc) {
   r.resource = req.matches.size() > 1 ? std::string(req.matches[1]) : std::string();
   r.params = http::QueryPairs(req);
   r.accept = req.get_header_value("Accept");
-  auto prefer_count = req.get_header_value_count("Prefer");
-  for (size_t i = 0; i < prefer_count; ++i) r.prefer.push_back(req.get_header_value("Prefer", i));
+  auto prefer = req.headers.equal_range("Prefer");  // every Prefer header, in order
+  for (auto it = prefer.first; it != prefer.second; ++it) r.prefer.push_back(it->second);
   // Row ranges (`Range: 0-9`) arrive renamed by the connection layer (RenderHead), which keeps them
   // from httplib.
   r.range = http::Header(req, http::kRowRangeHeader);
