@@ -594,9 +594,15 @@ void WriteFailingCheck(SqlWriter& w, const GuardSql& check) {
 // The rows `rowids` names, as table alias t: each looked up by its rowid, in a nested loop over
 // the list (CROSS JOIN keeps that order). `rowid IN (SELECT value FROM json_each(?))` built an
 // ephemeral index per statement instead: a b-tree and its pager opened and freed on the
-// writer for every written row's check.
+// writer for every written row's check. One row (a single insert, a PATCH by key), the most
+// common case by far, is one lookup without json_each's parse of the list.
 void WriteRowsByRowid(SqlWriter& w, const storage::Table& table,
                       const std::vector<int64_t>& rowids) {
+  if (rowids.size() == 1) {
+    w << " FROM " << table.ident.sql() << " AS t WHERE t.rowid = ";
+    w.Param(rowids.front());
+    return;
+  }
   w << " FROM json_each(";
   w.Param(RowidsJson(rowids));
   w << ") AS listed CROSS JOIN " << table.ident.sql() << " AS t ON t.rowid = listed.value";

@@ -137,6 +137,19 @@ TEST_CASE("sql_builder: the written-row checks look rows up by rowid, with no te
     CHECK(Opcodes(t, q->text).find("OpenEphemeral") == std::string::npos);
   }
   CHECK(t.Scalar(stored.text, {std::string(R"([])"), mine}) == ib::storage::SqlValue(int64_t{0}));
+  // One row: one lookup by rowid, without json_each.
+  for (int64_t row : {a, b}) {
+    auto one = ib::rest::BuildFailingStoredRows(table, {row}, check);
+    auto one_updated = ib::rest::BuildFailingUpdateCandidates(table, {row}, skill, {"t"}, check);
+    for (const auto* q : {&one, &one_updated}) {
+      CAPTURE(q->text);
+      CHECK(t.Scalar(q->text, q->params) == ib::storage::SqlValue(int64_t{row == b ? 1 : 0}));
+      const std::string program = Opcodes(t, q->text);
+      CHECK(program.find("OpenEphemeral") == std::string::npos);
+      CHECK(program.find("VOpen") == std::string::npos);
+      CHECK(program.find("SeekRowid") != std::string::npos);
+    }
+  }
 }
 
 // A write's representation is built before the write, and told its rows once they exist.
