@@ -1,8 +1,8 @@
 # shellcheck shell=bash
-# Sourced by bench/run.sh and bench/connections.sh: the background processes they start and
-# their cleanup, waiting for a server's line, and one interviewbase on a throwaway database,
-# started and seeded. The sourcing script defines log(), SECRET and HERE (bench/) first, and
-# sets WORK (its temporary folder) before start_interviewbase.
+# Sourced by bench/run.sh, bench/connections.sh and the other bench scripts: the background
+# processes they start and their cleanup, waiting for a server's line, and one interviewbase on
+# a throwaway database, started and seeded. The sourcing script defines log(), SECRET and HERE
+# (bench/) first, and sets WORK (its temporary folder) before start_interviewbase.
 
 WORK=""
 PIDS=()  # every background process started; killed and reaped on exit
