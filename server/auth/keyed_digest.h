@@ -2,7 +2,7 @@
 // random key made once per process) of client-chosen strings, for in-memory tables keyed by
 // them (rate limiters, the token cache): fixed size whatever the input's length, and, the key
 // being secret, no collisions a client can aim for. A PRF made for keying tables: two per
-// request (apikey and bearer) cost a third of what BLAKE2b did. Not stable across restarts;
+// request (apikey and bearer) cost about half what BLAKE2b did. Not stable across restarts;
 // never store it. Thread-safe.
 #pragma once
 
