@@ -19,13 +19,7 @@ log() { printf '[instructions] %s\n' "$*" >&2; }
 source "$HERE/lib/server.sh"
 
 "$ROOT/packaging/install-deps.sh"
-if ! command -v valgrind >/dev/null || ! command -v python3 >/dev/null; then
-  sudo_cmd=()
-  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
-    valgrind python3 >&2
-fi
+install_missing valgrind python3
 if (($# == 0)); then
   if [[ "${BENCH_NO_BUILD:-0}" != 1 ]]; then
     cmake -S "$ROOT" -B "$ROOT/build" -DCMAKE_BUILD_TYPE=Release >/dev/null

@@ -48,19 +48,7 @@ log() { printf '[bench] %s\n' "$*" >&2; }
 # ---------------------------------------------------------------- tools and builds
 install_tools() {
   "$ROOT/packaging/install-deps.sh"   # compiler, cmake, SQLite, SQLiteCpp, cpp-httplib, OpenSSL
-  local missing=()
-  command -v wrk >/dev/null || missing+=(wrk)
-  command -v python3 >/dev/null || missing+=(python3)
-  command -v node >/dev/null || missing+=(nodejs)
-  command -v npm >/dev/null || missing+=(npm)
-  command -v curl >/dev/null || missing+=(curl)
-  if ((${#missing[@]})); then
-    log "installing ${missing[*]}"
-    local sudo_cmd=()
-    [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
-    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-  fi
+  install_missing wrk python3 node=nodejs npm curl
 }
 
 build_all() {

@@ -14,6 +14,21 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# install_missing COMMAND[=PACKAGE]...: installs from Debian, in one apt-get, the package of
+# each command not on PATH (named as the command unless given: node=nodejs).
+install_missing() {
+  local missing=() spec sudo_cmd=()
+  for spec in "$@"; do
+    command -v "${spec%%=*}" >/dev/null || missing+=("${spec#*=}")
+  done
+  ((${#missing[@]})) || return 0
+  log "installing ${missing[*]}"
+  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >&2
+}
+
 # wait_line FILE PATTERN: waits up to 15 s for a line matching PATTERN in FILE.
 wait_line() {
   local i
