@@ -27,7 +27,8 @@ const std::array<unsigned char, crypto_shorthash_siphashx24_KEYBYTES>& ProcessKe
 Digest KeyedDigest(std::initializer_list<std::string_view> parts) {
   const auto& key = ProcessKey();
   // SipHash takes its input whole: the parts, each after its length, in one buffer per thread
-  // (as long as the longest input seen: a token is at most 16 KiB).
+  // (as long as the longest input seen; a token is hashed before its size is checked, so that
+  // is bounded by the request head's limits, docs/limits.md: 64 KiB).
   thread_local std::string input;
   input.clear();
   for (std::string_view part : parts) {
