@@ -120,4 +120,12 @@ size_t TEST_TokenCacheEntries() {
   return entries;
 }
 
+void TEST_ClearTokenCache() {
+  for (Shard& shard : Shards()) {
+    std::lock_guard<std::mutex> lock(shard.mu);
+    shard.entries.clear();
+    shard.bytes = 0;
+  }
+}
+
 }  // namespace ib::auth

@@ -36,8 +36,9 @@ std::shared_ptr<const CachedPrincipal> FindVerifiedToken(std::string_view token,
 void RememberVerifiedToken(std::string_view token, std::string_view secret,
                            const storage::Principal& principal);
 
-// The cache's estimated bytes and entries (tests).
+// The cache's estimated bytes and entries, and emptying it (tests).
 size_t TEST_TokenCacheBytes();
 size_t TEST_TokenCacheEntries();
+void TEST_ClearTokenCache();
 
 }  // namespace ib::auth
