@@ -6,8 +6,8 @@ where req/s on a shared VM drift by 10-20 % between runs (bench/instructions.sh 
 
 DIR holds a seeded, stopped database (bench.db) and what seed.py wrote beside it (users.tsv,
 pending.tsv, anon.key, secret). The binary serves a private copy of it under
-`valgrind --tool=callgrind`; W requests warm it (statement and token caches, every worker
-thread), the counters are zeroed, N requests go one at a time over one keep-alive connection,
+`valgrind --tool=callgrind`; lists on many connections at once, then W requests, warm it
+(every worker thread's read connection, statement and token caches), the counters are zeroed, N requests go one at a time over one keep-alive connection,
 and the counters are dumped. Prints `SCENARIO BIN Ir/request=...`: every thread of the server
 counted (HTTP, the writer, the sync and checkpoint threads), system calls and waits not. One
 request at a time means one write per group-commit batch, so a write's COMMIT is not shared.
@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 LIST = "/rest/v1/interview_sessions?select=*&order=created_at.desc&limit=10"
@@ -40,6 +41,30 @@ def insert_body(uid, k):
                      "tags": ["bench", "insert"]},
         "questions": [{"id": q, "text": f"Question {q}: how would you approach it?",
                        "category": "technical", "difficulty": "medium"} for q in range(5)]})
+
+
+def warm_every_worker(port, users, anon):
+    """Lists on more connections at once than the server has worker threads (4 per core, at
+    least 16), a few each: every worker then serves some before the counters start. Each
+    worker opens its own SQLite read connection at its first read (~17M instructions under
+    callgrind); one request at a time over one connection reaches only the workers the reactor
+    happens to pick, so a worker first seen in the counted window added ~8k to every request
+    of 2,000 (the list varied by ~3 % between runs of one binary)."""
+    clients = 2 * max(16, 4 * (os.cpu_count() or 1))
+
+    def client(i):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        uid, token = users[i % len(users)][0], users[i % len(users)][1]
+        for _ in range(4):
+            conn.request("GET", LIST, headers={"apikey": anon, "Authorization": "Bearer " + token})
+            conn.getresponse().read()
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
 
 
 def main():
@@ -99,6 +124,7 @@ def main():
             if r.status >= 300:
                 sys.exit(f"{a.scenario} answered {r.status}")
 
+        warm_every_worker(int(m.group(1)), users, anon)
         for k in range(warm):
             request(k)
         subprocess.run(["callgrind_control", "-z", str(server.pid)], check=True,
