@@ -35,23 +35,27 @@ CompletionTotals ReadCompletionTotals(Connection& conn, std::string_view user_id
   return out;
 }
 
-Scores UserScores(Connection& conn, std::string_view user_id, int64_t now_micros) {
+SqlQuery UserScoresQuery(std::string_view user_id, int64_t now_micros) {
   // Canonical timestamps sort as text, so the windows are plain text comparisons, and the
-  // month's start bounds the range of interview_sessions_user_completed_idx read.
+  // month's start bounds the range of interview_sessions_user_completed_idx read (a partial
+  // index: `status = 'completed'` here is what lets SQLite use it).
   const std::string week_start = FormatTimestamptz(now_micros - 7 * kMicrosPerDay);
   const std::string month_start = FormatTimestamptz(now_micros - 30 * kMicrosPerDay);
   // The total rides along from ib_completion_totals (the aggregate answers one row even when
   // the window is empty).
-  SqlQuery q{std::string("SELECT COALESCE(SUM(CASE WHEN completed_at >= ? THEN sc END), 0), "
-                         "COALESCE(SUM(sc), 0), COALESCE((SELECT score_total FROM "
-                         "ib_completion_totals WHERE user_id = ?), 0) FROM (SELECT ") +
-                 kSessionScoreSql +
-                 " AS sc, completed_at FROM interview_sessions "
-                 "WHERE user_id = ? AND status = 'completed' AND completed_at >= ?)",
-             {week_start, std::string(user_id), std::string(user_id), month_start},
-             ""};
+  return {std::string("SELECT COALESCE(SUM(CASE WHEN completed_at >= ? THEN sc END), 0), "
+                      "COALESCE(SUM(sc), 0), COALESCE((SELECT score_total FROM "
+                      "ib_completion_totals WHERE user_id = ?), 0) FROM (SELECT ") +
+              kSessionScoreSql +
+              " AS sc, completed_at FROM interview_sessions "
+              "WHERE user_id = ? AND status = 'completed' AND completed_at >= ?)",
+          {week_start, std::string(user_id), std::string(user_id), month_start},
+          ""};
+}
+
+Scores UserScores(Connection& conn, std::string_view user_id, int64_t now_micros) {
   Scores out;
-  Executor(conn).Run(q, [&](const Row& r) {
+  Executor(conn).Run(UserScoresQuery(user_id, now_micros), [&](const Row& r) {
     out.weekly = IntValue(r[0]);
     out.monthly = IntValue(r[1]);
     out.total = IntValue(r[2]);

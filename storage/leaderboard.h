@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "storage/executor.h"
+
 namespace ib::storage {
 
 class Connection;
@@ -44,6 +46,9 @@ struct Scores {
 // total from the completion totals; the windows from the user's sessions completed in the
 // last 30 days only (an index range from the window's start), not their whole history.
 Scores UserScores(Connection& conn, std::string_view user_id, int64_t now_micros);
+// The one query UserScores runs: its windows read interview_sessions_user_completed_idx alone
+// (tests check its plan).
+SqlQuery UserScoresQuery(std::string_view user_id, int64_t now_micros);
 
 // Writes the user's row: the score sums, total_xp (kept as stored when nullopt; 0 for a new
 // row) and last_updated = now. Creates the row when absent only if `create`.

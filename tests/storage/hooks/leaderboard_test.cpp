@@ -2,6 +2,9 @@
 #include "storage/leaderboard.h"
 
 #include <doctest/doctest.h>
+#include <sqlite3.h>
+
+#include <string>
 
 #include "tests/support/gamification_fixture.h"
 
@@ -42,6 +45,36 @@ TEST_CASE("leaderboard: total sums S - weekly and monthly windows count back fro
   CHECK(f.Int("leaderboard", u, "total_score") == 10 + 21 + 30 + 40 + 50);
   CHECK(f.Int("leaderboard", u, "weekly_score") == 31);
   CHECK(f.Int("leaderboard", u, "monthly_score") == 101);
+}
+
+TEST_CASE("leaderboard: pending sessions stay out of the index the windows read alone") {
+  // Migration 0010: the completion index is partial, so a new (pending) session writes nothing
+  // in it; the windows' query names its condition and reads the index alone.
+  GamificationFixture f;
+  f.now = Micros("2024-05-31T12:00:00Z");
+  const std::string u = f.AddUser("a@x.io");
+  for (int i = 0; i < 3; ++i) f.AddSession(u);
+  f.Complete(u, 40.0, "2024-05-30T12:00:00Z");
+  CHECK(f.db().Scalar("SELECT sql LIKE '%WHERE status = ''completed''' FROM sqlite_schema "
+                      "WHERE name = 'interview_sessions_user_completed_idx'") ==
+        storage::SqlValue(int64_t{1}));
+  CHECK(f.db().Scalar("SELECT count(*) FROM interview_sessions INDEXED BY "
+                      "interview_sessions_user_completed_idx WHERE status = 'completed'") ==
+        storage::SqlValue(int64_t{1}));
+  const storage::SqlQuery q = storage::leaderboard::UserScoresQuery(u, f.now);
+  sqlite3_stmt* plan = nullptr;
+  REQUIRE(sqlite3_prepare_v2(f.db().conn().handle(), ("EXPLAIN QUERY PLAN " + q.text).c_str(), -1,
+                             &plan, nullptr) == SQLITE_OK);
+  std::string details;
+  while (sqlite3_step(plan) == SQLITE_ROW) {
+    details += reinterpret_cast<const char*>(sqlite3_column_text(plan, 3));
+    details += "\n";
+  }
+  sqlite3_finalize(plan);
+  CAPTURE(details);
+  CHECK(details.find("USING COVERING INDEX interview_sessions_user_completed_idx") !=
+        std::string::npos);
+  CHECK(f.Int("leaderboard", u, "weekly_score") == 40);
 }
 
 TEST_CASE("leaderboard: RefreshAll ages the windows and rebuilds missing rows and ranks") {
