@@ -7,9 +7,10 @@ where req/s on a shared VM drift by 10-20 % between runs (bench/instructions.sh 
 DIR holds a seeded, stopped database (bench.db) and what seed.py wrote beside it (users.tsv,
 pending.tsv, anon.key, secret). The binary serves a private copy of it under
 `valgrind --tool=callgrind`; lists on many connections at once, then W requests, warm it
-(every worker thread's read connection, statement and token caches), the counters are zeroed, N requests go one at a time over one keep-alive connection,
-and the counters are dumped. Prints `SCENARIO BIN Ir/request=...`: every thread of the server
-counted (HTTP, the writer, the sync and checkpoint threads), system calls and waits not. One
+(every worker thread's read connection, statement and token caches), the counters are zeroed,
+N requests go one at a time over one keep-alive connection, and the counters are dumped.
+Prints `SCENARIO BIN Ir/request=...`: every thread of the server counted (HTTP, the writer,
+the sync and checkpoint threads), system calls and waits not. One
 request at a time means one write per group-commit batch, so a write's COMMIT is not shared.
 SCENARIO: list (run.sh's reference list), insert (its full-row insert, return=representation)
 or complete (its completion PATCH, each request a different pending session)."""

@@ -2,10 +2,10 @@
 #include "storage/leaderboard.h"
 
 #include <doctest/doctest.h>
-#include <sqlite3.h>
 
 #include <string>
 
+#include "storage/executor.h"
 #include "tests/support/gamification_fixture.h"
 
 namespace ib::testing {
@@ -62,15 +62,12 @@ TEST_CASE("leaderboard: pending sessions stay out of the index the windows read 
                       "interview_sessions_user_completed_idx WHERE status = 'completed'") ==
         storage::SqlValue(int64_t{1}));
   const storage::SqlQuery q = storage::leaderboard::UserScoresQuery(u, f.now);
-  sqlite3_stmt* plan = nullptr;
-  REQUIRE(sqlite3_prepare_v2(f.db().conn().handle(), ("EXPLAIN QUERY PLAN " + q.text).c_str(), -1,
-                             &plan, nullptr) == SQLITE_OK);
   std::string details;
-  while (sqlite3_step(plan) == SQLITE_ROW) {
-    details += reinterpret_cast<const char*>(sqlite3_column_text(plan, 3));
-    details += "\n";
-  }
-  sqlite3_finalize(plan);
+  storage::Executor(f.db().conn())
+      .Run({"EXPLAIN QUERY PLAN " + q.text, q.params, ""}, [&](const storage::Row& r) {
+        details += r.Text(3);
+        details += "\n";
+      });
   CAPTURE(details);
   CHECK(details.find("USING COVERING INDEX interview_sessions_user_completed_idx") !=
         std::string::npos);
