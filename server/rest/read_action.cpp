@@ -1,4 +1,5 @@
 // GET / HEAD on a table: one SELECT (plus a count(*) in the same snapshot when asked for).
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -67,9 +68,18 @@ int64_t RenderRows(storage::Connection& conn, const ReadPlan& plan, MediaType me
                    std::string& body) {
   ReadQuery query = BuildRead(plan);
   storage::Executor ex(conn);
-  return RenderBody(query.columns, media, body, [&](const auto& render) {
+  // A body grown from empty doubles its way up, copying itself each time (a list of ten full
+  // sessions, ~16 KB: ten copies, ~4 % of the list's instructions). Each worker thread starts
+  // from the size of its previous body, bounded so one large answer does not make every later
+  // small one reserve as much.
+  constexpr size_t kMaxBodyHint = size_t{64} * 1024;
+  thread_local size_t previous_body_size = 0;
+  body.reserve(std::min(previous_body_size, kMaxBodyHint));
+  const int64_t rows = RenderBody(query.columns, media, body, [&](const auto& render) {
     ex.Run(query.sql, [&](const storage::Row& row) { render(row); });
   });
+  previous_body_size = body.size();
+  return rows;
 }
 
 std::optional<Representation> PrepareRepresentation(const ActionInput& in) {

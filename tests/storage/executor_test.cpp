@@ -3,6 +3,9 @@
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
+#include <string>
+#include <string_view>
+
 #include "storage/error.h"
 #include "tests/support/test_db.h"
 
@@ -71,6 +74,29 @@ TEST_CASE("executor: values are bound, rows come back as typed views") {
          });
   CHECK(seen == std::vector<std::string>{"x'; DROP TABLE profiles; --"});
   CHECK(t.catalog().FindTable("profiles"));
+}
+
+TEST_CASE("executor: each storage class keeps its type, and text and blobs their exact bytes") {
+  ib::testing::TestDb t;
+  ib::storage::Executor ex(t.conn());
+  using Type = ib::storage::SqlValueView::Type;
+  int rows = 0;
+  ex.Run({"SELECT -9007199254740993, -0.25, 'a' || char(0) || 'b', x'00ff41', NULL, ''", {}, ""},
+         [&](const ib::storage::Row& row) {
+           ++rows;
+           CHECK(row[0].type == Type::kInteger);
+           CHECK(row[0].integer == -9007199254740993);
+           CHECK(row[1].type == Type::kReal);
+           CHECK(row[1].real == -0.25);
+           CHECK(row[2].type == Type::kText);
+           CHECK(row[2].text == std::string_view("a\0b", 3));
+           CHECK(row[3].type == Type::kBlob);
+           CHECK(row[3].text == std::string_view("\0\xff\x41", 3));
+           CHECK(row[4].type == Type::kNull);
+           CHECK(row[5].type == Type::kText);
+           CHECK(row[5].text.empty());
+         });
+  CHECK(rows == 1);
 }
 
 TEST_CASE("executor: a statement error leaves the statement reusable") {
