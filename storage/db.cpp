@@ -39,6 +39,16 @@ void Configure(SQLite::Database& db, bool in_memory, bool mapped, Durability dur
   db.exec("PRAGMA case_sensitive_like=ON");
   db.exec("PRAGMA cache_size=-16000");
   db.setBusyTimeout(kBusyTimeoutMs);
+  // The query planner stability guarantee: a statement's plan never depends on the values bound
+  // to it. Otherwise SQLite plans with a bound value where one can help (a LIKE pattern; a
+  // value compared with a column that a partial index's WHERE compares with a constant) and
+  // marks the statement to be compiled again whenever that parameter is bound anew, so the
+  // statement cache compiled such a filter again on every request (migration 0011 says how a
+  // partial index did that to every `status = ?`). A plan that needs a constant to choose an
+  // index writes the constant into its SQL (storage/leaderboard.cpp's windows).
+  if (sqlite3_db_config(db.getHandle(), SQLITE_DBCONFIG_ENABLE_QPSG, 1, nullptr) != SQLITE_OK) {
+    throw Error::Internal("cannot enable SQLite's query planner stability guarantee");
+  }
 }
 
 }  // namespace

@@ -37,8 +37,8 @@ CompletionTotals ReadCompletionTotals(Connection& conn, std::string_view user_id
 
 SqlQuery UserScoresQuery(std::string_view user_id, int64_t now_micros) {
   // Canonical timestamps sort as text, so the windows are plain text comparisons, and the
-  // month's start bounds the range of interview_sessions_user_completed_idx read (a partial
-  // index: `status = 'completed'` here is what lets SQLite use it).
+  // month's start bounds the range of interview_sessions_user_completed_idx read (user, status,
+  // completion date: the index alone answers).
   const std::string week_start = FormatTimestamptz(now_micros - 7 * kMicrosPerDay);
   const std::string month_start = FormatTimestamptz(now_micros - 30 * kMicrosPerDay);
   // The total rides along from ib_completion_totals (the aggregate answers one row even when

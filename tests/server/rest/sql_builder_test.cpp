@@ -3,9 +3,16 @@
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "server/rest/planner.h"
 #include "server/rest/query_params.h"
 #include "storage/error.h"
+#include "storage/executor.h"
+#include "storage/statement_cache.h"
 #include "tests/support/test_db.h"
 
 namespace {
@@ -168,4 +175,67 @@ TEST_CASE("sql_builder: a query of written rows is given its rowids after it is 
   auto plain = Build(t, "interview_sessions", {{"select", "id"}});
   CHECK_FALSE(plain.written_param);
   CHECK_THROWS_AS(ib::rest::BindWrittenRows(plain, {1}), ib::storage::Error);
+}
+
+namespace {
+
+// The read's plan as `who` asks for it on interview_sessions, from PostgREST parameters.
+std::unique_ptr<ib::rest::ReadPlan> SessionsPlan(const ib::testing::TestDb& t, Params params,
+                                                 const ib::storage::Principal& who) {
+  ib::rest::PlanContext ctx{t.catalog(), who, 0, 0};
+  return ib::rest::PlanRead(ib::rest::ParseQueryParams(params), ctx,
+                            ib::rest::ResolveTable(t.catalog(), "interview_sessions"));
+}
+
+// EXPLAIN QUERY PLAN's steps for `q`, one per line.
+std::string QueryPlan(ib::testing::TestDb& t, const ib::storage::SqlQuery& q) {
+  std::string details;
+  ib::storage::Executor(t.conn()).Run({"EXPLAIN QUERY PLAN " + q.text, q.params, ""},
+                                      [&](const ib::storage::Row& r) {
+                                        details += r.Text(3);
+                                        details += '\n';
+                                      });
+  return details;
+}
+
+}  // namespace
+
+// Migration 0011: with 0010's partial index, a bound `status = ?` could not use the completion
+// index, and SQLite read every user's sessions of that status through the status index.
+TEST_CASE("sql_builder: a user's filter on status reads that user's range of one index") {
+  ib::testing::TestDb t;
+  const auto user = ib::testing::User(t.AddUser("a@example.com"));
+  for (const char* status : {"completed", "pending", "in_progress"}) {
+    auto plan = SessionsPlan(t, {{"select", "id"}, {"status", std::string("eq.") + status}}, user);
+    for (const auto& q : {ib::rest::BuildCount(*plan), ib::rest::BuildRead(*plan).sql}) {
+      const std::string details = QueryPlan(t, q);
+      CAPTURE(q.text);
+      CAPTURE(details);
+      CHECK(details.find("INDEX interview_sessions_user_completed_idx (user_id=? AND status=?)") !=
+            std::string::npos);
+      CHECK(details.find("interview_sessions_status_idx") == std::string::npos);
+    }
+  }
+}
+
+// The planner's stability guarantee (storage/db.cpp): without it SQLite plans a LIKE with its
+// bound pattern and marks the statement to be compiled again whenever the pattern is bound.
+TEST_CASE("sql_builder: a cached statement is compiled once, whatever values it is bound to") {
+  ib::testing::TestDb t;
+  const auto user = ib::testing::User(t.AddUser("a@example.com"));
+  const std::pair<const char*, std::vector<const char*>> shapes[] = {
+      {"title", {"like.Bench*", "like.Other*"}}, {"status", {"eq.completed", "eq.pending"}}};
+  for (const auto& [filter, values] : shapes) {
+    std::string text;
+    for (const char* value : values) {
+      auto q = ib::rest::BuildRead(*SessionsPlan(t, {{"select", "id"}, {filter, value}}, user));
+      CHECK((text.empty() || q.sql.text == text));
+      text = q.sql.text;
+      ib::storage::Executor(t.conn()).Run(q.sql);
+    }
+    CAPTURE(text);
+    sqlite3_stmt* stmt = t.conn().statements().Get(text);
+    CHECK(sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_REPREPARE, 0) == 0);
+    CHECK(sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_RUN, 0) == 2);
+  }
 }
