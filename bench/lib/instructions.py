@@ -12,8 +12,9 @@ N requests go one at a time over one keep-alive connection, and the counters are
 Prints `SCENARIO BIN Ir/request=...`: every thread of the server counted (HTTP, the writer,
 the sync and checkpoint threads), system calls and waits not. One
 request at a time means one write per group-commit batch, so a write's COMMIT is not shared.
-SCENARIO: list (run.sh's reference list), insert (its full-row insert, return=representation)
-or complete (its completion PATCH, each request a different pending session)."""
+SCENARIO: list (run.sh's reference list), count (its filtered exact count, (e)), insert (its
+full-row insert, return=representation) or complete (its completion PATCH, each request a
+different pending session)."""
 import argparse
 import collections
 import glob

@@ -24,6 +24,16 @@ int64_t TestDb::Count(const std::string& table) {
   return std::get<int64_t>(Scalar("SELECT count(*) FROM " + table));
 }
 
+std::string TestDb::QueryPlan(const storage::SqlQuery& q) {
+  std::string details;
+  storage::Executor(conn()).Run({"EXPLAIN QUERY PLAN " + q.text, q.params, ""},
+                                [&](const storage::Row& r) {
+                                  details += r.Text(3);
+                                  details += '\n';
+                                });
+  return details;
+}
+
 std::string TestDb::AddUser(const std::string& email) {
   auto id = Scalar("INSERT INTO auth_users (email) VALUES (?) RETURNING id", {email});
   return std::get<std::string>(id);

@@ -27,6 +27,8 @@ class TestDb {
   storage::SqlValue Scalar(const std::string& sql, std::vector<storage::SqlValue> params = {});
   // The number of rows in `table` (a name from the schema, not request text).
   int64_t Count(const std::string& table);
+  // EXPLAIN QUERY PLAN's steps for `q` with its parameters bound, one per line.
+  std::string QueryPlan(const storage::SqlQuery& q);
 
   // Inserts an auth user row directly (no hooks) and returns its id.
   std::string AddUser(const std::string& email);

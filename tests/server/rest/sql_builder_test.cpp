@@ -187,17 +187,6 @@ std::unique_ptr<ib::rest::ReadPlan> SessionsPlan(const ib::testing::TestDb& t, P
                             ib::rest::ResolveTable(t.catalog(), "interview_sessions"));
 }
 
-// EXPLAIN QUERY PLAN's steps for `q`, one per line.
-std::string QueryPlan(ib::testing::TestDb& t, const ib::storage::SqlQuery& q) {
-  std::string details;
-  ib::storage::Executor(t.conn()).Run({"EXPLAIN QUERY PLAN " + q.text, q.params, ""},
-                                      [&](const ib::storage::Row& r) {
-                                        details += r.Text(3);
-                                        details += '\n';
-                                      });
-  return details;
-}
-
 }  // namespace
 
 // Migration 0011: with 0010's partial index, a bound `status = ?` could not use the completion
@@ -208,7 +197,7 @@ TEST_CASE("sql_builder: a user's filter on status reads that user's range of one
   for (const char* status : {"completed", "pending", "in_progress"}) {
     auto plan = SessionsPlan(t, {{"select", "id"}, {"status", std::string("eq.") + status}}, user);
     for (const auto& q : {ib::rest::BuildCount(*plan), ib::rest::BuildRead(*plan).sql}) {
-      const std::string details = QueryPlan(t, q);
+      const std::string details = t.QueryPlan(q);
       CAPTURE(q.text);
       CAPTURE(details);
       CHECK(details.find("INDEX interview_sessions_user_completed_idx (user_id=? AND status=?)") !=

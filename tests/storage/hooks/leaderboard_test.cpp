@@ -5,7 +5,6 @@
 
 #include <string>
 
-#include "storage/executor.h"
 #include "tests/support/gamification_fixture.h"
 
 namespace ib::testing {
@@ -54,12 +53,7 @@ TEST_CASE("leaderboard: the windows read one user's completed range of an index 
   for (int i = 0; i < 3; ++i) f.AddSession(u);
   f.Complete(u, 40.0, "2024-05-30T12:00:00Z");
   const storage::SqlQuery q = storage::leaderboard::UserScoresQuery(u, f.now);
-  std::string details;
-  storage::Executor(f.db().conn())
-      .Run({"EXPLAIN QUERY PLAN " + q.text, q.params, ""}, [&](const storage::Row& r) {
-        details += r.Text(3);
-        details += "\n";
-      });
+  const std::string details = f.db().QueryPlan(q);
   CAPTURE(details);
   CHECK(details.find("USING COVERING INDEX interview_sessions_user_completed_idx (user_id=? AND "
                      "status=? AND completed_at>?)") != std::string::npos);
