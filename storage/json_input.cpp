@@ -1,5 +1,7 @@
 #include "storage/json_input.h"
 
+#include "storage/json_quick_parse.h"
+
 namespace ib::storage {
 
 bool NestsDeeperThan(std::string_view text, int max_depth) {
@@ -22,6 +24,16 @@ bool NestsDeeperThan(std::string_view text, int max_depth) {
 }
 
 ClientJson ParseClientJson(std::string_view text) {
+  if (std::optional<nlohmann::json> quick = QuickParseJson(text, kMaxJsonDepth)) {
+    ClientJson out;
+    out.outcome = ClientJson::Outcome::kOk;
+    out.value = std::move(*quick);
+    return out;
+  }
+  return ParseClientJsonWithNlohmann(text);
+}
+
+ClientJson ParseClientJsonWithNlohmann(std::string_view text) {
   ClientJson out;
   if (NestsDeeperThan(text, kMaxJsonDepth)) {
     out.outcome = ClientJson::Outcome::kTooDeep;

@@ -1,7 +1,9 @@
 // JSON a client sent, parsed with a bound on nesting. nlohmann parses iteratively, but copying,
 // comparing and dumping a tree recurse once per level, so a document nested 200,000 deep would
-// crash the process later; it is refused here, before any tree exists, by a linear pre-scan.
-// Every JSON input of the services goes through ParseClientJson. Pure; thread-safe.
+// crash the process later; it is refused here, before any tree exists. Every JSON input of the
+// services goes through ParseClientJson: Boost.JSON's tokenizer builds the tree when it can
+// (storage/json_quick_parse.h, the same tree, several times faster), nlohmann's parser
+// otherwise, whose verdict and message every refusal carries. Pure; thread-safe.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -29,5 +31,10 @@ struct ClientJson {
 // Parses `text`, refusing nesting deeper than kMaxJsonDepth without building a tree. Never
 // throws.
 ClientJson ParseClientJson(std::string_view text);
+
+// The same with nlohmann's parser alone (behind a linear pre-scan for the nesting): what
+// ParseClientJson answers whenever the quick parse declines, and what it must equal always
+// (tests/fuzz/json_input_fuzz.cpp compares the two).
+ClientJson ParseClientJsonWithNlohmann(std::string_view text);
 
 }  // namespace ib::storage

@@ -1,0 +1,22 @@
+// libFuzzer target: the quick JSON parse (Boost.JSON's tokenizer building nlohmann's tree,
+// storage/json_quick_parse.h) against nlohmann's own parser. For every input, ParseClientJson
+// and ParseClientJsonWithNlohmann give the same outcome, the same refusal message and, when
+// accepted, the identical tree (value types included).
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "storage/json_input.h"
+#include "tests/fuzz/fuzz_support.h"
+#include "tests/support/identical_json.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view text = ib::fuzz::AsText(data, size);
+  const ib::storage::ClientJson quick = ib::storage::ParseClientJson(text);
+  const ib::storage::ClientJson reference = ib::storage::ParseClientJsonWithNlohmann(text);
+  ib::fuzz::Check(quick.outcome == reference.outcome, "outcome differs from nlohmann's", text);
+  ib::fuzz::Check(quick.error == reference.error, "message differs from nlohmann's", text);
+  ib::fuzz::Check(ib::test::IdenticalJson(quick.value, reference.value),
+                  "tree differs from nlohmann's", text);
+  return 0;
+}
