@@ -7,9 +7,9 @@
 #include <string>
 #include <string_view>
 #include <utility>
-#include <vector>
 
 #include "storage/error.h"
+#include "storage/json_dump.h"
 #include "storage/json_input.h"
 #include "storage/json_text.h"
 #include "storage/values_internal.h"
@@ -36,25 +36,14 @@ void RefuseNul(std::string_view s) {
 
 // ---- JSON text ----
 
-bool TooDeep(const json& root) {
-  std::vector<std::pair<const json*, int>> stack{{&root, 0}};
-  while (!stack.empty()) {
-    const auto [v, depth] = stack.back();
-    stack.pop_back();
-    if (!v->is_structured()) continue;
-    if (depth >= kMaxJsonDepth) return true;
-    for (const auto& child : *v) stack.emplace_back(&child, depth + 1);
-  }
-  return false;
-}
-
 constexpr char kTooDeep[] = "The input is nested more than 512 levels deep.";
 
 }  // namespace
 
 std::string DumpJson(const json& v) {
-  if (TooDeep(v)) BadJson(kTooDeep);
-  return v.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string out;
+  if (!AppendCompactJson(out, v, kMaxJsonDepth)) BadJson(kTooDeep);
+  return out;
 }
 
 std::string JsonbFromText(std::string_view text) {

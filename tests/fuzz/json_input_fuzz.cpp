@@ -1,11 +1,13 @@
 // libFuzzer target: the quick JSON parse (Boost.JSON's tokenizer building nlohmann's tree,
 // storage/json_quick_parse.h) against nlohmann's own parser. For every input, ParseClientJson
 // and ParseClientJsonWithNlohmann give the same outcome, the same refusal message and, when
-// accepted, the identical tree (value types included).
+// accepted, the identical tree (value types included), which AppendCompactJson
+// (storage/json_dump.h) writes as nlohmann's dump() does.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
+#include "storage/json_dump.h"
 #include "storage/json_input.h"
 #include "tests/fuzz/fuzz_support.h"
 #include "tests/support/identical_json.h"
@@ -18,5 +20,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ib::fuzz::Check(quick.error == reference.error, "message differs from nlohmann's", text);
   ib::fuzz::Check(ib::test::IdenticalJson(quick.value, reference.value),
                   "tree differs from nlohmann's", text);
+  if (!quick.ok()) return 0;
+  std::string compact;
+  ib::fuzz::Check(ib::storage::AppendCompactJson(compact, quick.value, ib::storage::kMaxJsonDepth),
+                  "an accepted tree is refused as too deep", text);
+  ib::fuzz::Check(
+      compact == quick.value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+      "compact text differs from nlohmann's dump", text);
   return 0;
 }
