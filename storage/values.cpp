@@ -164,7 +164,7 @@ SqlValue FromJson(const ColumnType& t, const json& v) {
     case Kind::kBool:
       return vi::BoolFromJson(t, v);
     case Kind::kJsonb:
-      return vi::DumpJson(v);
+      return vi::JsonbFromJson(t, v);
     case Kind::kTimestamptz:
       return NormalizeTimestamptz(string_or("timestamp with time zone"));
     case Kind::kDate:
@@ -194,7 +194,7 @@ SqlValue FromText(const ColumnType& t, std::string_view text) {
     case Kind::kBool:
       return vi::BoolFromText(t, text);
     case Kind::kJsonb:
-      return vi::JsonbFromText(text);
+      return vi::JsonbFromText(t, text);
     case Kind::kTimestamptz:
       return NormalizeTimestamptz(text);
     case Kind::kDate:

@@ -44,8 +44,11 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 std::string DumpJson(const nlohmann::json& v);
 // The text Postgres would see for a JSON scalar: a string's contents, else the JSON text.
 std::string TextOfJson(const nlohmann::json& v);
-// json_in: validates and compacts JSON text.
-std::string JsonbFromText(std::string_view text);
+// A jsonb (or json) column's stored text of a JSON value: compact; a jsonb value holding U+0000
+// in a string or key is refused as Postgres' jsonb_in refuses it (22P05).
+std::string JsonbFromJson(const ColumnType& t, const nlohmann::json& v);
+// jsonb_in / json_in: validates JSON text, then as JsonbFromJson.
+std::string JsonbFromText(const ColumnType& t, std::string_view text);
 
 // ---- int, bigint, numeric, real, bool (values_numeric.cpp) ----
 

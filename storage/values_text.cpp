@@ -46,11 +46,41 @@ std::string DumpJson(const json& v) {
   return out;
 }
 
-std::string JsonbFromText(std::string_view text) {
-  if (NestsDeeperThan(text, kMaxJsonDepth)) BadJson(kTooDeep);
-  const json parsed = json::parse(text.data(), text.data() + text.size(), nullptr, false);
-  if (parsed.is_discarded()) BadJson(std::nullopt);
-  return DumpJson(parsed);
+namespace {
+
+// Whether a string or a key anywhere in `v` holds U+0000. Only asked when the compact text has
+// an escaped one ("\u0000", which an escaped backslash before "u0000" imitates), so its walk
+// costs nothing on ordinary values.
+bool HoldsNul(const json& v) {
+  if (v.is_string()) return v.get_ref<const std::string&>().find('\0') != std::string::npos;
+  if (v.is_object()) {
+    for (auto member = v.begin(); member != v.end(); ++member) {
+      if (member.key().find('\0') != std::string::npos || HoldsNul(member.value())) return true;
+    }
+  } else if (v.is_array()) {
+    for (const json& element : v) {
+      if (HoldsNul(element)) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string JsonbFromJson(const ColumnType& t, const json& v) {
+  std::string text = DumpJson(v);
+  // jsonb_in, unlike json_in, converts every string to text: \u0000 is refused (22P05).
+  if (text.find("\\u0000") != std::string::npos && t.PgName() == "jsonb" && HoldsNul(v)) {
+    throw Error::UnsupportedUnicodeEscape();
+  }
+  return text;
+}
+
+std::string JsonbFromText(const ColumnType& t, std::string_view text) {
+  const ClientJson parsed = ParseClientJson(text);
+  if (parsed.outcome == ClientJson::Outcome::kTooDeep) BadJson(kTooDeep);
+  if (!parsed.ok()) BadJson(std::nullopt);
+  return JsonbFromJson(t, parsed.value);
 }
 
 // The text Postgres would see for a JSON scalar: a string's contents, else the JSON text.

@@ -289,3 +289,42 @@ TEST_CASE("postgres diff: the score bounds refuse what PostgreSQL's CHECK refuse
     CHECK(our_class == pg_class);
   }
 }
+
+// PostgreSQL's jsonb_in converts every string and key to text, so it refuses U+0000 anywhere in a
+// jsonb value (22P05), and it keeps numbers as numeric: each JSON text is sent as a session's
+// metadata and cast to jsonb by PostgreSQL; both take it or both refuse it, and what both take
+// reads back as the same JSON value.
+TEST_CASE("postgres diff: jsonb takes what PostgreSQL's jsonb_in takes") {
+  PostgresInstance pg;
+  if (!pg.available()) {
+    MESSAGE("SKIPPED: the PostgreSQL differential test did not run: " << pg.why());
+    return;
+  }
+  ServerProcess server{{"--password-cost", "minimal"}};
+  const std::string uid = ib::e2e::NewUser(server, "jsonb@x.io", "J");
+  for (const char* metadata :
+       {R"({"a":"x\u0000y"})", R"({"a":[1,{"b":["\u0000"]}]})", R"({"k\u0000":1})",
+        R"({"a":"\\u0000"})", R"({"a":"\u0001\u001f é 😀 \ud83d\ude00"})",
+        R"({"b":1,"a":[true,null,"s"],"b":2})", R"({"n":-0,"m":1.5e2,"big":123456789012345678})"}) {
+    CAPTURE(metadata);
+    Reply ours =
+        AsService(server, "POST", "/rest/v1/interview_sessions?select=metadata",
+                  R"({"user_id":")" + uid + R"(","title":"j","metadata":)" + metadata + "}",
+                  {{"Prefer", "return=representation"}});
+    std::string pg_text;
+    std::string pg_class = "ok";
+    try {
+      pg_text = pg.Query("SELECT $q$" + std::string(metadata) + "$q$::jsonb");
+    } catch (const std::runtime_error& e) {
+      const std::string what = e.what();
+      pg_class =
+          what.find("unsupported Unicode escape sequence") != std::string::npos ? "22P05" : what;
+    }
+    const std::string our_class =
+        ours.status == 201 ? "ok" : ours.json().value("code", std::string("?"));
+    CHECK(our_class == pg_class);
+    if (our_class == "ok" && pg_class == "ok") {
+      CHECK(ours.json()[0]["metadata"] == json::parse(pg_text));
+    }
+  }
+}

@@ -419,6 +419,14 @@ TEST_CASE("values: jsonb stores any JSON value as compact text") {
       {"JSONB", "[]", "text:[]"},
       {"JSONB", "{}", "text:{}"},
       {"JSONB", R"(["😀", "line\nbreak", "\u0001"])", "text:[\"😀\",\"line\\nbreak\",\"\\u0001\"]"},
+      // jsonb_in converts every string and key to text, so U+0000 anywhere is refused; json_in
+      // keeps the text as written; an escaped backslash before "u0000" is no NUL.
+      {"JSONB", R"({"a":"x\u0000y"})", "!22P05"},
+      {"JSONB", R"({"a":[1,{"b":["\u0000"]}]})", "!22P05"},
+      {"JSONB", R"({"k\u0000":1})", "!22P05"},
+      {"JSONB", R"("\u0000")", "!22P05"},
+      {"JSONB", R"({"a":"\\u0000"})", R"(text:{"a":"\\u0000"})"},
+      {"JSON", R"({"a":"x\u0000y"})", R"(text:{"a":"x\u0000y"})"},
       {"JSON", R"({"k": [true, false]})", R"(text:{"k":[true,false]})"},
   });
 }
@@ -530,6 +538,8 @@ TEST_CASE("values: FromText casts query-string text like Postgres") {
       {"JSONB", R"({"a":1} x)", "!22P02"},
       {"JSONB", "1e400", "!22P02"},
       {"JSONB", "{\"a\":\"\xff\"}", "!22P02"},  // invalid UTF-8
+      {"JSONB", R"({"a":"\u0000"})", "!22P05"},
+      {"JSONB", R"(["\\u0000"])", R"(text:["\\u0000"])"},
       {"TIMESTAMPTZ", "2024-01-01T00:00:00.000Z", "text:2024-01-01T00:00:00.000000+00:00"},
       {"TIMESTAMPTZ", "garbage", "!22007"},
       {"DATE", "2024-01-01", "text:2024-01-01"},
