@@ -60,6 +60,10 @@ Error Error::UnsupportedUnicodeEscape() {
   return Error(400, ErrorCode::kUntranslatableCharacter, "unsupported Unicode escape sequence",
                std::string("\\u0000 cannot be converted to text."));
 }
+Error Error::NulByteInParameter() {
+  return Error(400, ErrorCode::kCharacterNotInRepertoire,
+               "invalid byte sequence for encoding \"UTF8\": 0x00");
+}
 Error Error::InvalidHexDigit(char digit) {
   return Error(400, ErrorCode::kInvalidParameterValue,
                "invalid hexadecimal digit: " + Quoted(std::string(1, digit)));

@@ -39,6 +39,7 @@ class Error : public std::exception {
   static Error InvalidBytea();                                   // 22P02 ... type bytea
   static Error MalformedArray(std::string_view literal, std::optional<std::string> details);
   static Error UnsupportedUnicodeEscape();   // 22P05 \u0000 in text
+  static Error NulByteInParameter();         // 22021 a 0x00 byte in a query-string value
   static Error InvalidHexDigit(char digit);  // 22023
   static Error OddHexDigits();               // 22023
   // 22007: invalid input syntax for type timestamp with time zone / date

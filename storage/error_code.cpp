@@ -18,6 +18,8 @@ std::string_view ErrorCodeText(ErrorCode code) {
       return "2201W";
     case ErrorCode::kInvalidRegularExpression:
       return "2201B";
+    case ErrorCode::kCharacterNotInRepertoire:
+      return "22021";
     case ErrorCode::kInvalidParameterValue:
       return "22023";
     case ErrorCode::kInvalidTextRepresentation:

@@ -17,6 +17,7 @@ enum class ErrorCode {
   kInvalidTimeZoneDisplacementValue,  // 22009
   kInvalidRowCountInLimitClause,      // 2201W
   kInvalidRegularExpression,          // 2201B
+  kCharacterNotInRepertoire,          // 22021
   kInvalidParameterValue,             // 22023
   kInvalidTextRepresentation,         // 22P02
   kUntranslatableCharacter,           // 22P05

@@ -1,6 +1,6 @@
 // Planner pass: filters, logic trees and order terms -> typed Conditions and OrderPlans.
 // Operands become SqlValues through the value codec here, so a bad value is refused with its
-// Postgres SQLSTATE (22P02, 22007, ...) before any SQL exists.
+// Postgres SQLSTATE (22P02, 22007, 22021 ...) before any SQL exists.
 #include <algorithm>
 #include <cctype>
 
@@ -19,6 +19,15 @@ using storage::ValueKind;
 namespace {
 
 Error NotImplemented(FilterOp op) { return Error::NotImplemented(FilterOpName(op)); }
+
+// PostgREST sends every operand to PostgreSQL as a text parameter, and PostgreSQL refuses a 0x00
+// byte in any text it receives (22021), whatever the operator or the column's type.
+void RefuseNulBytes(const Operation& op) {
+  const auto has_nul = [](std::string_view s) { return s.find('\0') != std::string_view::npos; };
+  if (has_nul(op.value) || std::any_of(op.items.begin(), op.items.end(), has_nul)) {
+    throw Error::NulByteInParameter();
+  }
+}
 
 // PostgREST lets `*` stand for `%` in like patterns, since `%` is awkward in URLs.
 std::string LikePattern(std::string_view value) {
@@ -53,6 +62,7 @@ bool IsContainerKind(ValueKind kind) {
 
 Predicate PlanPredicate(const storage::Table& table, const Filter& filter) {
   const Operation& op = filter.operation;
+  if (op.op != FilterOp::kIs) RefuseNulBytes(op);  // `is.` takes keywords, not text
   Predicate p;
   p.target = ResolveField(table, filter.field);
   p.op = op.op;

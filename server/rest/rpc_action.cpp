@@ -63,6 +63,8 @@ rpc::CallArgs BindArgs(const rpc::Function& fn, const RestRequest& request, cons
     for (const auto& [key, value] : api.rpc_args) given.push_back(key);
     for (const auto& [key, value] : api.rpc_args) {
       const rpc::Arg* arg = find_arg(key);
+      // A text parameter to PostgreSQL, as a filter operand is (planner_filters.cpp).
+      if (value.find('\0') != std::string::npos) throw storage::Error::NulByteInParameter();
       values.emplace_back(key,
                           storage::FromText(storage::ParseDeclaredType(arg->declared_type), value));
     }

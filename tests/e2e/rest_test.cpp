@@ -459,3 +459,30 @@ TEST_CASE("rest: JWT refusals and the OpenAPI document") {
   CHECK(spec["definitions"]["interview_sessions"]["properties"]["overall_score"]["type"] ==
         "number");
 }
+
+// PostgREST hands every operand to PostgreSQL as a text parameter, and PostgreSQL refuses a 0x00
+// byte in any text it receives: 400 22021, for each operator and for RPC arguments in the query
+// string; a write so filtered changes nothing.
+TEST_CASE("rest: a 0x00 byte in an operand is refused as PostgreSQL refuses it (22021)") {
+  Fixture f;
+  const std::string base = "/rest/v1/interview_sessions";
+  for (const char* query :
+       {"title=eq.s01%00", "title=neq.%00", "title=in.(s01,s%0002)", "description=like.*%00*",
+        "title=ilike(any).{a,%00}", "or=(title.eq.s01,title.eq.a%00b)", "metadata->>k=eq.%00",
+        "duration_minutes=gt.1%00"}) {
+    CAPTURE(query);
+    Reply r = f.Get(base + "?" + std::string(query));
+    CHECK(r.status == 400);
+    CHECK(r.json()["code"] == "22021");
+    CHECK(r.json()["message"] == "invalid byte sequence for encoding \"UTF8\": 0x00");
+  }
+  CHECK(f.Get(base + "?duration_minutes=is.null").status == 200);
+  CHECK(f.Call("PATCH", base + "?title=eq.s00%00", R"({"title":"changed"})").status == 400);
+  CHECK(f.Call("DELETE", base + "?title=eq.s02%00", "").status == 400);
+  CHECK(Titles(f.Get(base + "?select=title&title=in.(s00,s02)&order=title")) ==
+        std::vector<std::string>{"s00", "s02"});
+  Reply rpc = f.Get("/rest/v1/rpc/get_user_interview_stats?p_user_id=" + f.uid + "%00");
+  CHECK(rpc.status == 400);
+  CHECK(rpc.json()["code"] == "22021");
+  CHECK(f.Get("/rest/v1/rpc/get_user_interview_stats?p_user_id=" + f.uid).status == 200);
+}
