@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# bench/instructions.sh: instructions per request (callgrind) of the list, the filtered count,
-# the insert and the completion, for one or more interviewbase binaries on the same seeded
+# bench/instructions.sh: instructions per request (callgrind) of the list (as a user and as
+# service_role), the embedding list, the filtered count, the insert and the completion, for one or more interviewbase binaries on the same seeded
 # data. A count does not drift with the VM as req/s do (bench/README.md, "Noise"), so two builds
 # compare within about 1-3 %; it says nothing of waits, syncs or contention: rates still come
 # from run.sh.
 #
 #   bench/instructions.sh [BIN...]     default: build/interviewbase (built like run.sh)
 #
-# Environment: IR_SCENARIOS=list,count,insert,complete, IR_LIST=2000 IR_COUNT=2000 IR_INSERT=500
-# IR_COMPLETE=300 (requests counted per scenario), IR_KEEP=DIR (keep each callgrind dump there,
-# for callgrind_annotate), BENCH_NO_BUILD=1 (use build/interviewbase as it is).
+# Environment: IR_SCENARIOS=list,service,embed,count,insert,complete, IR_LIST=2000
+# IR_SERVICE=2000 IR_EMBED=1000 IR_COUNT=2000 IR_INSERT=500 IR_COMPLETE=300 (requests counted
+# per scenario), IR_KEEP=DIR (keep each callgrind dump there, for callgrind_annotate),
+# BENCH_NO_BUILD=1 (use build/interviewbase as it is).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -39,11 +40,13 @@ python3 "$HERE/lib/seed.py" pending --port "$IB_PORT" --data "$WORK" --pending-p
 kill "$IB_PID"
 wait "$IB_PID" 2>/dev/null || true
 
-IFS=, read -r -a scenarios <<<"${IR_SCENARIOS:-list,count,insert,complete}"
+IFS=, read -r -a scenarios <<<"${IR_SCENARIOS:-list,service,embed,count,insert,complete}"
 for bin in "$@"; do
   for scenario in "${scenarios[@]}"; do
     case $scenario in
       list) n=${IR_LIST:-2000} ;;
+      service) n=${IR_SERVICE:-2000} ;;
+      embed) n=${IR_EMBED:-1000} ;;
       count) n=${IR_COUNT:-2000} ;;
       insert) n=${IR_INSERT:-500} ;;
       complete) n=${IR_COMPLETE:-300} ;;

@@ -12,9 +12,10 @@ N requests go one at a time over one keep-alive connection, and the counters are
 Prints `SCENARIO BIN Ir/request=...`: every thread of the server counted (HTTP, the writer,
 the sync and checkpoint threads), system calls and waits not. One
 request at a time means one write per group-commit batch, so a write's COMMIT is not shared.
-SCENARIO: list (run.sh's reference list), count (its filtered exact count, (e)), insert (its
-full-row insert, return=representation) or complete (its completion PATCH, each request a
-different pending session)."""
+SCENARIO: list (run.sh's reference list, (a)), service (the same list as service_role with
+user_id=eq., (b)), embed (the list with each session's feedback embedded, (d)), count (its
+filtered exact count, (e)), insert (its full-row insert, return=representation, (c)) or
+complete (its completion PATCH, each request a different pending session, (f))."""
 import argparse
 import collections
 import glob
@@ -30,6 +31,8 @@ import threading
 import time
 
 LIST = "/rest/v1/interview_sessions?select=*&order=created_at.desc&limit=10"
+# run.sh's (d): the list with an embedded to-many relationship (a JSON subquery per row).
+EMBED = "/rest/v1/interview_sessions?select=*,interview_feedback(*)&order=created_at.desc&limit=10"
 # run.sh's (e): a filtered exact count. Cheap, so a statement compiled again per request shows.
 COUNT = "/rest/v1/interview_sessions?select=id&status=eq.completed&limit=1"
 
@@ -74,13 +77,14 @@ def warm_every_worker(port, users, anon):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("bin")
-    p.add_argument("scenario", choices=["list", "count", "insert", "complete"])
+    p.add_argument("scenario", choices=["list", "service", "embed", "count", "insert", "complete"])
     p.add_argument("n", type=int)
     p.add_argument("--data", required=True)
     p.add_argument("--warm", type=int, default=0)
     p.add_argument("--keep")
     a = p.parse_args()
-    warm = a.warm or {"list": 3000, "count": 3000, "insert": 300, "complete": 200}[a.scenario]
+    warm = a.warm or {"list": 3000, "service": 3000, "embed": 2000, "count": 3000, "insert": 300,
+                      "complete": 200}[a.scenario]
 
     users = [line.rstrip("\n").split("\t") for line in open(os.path.join(a.data, "users.tsv"))]
     pending = collections.defaultdict(list)
@@ -91,6 +95,7 @@ def main():
         if (warm + a.n) > sum(len(v) for v in pending.values()):
             sys.exit("not enough pending sessions for that many completions")
     anon = open(os.path.join(a.data, "anon.key")).read().strip()
+    service = open(os.path.join(a.data, "service.key")).read().strip()
     secret = open(os.path.join(a.data, "secret")).read().strip()
 
     work = tempfile.mkdtemp(prefix="ib-instructions-")
@@ -114,6 +119,11 @@ def main():
                        "Content-Type": "application/json"}
             if a.scenario == "list":
                 conn.request("GET", LIST, headers=headers)
+            elif a.scenario == "service":
+                headers = {"apikey": service, "Authorization": "Bearer " + service}
+                conn.request("GET", LIST + "&user_id=eq." + uid, headers=headers)
+            elif a.scenario == "embed":
+                conn.request("GET", EMBED, headers=headers)
             elif a.scenario == "count":
                 headers["Prefer"] = "count=exact"
                 conn.request("GET", COUNT, headers=headers)
