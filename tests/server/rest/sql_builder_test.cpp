@@ -207,6 +207,33 @@ TEST_CASE("sql_builder: a user's filter on status reads that user's range of one
   }
 }
 
+// Migration 0012: an embedded to-many relationship reads each session's own rows through the
+// join's index. With interview_feedback's guard (user_id = the caller) SQLite took the user_id
+// index, and every session listed read all of the caller's feedback.
+TEST_CASE("sql_builder: a to-many embed reads each parent's own rows, not all of the caller's") {
+  ib::testing::TestDb t;
+  const auto user = ib::testing::User(t.AddUser("a@example.com"));
+  const std::pair<const char*, const char*> embeds[] = {
+      {"interview_feedback", "interview_feedback_interview_user_idx"},
+      {"interview_responses", "interview_responses_interview_id_idx"},
+      {"voice_analytics", "voice_analytics_interview_id_idx"}};
+  for (const auto& [embed, index] : embeds) {
+    for (const auto& who : {user, ib::testing::Service()}) {
+      auto plan = SessionsPlan(t,
+                               {{"select", std::string("*,") + embed + "(*)"},
+                                {"order", "created_at.desc"},
+                                {"limit", "10"}},
+                               who);
+      const auto q = ib::rest::BuildRead(*plan).sql;
+      const std::string details = t.QueryPlan(q);
+      CAPTURE(q.text);
+      CAPTURE(details);
+      CHECK(details.find(std::string("INDEX ") + index + " (interview_id=?") != std::string::npos);
+      CHECK(details.find("interview_feedback_user_id_idx") == std::string::npos);
+    }
+  }
+}
+
 // The planner's stability guarantee (storage/db.cpp): without it SQLite plans a LIKE with its
 // bound pattern and marks the statement to be compiled again whenever the pattern is bound.
 TEST_CASE("sql_builder: a cached statement is compiled once, whatever values it is bound to") {
