@@ -150,6 +150,17 @@ void WriteEmbedSubquery(SqlWriter& w, const ReadPlan& child, const std::string& 
     w << " LIMIT 1)";
     return;
   }
+  if (child.order.empty() && !child.limit && child.offset <= 0) {
+    // Unordered and whole: the objects go straight into the aggregate, which takes each one's
+    // text as it is (json_object's result is marked as JSON). Through a subquery the mark is
+    // lost, and json(j) below parses and writes every embedded row once more.
+    w << "(SELECT json_group_array(";
+    WriteJsonObject(w, child);
+    w << ") FROM " << child.table->read_source << " AS " << child.alias;
+    WriteWhere(w, child, &parent_alias);
+    w << ")";
+    return;
+  }
   w << "(SELECT json_group_array(json(j)) FROM (SELECT ";
   WriteJsonObject(w, child);
   w << " AS j FROM " << child.table->read_source << " AS " << child.alias;

@@ -2,6 +2,8 @@
 // (reads, embeds, writes, errors; docs/wire.md), mapped onto our schema.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "tests/e2e/support/server_process.h"
 
 using ib::e2e::Encode;
@@ -222,6 +224,27 @@ TEST_CASE("rest: embedding in both directions") {
       "interview_sessions?select=title,interview_feedback(overall_score)&order=title&limit=4");
   CHECK(to_many.json()[0]["interview_feedback"][0]["overall_score"] == 70);
   CHECK(to_many.json()[3]["interview_feedback"] == json::array());
+  // Several rows, unordered (aggregated straight from the rows) and ordered (through a sorted
+  // subquery): the same objects, each a JSON object with its numbers and jsonb as JSON.
+  REQUIRE(f.Post("/rest/v1/interview_feedback", json({{"interview_id", f.ids[1]},
+                                                      {"user_id", f.uid},
+                                                      {"overall_score", 90.5},
+                                                      {"scores", json::array({json{{"k", 1}}})}})
+                                                    .dump())
+              .status == 201);
+  const std::string two =
+      "/rest/v1/interview_sessions?select=interview_feedback(overall_score,"
+      "scores)&id=eq." +
+      f.ids[1];
+  json unordered = f.Get(two).json()[0]["interview_feedback"];
+  json ordered =
+      f.Get(two + "&interview_feedback.order=overall_score.desc").json()[0]["interview_feedback"];
+  REQUIRE(unordered.size() == 2);
+  std::sort(unordered.begin(), unordered.end(),
+            [](const json& a, const json& b) { return a["overall_score"] > b["overall_score"]; });
+  CHECK(unordered == ordered);
+  CHECK(ordered == json::parse(R"([{"overall_score":90.50,"scores":[{"k":1}]},
+                                   {"overall_score":71.00,"scores":[]}])"));
 
   Reply inner = f.Get(
       "/rest/v1/interview_sessions?select=title,interview_feedback!inner(overall_score)"
