@@ -1,9 +1,9 @@
 // JSON a client sent, parsed with a bound on nesting. nlohmann parses iteratively, but copying,
 // comparing and dumping a tree recurse once per level, so a document nested 200,000 deep would
-// crash the process later; it is refused here, before any tree exists. Every JSON input of the
-// services goes through ParseClientJson: Boost.JSON's tokenizer builds the tree when it can
-// (storage/json_quick_parse.h, the same tree, several times faster), nlohmann's parser
-// otherwise, whose verdict and message every refusal carries. Pure; thread-safe.
+// crash the process later; it is refused here, before any tree that deep exists. Every JSON
+// input of the services goes through ParseClientJson: Boost.JSON's tokenizer builds the tree
+// when it can (storage/json_quick_parse.h, the same tree, several times faster), nlohmann's
+// parser otherwise, whose verdict and message every refusal carries. Pure; thread-safe.
 #pragma once
 
 #include <nlohmann/json.hpp>
