@@ -62,9 +62,11 @@ bool IsContainerKind(ValueKind kind) {
 
 Predicate PlanPredicate(const storage::Table& table, const Filter& filter) {
   const Operation& op = filter.operation;
-  if (op.op != FilterOp::kIs) RefuseNulBytes(op);  // `is.` takes keywords, not text
   Predicate p;
   p.target = ResolveField(table, filter.field);
+  // After the field: PostgreSQL parses the query (an unknown column, 42703) before it reads the
+  // parameters. `is.` takes keywords, not text.
+  if (op.op != FilterOp::kIs) RefuseNulBytes(op);
   p.op = op.op;
   p.negated = op.negated;
   ColumnType type = OperandType(p.target);

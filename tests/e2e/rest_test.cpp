@@ -500,6 +500,8 @@ TEST_CASE("rest: a 0x00 byte in an operand is refused as PostgreSQL refuses it (
     CHECK(r.json()["message"] == "invalid byte sequence for encoding \"UTF8\": 0x00");
   }
   CHECK(f.Get(base + "?duration_minutes=is.null").status == 200);
+  // PostgreSQL parses the query before it reads the parameters: an unknown column comes first.
+  CHECK(f.Get(base + "?nope=eq.%00").json()["code"] == "42703");
   CHECK(f.Call("PATCH", base + "?title=eq.s00%00", R"({"title":"changed"})").status == 400);
   CHECK(f.Call("DELETE", base + "?title=eq.s02%00", "").status == 400);
   CHECK(Titles(f.Get(base + "?select=title&title=in.(s00,s02)&order=title")) ==
