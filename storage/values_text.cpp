@@ -284,10 +284,9 @@ void AppendArrayElement(std::string& out, std::string_view item) {
 }  // namespace
 
 std::optional<std::string> TextArrayLiteral(std::string_view json_array) {
-  if (NestsDeeperThan(json_array, kMaxJsonDepth)) return std::nullopt;
-  const json parsed =
-      json::parse(json_array.data(), json_array.data() + json_array.size(), nullptr, false);
-  if (!parsed.is_array()) return std::nullopt;  // also when discarded (not JSON)
+  const ClientJson client = ParseClientJson(json_array);
+  if (!client.ok() || !client.value.is_array()) return std::nullopt;
+  const json& parsed = client.value;
   std::string out = "{";
   for (const auto& item : parsed) {
     if (!item.is_string() && !item.is_null()) return std::nullopt;
