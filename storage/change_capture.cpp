@@ -14,29 +14,12 @@
 #include "storage/catalog.h"
 #include "storage/executor.h"
 #include "storage/request_clock.h"
+#include "storage/sqlite_value_view.h"
 
 namespace ib::storage {
 namespace {
 
-SqlValue ValueOf(sqlite3_value* v) {
-  if (!v) return SqlValue{};
-  switch (sqlite3_value_type(v)) {
-    case SQLITE_INTEGER:
-      return SqlValue{static_cast<int64_t>(sqlite3_value_int64(v))};
-    case SQLITE_FLOAT:
-      return SqlValue{sqlite3_value_double(v)};
-    case SQLITE_TEXT:
-      return SqlValue{std::string(reinterpret_cast<const char*>(sqlite3_value_text(v)),
-                                  static_cast<size_t>(sqlite3_value_bytes(v)))};
-    case SQLITE_BLOB: {
-      const auto* bytes = static_cast<const char*>(sqlite3_value_blob(v));
-      return SqlValue{
-          Blob{std::string(bytes ? bytes : "", static_cast<size_t>(sqlite3_value_bytes(v)))}};
-    }
-    default:
-      return SqlValue{};
-  }
-}
+SqlValue ValueOf(sqlite3_value* v) { return v ? OwnedCopy(ViewOf(v)) : SqlValue{}; }
 
 std::vector<SqlValue> ReadValues(sqlite3* db, bool old_row) {
   const int n = sqlite3_preupdate_count(db);

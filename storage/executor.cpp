@@ -9,6 +9,7 @@
 #include "storage/db.h"
 #include "storage/error.h"
 #include "storage/regex.h"
+#include "storage/sqlite_value_view.h"
 #include "storage/statement_cache.h"
 
 namespace ib::storage {
@@ -144,35 +145,7 @@ int Row::size() const { return sqlite3_column_count(stmt_); }
 // three calls for every text value of every row (~7 % of a list's instructions). The value is
 // "unprotected" (no mutex of its own); a connection here is used by one thread at a time
 // (opened with SQLITE_OPEN_NOMUTEX), so reading it directly is what the column calls did.
-SqlValueView Row::operator[](int i) const {
-  SqlValueView v;
-  sqlite3_value* value = sqlite3_column_value(stmt_, i);
-  switch (sqlite3_value_type(value)) {
-    case SQLITE_INTEGER:
-      v.type = SqlValueView::Type::kInteger;
-      v.integer = sqlite3_value_int64(value);
-      break;
-    case SQLITE_FLOAT:
-      v.type = SqlValueView::Type::kReal;
-      v.real = sqlite3_value_double(value);
-      break;
-    case SQLITE_TEXT: {
-      v.type = SqlValueView::Type::kText;
-      auto* p = reinterpret_cast<const char*>(sqlite3_value_text(value));
-      v.text = std::string_view(p, static_cast<size_t>(sqlite3_value_bytes(value)));
-      break;
-    }
-    case SQLITE_BLOB: {
-      v.type = SqlValueView::Type::kBlob;
-      auto* p = static_cast<const char*>(sqlite3_value_blob(value));
-      v.text = std::string_view(p, static_cast<size_t>(sqlite3_value_bytes(value)));
-      break;
-    }
-    default:
-      break;
-  }
-  return v;
-}
+SqlValueView Row::operator[](int i) const { return ViewOf(sqlite3_column_value(stmt_, i)); }
 
 std::string_view Row::name(int i) const { return sqlite3_column_name(stmt_, i); }
 

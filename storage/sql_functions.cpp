@@ -1,4 +1,5 @@
-// SQLite functions standing in for the Postgres ones the schema's defaults call.
+// SQLite functions standing in for the Postgres ones the schema's defaults call, and the one
+// that writes an embedded row's values as the top-level renderer does.
 #include <re2/re2.h>
 #include <sqlite3.h>
 
@@ -9,6 +10,7 @@
 
 #include "storage/db.h"
 #include "storage/regex.h"
+#include "storage/sqlite_value_view.h"
 #include "storage/values.h"
 
 namespace ib::storage {
@@ -135,6 +137,34 @@ void Regexp(sqlite3_context* ctx, sqlite3_value** argv, bool icase) {
 void RegexpCase(sqlite3_context* ctx, int, sqlite3_value** argv) { Regexp(ctx, argv, false); }
 void RegexpNoCase(sqlite3_context* ctx, int, sqlite3_value** argv) { Regexp(ctx, argv, true); }
 
+// SQLite marks the text of json(), json_object() and the like with this subtype; json_object()
+// and json_group_array() take an argument so marked as JSON text, as it is (sqlite3/json.c's
+// JSON_SUBTYPE, unchanged since JSON1 began).
+constexpr unsigned int kSqliteJsonSubtype = 'J';
+
+// ib_json_value(value, kind, scale): the value's JSON text exactly as storage::AppendJson
+// writes it for a top-level row of a column of that kind (ValueKind as an integer; scale for
+// decimals, -1 otherwise), marked as JSON. Embedded rows are built by SQLite's json_object();
+// through this function their jsonb, text[], decimal, bool, real, timestamptz and bytea values
+// are the renderer's own, and jsonb text is copied rather than parsed and written again by
+// json() (stored jsonb is always the compact text of storage/json_dump.h).
+void JsonValue(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  const SqlValueView value = ViewOf(argv[0]);
+  if (value.is_null()) return sqlite3_result_null(ctx);
+  const int kind = sqlite3_value_int(argv[1]);
+  if (kind < static_cast<int>(ValueKind::kText) || kind > static_cast<int>(ValueKind::kBytea)) {
+    return sqlite3_result_error(ctx, "ib_json_value: unknown kind", -1);
+  }
+  ColumnType type;
+  type.kind = static_cast<ValueKind>(kind);
+  type.scale = sqlite3_value_int(argv[2]);
+  thread_local std::string text;  // reused: an embed calls this for every value of every row
+  text.clear();
+  AppendJson(text, type, value);
+  sqlite3_result_text(ctx, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  sqlite3_result_subtype(ctx, kSqliteJsonSubtype);
+}
+
 }  // namespace
 
 void RegisterSqlFunctions(sqlite3* handle) {
@@ -147,6 +177,13 @@ void RegisterSqlFunctions(sqlite3* handle) {
   sqlite3_create_function_v2(handle, "ib_jsonb_contains", 2, pure, nullptr, JsonbContains, nullptr,
                              nullptr, nullptr);
   sqlite3_create_function_v2(handle, "ib_jsonb_overlaps", 2, pure, nullptr, JsonbOverlaps, nullptr,
+                             nullptr, nullptr);
+#ifdef SQLITE_RESULT_SUBTYPE  // SQLite 3.45+ asks a function that sets a subtype to say so
+  const int marks_json = pure | SQLITE_RESULT_SUBTYPE;
+#else
+  const int marks_json = pure;
+#endif
+  sqlite3_create_function_v2(handle, "ib_json_value", 3, marks_json, nullptr, JsonValue, nullptr,
                              nullptr, nullptr);
   sqlite3_create_function_v2(handle, "ib_regexp", 2, pure, nullptr, RegexpCase, nullptr, nullptr,
                              nullptr);

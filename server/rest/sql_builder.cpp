@@ -74,8 +74,11 @@ void WriteColumn(SqlWriter& w, const std::string& alias, const ColumnPath& targe
   w.Param(JsonPathText(target.path));
 }
 
-// An expression producing the JSON form of a column inside json_object(): the SQL twin of
-// storage::AppendJson for embedded rows.
+// An expression producing the JSON form of a column inside json_object(). Text, uuid, date
+// and integer columns are json_object()'s own (a quoted string, a number: what
+// storage::AppendJson writes for them); every other kind goes through ib_json_value
+// (storage/sql_functions.cpp), which is AppendJson itself, so an embedded row reads exactly as
+// the same row at the top level.
 void WriteJsonValue(SqlWriter& w, const std::string& alias, const OutputField& field) {
   const auto& target = field.source;
   if (!target.path.empty()) {
@@ -95,28 +98,17 @@ void WriteJsonValue(SqlWriter& w, const std::string& alias, const OutputField& f
     return;
   }
   switch (type.kind) {
-    case ValueKind::kBool:
-      w << "CASE WHEN " << col << " IS NULL THEN NULL WHEN " << col
-        << " THEN json('true') ELSE json('false') END";
-      break;
-    case ValueKind::kJsonb:
-    case ValueKind::kTextArray:
-      w << "json(" << col << ")";
-      break;
-    case ValueKind::kDecimal:
-      if (type.scale >= 0) {
-        w << "CASE WHEN " << col
-          << " IS NULL THEN NULL ELSE json(printf('%." + std::to_string(type.scale) + "f', " + col +
-                 ")) END";
-      } else {
-        w << col;
-      }
-      break;
-    case ValueKind::kBytea:
-      w << "CASE WHEN " << col << " IS NULL THEN NULL ELSE '\\x' || lower(hex(" << col << ")) END";
+    case ValueKind::kText:
+    case ValueKind::kVarchar:
+    case ValueKind::kUuid:
+    case ValueKind::kDate:
+    case ValueKind::kInt:
+    case ValueKind::kBigInt:
+      w << col;
       break;
     default:
-      w << col;
+      w << "ib_json_value(" << col << ", " << std::to_string(static_cast<int>(type.kind)) << ", "
+        << std::to_string(type.kind == ValueKind::kDecimal ? type.scale : -1) << ")";
   }
 }
 
@@ -153,7 +145,7 @@ void WriteEmbedSubquery(SqlWriter& w, const ReadPlan& child, const std::string& 
   if (child.order.empty() && !child.limit && child.offset <= 0) {
     // Unordered and whole: the objects go straight into the aggregate, which takes each one's
     // text as it is (json_object's result is marked as JSON). Through a subquery the mark is
-    // lost, and json(j) below parses and writes every embedded row once more.
+    // lost: below, ib_json_value marks each row's text again without parsing it.
     w << "(SELECT json_group_array(";
     WriteJsonObject(w, child);
     w << ") FROM " << child.table->read_source << " AS " << child.alias;
@@ -161,7 +153,8 @@ void WriteEmbedSubquery(SqlWriter& w, const ReadPlan& child, const std::string& 
     w << ")";
     return;
   }
-  w << "(SELECT json_group_array(json(j)) FROM (SELECT ";
+  w << "(SELECT json_group_array(ib_json_value(j, "
+    << std::to_string(static_cast<int>(ValueKind::kJsonb)) << ", -1)) FROM (SELECT ";
   WriteJsonObject(w, child);
   w << " AS j FROM " << child.table->read_source << " AS " << child.alias;
   WriteWhere(w, child, &parent_alias);

@@ -300,6 +300,58 @@ TEST_CASE("rest: embedding in both directions") {
   CHECK(ordered_by_parent.json()[0]["s"]["title"] == "s02");
 }
 
+// The text between `prefix` and `suffix`, which must enclose the whole body.
+std::string Between(const std::string& body, const std::string& prefix, const std::string& suffix) {
+  REQUIRE(body.size() >= prefix.size() + suffix.size());
+  REQUIRE(body.compare(0, prefix.size(), prefix) == 0);
+  REQUIRE(body.compare(body.size() - suffix.size(), suffix.size(), suffix) == 0);
+  return body.substr(prefix.size(), body.size() - prefix.size() - suffix.size());
+}
+
+TEST_CASE("rest: an embedded row is written exactly as the same row at the top level") {
+  Fixture f;
+  // Values whose JSON text SQLite's own json functions would write differently: a jsonb number
+  // that needs 17 digits, escapes and non-ASCII text inside jsonb, decimals, timestamps.
+  json session = {{"user_id", f.uid},
+                  {"title", "caf\u00e9 \"q\""},
+                  {"metadata", json::parse(R"({"\u00e9":"a\u0001\"b\\","n":[1.5,1e300,-0.0]})")},
+                  {"questions", 0.30000000000000004},
+                  {"answers", "plain"},
+                  {"feedback", json::array({true, nullptr, 12345678901234567890ULL})},
+                  {"overall_score", 87.5},
+                  {"technical_score", 3},
+                  {"started_at", "2024-05-01T12:00:00.5Z"}};
+  Reply made = f.Post("/rest/v1/interview_sessions?select=id", session.dump(),
+                      {{"Prefer", "return=representation"}});
+  REQUIRE(made.status == 201);
+  const std::string sid = made.json()[0]["id"];
+  json feedback = {{"interview_id", sid},
+                   {"user_id", f.uid},
+                   {"overall_score", 66.125},
+                   {"scores", json::parse(R"([{"k":0.1},{"k":1e-7}])")},
+                   {"metadata", 2.5e-5}};
+  Reply fb = f.Post("/rest/v1/interview_feedback?select=id", feedback.dump(),
+                    {{"Prefer", "return=representation"}});
+  REQUIRE(fb.status == 201);
+  const std::string fid = fb.json()[0]["id"];
+
+  const std::string session_row =
+      Between(f.Get("/rest/v1/interview_sessions?select=*&id=eq." + sid).body, "[", "]");
+  const std::string feedback_row =
+      Between(f.Get("/rest/v1/interview_feedback?select=*&id=eq." + fid).body, "[", "]");
+  CHECK(json::parse(session_row)["questions"].get<double>() == 0.30000000000000004);
+
+  // To-one: the session under its feedback.
+  CHECK(
+      Between(f.Get("/rest/v1/interview_feedback?select=s:interview_sessions(*)&id=eq." + fid).body,
+              "[{\"s\":", "}]") == session_row);
+  // To-many, aggregated straight from the rows and through the ordered subquery.
+  const std::string many = "/rest/v1/interview_sessions?select=interview_feedback(*)&id=eq." + sid;
+  CHECK(Between(f.Get(many).body, "[{\"interview_feedback\":[", "]}]") == feedback_row);
+  CHECK(Between(f.Get(many + "&interview_feedback.order=created_at.desc").body,
+                "[{\"interview_feedback\":[", "]}]") == feedback_row);
+}
+
 TEST_CASE("rest: writes and their statuses") {
   Fixture f;
   json one = {{"user_id", f.uid}, {"title", "new"}};
