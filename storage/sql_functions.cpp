@@ -142,27 +142,48 @@ void RegexpNoCase(sqlite3_context* ctx, int, sqlite3_value** argv) { Regexp(ctx,
 // JSON_SUBTYPE, unchanged since JSON1 began).
 constexpr unsigned int kSqliteJsonSubtype = 'J';
 
-// ib_json_value(value, kind, scale): the value's JSON text exactly as storage::AppendJson
-// writes it for a top-level row of a column of that kind (ValueKind as an integer; scale for
-// decimals, -1 otherwise), marked as JSON. Embedded rows are built by SQLite's json_object();
-// through this function their jsonb, text[], decimal, bool, real, timestamptz and bytea values
-// are the renderer's own, and jsonb text is copied rather than parsed and written again by
-// json() (stored jsonb is always the compact text of storage/json_dump.h).
-void JsonValue(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  const SqlValueView value = ViewOf(argv[0]);
-  if (value.is_null()) return sqlite3_result_null(ctx);
+// The column type named by a value function's kind and scale arguments (ValueKind as an
+// integer; the decimal scale, -1 otherwise); nullopt, with the call's error set, for a kind
+// that does not exist.
+std::optional<ColumnType> TypeOfArgs(sqlite3_context* ctx, sqlite3_value** argv) {
   const int kind = sqlite3_value_int(argv[1]);
   if (kind < static_cast<int>(ValueKind::kText) || kind > static_cast<int>(ValueKind::kBytea)) {
-    return sqlite3_result_error(ctx, "ib_json_value: unknown kind", -1);
+    sqlite3_result_error(ctx, "unknown value kind", -1);
+    return std::nullopt;
   }
   ColumnType type;
   type.kind = static_cast<ValueKind>(kind);
   type.scale = sqlite3_value_int(argv[2]);
+  return type;
+}
+
+// ib_json_value(value, kind, scale): the value's JSON text exactly as storage::AppendJson
+// writes it for a top-level row of a column of that type, marked as JSON. Embedded rows are
+// built by SQLite's json_object(); through this function their jsonb, text[], decimal, bool,
+// real, timestamptz and bytea values are the renderer's own, and jsonb text is copied rather
+// than parsed and written again by json() (stored jsonb is always the compact text of
+// storage/json_dump.h).
+void JsonValue(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  const SqlValueView value = ViewOf(argv[0]);
+  if (value.is_null()) return sqlite3_result_null(ctx);
+  const std::optional<ColumnType> type = TypeOfArgs(ctx, argv);
+  if (!type) return;
   thread_local std::string text;  // reused: an embed calls this for every value of every row
   text.clear();
-  AppendJson(text, type, value);
+  AppendJson(text, *type, value);
   sqlite3_result_text(ctx, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
   sqlite3_result_subtype(ctx, kSqliteJsonSubtype);
+}
+
+// ib_text_value(value, kind, scale): the value as Postgres' ::text cast writes it
+// (storage::CastToText), for select=column::text at the top level and in embeds.
+void TextValue(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  const SqlValueView value = ViewOf(argv[0]);
+  if (value.is_null()) return sqlite3_result_null(ctx);
+  const std::optional<ColumnType> type = TypeOfArgs(ctx, argv);
+  if (!type) return;
+  const std::string text = CastToText(*type, value);
+  sqlite3_result_text(ctx, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
 }
 
 }  // namespace
@@ -185,6 +206,8 @@ void RegisterSqlFunctions(sqlite3* handle) {
 #endif
   sqlite3_create_function_v2(handle, "ib_json_value", 3, marks_json, nullptr, JsonValue, nullptr,
                              nullptr, nullptr);
+  sqlite3_create_function_v2(handle, "ib_text_value", 3, pure, nullptr, TextValue, nullptr, nullptr,
+                             nullptr);
   sqlite3_create_function_v2(handle, "ib_regexp", 2, pure, nullptr, RegexpCase, nullptr, nullptr,
                              nullptr);
   sqlite3_create_function_v2(handle, "ib_iregexp", 2, pure, nullptr, RegexpNoCase, nullptr, nullptr,

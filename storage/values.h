@@ -70,6 +70,11 @@ void AppendJson(std::string& out, const ColumnType& type, const SqlValueView& va
 // space after ':' and ','); bytea \x hex; NULL "". Text a kind cannot read is returned as stored.
 std::string ToText(const ColumnType& type, const SqlValueView& value);
 
+// A stored value as Postgres' `::text` cast writes it (select=col::text): ToText, except a
+// bool is "true"/"false" (the cast's words, where boolout says t/f) and jsonb is spaced as
+// jsonb_out writes it ({"a": 1, "b": [1, 2]}). NULL "" (the caller renders null).
+std::string CastToText(const ColumnType& type, const SqlValueView& value);
+
 // Timestamps: parses ISO-8601 / Postgres timestamptz input ("2024-05-01T12:00:00Z",
 // "2024-05-01 12:00:00.5+05:30", "2024-05-01") to the canonical UTC storage text.
 // Throws 22007 / 22008.

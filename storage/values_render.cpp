@@ -200,6 +200,30 @@ std::optional<std::string> NonFiniteText(const SqlValueView& v) {
   return v.real < 0 ? "-Infinity" : "Infinity";
 }
 
+// jsonb_out's spacing of compact JSON text: ": " after each key, ", " between members and
+// elements. Stored jsonb is compact (storage/json_dump.h), so this is its whole difference.
+std::string JsonbOutSpacing(std::string_view compact) {
+  std::string out;
+  out.reserve(compact.size() + compact.size() / 4);
+  bool in_string = false;
+  for (size_t i = 0; i < compact.size(); ++i) {
+    const char c = compact[i];
+    out += c;
+    if (in_string) {
+      if (c == '\\' && i + 1 < compact.size()) {
+        out += compact[++i];  // the escaped character, a quote included
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == ':' || c == ',') {
+      out += ' ';
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 void AppendJson(std::string& out, const ColumnType& type, const SqlValueView& value) {
@@ -233,6 +257,20 @@ std::string ToText(const ColumnType& type, const SqlValueView& value) {
       break;
   }
   return std::string(Render(type, value).text());
+}
+
+std::string CastToText(const ColumnType& type, const SqlValueView& value) {
+  if (value.is_null()) return "";
+  switch (type.kind) {
+    case Kind::kBool:
+      return std::string(RenderBool(value).text());  // true / false (or the stored text)
+    case Kind::kJsonb:
+      if (type.PgName() == "jsonb") return JsonbOutSpacing(ToText(type, value));
+      break;
+    default:
+      break;
+  }
+  return ToText(type, value);
 }
 
 }  // namespace ib::storage

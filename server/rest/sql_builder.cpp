@@ -74,6 +74,30 @@ void WriteColumn(SqlWriter& w, const std::string& alias, const ColumnPath& targe
   w.Param(JsonPathText(target.path));
 }
 
+// `column::text` without a JSON path: the value as Postgres' cast writes it (ib_text_value,
+// storage::CastToText). A column declared json keeps its stored text, which is all of it
+// that is left.
+void WriteCastToText(SqlWriter& w, const std::string& alias, const ColumnPath& target) {
+  const std::string col = alias + "." + target.column->ident.sql();
+  const auto& type = target.column->type;
+  if (type.PgName() == "json") {
+    w << "CAST(" << col << " AS TEXT)";
+    return;
+  }
+  w << "ib_text_value(" << col << ", " << std::to_string(static_cast<int>(type.kind)) << ", "
+    << std::to_string(type.kind == ValueKind::kDecimal ? type.scale : -1) << ")";
+}
+
+// A selected field's SQL value outside json_object(): the column (or its JSON path), or its
+// ::text form.
+void WriteSelected(SqlWriter& w, const std::string& alias, const OutputField& field) {
+  if (field.cast_to_text && field.source.path.empty()) {
+    WriteCastToText(w, alias, field.source);
+  } else {
+    WriteColumn(w, alias, field.source);
+  }
+}
+
 // An expression producing the JSON form of a column inside json_object(). Text, uuid, date
 // and integer columns are json_object()'s own (a quoted string, a number: what
 // storage::AppendJson writes for them); every other kind goes through ib_json_value
@@ -91,12 +115,12 @@ void WriteJsonValue(SqlWriter& w, const std::string& alias, const OutputField& f
     }
     return;
   }
-  std::string col = alias + "." + target.column->ident.sql();
-  const auto& type = target.column->type;
   if (field.cast_to_text) {
-    w << "CAST(" << col << " AS TEXT)";
+    WriteCastToText(w, alias, target);
     return;
   }
+  std::string col = alias + "." + target.column->ident.sql();
+  const auto& type = target.column->type;
   switch (type.kind) {
     case ValueKind::kText:
     case ValueKind::kVarchar:
@@ -169,7 +193,7 @@ void WriteSpreadField(SqlWriter& w, const ReadPlan& child, const OutputField& fi
   if (as_json) {
     WriteJsonValue(w, child.alias, field);
   } else {
-    WriteColumn(w, child.alias, field.source);
+    WriteSelected(w, child.alias, field);
   }
   w << " FROM " << child.table->read_source << " AS " << child.alias;
   WriteWhere(w, child, &parent_alias);
@@ -476,6 +500,18 @@ void WriteFrom(SqlWriter& w, const ReadPlan& plan, std::optional<size_t>* writte
   }
 }
 
+// How the renderer writes a field WriteSelected put in the statement: a JSON path's value is
+// JSON text (->) or text (->>), a ::text cast text, anything else by the column's type.
+RenderColumn RenderColumnFor(const OutputField& field) {
+  RenderColumn rc{RenderColumn::Kind::kValue, field.key, &field.source.column->type};
+  if (!field.source.path.empty()) {
+    rc.kind = field.source.as_text() ? RenderColumn::Kind::kText : RenderColumn::Kind::kRawJson;
+  } else if (field.cast_to_text) {
+    rc.kind = RenderColumn::Kind::kText;
+  }
+  return rc;
+}
+
 }  // namespace
 
 ReadQuery BuildRead(const ReadPlan& plan) {
@@ -491,14 +527,8 @@ ReadQuery BuildRead(const ReadPlan& plan) {
     if (slot < plan.fields.size()) {
       const auto& field = plan.fields[slot];
       comma();
-      WriteColumn(w, plan.alias, field.source);
-      RenderColumn rc{RenderColumn::Kind::kValue, field.key, &field.source.column->type};
-      if (!field.source.path.empty()) {
-        rc.kind = field.source.as_text() ? RenderColumn::Kind::kText : RenderColumn::Kind::kRawJson;
-      } else if (field.cast_to_text) {
-        rc.kind = RenderColumn::Kind::kText;
-      }
-      out.columns.push_back(rc);
+      WriteSelected(w, plan.alias, field);
+      out.columns.push_back(RenderColumnFor(field));
       continue;
     }
     const ReadPlan& embed = *plan.embeds[slot - plan.fields.size()];
@@ -506,7 +536,7 @@ ReadQuery BuildRead(const ReadPlan& plan) {
       for (const auto& field : embed.fields) {
         comma();
         WriteSpreadField(w, embed, field, plan.alias, false);
-        out.columns.push_back({RenderColumn::Kind::kValue, field.key, &field.source.column->type});
+        out.columns.push_back(RenderColumnFor(field));
       }
       continue;
     }

@@ -328,3 +328,73 @@ TEST_CASE("postgres diff: jsonb takes what PostgreSQL's jsonb_in takes") {
     }
   }
 }
+
+TEST_CASE("postgres diff: select=column::text is PostgreSQL's ::text, at the top and embedded") {
+  PostgresInstance pg;
+  if (!pg.available()) {
+    MESSAGE("SKIPPED: the PostgreSQL differential test did not run: " << pg.why());
+    return;
+  }
+  ServerProcess server{{"--password-cost", "minimal"}};
+  const std::string uid = ib::e2e::NewUser(server, "cast@x.io", "C");
+  const std::string metadata = R"({"b":1,"a":[true,null,"s: x, y"],"ddd":{"k":"\"q\\"},"c":{}})";
+  Reply made = AsService(
+      server, "POST", "/rest/v1/interview_sessions?select=id",
+      R"({"user_id":")" + uid + R"(","title":"c","metadata":)" + metadata +
+          R"(,"overall_score":87.5,"technical_score":3,)"
+          R"("started_at":"2024-05-01T12:00:00.5Z","completed_at":"2024-05-01T12:00:00Z"})",
+      {{"Prefer", "return=representation"}});
+  REQUIRE(made.status == 201);
+  const std::string sid = made.json()[0]["id"];
+  REQUIRE(AsService(server, "POST", "/rest/v1/interview_feedback",
+                    R"({"interview_id":")" + sid + R"(","user_id":")" + uid +
+                        R"(","overall_score":66.5})")
+              .status == 201);
+  REQUIRE(AsService(server, "PATCH", "/rest/v1/profiles?id=eq." + uid,
+                    R"({"onboarding_completed":true,"tech_stack":["a","b c"]})")
+              .status == 204);
+
+  const json pg_session = json::parse(
+      pg.Query("SELECT json_build_array('87.5'::numeric(5,2)::text, '3'::numeric(5,2)::text, $q$" +
+               metadata +
+               "$q$::jsonb::text, '2024-05-01T12:00:00.5Z'::timestamptz::text, "
+               "'2024-05-01T12:00:00Z'::timestamptz::text, 'c'::varchar(255)::text, "
+               "'66.5'::numeric(5,2)::text)"));
+  const std::string cols =
+      "overall_score::text,technical_score::text,metadata::text,started_at::text,"
+      "completed_at::text,title::text";
+  const json top = AsService(server, "GET",
+                             "/rest/v1/interview_sessions?select=" + cols +
+                                 ",interview_feedback(overall_score::text)&id=eq." + sid)
+                       .json()[0];
+  const json spread = AsService(server, "GET",
+                                "/rest/v1/interview_feedback?select=...interview_sessions(" + cols +
+                                    ")&interview_id=eq." + sid)
+                          .json()[0];
+  const json embedded = AsService(server, "GET",
+                                  "/rest/v1/interview_feedback?select=s:interview_sessions(" +
+                                      cols + ")&interview_id=eq." + sid)
+                            .json()[0]["s"];
+  const std::vector<std::string> names = {"overall_score", "technical_score", "metadata",
+                                          "started_at",    "completed_at",    "title"};
+  for (size_t i = 0; i < names.size(); ++i) {
+    CAPTURE(names[i]);
+    CHECK(top[names[i]] == pg_session[i]);
+    CHECK(spread[names[i]] == pg_session[i]);
+    CHECK(embedded[names[i]] == pg_session[i]);
+  }
+  CHECK(top["interview_feedback"][0]["overall_score"] == pg_session[6]);
+
+  const json pg_profile =
+      json::parse(pg.Query("SELECT json_build_array(true::text, ARRAY['a','b c']::text[]::text, "
+                           "'0'::numeric(5,2)::text)"));
+  const json profile =
+      AsService(server, "GET",
+                "/rest/v1/profiles?select=onboarding_completed::text,tech_stack::text,"
+                "average_score::text&id=eq." +
+                    uid)
+          .json()[0];
+  CHECK(profile["onboarding_completed"] == pg_profile[0]);
+  CHECK(profile["tech_stack"] == pg_profile[1]);
+  CHECK(profile["average_score"] == pg_profile[2]);
+}

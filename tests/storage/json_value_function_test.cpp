@@ -109,6 +109,19 @@ TEST_CASE("ib_json_value: json_object and json_group_array embed AppendJson's te
   }
 }
 
+TEST_CASE("ib_text_value: CastToText's text, a plain string to json_object") {
+  MemoryDb db;
+  const ColumnType jsonb = ParseDeclaredType("JSONB");
+  const SqlValue stored = std::string(R"({"a":[1,2]})");
+  CHECK(db.Text("SELECT ib_text_value(?1, ?2, ?3)", stored, static_cast<int>(jsonb.kind), -1) ==
+        CastToText(jsonb, ViewOf(stored)));
+  CHECK(db.Text("SELECT json_object('v', ib_text_value(?1, ?2, ?3))", stored,
+                static_cast<int>(jsonb.kind), -1) == R"({"v":"{\"a\": [1, 2]}"})");
+  CHECK(db.Text("SELECT ib_text_value(?1, ?2, ?3)", SqlValue{}, static_cast<int>(jsonb.kind), -1) ==
+        "<null>");
+  CHECK(db.Text("SELECT ib_text_value(?1, ?2, ?3)", stored, 99, -1).rfind("<error>", 0) == 0);
+}
+
 TEST_CASE("ib_json_value: NULL stays NULL, an unknown kind is an error") {
   MemoryDb db;
   CHECK(db.Text("SELECT json_object('v', ib_json_value(?1, ?2, ?3))", SqlValue{},

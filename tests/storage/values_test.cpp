@@ -1020,6 +1020,40 @@ TEST_CASE("values: ToText is Postgres' text form, as PostgREST's CSV shows it") 
 
 // Postgres reads its own text output back: what a CSV cell says, FromText turns into the same
 // stored value.
+TEST_CASE("values: CastToText is Postgres' ::text cast: words for bool, jsonb_out's spacing") {
+  struct Row {
+    std::string decl;
+    SqlValue stored;
+    std::string text;
+  };
+  const std::vector<Row> rows = {
+      // bool::text says true / false (boolout says t / f); text that is no boolean as stored
+      {"BOOLEAN", int64_t{1}, "true"},
+      {"BOOLEAN", int64_t{0}, "false"},
+      {"BOOLEAN", std::string("maybe"), "maybe"},
+      // jsonb::text is jsonb_out: ": " after keys, ", " between items, strings untouched
+      {"JSONB", std::string(R"({"a":[1,{"b":null}],"c":"x: y, z"})"),
+       R"({"a": [1, {"b": null}], "c": "x: y, z"})"},
+      {"JSONB", std::string(R"({"q":"\"a\":1,\\","r":[]})"), R"({"q": "\"a\":1,\\", "r": []})"},
+      {"JSONB", std::string(R"("plain, text")"), R"("plain, text")"},
+      {"JSONB", int64_t{5}, "5"},
+      {"JSONB", std::string("{}"), "{}"},
+      // a column declared json keeps its stored text
+      {"JSON", std::string(R"({"a":1,"b":2})"), R"({"a":1,"b":2})"},
+      // the rest as ToText
+      {"DECIMAL(5,2)", 87.5, "87.50"},
+      {"TIMESTAMPTZ", std::string("2024-05-01T12:00:00.500000+00:00"), "2024-05-01 12:00:00.5+00"},
+      {"TEXT[]", std::string(R"(["a","b c"])"), R"({a,"b c"})"},
+      {"DOUBLE PRECISION", std::numeric_limits<double>::infinity(), "Infinity"},
+      {"TEXT", std::string("as is"), "as is"},
+      {"BOOLEAN", SqlValue{}, ""},
+  };
+  for (const auto& row : rows) {
+    CAPTURE(row.decl);
+    CHECK(CastToText(ParseDeclaredType(row.decl), ViewOf(row.stored)) == row.text);
+  }
+}
+
 TEST_CASE("values: ToText reads back through FromText to the same storage") {
   const std::vector<Case> cases = {
       {"TEXT[]", R"(["a","b c","",null,"NULL","x,y","q\"t","b\\s","{br}","t\tb","é"])", ""},
