@@ -350,6 +350,13 @@ TEST_CASE("rest: an embedded row is written exactly as the same row at the top l
   CHECK(Between(f.Get(many).body, "[{\"interview_feedback\":[", "]}]") == feedback_row);
   CHECK(Between(f.Get(many + "&interview_feedback.order=created_at.desc").body,
                 "[{\"interview_feedback\":[", "]}]") == feedback_row);
+  // A spread's ->> field is text, written as a JSON string like any other ->> field.
+  Reply spread = f.Get(
+      "/rest/v1/interview_feedback?select=...interview_sessions(title,"
+      "metadata->>n)&id=eq." +
+      fid);
+  REQUIRE(spread.status == 200);
+  CHECK(spread.json() == json::parse(R"([{"title":"caf\u00e9 \"q\"","n":"[1.5,1e+300,-0.0]"}])"));
 }
 
 TEST_CASE("rest: writes and their statuses") {
