@@ -1,10 +1,12 @@
 #include "storage/json_dump.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <string_view>
+#include <vector>
 
 #include "storage/json_text.h"
 
@@ -65,18 +67,65 @@ void AppendString(std::string& out, const std::string& s) {
   }
 }
 
-bool Append(std::string& out, const json& v, int depth_left) {
+bool Append(std::string& out, const json& v, int depth_left, KeyOrder order);
+
+bool AppendMember(std::string& out, const std::string& key, const json& value, int depth_left,
+                  KeyOrder order) {
+  AppendString(out, key);
+  out += ':';
+  return Append(out, value, depth_left, order);
+}
+
+// An object's members shorter keys first: the tree holds them bytewise, so a stable sort by
+// length alone gives jsonb's order (length, then bytes). Most objects are already in it.
+bool AppendJsonbObject(std::string& out, const json& v, int depth_left) {
+  const json::object_t& members = v.get_ref<const json::object_t&>();
+  size_t previous_length = 0;
+  bool ordered = true;
+  for (const auto& [key, value] : members) {
+    if (key.size() < previous_length) ordered = false;
+    previous_length = key.size();
+  }
+  bool first = true;
+  if (ordered) {
+    for (const auto& [key, value] : members) {
+      if (!first) out += ',';
+      first = false;
+      if (!AppendMember(out, key, value, depth_left, KeyOrder::kJsonb)) return false;
+    }
+    return true;
+  }
+  std::vector<const json::object_t::value_type*> sorted;
+  sorted.reserve(members.size());
+  for (const auto& member : members) sorted.push_back(&member);
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const auto* a, const auto* b) { return a->first.size() < b->first.size(); });
+  for (const auto* member : sorted) {
+    if (!first) out += ',';
+    first = false;
+    if (!AppendMember(out, member->first, member->second, depth_left, KeyOrder::kJsonb)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool Append(std::string& out, const json& v, int depth_left, KeyOrder order) {
   switch (v.type()) {
     case json::value_t::object: {
       if (depth_left == 0) return false;
       out += '{';
-      bool first = true;
-      for (auto member = v.begin(); member != v.end(); ++member) {
-        if (!first) out += ',';
-        first = false;
-        AppendString(out, member.key());
-        out += ':';
-        if (!Append(out, member.value(), depth_left - 1)) return false;
+      if (order == KeyOrder::kJsonb) {
+        if (!AppendJsonbObject(out, v, depth_left - 1)) return false;
+      } else {
+        bool first = true;
+        for (auto member = v.begin(); member != v.end(); ++member) {
+          if (!first) out += ',';
+          first = false;
+          if (!AppendMember(out, member.key(), member.value(), depth_left - 1, order)) {
+            return false;
+          }
+        }
       }
       out += '}';
       return true;
@@ -88,7 +137,7 @@ bool Append(std::string& out, const json& v, int depth_left) {
       for (const json& element : v) {
         if (!first) out += ',';
         first = false;
-        if (!Append(out, element, depth_left - 1)) return false;
+        if (!Append(out, element, depth_left - 1, order)) return false;
       }
       out += ']';
       return true;
@@ -121,8 +170,8 @@ bool Append(std::string& out, const json& v, int depth_left) {
 
 }  // namespace
 
-bool AppendCompactJson(std::string& out, const json& v, int max_depth) {
-  return Append(out, v, max_depth < 0 ? 0 : max_depth);
+bool AppendCompactJson(std::string& out, const json& v, int max_depth, KeyOrder order) {
+  return Append(out, v, max_depth < 0 ? 0 : max_depth, order);
 }
 
 }  // namespace ib::storage

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <set>
 
+#include "storage/db.h"
 #include "storage/error.h"
 
 namespace ib::storage {
@@ -103,6 +104,8 @@ void Apply(SQLite::Database& db, const Migration& m, int user_version) {
 }  // namespace
 
 int Migrate(SQLite::Database& db, const std::vector<Migration>& migrations) {
+  // A migration may call our SQL functions (0013 does), whoever opened the connection.
+  RegisterSqlFunctions(db.getHandle());
   int current = db.execAndGet("PRAGMA user_version").getInt();
   const int latest = LatestVersion(migrations);
   if (current > latest) throw Error::Internal(NewerSchemaMessage(current, latest));

@@ -9,6 +9,8 @@
 #include <string>
 
 #include "storage/db.h"
+#include "storage/json_dump.h"
+#include "storage/json_input.h"
 #include "storage/regex.h"
 #include "storage/sqlite_value_view.h"
 #include "storage/values.h"
@@ -186,6 +188,21 @@ void TextValue(sqlite3_context* ctx, int, sqlite3_value** argv) {
   sqlite3_result_text(ctx, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
 }
 
+// ib_jsonb_key_order(text): stored jsonb text re-written with its objects' keys in jsonb's order
+// (storage/json_dump.h, KeyOrder::kJsonb), for migration 0013's rewrite of rows stored before
+// that order was kept. Anything that is not JSON text (NULL, numbers, text that does not parse)
+// comes back as it is.
+void JsonbKeyOrder(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  const SqlValueView value = ViewOf(argv[0]);
+  if (value.type != SqlValueView::Type::kText) return sqlite3_result_value(ctx, argv[0]);
+  const ClientJson parsed = ParseClientJson(value.text);
+  std::string text;
+  if (!parsed.ok() || !AppendCompactJson(text, parsed.value, kMaxJsonDepth, KeyOrder::kJsonb)) {
+    return sqlite3_result_value(ctx, argv[0]);
+  }
+  sqlite3_result_text(ctx, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+
 }  // namespace
 
 void RegisterSqlFunctions(sqlite3* handle) {
@@ -205,6 +222,8 @@ void RegisterSqlFunctions(sqlite3* handle) {
   const int marks_json = pure;
 #endif
   sqlite3_create_function_v2(handle, "ib_json_value", 3, marks_json, nullptr, JsonValue, nullptr,
+                             nullptr, nullptr);
+  sqlite3_create_function_v2(handle, "ib_jsonb_key_order", 1, pure, nullptr, JsonbKeyOrder, nullptr,
                              nullptr, nullptr);
   sqlite3_create_function_v2(handle, "ib_text_value", 3, pure, nullptr, TextValue, nullptr, nullptr,
                              nullptr);

@@ -68,9 +68,15 @@ bool HoldsNul(const json& v) {
 }  // namespace
 
 std::string JsonbFromJson(const ColumnType& t, const json& v) {
-  std::string text = DumpJson(v);
+  // jsonb keeps an object's keys in its own order (shorter first); json keeps the text's, which
+  // the parsed tree no longer has: its bytewise order stands in.
+  const bool jsonb = t.PgName() == "jsonb";
+  std::string text;
+  if (!AppendCompactJson(text, v, kMaxJsonDepth, jsonb ? KeyOrder::kJsonb : KeyOrder::kTree)) {
+    BadJson(kTooDeep);
+  }
   // jsonb_in, unlike json_in, converts every string to text: \u0000 is refused (22P05).
-  if (text.find("\\u0000") != std::string::npos && t.PgName() == "jsonb" && HoldsNul(v)) {
+  if (text.find("\\u0000") != std::string::npos && jsonb && HoldsNul(v)) {
     throw Error::UnsupportedUnicodeEscape();
   }
   return text;

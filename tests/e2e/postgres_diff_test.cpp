@@ -337,7 +337,8 @@ TEST_CASE("postgres diff: select=column::text is PostgreSQL's ::text, at the top
   }
   ServerProcess server{{"--password-cost", "minimal"}};
   const std::string uid = ib::e2e::NewUser(server, "cast@x.io", "C");
-  const std::string metadata = R"({"b":1,"a":[true,null,"s: x, y"],"ddd":{"k":"\"q\\"},"c":{}})";
+  const std::string metadata =
+      R"({"b":1,"a":[true,null,"s: x, y"],"ccc":{"k":"\"q\\","zz":1,"y":[]},"e":{},"é":0})";
   Reply made = AsService(
       server, "POST", "/rest/v1/interview_sessions?select=id",
       R"({"user_id":")" + uid + R"(","title":"c","metadata":)" + metadata +

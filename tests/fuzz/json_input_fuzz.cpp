@@ -2,7 +2,8 @@
 // storage/json_quick_parse.h) against nlohmann's own parser. For every input, ParseClientJson
 // and ParseClientJsonWithNlohmann give the same outcome, the same refusal message and, when
 // accepted, the identical tree (value types included), which AppendCompactJson
-// (storage/json_dump.h) writes as nlohmann's dump() does.
+// (storage/json_dump.h) writes as nlohmann's dump() does, and in jsonb's key order as the same
+// tree.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -27,5 +28,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ib::fuzz::Check(
       compact == quick.value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
       "compact text differs from nlohmann's dump", text);
+  // In jsonb's key order (what a jsonb column stores): the same members, the same tree.
+  std::string jsonb;
+  ib::fuzz::Check(ib::storage::AppendCompactJson(jsonb, quick.value, ib::storage::kMaxJsonDepth,
+                                                 ib::storage::KeyOrder::kJsonb),
+                  "an accepted tree is refused as too deep in jsonb's order", text);
+  ib::fuzz::Check(jsonb.size() == compact.size() && nlohmann::json::parse(jsonb) == quick.value,
+                  "jsonb-ordered text is not the same tree", text);
   return 0;
 }

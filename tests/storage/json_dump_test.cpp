@@ -29,6 +29,46 @@ void CheckDumpSameAsNlohmann(const json& v) {
   CHECK(out == "prefix:" + expected);
 }
 
+// Whether every object in `v` (parsed keeping the text's member order) has its keys in jsonb's
+// order: shorter first, equal lengths bytewise.
+bool InJsonbOrder(const nlohmann::ordered_json& v) {
+  if (v.is_array()) {
+    for (const auto& element : v) {
+      if (!InJsonbOrder(element)) return false;
+    }
+    return true;
+  }
+  if (!v.is_object()) return true;
+  std::string previous;
+  bool first = true;
+  for (auto member = v.begin(); member != v.end(); ++member) {
+    const std::string& key = member.key();
+    if (!first &&
+        (previous.size() > key.size() || (previous.size() == key.size() && previous > key))) {
+      return false;
+    }
+    if (!InJsonbOrder(member.value())) return false;
+    previous = key;
+    first = false;
+  }
+  return true;
+}
+
+// The jsonb-ordered text of `v`: the same members as nlohmann's text, in jsonb's order.
+void CheckJsonbOrder(const json& v) {
+  const std::string tree_order = NlohmannDump(v);
+  std::string out;
+  REQUIRE(AppendCompactJson(out, v, kMaxJsonDepth, KeyOrder::kJsonb));
+  CAPTURE(out);
+  CHECK(out.size() == tree_order.size());
+  CHECK(json::parse(out) == json::parse(tree_order));
+  // A key of invalid UTF-8 is ordered by its own length, then written with U+FFFD in place of
+  // its bad bytes (client JSON never holds one: the parsers refuse it).
+  if (tree_order.find("\xef\xbf\xbd") == std::string::npos) {
+    CHECK(InJsonbOrder(nlohmann::ordered_json::parse(out)));
+  }
+}
+
 json NestedArrays(int depth) {
   json v = json::array();
   for (int i = 1; i < depth; ++i) v = json::array({std::move(v)});
@@ -102,7 +142,21 @@ TEST_CASE("json dump: nesting up to the bound is written, deeper is refused") {
 }
 
 // Random trees of every kind, strings drawn from bytes valid and invalid as UTF-8.
-TEST_CASE("json dump: agrees with nlohmann on 3,000 random trees") {
+TEST_CASE(
+    "json dump: jsonb's order puts shorter keys first, equal lengths bytewise, at every level") {
+  const json v =
+      json::parse(R"({"b":1,"aa":2,"a":3,"ccc":{"zz":1,"y":2},"\u00e9":[{"bb":0,"c":1}],"":null})");
+  std::string out;
+  REQUIRE(AppendCompactJson(out, v, kMaxJsonDepth, KeyOrder::kJsonb));
+  CHECK(out == R"({"":null,"a":3,"b":1,"aa":2,"é":[{"c":1,"bb":0}],"ccc":{"y":2,"zz":1}})");
+  out.clear();
+  REQUIRE(AppendCompactJson(out, v, kMaxJsonDepth));  // the tree's order, as nlohmann's
+  CHECK(out == R"({"":null,"a":3,"aa":2,"b":1,"ccc":{"y":2,"zz":1},"é":[{"bb":0,"c":1}]})");
+  out.clear();
+  CHECK_FALSE(AppendCompactJson(out, json{{"bb", NestedArrays(3)}, {"a", 1}}, 3, KeyOrder::kJsonb));
+}
+
+TEST_CASE("json dump: agrees with nlohmann on 3,000 random trees, and orders them as jsonb does") {
   std::mt19937 random(7);
   const std::string pieces[] = {
       "a",    "\"",       "\\",       "\n",   "\x01", "\xc3\xa9", "\xf0\x9f\x98\x80",
@@ -137,7 +191,11 @@ TEST_CASE("json dump: agrees with nlohmann on 3,000 random trees") {
       }
     }
   };
-  for (int i = 0; i < 3000; ++i) CheckDumpSameAsNlohmann(tree(0));
+  for (int i = 0; i < 3000; ++i) {
+    const json v = tree(0);
+    CheckDumpSameAsNlohmann(v);
+    CheckJsonbOrder(v);
+  }
 }
 
 }  // namespace

@@ -342,3 +342,35 @@ TEST_CASE("migrator: StoredFileHasUsers reads a file's auth users without migrat
   CHECK(ib::storage::StoredFileHasUsers(ours));
   CHECK(ib::storage::StoredSchemaVersion(path) == 1);  // the first file was only read
 }
+
+TEST_CASE("schema: 0013 rewrites stored jsonb objects in jsonb's key order, nothing else") {
+  ib::storage::Db db(":memory:");
+  ib::storage::Db::WriteLease lease(db);
+  auto& sql = lease.conn().db();
+  REQUIRE(MigrateUpTo(sql, 12) == 12);
+  // Version 12 data, stored in plain bytewise key order as before.
+  sql.exec(
+      "INSERT INTO auth_users (id, email) VALUES ('u1', 'u1@x.io');"
+      "INSERT INTO interview_sessions (id, user_id, title, metadata, questions, answers, "
+      "  feedback) VALUES ('s1', 'u1', 'one', '{\"aa\":{\"zz\":1,\"y\":[{\"bb\":0,\"c\":1}]},"
+      "\"b\":\"x\"}', '[]', '\"plain\"', NULL),"
+      "  ('s2', 'u1', 'two', '{\"a\":1,\"bb\":2}', 5, 1.5, '[1,{\"cc\":1,\"d\":2}]');"
+      "INSERT INTO streaks (user_id, streak_data) VALUES ('u1', '[\"2026-01-01\"]');");
+  const std::string updated_before =
+      sql.execAndGet("SELECT group_concat(updated_at) FROM interview_sessions").getString();
+
+  CHECK(ib::storage::Migrate(sql, ib::storage::EmbeddedMigrations()) >= 13);
+  const auto text = [&](const char* query) { return sql.execAndGet(query).getString(); };
+  CHECK(text("SELECT metadata FROM interview_sessions WHERE id = 's1'") ==
+        R"({"b":"x","aa":{"y":[{"c":1,"bb":0}],"zz":1}})");
+  CHECK(text("SELECT questions || '|' || answers FROM interview_sessions WHERE id = 's1'") ==
+        R"([]|"plain")");
+  CHECK(text("SELECT metadata FROM interview_sessions WHERE id = 's2'") == R"({"a":1,"bb":2})");
+  CHECK(text("SELECT feedback FROM interview_sessions WHERE id = 's2'") == R"([1,{"d":2,"cc":1}])");
+  // Numbers stored as numbers stay numbers; a NULL stays NULL.
+  CHECK(text("SELECT typeof(questions) || typeof(answers) FROM interview_sessions WHERE id = "
+             "'s2'") == "integerreal");
+  CHECK(text("SELECT typeof(feedback) FROM interview_sessions WHERE id = 's1'") == "null");
+  CHECK(text("SELECT streak_data FROM streaks") == R"(["2026-01-01"])");
+  CHECK(text("SELECT group_concat(updated_at) FROM interview_sessions") == updated_before);
+}

@@ -1125,7 +1125,7 @@ TEST_CASE("values: JSON round trips through storage for every kind") {
       {"BOOLEAN", R"("yes")", "true"},
       {"BOOLEAN", "false", "false"},
       {"JSONB", R"({"k":"é\u0001\"","arr":[1,2.5,-3,true,false,null,{"x":[]}],"e":"😀"})",
-       R"({"arr":[1,2.5,-3,true,false,null,{"x":[]}],"e":"😀","k":"é\u0001\""})"},
+       R"({"e":"😀","k":"é\u0001\"","arr":[1,2.5,-3,true,false,null,{"x":[]}]})"},  // jsonb's order
       {"JSONB", R"("just a string")", R"("just a string")"},
       {"TIMESTAMPTZ", R"("1999-12-31T23:30:00-01:00")", R"("2000-01-01T00:30:00.000000+00:00")"},
       {"DATE", R"("2024-02-29T23:00:00Z")", R"("2024-02-29")"},
