@@ -106,8 +106,14 @@ void WriteSelected(SqlWriter& w, const std::string& alias, const OutputField& fi
 void WriteJsonValue(SqlWriter& w, const std::string& alias, const OutputField& field) {
   const auto& target = field.source;
   if (!target.path.empty()) {
-    if (target.as_text() || field.cast_to_text) {
+    if (target.as_text()) {
       WriteColumn(w, alias, target);
+    } else if (field.cast_to_text) {
+      // -> marks its text as JSON, which json_object would embed as it is: concatenating
+      // drops the mark, and the JSON text goes in as a string, as Postgres' ::text gives it.
+      w << "(";
+      WriteColumn(w, alias, target);
+      w << " || '')";
     } else {
       w << "json(";
       WriteColumn(w, alias, target);
@@ -501,11 +507,13 @@ void WriteFrom(SqlWriter& w, const ReadPlan& plan, std::optional<size_t>* writte
 }
 
 // How the renderer writes a field WriteSelected put in the statement: a JSON path's value is
-// JSON text (->) or text (->>), a ::text cast text, anything else by the column's type.
+// JSON text (->) unless it is text (->>, or -> cast ::text, as in an embed), a ::text cast
+// text, anything else by the column's type.
 RenderColumn RenderColumnFor(const OutputField& field) {
   RenderColumn rc{RenderColumn::Kind::kValue, field.key, &field.source.column->type};
   if (!field.source.path.empty()) {
-    rc.kind = field.source.as_text() ? RenderColumn::Kind::kText : RenderColumn::Kind::kRawJson;
+    rc.kind = field.source.as_text() || field.cast_to_text ? RenderColumn::Kind::kText
+                                                           : RenderColumn::Kind::kRawJson;
   } else if (field.cast_to_text) {
     rc.kind = RenderColumn::Kind::kText;
   }

@@ -350,6 +350,12 @@ TEST_CASE("rest: an embedded row is written exactly as the same row at the top l
   CHECK(Between(f.Get(many).body, "[{\"interview_feedback\":[", "]}]") == feedback_row);
   CHECK(Between(f.Get(many + "&interview_feedback.order=created_at.desc").body,
                 "[{\"interview_feedback\":[", "]}]") == feedback_row);
+  // A JSON path cast ::text is text at the top level as in an embed (as Postgres' cast is).
+  Reply cast_top = f.Get("/rest/v1/interview_sessions?select=m:metadata->n::text&id=eq." + sid);
+  Reply cast_embedded = f.Get(
+      "/rest/v1/interview_feedback?select=s:interview_sessions(m:metadata->n::text)&id=eq." + fid);
+  CHECK(cast_top.json() == json::parse(R"([{"m":"[1.5,1e+300,-0.0]"}])"));
+  CHECK(cast_embedded.json()[0]["s"] == cast_top.json()[0]);
   // A spread's ->> field is text, written as a JSON string like any other ->> field.
   Reply spread = f.Get(
       "/rest/v1/interview_feedback?select=...interview_sessions(title,"
