@@ -76,30 +76,26 @@ bool AppendMember(std::string& out, const std::string& key, const json& value, i
   return Append(out, value, depth_left, order);
 }
 
-// An object's members shorter keys first: the tree holds them bytewise, so a stable sort by
-// length alone gives jsonb's order (length, then bytes). Most objects are already in it.
-bool AppendJsonbObject(std::string& out, const json& v, int depth_left) {
-  const json::object_t& members = v.get_ref<const json::object_t&>();
+// Whether an object's members, which the tree holds bytewise, are already in jsonb's order
+// (lengths never fall): most objects are.
+bool InJsonbOrder(const json::object_t& members) {
   size_t previous_length = 0;
-  bool ordered = true;
-  for (const auto& [key, value] : members) {
-    if (key.size() < previous_length) ordered = false;
-    previous_length = key.size();
+  for (const auto& member : members) {
+    if (member.first.size() < previous_length) return false;
+    previous_length = member.first.size();
   }
-  bool first = true;
-  if (ordered) {
-    for (const auto& [key, value] : members) {
-      if (!first) out += ',';
-      first = false;
-      if (!AppendMember(out, key, value, depth_left, KeyOrder::kJsonb)) return false;
-    }
-    return true;
-  }
+  return true;
+}
+
+// The members shorter keys first: the tree holds them bytewise, so a stable sort by length
+// alone gives jsonb's order (length, then bytes).
+bool AppendMembersByLength(std::string& out, const json::object_t& members, int depth_left) {
   std::vector<const json::object_t::value_type*> sorted;
   sorted.reserve(members.size());
   for (const auto& member : members) sorted.push_back(&member);
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const auto* a, const auto* b) { return a->first.size() < b->first.size(); });
+  bool first = true;
   for (const auto* member : sorted) {
     if (!first) out += ',';
     first = false;
@@ -115,16 +111,15 @@ bool Append(std::string& out, const json& v, int depth_left, KeyOrder order) {
     case json::value_t::object: {
       if (depth_left == 0) return false;
       out += '{';
-      if (order == KeyOrder::kJsonb) {
-        if (!AppendJsonbObject(out, v, depth_left - 1)) return false;
+      const json::object_t& members = v.get_ref<const json::object_t&>();
+      if (order == KeyOrder::kJsonb && !InJsonbOrder(members)) {
+        if (!AppendMembersByLength(out, members, depth_left - 1)) return false;
       } else {
         bool first = true;
-        for (auto member = v.begin(); member != v.end(); ++member) {
+        for (const auto& [key, value] : members) {
           if (!first) out += ',';
           first = false;
-          if (!AppendMember(out, member.key(), member.value(), depth_left - 1, order)) {
-            return false;
-          }
+          if (!AppendMember(out, key, value, depth_left - 1, order)) return false;
         }
       }
       out += '}';

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "storage/json_dump.h"
 #include "storage/sql_value.h"
 #include "storage/text.h"
 #include "storage/values.h"
@@ -40,8 +41,8 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
 // ---- JSON text (values_text.cpp); input nested deeper than 512 levels is refused (22P02) ----
 
-// Compact JSON text of a value.
-std::string DumpJson(const nlohmann::json& v);
+// Compact JSON text of a value, its objects' members in `order`.
+std::string DumpJson(const nlohmann::json& v, KeyOrder order = KeyOrder::kTree);
 // The text Postgres would see for a JSON scalar: a string's contents, else the JSON text.
 std::string TextOfJson(const nlohmann::json& v);
 // A jsonb (or json) column's stored text of a JSON value: compact; a jsonb value holding U+0000

@@ -40,9 +40,9 @@ constexpr char kTooDeep[] = "The input is nested more than 512 levels deep.";
 
 }  // namespace
 
-std::string DumpJson(const json& v) {
+std::string DumpJson(const json& v, KeyOrder order) {
   std::string out;
-  if (!AppendCompactJson(out, v, kMaxJsonDepth)) BadJson(kTooDeep);
+  if (!AppendCompactJson(out, v, kMaxJsonDepth, order)) BadJson(kTooDeep);
   return out;
 }
 
@@ -71,10 +71,7 @@ std::string JsonbFromJson(const ColumnType& t, const json& v) {
   // jsonb keeps an object's keys in its own order (shorter first); json keeps the text's, which
   // the parsed tree no longer has: its bytewise order stands in.
   const bool jsonb = t.PgName() == "jsonb";
-  std::string text;
-  if (!AppendCompactJson(text, v, kMaxJsonDepth, jsonb ? KeyOrder::kJsonb : KeyOrder::kTree)) {
-    BadJson(kTooDeep);
-  }
+  std::string text = DumpJson(v, jsonb ? KeyOrder::kJsonb : KeyOrder::kTree);
   // jsonb_in, unlike json_in, converts every string to text: \u0000 is refused (22P05).
   if (text.find("\\u0000") != std::string::npos && jsonb && HoldsNul(v)) {
     throw Error::UnsupportedUnicodeEscape();

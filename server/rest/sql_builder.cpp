@@ -74,6 +74,14 @@ void WriteColumn(SqlWriter& w, const std::string& alias, const ColumnPath& targe
   w.Param(JsonPathText(target.path));
 }
 
+// A call of one of storage/sql_functions.cpp's value functions on `value` as a value of `type`
+// (its kind as an integer, its scale for a decimal, -1 otherwise), as they read them.
+void WriteValueFunction(SqlWriter& w, const char* function, const std::string& value,
+                        const storage::ColumnType& type) {
+  w << function << "(" << value << ", " << std::to_string(static_cast<int>(type.kind)) << ", "
+    << std::to_string(type.kind == ValueKind::kDecimal ? type.scale : -1) << ")";
+}
+
 // `column::text` without a JSON path: the value as Postgres' cast writes it (ib_text_value,
 // storage::CastToText). A column declared json keeps its stored text, which is all of it
 // that is left.
@@ -84,8 +92,7 @@ void WriteCastToText(SqlWriter& w, const std::string& alias, const ColumnPath& t
     w << "CAST(" << col << " AS TEXT)";
     return;
   }
-  w << "ib_text_value(" << col << ", " << std::to_string(static_cast<int>(type.kind)) << ", "
-    << std::to_string(type.kind == ValueKind::kDecimal ? type.scale : -1) << ")";
+  WriteValueFunction(w, "ib_text_value", col, type);
 }
 
 // A selected field's SQL value outside json_object(): the column (or its JSON path), or its
@@ -137,8 +144,7 @@ void WriteJsonValue(SqlWriter& w, const std::string& alias, const OutputField& f
       w << col;
       break;
     default:
-      w << "ib_json_value(" << col << ", " << std::to_string(static_cast<int>(type.kind)) << ", "
-        << std::to_string(type.kind == ValueKind::kDecimal ? type.scale : -1) << ")";
+      WriteValueFunction(w, "ib_json_value", col, type);
   }
 }
 
@@ -183,8 +189,11 @@ void WriteEmbedSubquery(SqlWriter& w, const ReadPlan& child, const std::string& 
     w << ")";
     return;
   }
-  w << "(SELECT json_group_array(ib_json_value(j, "
-    << std::to_string(static_cast<int>(ValueKind::kJsonb)) << ", -1)) FROM (SELECT ";
+  storage::ColumnType json_text;  // each row's json_object text, marked as JSON again
+  json_text.kind = ValueKind::kJsonb;
+  w << "(SELECT json_group_array(";
+  WriteValueFunction(w, "ib_json_value", "j", json_text);
+  w << ") FROM (SELECT ";
   WriteJsonObject(w, child);
   w << " AS j FROM " << child.table->read_source << " AS " << child.alias;
   WriteWhere(w, child, &parent_alias);
