@@ -101,6 +101,23 @@ size_t GroupCommit::queued() const {
   return queue_.size();
 }
 
+uint64_t GroupCommit::RunAlone(WriteJob& job, Connection& conn, Transaction& tx,
+                               std::vector<std::function<void()>>& effects) {
+  try {
+    job.run(job.body, tx);
+  } catch (...) {
+    job.error = std::current_exception();
+    if (sqlite3_get_autocommit(conn.handle()) != 0) {
+      tx.Abandon();  // SQLite ended the transaction itself (I/O error, full disk)
+    } else {
+      tx.Rollback();
+    }
+    return 0;
+  }
+  effects = tx.CommitKeepingEffects();
+  return sync_.Committed();
+}
+
 uint64_t GroupCommit::RunBatch(const std::vector<WriteJob*>& batch,
                                std::vector<std::function<void()>>& effects) {
   // Every job that has not failed on its own fails with `cause`: nothing of the batch stayed.
@@ -114,6 +131,7 @@ uint64_t GroupCommit::RunBatch(const std::vector<WriteJob*>& batch,
   try {
     Db::WriteLease lease(db_);
     Transaction tx(lease.conn(), Transaction::Mode::kWrite);
+    if (batch.size() == 1) return RunAlone(*batch.front(), lease.conn(), tx, effects);
     for (WriteJob* job : batch) {
       Savepoint mark(tx);
       try {

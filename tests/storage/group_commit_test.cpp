@@ -151,6 +151,72 @@ TEST_CASE("group commit: a transaction SQLite ended fails the whole batch, nothi
         SqlValue(int64_t{1}));
 }
 
+TEST_CASE(
+    "group commit: a lone write that fails leaves nothing, and nothing is committed or synced") {
+  // A batch of one runs without a savepoint: its failure rolls the whole transaction back.
+  testing::ScratchDir dir;
+  testing::TestDb file_db(dir.path() + "/alone.db");
+  Db& db = file_db.db();
+  auto count = [&](const std::string& key) {
+    return file_db.Scalar("SELECT count(*) FROM ib_settings WHERE key = ?", {key});
+  };
+  auto insert = [](WriteScope& scope, const std::string& key) {
+    return scope.writer().Insert("ib_settings", {{"key", key}, {"value", std::string("v")}});
+  };
+  db.Write(testing::Service(), kCommitClock, [&](WriteScope& scope) { insert(scope, "first"); });
+  const uint64_t syncs = db.group_commit().syncs();
+  const size_t batches = db.group_commit().batches();
+  std::atomic<int> ran{0};
+
+  // Failing after a write and after queueing after-commit work.
+  CHECK_THROWS_AS(db.Write(testing::Service(), kCommitClock,
+                           [&](WriteScope& scope) {
+                             insert(scope, "refused");
+                             scope.AfterCommit([&] { ++ran; });
+                             throw Error::InvalidBody("refused");
+                           }),
+                  Error);
+  // A CHECK constraint refusing the second statement: the first goes with it.
+  try {
+    db.Write(testing::Service(), kCommitClock, [&](WriteScope& scope) {
+      insert(scope, "before-check");
+      scope.writer().Insert("interview_sessions", {{"user_id", std::string("nobody")},
+                                                   {"title", std::string("bad")},
+                                                   {"overall_score", 150.0}});
+    });
+    FAIL("the CHECK constraint did not refuse the write");
+  } catch (const Error& e) {
+    CHECK(e.code() == "23514");
+  }
+  // Rolled back on request: answered as if committed, nothing stays.
+  const int64_t rowid = db.Write(testing::Service(), kCommitClock, [&](WriteScope& scope) {
+    scope.AfterCommit([&] { ++ran; });
+    scope.RollBackWhenDone();
+    return insert(scope, "rolled-back");
+  });
+  CHECK(rowid > 0);
+  // SQLite ending the transaction itself (what an I/O error does).
+  CHECK_THROWS_AS(db.Write(testing::Service(), kCommitClock,
+                           [&](WriteScope& scope) {
+                             insert(scope, "ended");
+                             Executor(scope.conn()).Exec("ROLLBACK");
+                             throw Error::Internal("the transaction was rolled back");
+                           }),
+                  Error);
+
+  CHECK(ran == 0);
+  for (const char* key : {"refused", "before-check", "rolled-back", "ended"}) {
+    CAPTURE(key);
+    CHECK(count(key) == SqlValue(int64_t{0}));
+  }
+  CHECK(db.group_commit().batches() == batches + 4);
+  CHECK(db.group_commit().syncs() == syncs);  // nothing was committed, so nothing to sync
+  // The writer goes on: the next lone write commits and is synced.
+  db.Write(testing::Service(), kCommitClock, [&](WriteScope& scope) { insert(scope, "after"); });
+  CHECK(count("after") == SqlValue(int64_t{1}));
+  CHECK(db.group_commit().syncs() == syncs + 1);
+}
+
 TEST_CASE("durability: full syncs every batch's WAL before answering, normal only at checkpoints") {
   testing::ScratchDir dir;
   auto synchronous = [](Db& db) {
