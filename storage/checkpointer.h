@@ -50,7 +50,14 @@ namespace ib::storage {
 
 // When the checkpointer works (in WAL pages of 4 KiB).
 struct CheckpointerOptions {
-  int pass_pages = 2000;      // a pass each time the WAL has grown by this much
+  // A pass each time the WAL has grown by this much. A pass copies each page once, its newest
+  // frame, however often it was written since the last pass, so the hot pages (index leaves,
+  // counters, the leaderboard) cost fewer copies per write the longer a pass waits; but the
+  // pages not yet copied are read from the WAL (pread, and a longer look-up in its index)
+  // instead of the mapping. Completion PATCH, 4,000 against 2,000: +3-6 % req/s and 4 % less
+  // server CPU per request; 8,000: +6 % but the mixed list/insert load -4 % (bench/README.md,
+  // 2026-12-07 21:20).
+  int pass_pages = 4000;
   int restart_pages = 64000;  // from this length, the WAL is made to start over
 };
 
@@ -58,12 +65,12 @@ class Checkpointer {
  public:
   // Passes between two background writebacks of the database file's dirty pages. Each one
   // writes the hot pages (index leaves, counters, the leaderboard) again, and each slice
-  // holding a dirty page costs a device write and a wait: every 4th pass, the writebacks took
-  // about a tenth of the server's CPU under the completion PATCH. Every 16th, the server used
-  // 9-11 % less CPU per insert and per completion, the p99s within the noise (bench/README.md,
-  // 2026-12-06). Not never: the dirty pages would then be bounded only by the kernel's limits,
-  // whose writeback is not paced.
-  static constexpr int kWritebackEveryPasses = 16;
+  // holding a dirty page costs a device write and a wait: every 8,000 WAL pages, the writebacks
+  // took about a tenth of the server's CPU under the completion PATCH. Every 32,000 (16 passes
+  // of 2,000 then, 8 of 4,000 now), the server used 9-11 % less CPU per insert and per
+  // completion, the p99s within the noise (bench/README.md, 2026-12-06). Not never: the dirty
+  // pages would then be bounded only by the kernel's limits, whose writeback is not paced.
+  static constexpr int kWritebackEveryPasses = 8;
   // A writeback goes on between passes in chunks of this many bytes of the file (each written
   // out a slice at a time, storage/shared_map_vfs.h), so that a pass falling due waits for one
   // chunk at most.
