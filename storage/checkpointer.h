@@ -56,7 +56,7 @@ struct CheckpointerOptions {
   // pages not yet copied are read from the WAL (pread, and a longer look-up in its index)
   // instead of the mapping. Completion PATCH, 4,000 against 2,000: +3-6 % req/s and 4 % less
   // server CPU per request; 8,000: +6 % but the mixed list/insert load -4 % (bench/README.md,
-  // 2026-12-07 21:20).
+  // dev loop of 2026-12-07 20:30-21:30).
   int pass_pages = 4000;
   int restart_pages = 64000;  // from this length, the WAL is made to start over
 };

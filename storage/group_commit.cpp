@@ -101,13 +101,13 @@ size_t GroupCommit::queued() const {
   return queue_.size();
 }
 
-uint64_t GroupCommit::RunAlone(WriteJob& job, Connection& conn, Transaction& tx,
+uint64_t GroupCommit::RunAlone(WriteJob& job, Transaction& tx,
                                std::vector<std::function<void()>>& effects) {
   try {
     job.run(job.body, tx);
   } catch (...) {
     job.error = std::current_exception();
-    if (sqlite3_get_autocommit(conn.handle()) != 0) {
+    if (sqlite3_get_autocommit(tx.conn().handle()) != 0) {
       tx.Abandon();  // SQLite ended the transaction itself (I/O error, full disk)
     } else {
       tx.Rollback();
@@ -131,7 +131,7 @@ uint64_t GroupCommit::RunBatch(const std::vector<WriteJob*>& batch,
   try {
     Db::WriteLease lease(db_);
     Transaction tx(lease.conn(), Transaction::Mode::kWrite);
-    if (batch.size() == 1) return RunAlone(*batch.front(), lease.conn(), tx, effects);
+    if (batch.size() == 1) return RunAlone(*batch.front(), tx, effects);
     for (WriteJob* job : batch) {
       Savepoint mark(tx);
       try {

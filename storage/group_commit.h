@@ -26,7 +26,6 @@
 
 namespace ib::storage {
 
-class Connection;
 class Db;
 class Transaction;
 
@@ -84,8 +83,7 @@ class GroupCommit {
   // instead, and nothing is committed or synced. A savepoint is not free: SAVEPOINT and RELEASE
   // are two more statements, and every page first changed under it is copied into SQLite's
   // sub-journal (about 3 % of a completion's instructions, 1 % of an insert's, counted alone).
-  uint64_t RunAlone(WriteJob& job, Connection& conn, Transaction& tx,
-                    std::vector<std::function<void()>>& effects);
+  uint64_t RunAlone(WriteJob& job, Transaction& tx, std::vector<std::function<void()>>& effects);
 
   Db& db_;
   DurableSync sync_;
