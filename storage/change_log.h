@@ -6,9 +6,10 @@
 // subscribers' interests (a subscriber without one wants every change). With no subscriber, or
 // none that wants anything (Realtime without a postgres_changes binding), a write copies no row
 // values at all: a 256 KiB chunk of a stored file, say.
-// Thread-safe. Subscribers are called on the committing thread, one call per transaction, in
-// commit order, once the transaction is durable (GroupCommit): they must be quick (copy and
-// hand off) and must not write to the database or (un)subscribe from inside the call. Each
+// Thread-safe. Subscribers are called on the group commit's sync thread, one call per
+// transaction, in commit order, once the transaction is durable (GroupCommit): they must be
+// quick (copy and hand off) and must not write to the database or (un)subscribe from inside
+// the call. Each
 // receives every record captured, which may be more than its own interest.
 #pragma once
 

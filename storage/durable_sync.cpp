@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <iostream>
@@ -51,44 +50,22 @@ bool DurableSync::SyncWal() {
 }
 
 bool DurableSync::Finish(uint64_t seq, std::vector<std::function<void()>>& effects) {
-  std::unique_lock<std::mutex> lock(mu_);
   bool durable = true;
-  if (!wal_path_.empty()) {
-    while (synced_ < seq) {
-      if (syncing_) {
-        changed_.wait(lock);
-        continue;
-      }
-      // Lead a sync: it covers every batch whose COMMIT has returned by now.
-      syncing_ = true;
-      const uint64_t target = committed_;
-      lock.unlock();
-      const bool ok = SyncWal();
-      lock.lock();
-      syncing_ = false;
-      ++syncs_;
-      if (ok) synced_ = std::max(synced_, target);
-      // Notified with the mutex released, so that the woken do not find it held (and sleep
-      // again at once); the condition variable is a member, so it outlives their waits.
-      lock.unlock();
-      changed_.notify_all();
-      lock.lock();
-      if (!ok) {
-        // This batch's writes are committed but not known to be on disk: it is answered with
-        // an error; a later batch tries the sync again.
-        durable = false;
-        break;
-      }
+  if (!wal_path_.empty() && synced_ < seq) {
+    // The sync covers every batch whose COMMIT has returned by now, this one included.
+    uint64_t target = 0;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      target = committed_;
     }
+    durable = SyncWal();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++syncs_;
+    }
+    if (durable) synced_ = target;
   }
-  // Effects leave in commit order, even when a later batch's sync returned first.
-  while (finished_ + 1 != seq) changed_.wait(lock);
-  lock.unlock();
   Transaction::RunEffects(effects);
-  lock.lock();
-  finished_ = seq;
-  lock.unlock();
-  changed_.notify_all();
   return durable;
 }
 

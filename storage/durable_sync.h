@@ -2,14 +2,14 @@
 // synchronous=FULL, SQLite syncs the WAL inside COMMIT while the writer is held, so the next
 // batch waits for the disk as well. Instead the writer runs synchronous=NORMAL (the WAL stays
 // consistent: SQLite syncs it before checkpoints and syncs its header when it is reused) and
-// each batch, after COMMIT and with the writer released, waits here until an fdatasync of the
-// WAL file that began after its COMMIT has returned. One sync covers every batch committed
-// before it began, and the next batch runs on the writer meanwhile. Only then do the batch's
-// effects (the change log, after-commit work) run, and in commit order, and its requests are
-// answered: an acknowledged write is on disk, as with synchronous=FULL. Thread-safe.
+// GroupCommit's sync thread, batch by batch in commit order, makes sure an fdatasync of the WAL
+// file that began after the batch's COMMIT has returned, while the writer runs the next batch.
+// One sync covers every batch committed before it began. Only then do the batch's effects (the
+// change log, after-commit work) run and its requests get their answers: an acknowledged write
+// is on disk, as with synchronous=FULL. Committed() is called by the writer thread, Finish() by
+// the sync thread.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -31,9 +31,10 @@ class DurableSync {
   // numbers follow commit order.
   uint64_t Committed();
 
-  // Waits until batch `seq` is durable and every earlier batch has run its effects, then runs
-  // `effects` (each one's exception is logged, not thrown). Returns false if the sync failed:
-  // the batch is committed but not known to be on disk.
+  // Makes batch `seq` durable (an fdatasync, unless one that began after its COMMIT has already
+  // returned), then runs `effects` (each one's exception is logged, not thrown). One thread
+  // calls it, for each committed batch in commit order. Returns false if the sync failed: the
+  // batch is committed but not known to be on disk (a later batch tries the sync again).
   bool Finish(uint64_t seq, std::vector<std::function<void()>>& effects);
 
   // fdatasync calls so far (tests: one sync may cover several batches).
@@ -43,14 +44,11 @@ class DurableSync {
   bool SyncWal();  // one fdatasync of the WAL file (opened, and its directory synced, once)
 
   std::string wal_path_;
-  int wal_fd_ = -1;
+  int wal_fd_ = -1;      // Finish's thread only
+  uint64_t synced_ = 0;  // batches known to be on disk; Finish's thread only
   mutable std::mutex mu_;
-  std::condition_variable changed_;
-  uint64_t committed_ = 0;  // batches whose COMMIT returned
-  uint64_t synced_ = 0;     // batches known to be on disk
-  uint64_t finished_ = 0;   // batches whose effects have run
-  bool syncing_ = false;    // a thread is in fdatasync
-  uint64_t syncs_ = 0;
+  uint64_t committed_ = 0;  // batches whose COMMIT returned; guarded by mu_
+  uint64_t syncs_ = 0;      // likewise
 };
 
 }  // namespace ib::storage

@@ -1,5 +1,6 @@
 #include "storage/group_commit.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 
 #include "storage/db.h"
 #include "storage/error.h"
+#include "storage/hooks/fired_trace.h"
 #include "storage/short_slice.h"
 #include "storage/transaction.h"
 
@@ -28,62 +30,124 @@ std::exception_ptr OwnCopy(const std::exception_ptr& cause) {
 
 }  // namespace
 
+GroupCommit::GroupCommit(Db& db, std::string wal_to_sync) : db_(db), sync_(std::move(wal_to_sync)) {
+  writer_thread_ = std::thread([this] { WriterLoop(); });
+  sync_thread_ = std::thread([this] { SyncLoop(); });
+}
+
+GroupCommit::~GroupCommit() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  // The writer first: a batch it is running still reaches the sync thread.
+  writer_wake_.notify_one();
+  writer_thread_.join();
+  sync_wake_.notify_one();
+  sync_thread_.join();
+}
+
 void GroupCommit::Submit(WriteJob& job) {
-  // Each wake below (the batch's turn, the sync, the effects' turn) finds a CPU sooner.
-  const ShortSlice short_slice;
   job.waker = &ThreadWaker::ForThisThread();
+  job.trace = hooks::FiredTrace::Current();
   std::unique_lock<std::mutex> lock(mu_);
   queue_.push_back(&job);
+  const bool wake_writer = writer_idle_;
+  writer_idle_ = false;  // one wake is enough
+  lock.unlock();
+  if (wake_writer) writer_wake_.notify_one();
+  lock.lock();
   while (!job.done) {
-    if (leading_ || job.taken) {
-      // Another batch runs on the writer, or ours is waiting for its sync. A wake may be a
-      // stale one (thread_waker.h): the loop looks again.
-      lock.unlock();
-      job.waker->Wait();
-      lock.lock();
-      continue;
-    }
-    // Lead: take what is queued, this job included (unless more than a batch is queued ahead
-    // of it: then it waits for the next turn).
-    leading_ = true;
-    const size_t n = std::min(queue_.size(), kMaxBatch);
-    std::vector<WriteJob*> batch(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
-    queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
-    for (WriteJob* j : batch) j->taken = true;
+    // A wake may be a stale one (thread_waker.h): the loop looks again.
     lock.unlock();
-    std::vector<std::function<void()>> effects;
-    const uint64_t seq = RunBatch(batch, effects);
-    // The writer is free: the oldest request still queued leads the next batch while this one
-    // waits for its sync (a request arriving first may lead instead and take it along).
-    lock.lock();
-    ++batches_;
-    writes_ += batch.size();
-    leading_ = false;
-    ThreadWaker* next_leader = queue_.empty() ? nullptr : queue_.front()->waker;
-    lock.unlock();
-    if (next_leader != nullptr) next_leader->Signal();
-    if (seq != 0 && !sync_.Finish(seq, effects)) {
-      const auto cause = std::make_exception_ptr(
-          Error::Internal("the write was committed but could not be synced to disk"));
-      for (WriteJob* j : batch) {
-        if (!j->error) j->error = OwnCopy(cause);
-      }
-    }
-    // The other requests' threads are woken once the mutex is released, through their wakers
-    // (taken now: once a job is done its thread may return and the job leave its stack).
-    std::array<ThreadWaker*, kMaxBatch> to_wake{};
-    size_t waking = 0;
-    lock.lock();
-    for (WriteJob* j : batch) {
-      j->done = true;
-      if (j != &job) to_wake[waking++] = j->waker;
-    }
-    lock.unlock();
-    for (size_t i = 0; i < waking; ++i) to_wake[i]->Signal();
+    job.waker->Wait();
     lock.lock();
   }
   lock.unlock();
   if (job.error) std::rethrow_exception(job.error);
+}
+
+void GroupCommit::WriterLoop() {
+  pthread_setname_np(pthread_self(), "ib-writer");
+  // For the thread's life: woken by a request while reads keep both cores busy, it preempts
+  // one instead of waiting for its slice to end (storage/short_slice.h).
+  const ShortSlice short_slice;
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    while (queue_.empty() && !stopping_) {
+      writer_idle_ = true;
+      writer_wake_.wait(lock);
+      writer_idle_ = false;
+    }
+    if (queue_.empty()) return;  // stopping, nothing left
+    const size_t n = std::min(queue_.size(), kMaxBatch);
+    CommittedBatch batch;
+    batch.jobs.assign(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
+    lock.unlock();
+    batch.seq = RunBatch(batch.jobs, batch.effects);
+    lock.lock();
+    ++batches_;
+    writes_ += n;
+    if (batch.seq == 0) {
+      lock.unlock();
+      Answer(batch.jobs);  // nothing committed: nothing to sync, no effects
+      lock.lock();
+      continue;
+    }
+    committed_.push_back(std::move(batch));
+    const bool wake_sync = sync_idle_;
+    sync_idle_ = false;
+    if (wake_sync) {
+      lock.unlock();
+      sync_wake_.notify_one();
+      lock.lock();
+    }
+  }
+}
+
+void GroupCommit::SyncLoop() {
+  pthread_setname_np(pthread_self(), "ib-sync");
+  const ShortSlice short_slice;  // as the writer's: its wakes answer requests
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    while (committed_.empty() && !stopping_) {
+      sync_idle_ = true;
+      sync_wake_.wait(lock);
+      sync_idle_ = false;
+    }
+    if (committed_.empty()) return;  // stopping, and the writer has stopped first
+    std::deque<CommittedBatch> batches;
+    batches.swap(committed_);
+    lock.unlock();
+    // In commit order. The first batch's sync covers the others too (they had all committed
+    // before it began), so they only run their effects and are answered.
+    for (CommittedBatch& batch : batches) {
+      if (!sync_.Finish(batch.seq, batch.effects)) {
+        const auto cause = std::make_exception_ptr(
+            Error::Internal("the write was committed but could not be synced to disk"));
+        for (WriteJob* j : batch.jobs) {
+          if (!j->error) j->error = OwnCopy(cause);
+        }
+      }
+      Answer(batch.jobs);
+    }
+    lock.lock();
+  }
+}
+
+void GroupCommit::Answer(const std::vector<WriteJob*>& jobs) {
+  // Wakers taken now: once a job is done its thread may return and the job leave its stack.
+  std::array<ThreadWaker*, kMaxBatch> to_wake{};
+  size_t waking = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (WriteJob* j : jobs) {
+      j->done = true;
+      to_wake[waking++] = j->waker;
+    }
+  }
+  for (size_t i = 0; i < waking; ++i) to_wake[i]->Signal();
 }
 
 size_t GroupCommit::batches() const {
@@ -104,6 +168,7 @@ size_t GroupCommit::queued() const {
 uint64_t GroupCommit::RunAlone(WriteJob& job, Transaction& tx,
                                std::vector<std::function<void()>>& effects) {
   try {
+    const hooks::FiredTrace::Lend trace(job.trace);
     job.run(job.body, tx);
   } catch (...) {
     job.error = std::current_exception();
@@ -135,6 +200,7 @@ uint64_t GroupCommit::RunBatch(const std::vector<WriteJob*>& batch,
     for (WriteJob* job : batch) {
       Savepoint mark(tx);
       try {
+        const hooks::FiredTrace::Lend trace(job->trace);
         job->run(job->body, tx);
         mark.Release();
       } catch (...) {

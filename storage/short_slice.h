@@ -1,16 +1,18 @@
-// ShortSlice: while a write request waits for its batch, its sync and its turn to run the
-// batch's effects (storage/group_commit.h), its thread asks the kernel's EEVDF scheduler for a
-// short time slice (`sched_setattr`, SCHED_OTHER with `sched_runtime`: Linux 6.12 and later,
-// no privilege needed), and the default one again when the wait is over.
-// Why: that wait is three or four sleeps (the leader's batch, the fdatasync's writeback and
-// flush, the effects' turn), and after each wake the thread needs a CPU. With reads keeping
-// both cores busy, a woken write waited for the running task's slice to end (1.4 ms by default
+// ShortSlice: while one lives, the calling thread asks the kernel's EEVDF scheduler for a short
+// time slice (`sched_setattr`, SCHED_OTHER with `sched_runtime`: Linux 6.12 and later, no
+// privilege needed), and the default one again when it ends. The group commit's writer and sync
+// threads hold one for their whole life (storage/group_commit.h).
+// Why: those threads sleep between batches and between syncs, and after each wake they need a
+// CPU at once: a write's answer waits for the batch and then for its sync. With reads keeping
+// both cores busy, a woken thread waited for the running task's slice to end (1.4 ms by default
 // on a 2-core machine, more when several tasks queue); a task asking for a shorter slice than
 // the running one's preempts it on wake instead (bench/README.md, 2026-12-06: the delay from
 // wake to run fell by more than half at the median). Reads are not slowed in exchange: they lose
-// the CPU for the few microseconds a write thread runs between its sleeps. On an older kernel (the
-// slice is ignored: Debian 12's 6.1) or where the call is refused (a seccomp filter) nothing
-// changes, and once the first thread has seen that, no thread makes the calls again.
+// the CPU for the few microseconds a write thread runs between its sleeps. Request threads keep
+// the default slice: asking for it and back around every write cost an insert 4 % of its rate in
+// two system calls (bench/README.md, 2026-12-08). On an older kernel (the slice is ignored:
+// Debian 12's 6.1) or where the call is refused (a seccomp filter) nothing changes, and once the
+// first thread has seen that, no thread makes the calls again.
 #pragma once
 
 #include <cstdint>

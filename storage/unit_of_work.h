@@ -113,8 +113,9 @@ auto Db::Write(const Principal& who, const RequestClock& clock, Fn&& fn) {
 
 template <class Body>
 void Db::SubmitWrite(Body& body) {
-  WriteJob job{
-      [](void* b, Transaction& tx) { (*static_cast<Body*>(b))(tx); }, &body, {}, false, false, {}};
+  WriteJob job;
+  job.run = [](void* b, Transaction& tx) { (*static_cast<Body*>(b))(tx); };
+  job.body = &body;
   group_->Submit(job);
 }
 

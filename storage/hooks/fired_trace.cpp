@@ -3,7 +3,7 @@
 namespace ib::storage::hooks {
 namespace {
 
-// The live trace of this thread; hooks run on the thread of the write that fired them.
+// The live trace of this thread (for the writer thread: the one lent by the write it runs).
 thread_local FiredTrace* current = nullptr;
 
 }  // namespace
@@ -11,6 +11,12 @@ thread_local FiredTrace* current = nullptr;
 FiredTrace::FiredTrace() : previous_(current) { current = this; }
 
 FiredTrace::~FiredTrace() { current = previous_; }
+
+FiredTrace* FiredTrace::Current() { return current; }
+
+FiredTrace::Lend::Lend(FiredTrace* trace) : previous_(current) { current = trace; }
+
+FiredTrace::Lend::~Lend() { current = previous_; }
 
 void FiredTrace::Record(std::string_view hook_name) {
   if (current) current->names_.emplace_back(hook_name);

@@ -23,6 +23,7 @@
 #include "storage/change_log.h"
 #include "storage/error.h"
 #include "storage/executor.h"
+#include "storage/hooks/fired_trace.h"
 #include "storage/thread_waker.h"
 #include "storage/unit_of_work.h"
 #include "tests/support/gamification_fixture.h"
@@ -38,7 +39,7 @@ const RequestClock kCommitClock{1'700'000'000'000'000};
 void Pause() { std::this_thread::sleep_for(std::chrono::milliseconds(1)); }
 
 // Runs body(i, scope) as `n` concurrent writes that form one batch: a first write holds its
-// own batch open until all `n` wait for the next one, which the next leader takes whole.
+// own batch open until all `n` wait for the next one, which the writer then takes whole.
 // Returns each write's error code, when it failed.
 std::vector<std::optional<std::string>> WriteInOneBatch(
     Db& db, int n, const std::function<void(int, WriteScope&)>& body) {
@@ -85,7 +86,7 @@ TEST_CASE("group commit: failing and succeeding writes interleaved in one batch"
     }
   });
 
-  // The holder's batch, then the twelve together (the leader takes every queued write).
+  // The holder's batch, then the twelve together (the writer takes every queued write).
   CHECK(db.group_commit().batches() == batches_before + 2);
   for (int i = 0; i < kWrites; ++i) {
     CAPTURE(i);
@@ -101,6 +102,46 @@ TEST_CASE("group commit: failing and succeeding writes interleaved in one batch"
                 user) == 0);
   // The counter hook fired exactly once per committed session and never for a rolled-back one.
   CHECK(f.Int("profiles", user, "total_interviews") == kWrites / 2);
+}
+
+TEST_CASE("group commit: each write's hooks are traced on its own thread, in a shared batch") {
+  // Bodies run on the writer thread, which lends each the trace of the thread that asked.
+  GamificationFixture f;
+  Db& db = f.db().db();
+  const std::string user = f.AddUser("trace@x.io");
+  std::atomic<bool> holding{false};
+  std::atomic<bool> release{false};
+  std::thread holder([&] {
+    db.Write(testing::Service(), kCommitClock, [&](WriteScope&) {
+      holding = true;
+      while (!release) Pause();
+    });
+  });
+  while (!holding) Pause();
+  std::vector<std::string> session_hooks, settings_hooks;
+  std::thread session_writer([&] {
+    hooks::FiredTrace trace;
+    db.Write(testing::Service(), kCommitClock, [&](WriteScope& scope) {
+      scope.writer().Insert("interview_sessions", {{"user_id", user}, {"title", "traced"}});
+    });
+    session_hooks = trace.names();
+  });
+  std::thread settings_writer([&] {
+    hooks::FiredTrace trace;
+    db.Write(testing::Service(), kCommitClock, [&](WriteScope& scope) {
+      scope.writer().Insert("ib_settings", {{"key", "traced"}, {"value", "v"}});
+    });
+    settings_hooks = trace.names();
+  });
+  while (db.group_commit().queued() < 2) Pause();
+  const size_t batches_before = db.group_commit().batches();
+  release = true;
+  holder.join();
+  session_writer.join();
+  settings_writer.join();
+  CHECK(db.group_commit().batches() == batches_before + 2);  // the holder's, then both
+  CHECK(std::count(session_hooks.begin(), session_hooks.end(), "count_interviews_on_insert") == 1);
+  CHECK(settings_hooks.empty());
 }
 
 TEST_CASE("group commit: after-commit work runs for committed writes only, once each") {
@@ -281,8 +322,8 @@ TEST_CASE("group commit: a write asked to roll back answers, leaves nothing, oth
 }
 
 TEST_CASE("group commit: more writes queued than a batch holds all finish, in batches") {
-  // Each waiting write is woken alone (when it is to lead, or its batch is over): with more
-  // than kMaxBatch queued, the ones left over lead the batches after.
+  // Each waiting write is woken alone, when its batch is over: with more than kMaxBatch queued,
+  // the ones left over go in the batches after.
   testing::ScratchDir dir;
   testing::TestDb file_db(dir.path() + "/many.db");
   Db& db = file_db.db();
@@ -344,12 +385,12 @@ void Stall(int) {
   while (!stall_released) nanosleep(&tick, nullptr);
 }
 
-TEST_CASE("group commit: a leader whose batch is full before its own write leads again for it") {
-  // The oldest queued write is woken to lead, but a write arriving first may lead instead; with
-  // a full batch queued ahead of it, its own write is left for a next batch, which it must lead
-  // too before it returns.
+TEST_CASE("group commit: a write whose thread cannot wake holds up no other write") {
+  // The writer and sync threads do all of a batch's work: a request thread only queues its
+  // write and sleeps. One held in a signal handler (as a thread the scheduler does not run)
+  // still has its write committed in its batch, and the batches after it run and answer.
   testing::ScratchDir dir;
-  testing::TestDb file_db(dir.path() + "/full.db");
+  testing::TestDb file_db(dir.path() + "/stalled.db");
   Db& db = file_db.db();
   struct sigaction stall {};
   stall.sa_handler = Stall;
@@ -371,7 +412,6 @@ TEST_CASE("group commit: a leader whose batch is full before its own write leads
       scope.writer().Insert("ib_settings", {{"key", key}, {"value", "v"}});
     });
   };
-  // The first queued write, woken to lead next, is held in a signal handler and cannot.
   std::vector<std::thread> queued;
   queued.emplace_back([&] { write("full-0"); });
   while (db.group_commit().queued() < 1) Pause();
@@ -382,17 +422,14 @@ TEST_CASE("group commit: a leader whose batch is full before its own write leads
   while (db.group_commit().queued() < static_cast<size_t>(n)) Pause();
   release_holder = true;
   holder.join();
-  const size_t batches_before = db.group_commit().batches();
-  write("late");  // leads a batch of the n ahead of it, then one of its own
-  const bool late_written_on_return =
-      file_db.Scalar("SELECT count(*) FROM ib_settings WHERE key = 'late'") == SqlValue(int64_t{1});
+  write("late");  // a full batch ahead of it, the stalled write's among them
+  const SqlValue late = file_db.Scalar("SELECT count(*) FROM ib_settings WHERE key = 'late'");
+  const SqlValue full = file_db.Scalar("SELECT count(*) FROM ib_settings WHERE key LIKE 'full-%'");
   stall_released = true;
   for (auto& t : queued) t.join();
   REQUIRE(sigaction(SIGUSR1, &before, nullptr) == 0);
-  CHECK(late_written_on_return);
-  CHECK(db.group_commit().batches() - batches_before == 2);
-  CHECK(file_db.Scalar("SELECT count(*) FROM ib_settings WHERE key LIKE 'full-%'") ==
-        SqlValue(int64_t{n}));
+  CHECK(late == SqlValue(int64_t{1}));
+  CHECK(full == SqlValue(int64_t{n}));  // before the stalled thread was let go
 }
 
 TEST_CASE("durability: batches overlap their syncs, effects and the change log stay in order") {

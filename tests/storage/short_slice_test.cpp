@@ -1,7 +1,7 @@
 // ShortSlice: the calling thread's scheduler slice is the kernel's shortest while it lives and
-// the default again after; its nice level and a non-default policy are left as they were; a
-// write's thread runs with it while GroupCommit holds it; where the calls are refused (a
-// seccomp filter) nothing changes and no later ShortSlice makes them.
+// the default again after; its nice level and a non-default policy are left as they were; the
+// group commit's writer and sync threads run with it, request threads without; where the calls
+// are refused (a seccomp filter) nothing changes and no later ShortSlice makes them.
 #include "storage/short_slice.h"
 
 #include <doctest/doctest.h>
@@ -193,22 +193,37 @@ TEST_CASE("short slice: a thread under another policy (SCHED_BATCH) is left alon
   CHECK(after.sched_policy == SCHED_BATCH);
 }
 
-TEST_CASE("short slice: a write's thread holds it while its batch runs, and not after") {
+TEST_CASE("short slice: the writer and sync threads hold it, a request's thread is left as is") {
   if (!KernelKeepsSlices()) {
     MESSAGE("this kernel has no custom slices for SCHED_OTHER: nothing to check");
     return;
   }
   testing::GamificationFixture f;
   Db& db = f.db().db();
-  Attr before{}, during{}, after{};
+  Attr before{}, body{}, after_commit{}, after{};
+  pid_t requester = 0, body_thread = 0, second_body_thread = 0, effect_thread = 0;
   OnFreshThread([&] {
+    requester = static_cast<pid_t>(syscall(SYS_gettid));
     before = Current();
-    // A lone write leads its own batch, so its body runs on this thread.
-    db.Write(testing::Service(), RequestClock{1'700'000'000'000'000},
-             [&](WriteScope&) { during = Current(); });
+    db.Write(testing::Service(), RequestClock{1'700'000'000'000'000}, [&](WriteScope& scope) {
+      body = Current();
+      body_thread = static_cast<pid_t>(syscall(SYS_gettid));
+      scope.AfterCommit([&] {
+        after_commit = Current();
+        effect_thread = static_cast<pid_t>(syscall(SYS_gettid));
+      });
+    });
     after = Current();
+    db.Write(testing::Service(), RequestClock{1'700'000'000'000'000},
+             [&](WriteScope&) { second_body_thread = static_cast<pid_t>(syscall(SYS_gettid)); });
   });
-  CHECK(during.sched_runtime == ShortSlice::kSliceNanos);
+  // The body on the writer thread, the same one for every write; its effects on the sync thread.
+  CHECK(body_thread != requester);
+  CHECK(second_body_thread == body_thread);
+  CHECK(effect_thread != requester);
+  CHECK(effect_thread != body_thread);
+  CHECK(body.sched_runtime == ShortSlice::kSliceNanos);
+  CHECK(after_commit.sched_runtime == ShortSlice::kSliceNanos);
   CHECK(after.sched_runtime == before.sched_runtime);
 }
 
