@@ -10,7 +10,6 @@
 #include "storage/db.h"
 #include "storage/error.h"
 #include "storage/hooks/fired_trace.h"
-#include "storage/short_slice.h"
 #include "storage/transaction.h"
 
 namespace ib::storage {
@@ -69,9 +68,6 @@ void GroupCommit::Submit(WriteJob& job) {
 
 void GroupCommit::WriterLoop() {
   pthread_setname_np(pthread_self(), "ib-writer");
-  // For the thread's life: woken by a request while reads keep both cores busy, it preempts
-  // one instead of waiting for its slice to end (storage/short_slice.h).
-  const ShortSlice short_slice;
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
     while (queue_.empty() && !stopping_) {
@@ -108,7 +104,6 @@ void GroupCommit::WriterLoop() {
 
 void GroupCommit::SyncLoop() {
   pthread_setname_np(pthread_self(), "ib-sync");
-  const ShortSlice short_slice;  // as the writer's: its wakes answer requests
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
     while (committed_.empty() && !stopping_) {

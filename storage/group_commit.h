@@ -13,6 +13,10 @@
 // with a hand-off to the next batch's leader, a sleeping thread to wake while the writer stood
 // idle (40-45 us a batch on these VMs), and the leader's own requests waited for its sync. The
 // writer thread starts the next batch without waking anyone (bench/README.md, 2026-12-08).
+// Both keep the scheduler's default slice: with the shortest one (which request threads used to
+// ask for around each write, so that their wakes preempted reads) the writer was preempted in
+// its batches and the reads more often, and inserts, lists beside appends and the mixed load
+// were all slower.
 // If the transaction itself ends early (an I/O error, a full disk: SQLite rolls everything
 // back) or COMMIT fails, every request of the batch that had not already failed gets that
 // error: none of it was written.

@@ -104,6 +104,25 @@ TEST_CASE("group commit: failing and succeeding writes interleaved in one batch"
   CHECK(f.Int("profiles", user, "total_interviews") == kWrites / 2);
 }
 
+TEST_CASE("group commit: bodies run on one writer thread, after-commit work on the sync thread") {
+  GamificationFixture f;
+  Db& db = f.db().db();
+  std::thread::id requester, body_thread, second_body_thread, effect_thread;
+  std::thread([&] {
+    requester = std::this_thread::get_id();
+    db.Write(testing::Service(), kCommitClock, [&](WriteScope& scope) {
+      body_thread = std::this_thread::get_id();
+      scope.AfterCommit([&] { effect_thread = std::this_thread::get_id(); });
+    });
+    db.Write(testing::Service(), kCommitClock,
+             [&](WriteScope&) { second_body_thread = std::this_thread::get_id(); });
+  }).join();
+  CHECK(body_thread != requester);
+  CHECK(second_body_thread == body_thread);
+  CHECK(effect_thread != requester);
+  CHECK(effect_thread != body_thread);
+}
+
 TEST_CASE("group commit: each write's hooks are traced on its own thread, in a shared batch") {
   // Bodies run on the writer thread, which lends each the trace of the thread that asked.
   GamificationFixture f;
