@@ -51,10 +51,8 @@ void GroupCommit::Submit(WriteJob& job) {
   job.trace = hooks::FiredTrace::Current();
   std::unique_lock<std::mutex> lock(mu_);
   queue_.push_back(&job);
-  const bool wake_writer = writer_idle_;
-  writer_idle_ = false;  // one wake is enough
   lock.unlock();
-  if (wake_writer) writer_wake_.notify_one();
+  writer_wake_.notify_one();  // no system call unless the writer thread waits
   lock.lock();
   while (!job.done) {
     // A wake may be a stale one (thread_waker.h): the loop looks again.
@@ -70,11 +68,7 @@ void GroupCommit::WriterLoop() {
   pthread_setname_np(pthread_self(), "ib-writer");
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
-    while (queue_.empty() && !stopping_) {
-      writer_idle_ = true;
-      writer_wake_.wait(lock);
-      writer_idle_ = false;
-    }
+    writer_wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) return;  // stopping, nothing left
     const size_t n = std::min(queue_.size(), kMaxBatch);
     CommittedBatch batch;
@@ -92,13 +86,9 @@ void GroupCommit::WriterLoop() {
       continue;
     }
     committed_.push_back(std::move(batch));
-    const bool wake_sync = sync_idle_;
-    sync_idle_ = false;
-    if (wake_sync) {
-      lock.unlock();
-      sync_wake_.notify_one();
-      lock.lock();
-    }
+    lock.unlock();
+    sync_wake_.notify_one();  // likewise
+    lock.lock();
   }
 }
 
@@ -106,11 +96,7 @@ void GroupCommit::SyncLoop() {
   pthread_setname_np(pthread_self(), "ib-sync");
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
-    while (committed_.empty() && !stopping_) {
-      sync_idle_ = true;
-      sync_wake_.wait(lock);
-      sync_idle_ = false;
-    }
+    sync_wake_.wait(lock, [this] { return stopping_ || !committed_.empty(); });
     if (committed_.empty()) return;  // stopping, and the writer has stopped first
     std::deque<CommittedBatch> batches;
     batches.swap(committed_);

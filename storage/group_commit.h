@@ -125,8 +125,6 @@ class GroupCommit {
   std::deque<CommittedBatch> committed_;  // waiting for the sync thread
   std::condition_variable writer_wake_;
   std::condition_variable sync_wake_;
-  bool writer_idle_ = false;  // the writer thread waits for a request (a push must wake it)
-  bool sync_idle_ = false;    // the sync thread waits for a batch
   bool stopping_ = false;
   size_t batches_ = 0;
   size_t writes_ = 0;
